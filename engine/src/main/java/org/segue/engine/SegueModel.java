@@ -1,0 +1,142 @@
+package org.segue.engine;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import org.segue.engine.model.ModelFile;
+import org.segue.engine.model.ModelFormatException;
+import org.segue.engine.model.ModelInfo;
+import org.segue.engine.nn.Npz;
+import org.segue.engine.nn.SegueGenerator;
+import org.segue.engine.nn.StateDicts;
+import org.segue.engine.nn.Tensor;
+import org.segue.engine.runtime.DjlRuntime;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A Segue generator with its metadata, ready to protect face images: the engine's entry point for
+ * everything that runs G. Load one from a model file, create a fresh one to train, or import a
+ * PyTorch checkpoint of the authors' network.
+ */
+public final class SegueModel implements AutoCloseable {
+
+    private final NDManager manager;
+    private final SegueGenerator generator;
+    private final ParameterStore parameters;
+    private volatile ModelInfo info;
+
+    private SegueModel(ModelInfo info, Device device) {
+        if (!SegueGenerator.ARCHITECTURE.equals(info.architecture())) {
+            throw new IllegalArgumentException("unsupported generator architecture '" + info.architecture()
+                    + "'; this Segue runs " + SegueGenerator.ARCHITECTURE);
+        }
+        SegueGenerator.checkInputSize(info.inputHeight(), info.inputWidth());
+        Perturbation.checkEpsilon(info.epsilon());
+        this.info = info;
+        this.manager = DjlRuntime.engine().newBaseManager(device);
+        this.generator = new SegueGenerator(info.codeBits());
+        generator.initialize(manager, info.inputHeight(), info.inputWidth());
+        this.parameters = new ParameterStore(manager, false);
+    }
+
+    /** A freshly initialised generator (weights N(0, 0.02)) for training. */
+    public static SegueModel create(ModelInfo info, Device device) {
+        return new SegueModel(info, device);
+    }
+
+    /** Loads and verifies a model file on the default device. */
+    public static SegueModel load(Path file) throws IOException {
+        return load(file, DjlRuntime.defaultDevice());
+    }
+
+    public static SegueModel load(Path file, Device device) throws IOException {
+        return fromContents(ModelFile.read(file), device, file.toString());
+    }
+
+    /** Loads a model held in memory, e.g. a resource shipped inside a jar. */
+    public static SegueModel load(byte[] bytes, String source, Device device) throws IOException {
+        return fromContents(ModelFile.parse(bytes, source), device, source);
+    }
+
+    private static SegueModel fromContents(ModelFile.Contents contents, Device device, String source)
+            throws ModelFormatException {
+        SegueModel model;
+        try {
+            model = new SegueModel(contents.info(), device);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(source + ": " + e.getMessage(), e);
+        }
+        try {
+            StateDicts.load(model.generator.stateDict(), contents.weights(), false);
+        } catch (IllegalArgumentException e) {
+            model.close();
+            throw new ModelFormatException(source + " does not fit the generator: " + e.getMessage(), e);
+        }
+        return model;
+    }
+
+    /**
+     * Imports a PyTorch state_dict of the authors' generator saved as {@code .npz} (the
+     * num_batches_tracked counters are ignored).
+     */
+    public static SegueModel importPytorch(Path npz, ModelInfo info, Device device) throws IOException {
+        Map<String, Tensor> tensors = Npz.read(npz);
+        tensors.keySet().removeIf(k -> k.endsWith("num_batches_tracked"));
+        SegueModel model = new SegueModel(info, device);
+        try {
+            StateDicts.load(model.generator.stateDict(), tensors, false);
+        } catch (IllegalArgumentException e) {
+            model.close();
+            throw new ModelFormatException(npz + " is not a Segue generator checkpoint: " + e.getMessage(), e);
+        }
+        return model;
+    }
+
+    /** Writes the model file atomically, with the given recipe entries added to its metadata. */
+    public void save(Path file, Map<String, String> recipe) throws IOException {
+        info = info.withRecipe(recipe);
+        ModelFile.write(file, info, StateDicts.export(generator.stateDict()));
+    }
+
+    public ModelInfo info() {
+        return info;
+    }
+
+    public SegueGenerator generator() {
+        return generator;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public ParameterStore parameterStore() {
+        return parameters;
+    }
+
+    /** G(x, code) before clamping, in (-1, 1); {@code training} selects BatchNorm batch statistics. */
+    public NDArray rawOutput(NDArray images, NDArray codes, boolean training) {
+        return generator.forward(parameters, new NDList(images, codes), training).singletonOrThrow();
+    }
+
+    /** The clamped perturbation for a batch of images (N,3,H,W in [0,1]) and their identity labels. */
+    public NDArray perturbation(NDArray images, int[] labels) {
+        NDArray codes = LabelCode.batch(images.getManager(), labels, info.codeBits());
+        return Perturbation.delta(rawOutput(images, codes, false), info.epsilon());
+    }
+
+    /** Protected images: clamp(x + clamp(G(x, code), -eps, eps), 0, 1), inference mode. */
+    public NDArray protect(NDArray images, int[] labels) {
+        return Perturbation.apply(images, perturbation(images, labels));
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
