@@ -14,6 +14,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
 
@@ -57,6 +58,9 @@ public final class ResNet18 extends AbstractBlock {
         // torchvision: kaiming-normal (fan-out, ReLU gain) for convolutions.
         setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
                 XavierInitializer.FactorType.OUT, 2), Parameter.Type.WEIGHT);
+        // torchvision's Linear default, U(-1/sqrt(fan_in), 1/sqrt(fan_in)); a fan-out Kaiming init on a
+        // 10-unit layer would give logits in the tens and a first-epoch loss far above chance.
+        fc.setInitializer(new UniformInitializer((float) (1 / Math.sqrt(512))), Parameter.Type.WEIGHT);
     }
 
     public int numClasses() {

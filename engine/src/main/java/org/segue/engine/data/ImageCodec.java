@@ -1,0 +1,72 @@
+package org.segue.engine.data;
+
+import org.segue.engine.io.AtomicFiles;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Conversion between image files / BufferedImages and {@link RgbImage}, 8 bits per channel. */
+public final class ImageCodec {
+
+    private ImageCodec() {}
+
+    /** Reads an image file; a file ImageIO cannot decode gives an IOException naming it. */
+    public static RgbImage read(Path file) throws IOException {
+        BufferedImage img;
+        try (InputStream in = Files.newInputStream(file)) {
+            img = ImageIO.read(in);
+        }
+        if (img == null) {
+            throw new IOException(file + ": not a readable image (no decoder for its format)");
+        }
+        return fromBuffered(img);
+    }
+
+    public static RgbImage fromBuffered(BufferedImage img) {
+        int h = img.getHeight();
+        int w = img.getWidth();
+        int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+        float[] chw = new float[3 * h * w];
+        int plane = h * w;
+        for (int i = 0; i < plane; i++) {
+            int p = argb[i];
+            chw[i] = ((p >> 16) & 0xff) / 255f;
+            chw[plane + i] = ((p >> 8) & 0xff) / 255f;
+            chw[2 * plane + i] = (p & 0xff) / 255f;
+        }
+        return new RgbImage(chw, h, w);
+    }
+
+    /** Rounds to the nearest 8-bit value per channel. */
+    public static BufferedImage toBuffered(RgbImage image) {
+        int h = image.height();
+        int w = image.width();
+        int plane = h * w;
+        float[] chw = image.chw();
+        int[] rgb = new int[plane];
+        for (int i = 0; i < plane; i++) {
+            rgb[i] = (to8(chw[i]) << 16) | (to8(chw[plane + i]) << 8) | to8(chw[2 * plane + i]);
+        }
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        out.setRGB(0, 0, w, h, rgb, 0, w);
+        return out;
+    }
+
+    public static int to8(float v) {
+        return Math.max(0, Math.min(255, Math.round(v * 255f)));
+    }
+
+    /** Writes a lossless PNG atomically. */
+    public static void writePng(RgbImage image, Path file) throws IOException {
+        BufferedImage buffered = toBuffered(image);
+        AtomicFiles.write(file, out -> {
+            if (!ImageIO.write(buffered, "png", out)) {
+                throw new IOException("no PNG writer available");
+            }
+        });
+    }
+}

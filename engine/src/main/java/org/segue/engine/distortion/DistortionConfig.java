@@ -1,0 +1,67 @@
+package org.segue.engine.distortion;
+
+/**
+ * Which real-world processing the protected image goes through before the surrogate sees it while
+ * the generator trains, so that the protection learned survives that processing. Every part is
+ * switchable. {@link #authors()} is what the authors' code uses; {@link #robust()} adds the two
+ * parts real sharing needs (JPEG and resizing).
+ *
+ * @param blurSigma    Gaussian blur 3x3 with this sigma; 0 disables it
+ * @param sharpness    sharpness factor (torchvision adjust_sharpness); 1 disables it
+ * @param hflipP       probability of a horizontal flip, per image
+ * @param vflipP       probability of a vertical flip, per image
+ * @param jpegP        probability that a batch goes through the differentiable JPEG approximation
+ * @param jpegQualityMin lowest JPEG quality drawn
+ * @param jpegQualityMax highest JPEG quality drawn
+ * @param rescaleP     probability that a batch is down-scaled (antialiased) and scaled back up
+ * @param rescaleMaxFactor largest down-scaling factor drawn (uniform in [1, max])
+ * @param adversarialRadius rho_d: L-inf radius of the adversarial perturbation; 0 disables it
+ * @param adversarialSteps PGD steps for it (step size radius / steps)
+ */
+public record DistortionConfig(float blurSigma, float sharpness, float hflipP, float vflipP,
+        float jpegP, int jpegQualityMin, int jpegQualityMax, float rescaleP, float rescaleMaxFactor,
+        float adversarialRadius, int adversarialSteps) {
+
+    public DistortionConfig {
+        requireProbability(hflipP, "hflipP");
+        requireProbability(vflipP, "vflipP");
+        requireProbability(jpegP, "jpegP");
+        requireProbability(rescaleP, "rescaleP");
+        if (jpegQualityMin < 1 || jpegQualityMax > 100 || jpegQualityMin > jpegQualityMax) {
+            throw new IllegalArgumentException("JPEG quality range must lie in 1..100, was "
+                    + jpegQualityMin + ".." + jpegQualityMax);
+        }
+        if (rescaleMaxFactor < 1f) {
+            throw new IllegalArgumentException("rescale factor must be >= 1, was " + rescaleMaxFactor);
+        }
+        if (blurSigma < 0 || sharpness < 0 || adversarialRadius < 0 || adversarialSteps < 0) {
+            throw new IllegalArgumentException("distortion strengths must not be negative");
+        }
+    }
+
+    private static void requireProbability(float p, String name) {
+        if (!(p >= 0f && p <= 1f)) {
+            throw new IllegalArgumentException(name + " must be a probability in [0,1], was " + p);
+        }
+    }
+
+    /** The authors' transforms: blur 3x3 sigma 0.2, sharpness x2, flips p 0.1, PGD-5 with rho_d 1/255. */
+    public static DistortionConfig authors() {
+        return new DistortionConfig(0.2f, 2f, 0.1f, 0.1f, 0f, 50, 95, 0f, 1f, 1f / 255f, 5);
+    }
+
+    /** The authors' transforms plus JPEG (quality 50-95, half the batches) and 1x-2x rescaling. */
+    public static DistortionConfig robust() {
+        return new DistortionConfig(0.2f, 2f, 0.1f, 0.1f, 0.5f, 50, 95, 0.5f, 2f, 1f / 255f, 5);
+    }
+
+    /** Nothing at all: the protected image reaches the surrogate as it is. */
+    public static DistortionConfig none() {
+        return new DistortionConfig(0f, 1f, 0f, 0f, 0f, 50, 95, 0f, 1f, 0f, 0);
+    }
+
+    public DistortionConfig withAdversarial(float radius, int steps) {
+        return new DistortionConfig(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax,
+                rescaleP, rescaleMaxFactor, radius, steps);
+    }
+}

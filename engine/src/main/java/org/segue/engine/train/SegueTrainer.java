@@ -1,0 +1,359 @@
+package org.segue.engine.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import org.segue.engine.LabelCode;
+import org.segue.engine.Perturbation;
+import org.segue.engine.SegueModel;
+import org.segue.engine.data.Batches;
+import org.segue.engine.data.RgbImage;
+import org.segue.engine.distortion.DistortionLayer;
+import org.segue.engine.model.ModelFile;
+import org.segue.engine.model.ModelFormatException;
+import org.segue.engine.model.ModelInfo;
+import org.segue.engine.nn.ResNet18;
+import org.segue.engine.nn.StateDicts;
+import org.segue.engine.nn.Tensor;
+import org.segue.engine.progress.Cancellation;
+import org.segue.engine.progress.ProgressListener;
+import org.segue.engine.runtime.DjlRuntime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * The two-stage Segue training (the paper's Algorithm 1 as the authors' code runs it). In epochs
+ * 1, 6, 11... the surrogate ResNet18 first trains one epoch on protected images against the side
+ * labels. In every epoch the generator then trains one epoch against the frozen surrogate: an
+ * adversarial perturbation (PGD, radius rho_d) is added to the generator's input, the protected
+ * image passes the distortion layer, and G minimises CE + 0.001 * mean L2 of its raw output, i.e. it
+ * learns error-minimising noise. Training stops early once the surrogate's last-batch loss is
+ * below the threshold.
+ *
+ * <p>Each step runs inside its own {@link NDScope} so native memory stays bounded; a checkpoint is
+ * written after every epoch and a run given the same checkpoint file resumes after the last
+ * completed epoch with the same weights, optimiser moments and random streams.
+ */
+public final class SegueTrainer {
+
+    private static final String CHECKPOINT_ARCHITECTURE = "segue-training-checkpoint-v1";
+
+    private final TrainingConfig config;
+    private final DistortionLayer distortion;
+
+    public SegueTrainer(TrainingConfig config) {
+        this.config = config;
+        this.distortion = new DistortionLayer(config.distortion());
+    }
+
+    public TrainingConfig config() {
+        return config;
+    }
+
+    /**
+     * Trains {@code model}'s generator in place.
+     *
+     * @param images      training faces at the configured input size
+     * @param labels      side-information labels (true identities or pseudo labels), 0..numClasses-1
+     * @param numClasses  number of distinct labels (the surrogate's classes)
+     * @param checkpoint  checkpoint file to resume from and write to after each epoch; null for none
+     */
+    public TrainingResult train(SegueModel model, List<RgbImage> images, int[] labels, int numClasses,
+                                Path checkpoint, ProgressListener progress, Cancellation cancellation)
+            throws IOException {
+        if (images.size() != labels.length || images.isEmpty()) {
+            throw new IllegalArgumentException("need one label per image and at least one image");
+        }
+        for (RgbImage img : images) {
+            if (img.height() != config.inputSize() || img.width() != config.inputSize()) {
+                throw new IllegalArgumentException("training images must be " + config.inputSize() + "x"
+                        + config.inputSize() + ", got " + img.width() + "x" + img.height());
+            }
+        }
+        for (int l : labels) {
+            if (l < 0 || l >= numClasses) {
+                throw new IllegalArgumentException("label " + l + " outside 0.." + (numClasses - 1));
+            }
+        }
+        long start = System.nanoTime();
+        ai.djl.engine.Engine engine = DjlRuntime.engine();
+        try (NDManager surrogateManager = engine.newBaseManager(model.manager().getDevice())) {
+            ai.djl.engine.Engine.getInstance().setRandomSeed((int) config.seed());
+            ResNet18 surrogate = new ResNet18(numClasses, config.smallInputStem());
+            surrogate.initialize(surrogateManager, ai.djl.ndarray.types.DataType.FLOAT32,
+                    new ai.djl.ndarray.types.Shape(1, 3, config.inputSize(), config.inputSize()));
+            ParameterStore surrogateStore = new ParameterStore(surrogateManager, false);
+            Adam adamG = new Adam(model.generator().getParameters());
+            Adam adamS = new Adam(surrogate.getParameters());
+            List<TrainingResult.EpochStats> history = new ArrayList<>();
+            int firstEpoch = 1;
+            if (checkpoint != null && Files.exists(checkpoint)) {
+                firstEpoch = restore(checkpoint, model, surrogate, adamG, adamS, history, numClasses) + 1;
+            }
+            int stepsPerEpoch = (images.size() + config.batchSize() - 1) / config.batchSize();
+            long totalSteps = 0;
+            for (int e = 1; e <= config.epochs(); e++) {
+                totalSteps += stepsPerEpoch * (config.surrogateTrainsIn(e) ? 2L : 1L);
+            }
+            long doneSteps = 0;
+            for (int e = 1; e < firstEpoch; e++) {
+                doneSteps += stepsPerEpoch * (config.surrogateTrainsIn(e) ? 2L : 1L);
+            }
+            Run run = new Run(model, surrogate, surrogateStore, adamG, adamS, images, labels, progress, cancellation,
+                    totalSteps, doneSteps, start);
+            boolean early = !history.isEmpty() && history.get(history.size() - 1).lastBatchCe() < config.earlyStopLoss();
+            for (int epoch = firstEpoch; epoch <= config.epochs() && !early; epoch++) {
+                long epochStart = System.nanoTime();
+                Random rng = new Random(config.seed() * 1_000_003L + epoch);
+                double[] surrogateStats = {Double.NaN, Double.NaN};
+                if (config.surrogateTrainsIn(epoch)) {
+                    surrogateStats = run.surrogateEpoch(epoch, rng);
+                }
+                double[] generatorStats = run.generatorEpoch(epoch, rng);
+                if (generatorStats == null || surrogateStats == null) {
+                    return new TrainingResult(epoch - 1, false, true, List.copyOf(history), seconds(start));
+                }
+                history.add(new TrainingResult.EpochStats(epoch, surrogateStats[0], surrogateStats[1],
+                        generatorStats[0], generatorStats[1], generatorStats[2], seconds(epochStart)));
+                if (checkpoint != null) {
+                    save(checkpoint, model, surrogate, adamG, adamS, history, numClasses);
+                }
+                early = generatorStats[1] < config.earlyStopLoss();
+            }
+            int completed = history.isEmpty() ? 0 : history.get(history.size() - 1).epoch();
+            return new TrainingResult(completed, early, false, List.copyOf(history), seconds(start));
+        }
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** State of one training run, so the epoch loops stay short. */
+    private final class Run {
+        final SegueModel model;
+        final ResNet18 surrogate;
+        final ParameterStore surrogateStore;
+        final Adam adamG;
+        final Adam adamS;
+        final List<RgbImage> images;
+        final int[] labels;
+        final ProgressListener progress;
+        final Cancellation cancellation;
+        final long totalSteps;
+        long doneSteps;
+        final long start;
+
+        Run(SegueModel model, ResNet18 surrogate, ParameterStore surrogateStore, Adam adamG, Adam adamS,
+            List<RgbImage> images, int[] labels, ProgressListener progress, Cancellation cancellation,
+            long totalSteps, long doneSteps, long start) {
+            this.model = model;
+            this.surrogate = surrogate;
+            this.surrogateStore = surrogateStore;
+            this.adamG = adamG;
+            this.adamS = adamS;
+            this.images = images;
+            this.labels = labels;
+            this.progress = progress;
+            this.cancellation = cancellation;
+            this.totalSteps = totalSteps;
+            this.doneSteps = doneSteps;
+            this.start = start;
+        }
+
+        /** One surrogate epoch on protected images; returns {mean loss, accuracy} or null if cancelled. */
+        double[] surrogateEpoch(int epoch, Random rng) {
+            float lr = TrainingConfig.cosine(config.surrogateLr(), (epoch - 1) / config.surrogateEvery(),
+                    (config.epochs() + config.surrogateEvery() - 1) / config.surrogateEvery());
+            freeze(surrogate, false);
+            double lossSum = 0;
+            int correct = 0;
+            int seen = 0;
+            for (int[] batch : batches(rng)) {
+                if (cancellation.isCancelled()) {
+                    return null;
+                }
+                int[] y = Batches.select(labels, batch);
+                try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
+                    NDArray x = Batches.stack(step, images, batch);
+                    NDArray codes = LabelCode.batch(step, y, model.info().codeBits());
+                    NDArray protectedImages = Perturbation.apply(x,
+                            Perturbation.delta(model.rawOutput(x, codes, true), config.epsilon()));
+                    NDArray loss;
+                    try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+                        NDArray logits = surrogate.forward(surrogateStore, new NDList(protectedImages), true)
+                                .singletonOrThrow();
+                        loss = Losses.crossEntropy(logits, y);
+                        gc.backward(loss);
+                        correct += Losses.correct(logits, y);
+                    }
+                    adamS.step(lr);
+                    lossSum += loss.getFloat() * batch.length;
+                    seen += batch.length;
+                }
+                report("surrogate", epoch, String.format("epoch %d surrogate loss %.4f", epoch, lossSum / seen));
+            }
+            freeze(surrogate, true);
+            return new double[] {lossSum / images.size(), (double) correct / images.size()};
+        }
+
+        /** One generator epoch; returns {mean CE, last-batch CE, mean L2} or null if cancelled. */
+        double[] generatorEpoch(int epoch, Random rng) {
+            float lr = TrainingConfig.cosine(config.generatorLr(), epoch - 1, config.epochs());
+            freeze(surrogate, true);
+            double ceSum = 0;
+            double l2Sum = 0;
+            double lastCe = Double.NaN;
+            float radius = config.distortion().adversarialRadius();
+            int pgdSteps = config.distortion().adversarialSteps();
+            for (int[] batch : batches(rng)) {
+                if (cancellation.isCancelled()) {
+                    return null;
+                }
+                int[] y = Batches.select(labels, batch);
+                try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
+                    NDArray x = Batches.stack(step, images, batch);
+                    NDArray codes = LabelCode.batch(step, y, model.info().codeBits());
+                    NDArray generatorInput = radius > 0 && pgdSteps > 0
+                            ? x.add(adversarial(x, y, radius, pgdSteps)).clip(0f, 1f) : x;
+                    NDArray ce;
+                    NDArray l2;
+                    try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+                        NDArray raw = model.rawOutput(generatorInput, codes, true);
+                        NDArray protectedImages = Perturbation.apply(x, Perturbation.delta(raw, config.epsilon()));
+                        NDArray seen = distortion.apply(protectedImages, rng);
+                        // Training-mode BatchNorm, as the authors' surrogate (never switched to eval) runs.
+                        NDArray logits = surrogate.forward(surrogateStore, new NDList(seen), true).singletonOrThrow();
+                        ce = Losses.crossEntropy(logits, y);
+                        l2 = Losses.meanL2(raw);
+                        gc.backward(ce.add(l2.mul(config.l2Weight())));
+                    }
+                    adamG.step(lr);
+                    lastCe = ce.getFloat();
+                    ceSum += lastCe * batch.length;
+                    l2Sum += l2.getFloat() * batch.length;
+                }
+                report("generator", epoch, String.format("epoch %d generator CE %.4f", epoch, lastCe));
+            }
+            return new double[] {ceSum / images.size(), lastCe, l2Sum / images.size()};
+        }
+
+        /** PGD that maximises the frozen surrogate's loss within an L-inf ball of {@code radius}. */
+        NDArray adversarial(NDArray x, int[] y, float radius, int steps) {
+            float stepSize = radius / steps;
+            NDArray adv = x.zerosLike();
+            for (int s = 0; s < steps; s++) {
+                adv.setRequiresGradient(true);
+                try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+                    NDArray logits = surrogate.forward(surrogateStore, new NDList(x.add(adv).clip(0f, 1f)), true)
+                            .singletonOrThrow();
+                    gc.backward(Losses.crossEntropy(logits, y));
+                }
+                NDArray grad = adv.getGradient();
+                adv = adv.stopGradient().add(grad.sign().mul(stepSize)).clip(-radius, radius);
+            }
+            return adv.stopGradient();
+        }
+
+        List<int[]> batches(Random rng) {
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < images.size(); i++) {
+                order.add(i);
+            }
+            Collections.shuffle(order, rng);
+            List<int[]> out = new ArrayList<>();
+            for (int i = 0; i < order.size(); i += config.batchSize()) {
+                out.add(order.subList(i, Math.min(order.size(), i + config.batchSize())).stream()
+                        .mapToInt(Integer::intValue).toArray());
+            }
+            return out;
+        }
+
+        void report(String phase, int epoch, String message) {
+            doneSteps++;
+            progress.onProgress(new ProgressListener.Progress(phase, doneSteps, totalSteps, message, seconds(start)));
+        }
+    }
+
+    private static void freeze(ResNet18 net, boolean frozen) {
+        for (Pair<String, Parameter> p : net.getParameters()) {
+            Parameter.Type type = p.getValue().getType();
+            if (type != Parameter.Type.RUNNING_MEAN && type != Parameter.Type.RUNNING_VAR) {
+                p.getValue().freeze(frozen);
+            }
+        }
+    }
+
+    private static Map<String, Parameter> named(ai.djl.util.PairList<String, Parameter> params) {
+        Map<String, Parameter> map = new LinkedHashMap<>();
+        params.forEach(p -> map.put(p.getKey(), p.getValue()));
+        return map;
+    }
+
+    private void save(Path file, SegueModel model, ResNet18 surrogate, Adam adamG, Adam adamS,
+                      List<TrainingResult.EpochStats> history, int numClasses) throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        StateDicts.export(model.generator().stateDict()).forEach((k, v) -> tensors.put("G/" + k, v));
+        StateDicts.export(named(surrogate.getParameters())).forEach((k, v) -> tensors.put("S/" + k, v));
+        adamG.exportState().forEach((k, v) -> tensors.put("adamG/" + k, v));
+        adamS.exportState().forEach((k, v) -> tensors.put("adamS/" + k, v));
+        Map<String, String> recipe = new TreeMap<>(config.describe());
+        recipe.put("classes", Integer.toString(numClasses));
+        for (TrainingResult.EpochStats s : history) {
+            recipe.put(String.format("history.%04d", s.epoch()), s.toCsv());
+        }
+        ModelInfo info = new ModelInfo(CHECKPOINT_ARCHITECTURE, config.epsilon(), config.inputSize(),
+                config.inputSize(), model.info().codeBits(), recipe);
+        ModelFile.write(file, info, tensors);
+    }
+
+    private int restore(Path file, SegueModel model, ResNet18 surrogate, Adam adamG, Adam adamS,
+                        List<TrainingResult.EpochStats> history, int numClasses) throws IOException {
+        ModelFile.Contents c = ModelFile.read(file);
+        if (!CHECKPOINT_ARCHITECTURE.equals(c.info().architecture())) {
+            throw new ModelFormatException(file + " is not a training checkpoint");
+        }
+        Map<String, String> saved = c.info().recipe();
+        Map<String, String> now = config.describe();
+        for (String key : List.of("input.size", "batch.size", "seed", "distortion", "surrogate.stem")) {
+            if (!now.get(key).equals(saved.get(key))) {
+                throw new ModelFormatException(file + " was written by a run with " + key + "=" + saved.get(key)
+                        + ", this run has " + now.get(key) + "; use a new checkpoint file");
+            }
+        }
+        if (!Integer.toString(numClasses).equals(saved.get("classes"))) {
+            throw new ModelFormatException(file + " was trained for " + saved.get("classes") + " classes, not " + numClasses);
+        }
+        StateDicts.load(model.generator().stateDict(), prefixed(c.weights(), "G/"), false);
+        StateDicts.load(named(surrogate.getParameters()), prefixed(c.weights(), "S/"), false);
+        adamG.importState(prefixed(c.weights(), "adamG/"));
+        adamS.importState(prefixed(c.weights(), "adamS/"));
+        saved.entrySet().stream().filter(e -> e.getKey().startsWith("history."))
+                .forEach(e -> history.add(TrainingResult.EpochStats.fromCsv(e.getValue())));
+        return history.isEmpty() ? 0 : history.get(history.size() - 1).epoch();
+    }
+
+    private static Map<String, Tensor> prefixed(Map<String, Tensor> all, String prefix) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        all.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
+    }
+}

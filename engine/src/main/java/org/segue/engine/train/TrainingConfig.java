@@ -1,0 +1,112 @@
+package org.segue.engine.train;
+
+import org.segue.engine.distortion.DistortionConfig;
+
+/**
+ * Everything that decides a generator training run. Defaults follow the authors' code; the two
+ * presets are the documented recipes (docs/results/webface10.md).
+ *
+ * @param inputSize        square training resolution (multiple of 4, >= 16)
+ * @param epochs           generator epochs (the authors: 30)
+ * @param batchSize        images per step (the authors: 16)
+ * @param generatorLr      Adam learning rate of G (5e-4), cosine-annealed per epoch
+ * @param surrogateLr      Adam learning rate of the surrogate (5e-4), cosine-annealed per epoch
+ * @param l2Weight         weight of the mean L2 norm of G's raw output in G's loss (0.001)
+ * @param surrogateEvery   the surrogate trains one epoch in epochs 1, 1+k, 1+2k... (k = 5)
+ * @param earlyStopLoss    stop once the surrogate's loss on the last G batch falls below this (0.01)
+ * @param smallInputStem   surrogate uses a 3x3/1 stem without max-pool (the authors, for <= 112 px)
+ * @param epsilon          L-inf budget of the perturbation
+ * @param distortion       the distortion layer between G and the surrogate
+ * @param seed             seed of every random choice (initialisation, shuffling, distortions)
+ */
+public record TrainingConfig(int inputSize, int epochs, int batchSize, float generatorLr, float surrogateLr,
+        float l2Weight, int surrogateEvery, float earlyStopLoss, boolean smallInputStem, float epsilon,
+        DistortionConfig distortion, long seed) {
+
+    public TrainingConfig {
+        if (epochs < 1 || batchSize < 1 || surrogateEvery < 1) {
+            throw new IllegalArgumentException("epochs, batch size and surrogate interval must be positive");
+        }
+        if (generatorLr <= 0 || surrogateLr <= 0) {
+            throw new IllegalArgumentException("learning rates must be positive");
+        }
+    }
+
+    /** The authors' recipe: 224 px, 30 epochs, batch 16, PGD-5 with rho_d 1/255, their transforms. */
+    public static TrainingConfig paper() {
+        return new TrainingConfig(224, 30, 16, 5e-4f, 5e-4f, 1e-3f, 5, 0.01f, false, 8f / 255f,
+                DistortionConfig.authors(), 0);
+    }
+
+    /**
+     * The CPU recipe for a 2-core machine: 112 px, 20 epochs, batch 16, PGD-1, the authors'
+     * transforms plus JPEG and 1x-2x rescaling, ImageNet stem on the surrogate (4x cheaper than the
+     * 3x3/1 stem at 112 px).
+     */
+    public static TrainingConfig cpu() {
+        return new TrainingConfig(112, 20, 16, 5e-4f, 5e-4f, 1e-3f, 5, 0.01f, false, 8f / 255f,
+                DistortionConfig.robust().withAdversarial(1f / 255f, 1), 0);
+    }
+
+    public TrainingConfig withEpochs(int e) {
+        return new TrainingConfig(inputSize, e, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed);
+    }
+
+    public TrainingConfig withInputSize(int size) {
+        return new TrainingConfig(size, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed);
+    }
+
+    public TrainingConfig withBatchSize(int b) {
+        return new TrainingConfig(inputSize, epochs, b, generatorLr, surrogateLr, l2Weight, surrogateEvery,
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed);
+    }
+
+    public TrainingConfig withSeed(long s) {
+        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
+                earlyStopLoss, smallInputStem, epsilon, distortion, s);
+    }
+
+    public TrainingConfig withDistortion(DistortionConfig d) {
+        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
+                earlyStopLoss, smallInputStem, epsilon, d, seed);
+    }
+
+    public TrainingConfig withSmallInputStem(boolean small) {
+        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
+                earlyStopLoss, small, epsilon, distortion, seed);
+    }
+
+    public TrainingConfig withEpsilon(float eps) {
+        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
+                earlyStopLoss, smallInputStem, eps, distortion, seed);
+    }
+
+    /** Whether the surrogate trains in (1-based) {@code epoch}. */
+    public boolean surrogateTrainsIn(int epoch) {
+        return epoch % surrogateEvery == 1 % surrogateEvery;
+    }
+
+    /** Cosine-annealed learning rate for (0-based) epoch {@code e} of {@code total}, to 0 at the end. */
+    public static float cosine(float base, int e, int total) {
+        return (float) (base * 0.5 * (1 + Math.cos(Math.PI * e / total)));
+    }
+
+    /** Human-readable key/value pairs for the model file's recipe section. */
+    public java.util.Map<String, String> describe() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("input.size", Integer.toString(inputSize));
+        m.put("epochs", Integer.toString(epochs));
+        m.put("batch.size", Integer.toString(batchSize));
+        m.put("lr.generator", Float.toString(generatorLr));
+        m.put("lr.surrogate", Float.toString(surrogateLr));
+        m.put("l2.weight", Float.toString(l2Weight));
+        m.put("surrogate.every", Integer.toString(surrogateEvery));
+        m.put("early.stop.loss", Float.toString(earlyStopLoss));
+        m.put("surrogate.stem", smallInputStem ? "3x3/1" : "7x7/2+maxpool");
+        m.put("distortion", distortion.toString());
+        m.put("seed", Long.toString(seed));
+        return m;
+    }
+}
