@@ -14,7 +14,14 @@ import org.segue.engine.nn.StateDicts;
 import org.segue.engine.nn.Tensor;
 import org.segue.engine.runtime.DjlRuntime;
 
+import ai.djl.ndarray.NDScope;
+import org.segue.engine.data.Batches;
+import org.segue.engine.data.ImageOps;
+import org.segue.engine.data.RgbImage;
+
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -133,6 +140,36 @@ public final class SegueModel implements AutoCloseable {
     /** Protected images: clamp(x + clamp(G(x, code), -eps, eps), 0, 1), inference mode. */
     public NDArray protect(NDArray images, int[] labels) {
         return Perturbation.apply(images, perturbation(images, labels));
+    }
+
+    /**
+     * Protects whole images of any size: each is resized (area averaging) to the model's input
+     * size, its perturbation is generated there, resized back (bilinear, which stays within the
+     * budget) and added at full resolution. Pixels change by at most eps.
+     */
+    public List<RgbImage> protectImages(List<RgbImage> images, int[] labels) {
+        int h = info.inputHeight();
+        int w = info.inputWidth();
+        List<RgbImage> small = new ArrayList<>(images.size());
+        for (RgbImage img : images) {
+            small.add(ImageOps.resize(img, h, w));
+        }
+        List<RgbImage> deltas;
+        try (NDScope scope = new NDScope(); NDManager batch = manager.newSubManager()) {
+            deltas = Batches.unstack(perturbation(Batches.stack(batch, small), labels));
+        }
+        List<RgbImage> out = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            RgbImage img = images.get(i);
+            float[] delta = ImageOps.resizePlanes(deltas.get(i).chw(), 3, h, w, img.height(), img.width());
+            float[] x = img.chw();
+            float[] y = new float[x.length];
+            for (int j = 0; j < x.length; j++) {
+                y[j] = Math.min(1f, Math.max(0f, x[j] + delta[j]));
+            }
+            out.add(new RgbImage(y, img.height(), img.width()));
+        }
+        return out;
     }
 
     @Override

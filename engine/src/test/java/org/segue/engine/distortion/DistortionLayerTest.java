@@ -1,0 +1,171 @@
+package org.segue.engine.distortion;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.segue.engine.data.Batches;
+import org.segue.engine.data.ImageCodec;
+import org.segue.engine.data.RgbImage;
+import org.segue.engine.runtime.DjlRuntime;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DistortionLayerTest {
+
+    static NDManager nd;
+
+    @BeforeAll
+    static void start() {
+        nd = DjlRuntime.engine().newBaseManager(Device.cpu());
+    }
+
+    @AfterAll
+    static void stop() {
+        nd.close();
+    }
+
+    /** A smooth synthetic "photo": gradients and a soft blob, so JPEG behaves as on real images. */
+    static RgbImage smoothImage(int size, long seed) {
+        Random r = new Random(seed);
+        float[] chw = new float[3 * size * size];
+        double cx = size * (0.3 + 0.4 * r.nextDouble());
+        double cy = size * (0.3 + 0.4 * r.nextDouble());
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    double blob = Math.exp(-((x - cx) * (x - cx) + (y - cy) * (y - cy)) / (size * size / 8.0));
+                    chw[(c * size + y) * size + x] = (float) Math.min(1, 0.15 + 0.3 * x / size + 0.1 * c + 0.4 * blob);
+                }
+            }
+        }
+        return new RgbImage(chw, size, size);
+    }
+
+    static double meanAbs(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += Math.abs(a[i] - b[i]);
+        }
+        return s / a.length;
+    }
+
+    @Test
+    void blurWithTheAuthorsTinySigmaIsNearlyTheIdentityAndLargerSigmaSmooths() {
+        NDArray x = nd.randomUniform(0, 1, new Shape(2, 3, 16, 16));
+        assertTrue(meanAbs(DistortionLayer.gaussianBlur3x3(x, 0.2f).toFloatArray(), x.toFloatArray()) < 1e-4);
+        NDArray blurred = DistortionLayer.gaussianBlur3x3(x, 2f);
+        // Smoothing reduces the variance of white noise.
+        assertTrue(blurred.sub(blurred.mean()).square().mean().getFloat()
+                < 0.5 * x.sub(x.mean()).square().mean().getFloat());
+        assertEquals(x.getShape(), blurred.getShape());
+    }
+
+    @Test
+    void sharpnessMatchesTorchvisionsDefinition() {
+        float[] v = new float[25];
+        v[12] = 0.5f;
+        NDArray x = nd.create(v, new Shape(1, 1, 5, 5)).repeat(1, 3);
+        float[] out = DistortionLayer.sharpness(x, 2f).toFloatArray();
+        // centre: 2*0.5 - (5*0.5)/13; inner neighbour: 0 - 0.5/13 -> clamped to 0; border untouched.
+        assertEquals(Math.min(1f, 2 * 0.5f - 2.5f / 13f), out[12], 1e-6);
+        assertEquals(0f, out[7], 1e-6);
+        NDArray constant = nd.full(new Shape(1, 3, 8, 8), 0.4f);
+        assertTrue(meanAbs(DistortionLayer.sharpness(constant, 2f).toFloatArray(), constant.toFloatArray()) < 1e-6);
+    }
+
+    @Test
+    void flipsFollowTheirProbability() {
+        NDArray x = nd.randomUniform(0, 1, new Shape(3, 3, 8, 8));
+        assertTrue(meanAbs(DistortionLayer.randomFlip(x, 3, 1f, new Random(1)).toFloatArray(),
+                x.flip(3).toFloatArray()) < 1e-7);
+        assertTrue(meanAbs(DistortionLayer.randomFlip(x, 2, 0f, new Random(1)).toFloatArray(), x.toFloatArray()) < 1e-7);
+    }
+
+    @Test
+    void rescaleKeepsSizeAndRemovesFineDetail() {
+        NDArray x = nd.randomUniform(0, 1, new Shape(1, 3, 32, 32));
+        NDArray r = DistortionLayer.rescale(x, 2f);
+        assertEquals(x.getShape(), r.getShape());
+        assertEquals(x.mean().getFloat(), r.mean().getFloat(), 0.02);
+        assertTrue(r.sub(r.mean()).square().mean().getFloat() < 0.5 * x.sub(x.mean()).square().mean().getFloat());
+        assertTrue(meanAbs(DistortionLayer.rescale(x, 1f).toFloatArray(), x.toFloatArray()) < 1e-7);
+    }
+
+    @Test
+    void differentiableJpegTracksARealJpegEncoder() throws Exception {
+        RgbImage img = smoothImage(64, 4);
+        for (int quality : new int[] {30, 75}) {
+            float[] real = realJpeg(img, quality).chw();
+            float[] approx = DifferentiableJpeg.apply(Batches.stack(nd, List.of(img)), quality).toFloatArray();
+            double vsReal = meanAbs(approx, real);
+            assertTrue(vsReal < 2.5 / 255, "quality " + quality + ": mean |approx - libjpeg| = " + vsReal * 255 + " levels");
+        }
+        float[] x = img.chw();
+        double q10 = meanAbs(DifferentiableJpeg.apply(Batches.stack(nd, List.of(img)), 10).toFloatArray(), x);
+        double q95 = meanAbs(DifferentiableJpeg.apply(Batches.stack(nd, List.of(img)), 95).toFloatArray(), x);
+        assertTrue(q10 > 2 * q95, "lower quality must distort more: q10 " + q10 + " q95 " + q95);
+    }
+
+    @Test
+    void differentiableJpegPassesGradientsAndHandlesOddSizes() {
+        NDArray x = nd.randomUniform(0.2f, 0.8f, new Shape(1, 3, 20, 28));
+        x.setRequiresGradient(true);
+        try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+            NDArray y = DifferentiableJpeg.apply(x, 50);
+            assertEquals(x.getShape(), y.getShape());
+            gc.backward(y.sum());
+        }
+        assertTrue(x.getGradient().abs().sum().getFloat() > 0);
+    }
+
+    @Test
+    void configValidatesItsRanges() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new DistortionConfig(0, 1, 1.5f, 0, 0, 50, 95, 0, 1, 0, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> new DistortionConfig(0, 1, 0, 0, 0, 90, 50, 0, 1, 0, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> new DistortionConfig(0, 1, 0, 0, 0, 50, 95, 0, 0.5f, 0, 0));
+    }
+
+    @Test
+    void layerAppliesOnlyWhatIsEnabled() {
+        NDArray x = nd.randomUniform(0, 1, new Shape(2, 3, 16, 16));
+        NDArray same = new DistortionLayer(DistortionConfig.none()).apply(x, new Random(0));
+        assertTrue(meanAbs(same.toFloatArray(), x.toFloatArray()) < 1e-7);
+        NDArray changed = new DistortionLayer(DistortionConfig.robust()).apply(x, new Random(0));
+        assertEquals(x.getShape(), changed.getShape());
+        assertTrue(meanAbs(changed.toFloatArray(), x.toFloatArray()) > 1e-3);
+    }
+
+    static RgbImage realJpeg(RgbImage img, int quality) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ImageWriteParam p = writer.getDefaultWriteParam();
+        p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+        p.setCompressionQuality(quality / 100f);
+        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(ImageCodec.toBuffered(img), null, null), p);
+        }
+        writer.dispose();
+        return ImageCodec.fromBuffered(ImageIO.read(new ByteArrayInputStream(bytes.toByteArray())));
+    }
+}

@@ -1,0 +1,63 @@
+package org.segue.tool;
+
+import org.segue.engine.SegueModel;
+import org.segue.engine.batch.DatasetProtector;
+import org.segue.engine.data.ImageFolder;
+import org.segue.engine.progress.Cancellation;
+import org.segue.engine.pseudo.ClusteringAccuracy;
+import org.segue.engine.pseudo.LbpFeatureExtractor;
+import org.segue.engine.pseudo.PseudoLabeler;
+import org.segue.engine.runtime.DjlRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "protect-dataset", mixinStandardHelpOptions = true,
+        description = {"Protects every image of an ImageFolder dataset (<identity>/<images>) into a mirrored folder",
+                "of lossless PNGs. The side information is the identity folder's index, or pseudo labels."})
+final class ProtectDatasetCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "model file (.segue)")
+    Path model;
+
+    @Option(names = "--input", required = true, description = "dataset folder: <identity>/<images>")
+    Path input;
+
+    @Option(names = "--output", required = true, description = "output folder (created; originals are never touched)")
+    Path output;
+
+    @Option(names = "--pseudo-labels", description = "use this many K-means clusters of LBP embeddings as labels")
+    Integer pseudoLabels;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "faces per generator call (default ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto | cpu | gpu (default ${DEFAULT-VALUE})")
+    String device;
+
+    @Override
+    public Integer call() throws Exception {
+        if (output.toAbsolutePath().normalize().startsWith(input.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("the output folder must not lie inside the input folder");
+        }
+        ImageFolder dataset = ImageFolder.scan(input);
+        int[] labels = dataset.labels();
+        try (SegueModel m = SegueModel.load(model, DjlRuntime.resolveDevice(device))) {
+            if (pseudoLabels != null) {
+                int size = m.info().inputHeight();
+                int[] pseudo = PseudoLabeler.label(dataset.load(size, size), pseudoLabels, new LbpFeatureExtractor(), 10, 0);
+                System.err.printf("Pseudo labels: clustering accuracy %.1f%% against folder labels%n",
+                        100 * ClusteringAccuracy.of(pseudo, labels));
+                labels = pseudo;
+            }
+            DatasetProtector.Summary s = DatasetProtector.protect(m, dataset, labels, output, batchSize,
+                    new TerminalProgress(System.err), new Cancellation());
+            System.out.printf("Protected %d images into %s in %.1f s (%.1f images/s)%n", s.written(), output,
+                    s.seconds(), s.written() / s.seconds());
+            s.failures().forEach(f -> System.err.println("failed: " + f));
+            return s.failures().isEmpty() ? 0 : SegueCli.EXIT_PARTIAL;
+        }
+    }
+}
