@@ -142,6 +142,10 @@ final class TrainCommand implements Callable<Integer> {
                         s.epoch(), s.surrogateLoss(), s.surrogateAccuracy(), s.generatorCe(), s.lastBatchCe(),
                         s.generatorL2(), s.seconds());
             }
+            if (!result.cancelled()) {
+                System.out.printf("final surrogate loss on protected training images %.4f, on the same images clean %.4f%n",
+                        result.surrogateLossProtected(), result.surrogateLossClean());
+            }
             if (result.cancelled()) {
                 System.err.println("Cancelled after epoch " + result.epochsCompleted() + "; rerun to resume.");
                 return 130;

@@ -125,7 +125,8 @@ public final class SegueTrainer {
                 }
                 double[] generatorStats = run.generatorEpoch(epoch, rng);
                 if (generatorStats == null || surrogateStats == null) {
-                    return new TrainingResult(epoch - 1, false, true, List.copyOf(history), seconds(start));
+                    return new TrainingResult(epoch - 1, false, true, List.copyOf(history), seconds(start),
+                            Double.NaN, Double.NaN);
                 }
                 history.add(new TrainingResult.EpochStats(epoch, surrogateStats[0], surrogateStats[1],
                         generatorStats[0], generatorStats[1], generatorStats[2], seconds(epochStart)));
@@ -135,7 +136,9 @@ public final class SegueTrainer {
                 early = generatorStats[1] < config.earlyStopLoss();
             }
             int completed = history.isEmpty() ? 0 : history.get(history.size() - 1).epoch();
-            return new TrainingResult(completed, early, false, List.copyOf(history), seconds(start));
+            double[] finalLosses = run.shortcutGap();
+            return new TrainingResult(completed, early, false, List.copyOf(history), seconds(start),
+                    finalLosses[0], finalLosses[1]);
         }
     }
 
@@ -250,6 +253,27 @@ public final class SegueTrainer {
                 report("generator", epoch, String.format("epoch %d generator CE %.4f", epoch, lastCe));
             }
             return new double[] {ceSum / images.size(), lastCe, l2Sum / images.size()};
+        }
+
+        /**
+         * The surrogate's mean loss on the protected training images (inference-mode generator, as
+         * users get them) and on the same images clean, with the BatchNorm statistics it trained with.
+         */
+        double[] shortcutGap() {
+            double onProtected = 0;
+            double onClean = 0;
+            for (int[] batch : batches(new Random(config.seed()))) {
+                int[] y = Batches.select(labels, batch);
+                try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
+                    NDArray x = Batches.stack(step, images, batch);
+                    NDArray protectedImages = model.protect(x, y);
+                    onProtected += Losses.crossEntropy(surrogate.forward(surrogateStore, new NDList(protectedImages), true)
+                            .singletonOrThrow(), y).getFloat() * batch.length;
+                    onClean += Losses.crossEntropy(surrogate.forward(surrogateStore, new NDList(x), true)
+                            .singletonOrThrow(), y).getFloat() * batch.length;
+                }
+            }
+            return new double[] {onProtected / images.size(), onClean / images.size()};
         }
 
         /** PGD that maximises the frozen surrogate's loss within an L-inf ball of {@code radius}. */

@@ -10,9 +10,12 @@ import java.util.List;
  * @param cancelled       the caller cancelled; the checkpoint holds the last completed epoch
  * @param history         one entry per completed epoch
  * @param seconds         wall-clock seconds of this run (a resumed run counts its own time)
+ * @param surrogateLossProtected final surrogate's mean CE on the protected training images (NaN if cancelled)
+ * @param surrogateLossClean     its mean CE on the same images without protection: the gap between the
+ *                               two shows how much of what the surrogate learned is the planted shortcut
  */
 public record TrainingResult(int epochsCompleted, boolean stoppedEarly, boolean cancelled,
-        List<EpochStats> history, double seconds) {
+        List<EpochStats> history, double seconds, double surrogateLossProtected, double surrogateLossClean) {
 
     /**
      * Figures of one epoch.

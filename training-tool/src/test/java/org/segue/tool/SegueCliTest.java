@@ -1,0 +1,126 @@
+package org.segue.tool;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segue.engine.data.ImageCodec;
+import org.segue.engine.data.RgbImage;
+import org.segue.engine.model.ModelFile;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line end to end on a tiny synthetic dataset: train, protect, evaluate, errors. */
+class SegueCliTest {
+
+    static Path syntheticDataset(Path root, int perClass, long seed) throws Exception {
+        Random r = new Random(seed);
+        for (int c = 0; c < 3; c++) {
+            Path dir = Files.createDirectories(root.resolve("person" + c));
+            for (int i = 0; i < perClass; i++) {
+                float[] chw = new float[3 * 36 * 36];
+                for (int j = 0; j < chw.length; j++) {
+                    // class-dependent colour plus noise, so the attacker has something to learn
+                    chw[j] = Math.min(1f, Math.max(0f, 0.25f * (c + 1) * ((j / (36 * 36)) == c ? 1.5f : 0.6f)
+                            + 0.1f * (float) r.nextGaussian()));
+                }
+                ImageCodec.writePng(new RgbImage(chw, 36, 36), dir.resolve(i + ".png"));
+            }
+        }
+        return root;
+    }
+
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true));
+            System.setErr(new PrintStream(err, true));
+            int exit = SegueCli.execute(args);
+            return new Run(exit, out.toString(), err.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void trainsProtectsAndEvaluates(@TempDir Path dir) throws Exception {
+        Path data = syntheticDataset(dir.resolve("data"), 8, 1);
+        Path model = dir.resolve("m.segue");
+        Run train = run("train", "--data", data.toString(), "--output", model.toString(), "--recipe", "cpu",
+                "--epochs", "2", "--input-size", "32", "--batch-size", "8", "--pgd-steps", "1");
+        assertEquals(0, train.exit(), train.err());
+        assertTrue(Files.exists(model));
+        assertTrue(Files.exists(Path.of(model + ".ckpt")), "checkpoint kept for resuming");
+        ModelFile.Contents c = ModelFile.read(model);
+        assertEquals("2", c.info().recipe().get("epochs.completed"));
+        assertEquals("32", c.info().recipe().get("input.size"));
+
+        Path out = dir.resolve("protected");
+        Run protect = run("protect-dataset", "--model", model.toString(), "--input", data.toString(),
+                "--output", out.toString());
+        assertEquals(0, protect.exit(), protect.err());
+        try (Stream<Path> s = Files.walk(out)) {
+            assertEquals(24, s.filter(p -> p.toString().endsWith(".png")).count());
+        }
+
+        Path json = dir.resolve("eval.json");
+        Run eval = run("evaluate", "--train", out.toString(), "--test", data.toString(), "--input-size", "32",
+                "--epochs", "1", "--json", json.toString());
+        assertEquals(0, eval.exit(), eval.err());
+        assertTrue(eval.out().contains("clean test accuracy"), eval.out());
+        assertTrue(Files.readString(json).contains("\"testAccuracy\""));
+    }
+
+    @Test
+    void rerunningTrainResumesFromTheCheckpoint(@TempDir Path dir) throws Exception {
+        Path data = syntheticDataset(dir.resolve("data"), 4, 2);
+        Path model = dir.resolve("m.segue");
+        String[] common = {"--data", data.toString(), "--output", model.toString(), "--input-size", "32",
+                "--batch-size", "6", "--pgd-steps", "0"};
+        assertEquals(0, run(concat(new String[] {"train", "--epochs", "1"}, common)).exit());
+        Run second = run(concat(new String[] {"train", "--epochs", "2"}, common));
+        assertEquals(0, second.exit(), second.err());
+        // Only epoch 2 ran in the second invocation; epoch 1 came from the checkpoint.
+        assertTrue(second.out().contains("epoch  1") && second.out().contains("epoch  2"), second.out());
+        assertEquals("2", ModelFile.read(model).info().recipe().get("epochs.completed"));
+    }
+
+    @Test
+    void errorsAreMessagesNotStackTraces(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.segue");
+        Files.writeString(bad, "garbage");
+        Run r = run("protect-dataset", "--model", bad.toString(), "--input", dir.toString(), "--output",
+                dir.resolve("..").resolve("elsewhere").toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().startsWith("segue: "), r.err());
+        assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
+
+        Run missing = run("train", "--data", dir.resolve("nope").toString(), "--output", dir.resolve("x").toString());
+        assertEquals(1, missing.exit());
+        assertTrue(missing.err().contains("not found"), missing.err());
+
+        assertEquals(2, run("train").exit(), "missing required options is a usage error");
+        Run help = run("protect-dataset", "--help");
+        assertEquals(0, help.exit());
+        assertTrue(help.out().contains("--pseudo-labels"));
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] out = new String[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
