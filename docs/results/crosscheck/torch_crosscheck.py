@@ -100,6 +100,13 @@ def protect(g, x, y, size, eps=8 / 255, dev='cuda'):
     return torch.cat(out)
 
 
+def record_quality(result, name, protected, clean):
+    diff = protected - clean
+    mse = (diff ** 2).flatten(1).mean(1)
+    result['quality_' + name] = {'linf_levels': (diff * 255).abs().max().item(),
+                                 'psnr_db_mean': (10 * torch.log10(1 / mse)).mean().item()}
+
+
 def attacker_accuracy(xtr, ytr, xte, yte, size, epochs, seed, dev='cuda', mode='bilinear'):
     torch.manual_seed(seed)
     net = torchvision.models.resnet18(num_classes=int(ytr.max()) + 1).to(dev)
@@ -155,11 +162,11 @@ def main():
                 i = names.index(rel[:-4] + '.jpg') if rel[:-4] + '.jpg' in names else names.index(rel)
                 diffs.append((j - sets[name][i] * 255).abs().max().item())
             result['java_vs_torch_max_level_diff_' + name] = max(diffs) if diffs else None
-        linf = ((sets[name] - xtr) * 255).abs().max().item()
-        result['linf_levels_' + name] = linf
+        record_quality(result, name, sets[name], xtr)
     if a.official:
         g = load_generator(dict(np.load(a.official))).to(dev)
         sets['official'] = protect(g, xtr, ytr, 224)
+        record_quality(result, 'official', sets['official'], xtr)
     for size in [int(s) for s in a.sizes.split(',')]:
         for name, x in sets.items():
             accs = [attacker_accuracy(x, ytr, xte, yte, size, a.epochs, seed) for seed in range(a.seeds)]

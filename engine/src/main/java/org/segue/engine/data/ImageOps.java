@@ -19,49 +19,81 @@ public final class ImageOps {
 
     /** Resizes {@code planes} stacked planes of size inH x inW, separably (rows, then columns). */
     public static float[] resizePlanes(float[] data, int planes, int inH, int inW, int outH, int outW) {
-        float[] tmp = new float[planes * inH * outW];
+        if (inH == outH && inW == outW) {
+            return data;
+        }
+        Kernel horizontal = Kernel.of(inW, outW);
+        Kernel vertical = Kernel.of(inH, outH);
+        float[] rows = new float[planes * inH * outW];
         for (int p = 0; p < planes; p++) {
             for (int y = 0; y < inH; y++) {
-                resample1d(data, (p * inH + y) * inW, 1, inW, tmp, (p * inH + y) * outW, 1, outW);
+                for (int x = 0; x < outW; x++) {
+                    rows[(p * inH + y) * outW + x] = horizontal.apply(data, (p * inH + y) * inW, 1, x);
+                }
             }
         }
         float[] out = new float[planes * outH * outW];
         for (int p = 0; p < planes; p++) {
-            for (int x = 0; x < outW; x++) {
-                resample1d(tmp, p * inH * outW + x, outW, inH, out, p * outH * outW + x, outW, outH);
+            for (int y = 0; y < outH; y++) {
+                for (int x = 0; x < outW; x++) {
+                    out[(p * outH + y) * outW + x] = vertical.apply(rows, p * inH * outW + x, outW, y);
+                }
             }
         }
         return out;
     }
 
-    private static void resample1d(float[] src, int srcOff, int srcStride, int n,
-                                   float[] dst, int dstOff, int dstStride, int m) {
-        if (m == n) {
-            for (int i = 0; i < n; i++) {
-                dst[dstOff + i * dstStride] = src[srcOff + i * srcStride];
-            }
-        } else if (m < n) {
-            double scale = (double) n / m;
-            for (int o = 0; o < m; o++) {
-                double start = o * scale;
-                double end = start + scale;
-                double sum = 0;
-                for (int i = (int) Math.floor(start); i < Math.ceil(end) && i < n; i++) {
-                    double overlap = Math.min(end, i + 1) - Math.max(start, i);
-                    sum += overlap * src[srcOff + i * srcStride];
+    /**
+     * Weights of a 1-D resampling from {@code source} to {@code target} samples: each output sample
+     * is a weighted sum of consecutive input samples starting at {@code first[i]}.
+     */
+    private record Kernel(int[] first, double[][] weights) {
+
+        static Kernel of(int source, int target) {
+            int[] first = new int[target];
+            double[][] weights = new double[target][];
+            double scale = (double) source / target;
+            for (int i = 0; i < target; i++) {
+                if (source > target) {
+                    // Area: output sample i covers [i*scale, (i+1)*scale) of the input, so every input
+                    // pixel contributes in proportion to its overlap (no aliasing when shrinking).
+                    double start = i * scale;
+                    double end = (i + 1) * scale;
+                    int from = (int) Math.floor(start);
+                    int to = Math.min(source, (int) Math.ceil(end));
+                    double[] w = new double[to - from];
+                    for (int j = from; j < to; j++) {
+                        w[j - from] = Math.max(0, Math.min(end, j + 1) - Math.max(start, j)) / scale;
+                    }
+                    first[i] = from;
+                    weights[i] = w;
+                } else if (source == 1) {
+                    first[i] = 0;
+                    weights[i] = new double[] {1};
+                } else {
+                    // Bilinear with pixel centres aligned (half-pixel convention), clamped at the edges.
+                    double position = Math.min(Math.max((i + 0.5) * scale - 0.5, 0), source - 1);
+                    int left = Math.min((int) Math.floor(position), source - 2);
+                    double fraction = position - left;
+                    first[i] = left;
+                    weights[i] = new double[] {1 - fraction, fraction};
                 }
-                dst[dstOff + o * dstStride] = (float) (sum / scale);
             }
-        } else {
-            double scale = (double) n / m;
-            for (int o = 0; o < m; o++) {
-                double pos = Math.max(0, (o + 0.5) * scale - 0.5);
-                int i0 = Math.min((int) pos, n - 1);
-                int i1 = Math.min(i0 + 1, n - 1);
-                double f = pos - i0;
-                dst[dstOff + o * dstStride] =
-                        (float) ((1 - f) * src[srcOff + i0 * srcStride] + f * src[srcOff + i1 * srcStride]);
+            return new Kernel(first, weights);
+        }
+
+        /** Output sample {@code i} of the line starting at {@code offset} with element spacing {@code stride}. */
+        float apply(float[] data, int offset, int stride, int i) {
+            // Summed as differences to the first sample: the weights add up to 1 only up to rounding,
+            // and a flat region must stay exactly flat, or LBP would read rounding noise as texture.
+            int index = offset + first[i] * stride;
+            double base = data[index];
+            double sum = 0;
+            for (double weight : weights[i]) {
+                sum += weight * (data[index] - base);
+                index += stride;
             }
+            return (float) (base + sum);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.segue.engine.pseudo;
 
+import org.segue.engine.data.ImageOps;
 import org.segue.engine.data.RgbImage;
 
 /**
@@ -94,7 +95,7 @@ public final class LbpFeatureExtractor implements FeatureExtractor {
 
     /** Raw per-cell counts of uniform-pattern bins, cells in row-major order. */
     int[][] cellHistograms(RgbImage face) {
-        float[] grey = resample(luma(face), face.height(), face.width(), size);
+        float[] grey = ImageOps.resizePlanes(luma(face), 1, face.height(), face.width(), size, size);
         int[] codes = lbpCodes(grey, size);
         int[][] histograms = new int[grid * grid][BINS];
         for (int cy = 0; cy < grid; cy++) {
@@ -148,82 +149,6 @@ public final class LbpFeatureExtractor implements FeatureExtractor {
             grey[i] = 0.299f * chw[i] + 0.587f * chw[plane + i] + 0.114f * chw[2 * plane + i];
         }
         return grey;
-    }
-
-    /** Resamples a row-major grey image to size×size, one axis at a time. */
-    static float[] resample(float[] grey, int height, int width, int size) {
-        if (height == size && width == size) {
-            return grey;
-        }
-        Kernel horizontal = Kernel.of(width, size);
-        Kernel vertical = Kernel.of(height, size);
-        float[] rows = new float[height * size];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < size; x++) {
-                rows[y * size + x] = horizontal.apply(grey, y * width, 1, x);
-            }
-        }
-        float[] out = new float[size * size];
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
-                out[y * size + x] = vertical.apply(rows, x, size, y);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Weights of a 1-D resampling from {@code source} to {@code target} samples: each output sample
-     * is a weighted sum of consecutive input samples starting at {@code first[i]}.
-     */
-    private record Kernel(int[] first, double[][] weights) {
-
-        static Kernel of(int source, int target) {
-            int[] first = new int[target];
-            double[][] weights = new double[target][];
-            double scale = (double) source / target;
-            for (int i = 0; i < target; i++) {
-                if (source > target) {
-                    // Area: output sample i covers [i*scale, (i+1)*scale) of the input, so every input
-                    // pixel contributes in proportion to its overlap (no aliasing when shrinking).
-                    double start = i * scale;
-                    double end = (i + 1) * scale;
-                    int from = (int) Math.floor(start);
-                    int to = Math.min(source, (int) Math.ceil(end));
-                    double[] w = new double[to - from];
-                    for (int j = from; j < to; j++) {
-                        w[j - from] = Math.max(0, Math.min(end, j + 1) - Math.max(start, j)) / scale;
-                    }
-                    first[i] = from;
-                    weights[i] = w;
-                } else if (source == 1) {
-                    first[i] = 0;
-                    weights[i] = new double[] {1};
-                } else {
-                    // Bilinear with pixel centres aligned (half-pixel convention), clamped at the edges.
-                    double position = Math.min(Math.max((i + 0.5) * scale - 0.5, 0), source - 1);
-                    int left = Math.min((int) Math.floor(position), source - 2);
-                    double fraction = position - left;
-                    first[i] = left;
-                    weights[i] = new double[] {1 - fraction, fraction};
-                }
-            }
-            return new Kernel(first, weights);
-        }
-
-        /** Output sample {@code i} of the line starting at {@code offset} with element spacing {@code stride}. */
-        float apply(float[] data, int offset, int stride, int i) {
-            // Summed as differences to the first sample: the weights add up to 1 only up to rounding,
-            // and a flat region must stay exactly flat, or LBP would read rounding noise as texture.
-            int index = offset + first[i] * stride;
-            double base = data[index];
-            double sum = 0;
-            for (double weight : weights[i]) {
-                sum += weight * (data[index] - base);
-                index += stride;
-            }
-            return (float) (base + sum);
-        }
     }
 
     /**

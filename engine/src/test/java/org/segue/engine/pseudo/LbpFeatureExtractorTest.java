@@ -95,29 +95,6 @@ class LbpFeatureExtractorTest {
     }
 
     @Test
-    void resamplingAveragesWhenShrinkingAndInterpolatesWhenEnlarging() {
-        float[] grey = {
-                1, 3, 0, 0,
-                5, 7, 0, 4,
-                2, 2, 9, 9,
-                2, 2, 9, 9};
-        // 4 -> 2: each output pixel is the mean of a 2x2 block
-        assertArrayEquals(new float[] {4, 1, 2, 9}, LbpFeatureExtractor.resample(grey, 4, 4, 2), 1e-6f);
-        // 2 -> 4 along each axis: pixel centres at -0.25 (clamped), 0.25, 0.75, 1.25 (clamped) of the source
-        float[] small = {0, 4, 8, 12};
-        float[] expectedRow0 = {0, 1, 3, 4};
-        float[] up = LbpFeatureExtractor.resample(small, 2, 2, 4);
-        assertArrayEquals(expectedRow0, java.util.Arrays.copyOfRange(up, 0, 4), 1e-6f);
-        assertArrayEquals(new float[] {2, 3, 5, 6}, java.util.Arrays.copyOfRange(up, 4, 8), 1e-6f);
-        assertArrayEquals(new float[] {8, 9, 11, 12}, java.util.Arrays.copyOfRange(up, 12, 16), 1e-6f);
-        // same size: untouched
-        assertArrayEquals(grey, LbpFeatureExtractor.resample(grey, 4, 4, 4));
-        // 3 -> 2 (non-integer factor): output 0 covers source [0, 1.5), so weights 2/3 and 1/3
-        float[] three = {3, 6, 9, 3, 6, 9, 3, 6, 9};
-        assertArrayEquals(new float[] {4, 8, 4, 8}, LbpFeatureExtractor.resample(three, 3, 3, 2), 1e-5f);
-    }
-
-    @Test
     void embeddingHasUnitLengthAndFixedDimension() {
         Random random = new Random(3);
         for (int i = 0; i < 5; i++) {
