@@ -65,6 +65,19 @@ public final class SegueModel implements AutoCloseable {
         return fromContents(ModelFile.read(file), device, file.toString());
     }
 
+    /** Class-path location of the default model shipped inside the engine jar (see docs/model-card.md). */
+    public static final String DEFAULT_MODEL_RESOURCE = "/org/segue/engine/models/default.segue";
+
+    /** Loads the default model shipped inside the engine jar. */
+    public static SegueModel loadDefault(Device device) throws IOException {
+        try (java.io.InputStream in = SegueModel.class.getResourceAsStream(DEFAULT_MODEL_RESOURCE)) {
+            if (in == null) {
+                throw new ModelFormatException("the default model " + DEFAULT_MODEL_RESOURCE + " is missing from the engine jar");
+            }
+            return load(in.readAllBytes(), "default model", device);
+        }
+    }
+
     /** Loads a model held in memory, e.g. a resource shipped inside a jar. */
     public static SegueModel load(byte[] bytes, String source, Device device) throws IOException {
         return fromContents(ModelFile.parse(bytes, source), device, source);

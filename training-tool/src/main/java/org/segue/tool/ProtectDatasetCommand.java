@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
                 "of lossless PNGs. The side information is the identity folder's index, or pseudo labels."})
 final class ProtectDatasetCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "model file (.segue)")
+    @Option(names = "--model", description = "model file (.segue); default: the model shipped with Segue")
     Path model;
 
     @Option(names = "--input", required = true, description = "dataset folder: <identity>/<images>")
@@ -44,7 +44,8 @@ final class ProtectDatasetCommand implements Callable<Integer> {
         }
         ImageFolder dataset = ImageFolder.scan(input);
         int[] labels = dataset.labels();
-        try (SegueModel m = SegueModel.load(model, DjlRuntime.resolveDevice(device))) {
+        try (SegueModel m = model == null ? SegueModel.loadDefault(DjlRuntime.resolveDevice(device))
+                : SegueModel.load(model, DjlRuntime.resolveDevice(device))) {
             if (pseudoLabels != null) {
                 int size = m.info().inputHeight();
                 int[] pseudo = PseudoLabeler.label(dataset.load(size, size), pseudoLabels, new LbpFeatureExtractor(), 10, 0);

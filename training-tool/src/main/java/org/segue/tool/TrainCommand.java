@@ -51,8 +51,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--pgd-steps", description = "override the number of PGD steps of the adversarial distortion (0 disables it)")
     Integer pgdSteps;
 
-    @Option(names = "--distortion", description = "authors | robust | none: override the recipe's distortion layer")
+    @Option(names = "--distortion", description = "authors | resize | robust | none: override the recipe's distortion layer "
+            + "(resize = authors + 1-2x rescaling; robust = resize + differentiable JPEG)")
     String distortion;
+
+    @Option(names = "--rescale", split = ",", description = "override the rescale distortion: PROBABILITY,MAX_FACTOR (e.g. 0.8,4)")
+    float[] rescale;
+
+    @Option(names = "--surrogate-every", description = "override: the surrogate trains one epoch every N generator epochs")
+    Integer surrogateEvery;
+
+    @Option(names = "--generator-lr", description = "override the generator's Adam learning rate")
+    Float generatorLr;
 
     @Option(names = "--seed", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
@@ -87,6 +97,7 @@ final class TrainCommand implements Callable<Integer> {
             DistortionConfig d = switch (distortion) {
                 case "authors" -> DistortionConfig.authors();
                 case "robust" -> DistortionConfig.robust();
+                case "resize" -> DistortionConfig.resize();
                 case "none" -> DistortionConfig.none();
                 default -> throw new IllegalArgumentException("unknown distortion '" + distortion + "'");
             };
@@ -96,6 +107,18 @@ final class TrainCommand implements Callable<Integer> {
         if (pgdSteps != null) {
             config = config.withDistortion(config.distortion().withAdversarial(
                     pgdSteps == 0 ? 0f : Math.max(config.distortion().adversarialRadius(), 1f / 255f), pgdSteps));
+        }
+        if (rescale != null) {
+            if (rescale.length != 2) {
+                throw new IllegalArgumentException("--rescale takes PROBABILITY,MAX_FACTOR");
+            }
+            config = config.withDistortion(config.distortion().withRescale(rescale[0], rescale[1]));
+        }
+        if (surrogateEvery != null) {
+            config = config.withSurrogateEvery(surrogateEvery);
+        }
+        if (generatorLr != null) {
+            config = config.withGeneratorLr(generatorLr);
         }
         config = config.withSeed(seed);
         SegueGenerator.checkInputSize(config.inputSize(), config.inputSize());

@@ -55,9 +55,19 @@ public record DistortionConfig(float blurSigma, float sharpness, float hflipP, f
         return new DistortionConfig(0.2f, 2f, 0.1f, 0.1f, 0.5f, 50, 95, 0.5f, 2f, 1f / 255f, 5);
     }
 
+    /** The authors' transforms plus 1x-2x antialiased rescaling (what face pipelines do), no JPEG. */
+    public static DistortionConfig resize() {
+        return new DistortionConfig(0.2f, 2f, 0.1f, 0.1f, 0f, 50, 95, 0.5f, 2f, 1f / 255f, 5);
+    }
+
     /** Nothing at all: the protected image reaches the surrogate as it is. */
     public static DistortionConfig none() {
         return new DistortionConfig(0f, 1f, 0f, 0f, 0f, 50, 95, 0f, 1f, 0f, 0);
+    }
+
+    public DistortionConfig withRescale(float probability, float maxFactor) {
+        return new DistortionConfig(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax,
+                probability, maxFactor, adversarialRadius, adversarialSteps);
     }
 
     public DistortionConfig withAdversarial(float radius, int steps) {

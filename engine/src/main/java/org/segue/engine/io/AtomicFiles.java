@@ -24,6 +24,20 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /**
+     * Temporary files are created owner-only (0600); the finished file gets the permissions of the
+     * file it replaces, or rw-r--r-- for a new one, like any file a user's program writes.
+     */
+    private static void readableLikeOrdinaryFiles(Path tmp, Path target) throws IOException {
+        if (!tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.exists(target)
+                ? Files.getPosixFilePermissions(target)
+                : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(tmp, perms);
+    }
+
     public static void write(Path target, byte[] bytes) throws IOException {
         write(target, out -> out.write(bytes));
     }
@@ -35,6 +49,7 @@ public final class AtomicFiles {
         Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".part");
         boolean done = false;
         try {
+            readableLikeOrdinaryFiles(tmp, absolute);
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
                  OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
                 writer.writeTo(out);

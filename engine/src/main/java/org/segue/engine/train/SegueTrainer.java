@@ -353,7 +353,8 @@ public final class SegueTrainer {
         }
         Map<String, String> saved = c.info().recipe();
         Map<String, String> now = config.describe();
-        for (String key : List.of("input.size", "batch.size", "seed", "distortion", "surrogate.stem")) {
+        for (String key : List.of("input.size", "batch.size", "seed", "distortion", "surrogate.stem",
+                "surrogate.every", "lr.generator", "lr.surrogate", "l2.weight")) {
             if (!now.get(key).equals(saved.get(key))) {
                 throw new ModelFormatException(file + " was written by a run with " + key + "=" + saved.get(key)
                         + ", this run has " + now.get(key) + "; use a new checkpoint file");

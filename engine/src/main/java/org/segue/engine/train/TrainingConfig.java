@@ -78,6 +78,16 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
                 earlyStopLoss, small, epsilon, distortion, seed);
     }
 
+    public TrainingConfig withSurrogateEvery(int every) {
+        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, every,
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed);
+    }
+
+    public TrainingConfig withGeneratorLr(float lr) {
+        return new TrainingConfig(inputSize, epochs, batchSize, lr, surrogateLr, l2Weight, surrogateEvery,
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed);
+    }
+
     public TrainingConfig withEpsilon(float eps) {
         return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
                 earlyStopLoss, smallInputStem, eps, distortion, seed);

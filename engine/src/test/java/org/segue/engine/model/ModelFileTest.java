@@ -95,6 +95,17 @@ class ModelFileTest {
     }
 
     @Test
+    void theShippedDefaultModelLoadsAndDescribesItsTraining() throws Exception {
+        try (SegueModel m = SegueModel.loadDefault(Device.cpu())) {
+            assertEquals(SegueGenerator.ARCHITECTURE, m.info().architecture());
+            assertEquals(Perturbation.DEFAULT_EPSILON, m.info().epsilon(), 1e-7);
+            assertEquals(16, m.info().codeBits());
+            assertTrue(m.info().recipe().containsKey("epochs.completed"), m.info().recipe().toString());
+            assertTrue(m.info().recipe().containsKey("dataset"), m.info().recipe().toString());
+        }
+    }
+
+    @Test
     void refusesAnotherArchitecture(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("x.segue");
         ModelFile.write(file, new ModelInfo("someone-elses-net", Perturbation.DEFAULT_EPSILON, 32, 32, 16, Map.of()),
