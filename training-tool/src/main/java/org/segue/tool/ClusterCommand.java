@@ -1,6 +1,7 @@
 package org.segue.tool;
 
 import org.segue.engine.data.ImageFolder;
+import org.segue.engine.data.ImageOps;
 import org.segue.engine.data.RgbImage;
 import org.segue.engine.pseudo.ClusteringAccuracy;
 import org.segue.engine.pseudo.LbpFeatureExtractor;
@@ -34,16 +35,21 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "default ${DEFAULT-VALUE}")
     long seed;
 
+    @Option(names = "--centre-crop", defaultValue = "1.0",
+            description = "embed only the centred part of each image, this fraction of its sides (default ${DEFAULT-VALUE})")
+    double centreCrop;
+
     @Override
     public Integer call() throws Exception {
         ImageFolder dataset = ImageFolder.scan(data);
-        List<RgbImage> faces = dataset.load(inputSize, inputSize);
+        List<RgbImage> faces = dataset.load(inputSize, inputSize).stream()
+                .map(f -> ImageOps.centreCrop(f, centreCrop)).toList();
         int clusters = k != null ? k : dataset.classes().size();
         long t0 = System.nanoTime();
         LbpFeatureExtractor extractor = new LbpFeatureExtractor();
         int[] labels = PseudoLabeler.label(faces, clusters, extractor, restarts, seed);
-        System.out.printf(Locale.ROOT, "%s + K-means (k=%d, %d restarts) on %d faces: clustering accuracy %.1f%% (%.1f s)%n",
-                extractor.name(), clusters, restarts, faces.size(), 100 * ClusteringAccuracy.of(labels, dataset.labels()),
+        System.out.printf(Locale.ROOT, "%s, centre crop %.2f + K-means (k=%d, %d restarts) on %d faces: clustering accuracy %.1f%% (%.1f s)%n",
+                extractor.name(), centreCrop, clusters, restarts, faces.size(), 100 * ClusteringAccuracy.of(labels, dataset.labels()),
                 (System.nanoTime() - t0) / 1e9);
         return 0;
     }

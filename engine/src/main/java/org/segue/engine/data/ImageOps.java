@@ -17,6 +17,24 @@ public final class ImageOps {
         return new RgbImage(resizePlanes(image.chw(), 3, image.height(), image.width(), height, width), height, width);
     }
 
+    /** The centred crop keeping {@code fraction} (0..1] of the height and width. */
+    public static RgbImage centreCrop(RgbImage image, double fraction) {
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("crop fraction must be in (0, 1], was " + fraction);
+        }
+        int h = Math.max(1, (int) Math.round(image.height() * fraction));
+        int w = Math.max(1, (int) Math.round(image.width() * fraction));
+        int y0 = (image.height() - h) / 2;
+        int x0 = (image.width() - w) / 2;
+        float[] out = new float[3 * h * w];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(image.chw(), (c * image.height() + y0 + y) * image.width() + x0, out, (c * h + y) * w, w);
+            }
+        }
+        return new RgbImage(out, h, w);
+    }
+
     /** Resizes {@code planes} stacked planes of size inH x inW, separably (rows, then columns). */
     public static float[] resizePlanes(float[] data, int planes, int inH, int inW, int outH, int outW) {
         if (inH == outH && inW == outW) {
