@@ -14,7 +14,7 @@ public final class Perturbation {
 
     private Perturbation() {}
 
-    /** Checks a budget: positive and not above the paper's 8/255 unless {@code allowAbove}. */
+    /** Checks that a budget is a usable L-inf radius in [0,1] pixel units. */
     public static float checkEpsilon(float eps) {
         if (!(eps > 0f) || eps > 1f) {
             throw new IllegalArgumentException("epsilon must be in (0, 1], was " + eps);

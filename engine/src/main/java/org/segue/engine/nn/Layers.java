@@ -1,6 +1,7 @@
 package org.segue.engine.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -36,8 +37,8 @@ public final class Layers {
         if (h < 2 || w < 2) {
             throw new IllegalArgumentException("reflection padding needs at least 2x2 features, got " + h + "x" + w);
         }
-        NDArray cols = NDArrayConcat.of(3, x.get(":, :, :, 1:2"), x, x.get(":, :, :, " + (w - 2) + ":" + (w - 1)));
-        return NDArrayConcat.of(2, cols.get(":, :, 1:2, :"), cols, cols.get(":, :, " + (h - 2) + ":" + (h - 1) + ", :"));
+        NDArray cols = concat(3, x.get(":, :, :, 1:2"), x, x.get(":, :, :, " + (w - 2) + ":" + (w - 1)));
+        return concat(2, cols.get(":, :, 1:2, :"), cols, cols.get(":, :, " + (h - 2) + ":" + (h - 1) + ", :"));
     }
 
     /**
@@ -61,12 +62,7 @@ public final class Layers {
         return spread.get(":, :, :" + ((h - 1) * stride + 1) + ", :" + ((w - 1) * stride + 1));
     }
 
-    /** Concatenation helper that keeps call sites short. */
-    static final class NDArrayConcat {
-        private NDArrayConcat() {}
-
-        static NDArray of(int axis, NDArray... parts) {
-            return ai.djl.ndarray.NDArrays.concat(new NDList(parts), axis);
-        }
+    private static NDArray concat(int axis, NDArray... parts) {
+        return NDArrays.concat(new NDList(parts), axis);
     }
 }

@@ -2,7 +2,6 @@ package org.segue.engine.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -58,13 +57,7 @@ public final class TransposedConv2d extends AbstractBlock {
         swapped.attach(x.getManager());
         NDArray flipped = swapped.flip(2, 3);
         NDArray spread = Layers.dilateWithZeros(x, stride);
-        NDList out = Conv2d.conv2d(spread, flipped, null, new Shape(1, 1),
+        return Conv2d.conv2d(spread, flipped, null, new Shape(1, 1),
                 new Shape(kernel - 1, kernel - 1), new Shape(1, 1), 1);
-        return out;
-    }
-
-    @Override
-    public void initializeChildBlocks(ai.djl.ndarray.NDManager manager, DataType dataType, Shape... inputShapes) {
-        // no children
     }
 }

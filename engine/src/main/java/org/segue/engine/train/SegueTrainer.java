@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -90,12 +92,11 @@ public final class SegueTrainer {
             }
         }
         long start = System.nanoTime();
-        ai.djl.engine.Engine engine = DjlRuntime.engine();
-        try (NDManager surrogateManager = engine.newBaseManager(model.manager().getDevice())) {
-            ai.djl.engine.Engine.getInstance().setRandomSeed((int) config.seed());
+        try (NDManager surrogateManager = DjlRuntime.engine().newBaseManager(model.manager().getDevice())) {
+            DjlRuntime.engine().setRandomSeed((int) config.seed());
             ResNet18 surrogate = new ResNet18(numClasses, config.smallInputStem());
-            surrogate.initialize(surrogateManager, ai.djl.ndarray.types.DataType.FLOAT32,
-                    new ai.djl.ndarray.types.Shape(1, 3, config.inputSize(), config.inputSize()));
+            surrogate.initialize(surrogateManager, DataType.FLOAT32,
+                    new Shape(1, 3, config.inputSize(), config.inputSize()));
             ParameterStore surrogateStore = new ParameterStore(surrogateManager, false);
             Adam adamG = new Adam(model.generator().getParameters());
             Adam adamS = new Adam(surrogate.getParameters());
