@@ -106,16 +106,8 @@ public final class SegueTrainer {
                 firstEpoch = restore(checkpoint, model, surrogate, adamG, adamS, history, numClasses) + 1;
             }
             int stepsPerEpoch = (images.size() + config.batchSize() - 1) / config.batchSize();
-            long totalSteps = 0;
-            for (int e = 1; e <= config.epochs(); e++) {
-                totalSteps += stepsPerEpoch * (config.surrogateTrainsIn(e) ? 2L : 1L);
-            }
-            long doneSteps = 0;
-            for (int e = 1; e < firstEpoch; e++) {
-                doneSteps += stepsPerEpoch * (config.surrogateTrainsIn(e) ? 2L : 1L);
-            }
             Run run = new Run(model, surrogate, surrogateStore, adamG, adamS, images, labels, progress, cancellation,
-                    totalSteps, doneSteps, start);
+                    stepsThrough(config.epochs(), stepsPerEpoch), stepsThrough(firstEpoch - 1, stepsPerEpoch), start);
             boolean early = !history.isEmpty() && history.get(history.size() - 1).lastBatchCe() < config.earlyStopLoss();
             for (int epoch = firstEpoch; epoch <= config.epochs() && !early; epoch++) {
                 long epochStart = System.nanoTime();
@@ -141,6 +133,15 @@ public final class SegueTrainer {
             return new TrainingResult(completed, early, false, List.copyOf(history), seconds(start),
                     finalLosses[0], finalLosses[1]);
         }
+    }
+
+    /** Optimiser steps in epochs 1..lastEpoch: one pass for G, one more where the surrogate trains. */
+    private long stepsThrough(int lastEpoch, int stepsPerEpoch) {
+        long steps = 0;
+        for (int e = 1; e <= lastEpoch; e++) {
+            steps += stepsPerEpoch * (config.surrogateTrainsIn(e) ? 2L : 1L);
+        }
+        return steps;
     }
 
     private static double seconds(long startNanos) {
