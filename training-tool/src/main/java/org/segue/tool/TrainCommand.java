@@ -131,7 +131,9 @@ final class TrainCommand implements Callable<Integer> {
         int classes = dataset.classes().size();
         Map<String, String> recipeInfo = new LinkedHashMap<>(config.describe());
         recipeInfo.put("recipe", recipe);
-        recipeInfo.put("dataset", data.getFileName().toString());
+        Path absolute = data.toAbsolutePath().normalize();
+        recipeInfo.put("dataset", absolute.getParent() == null ? absolute.getFileName().toString()
+                : absolute.getParent().getFileName() + "/" + absolute.getFileName());
         recipeInfo.put("images", Integer.toString(images.size()));
         if (pseudoLabels != null) {
             long t0 = System.nanoTime();
