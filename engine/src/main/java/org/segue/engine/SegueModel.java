@@ -92,7 +92,7 @@ public final class SegueModel implements AutoCloseable {
             throw new ModelFormatException(source + ": " + e.getMessage(), e);
         }
         try {
-            StateDicts.load(model.generator.stateDict(), contents.weights(), false);
+            StateDicts.load(model.generator.stateDict(), contents.weights());
         } catch (IllegalArgumentException e) {
             model.close();
             throw new ModelFormatException(source + " does not fit the generator: " + e.getMessage(), e);
@@ -109,7 +109,7 @@ public final class SegueModel implements AutoCloseable {
         tensors.keySet().removeIf(k -> k.endsWith("num_batches_tracked"));
         SegueModel model = new SegueModel(info, device);
         try {
-            StateDicts.load(model.generator.stateDict(), tensors, false);
+            StateDicts.load(model.generator.stateDict(), tensors);
         } catch (IllegalArgumentException e) {
             model.close();
             throw new ModelFormatException(npz + " is not a Segue generator checkpoint: " + e.getMessage(), e);
@@ -133,10 +133,6 @@ public final class SegueModel implements AutoCloseable {
 
     public NDManager manager() {
         return manager;
-    }
-
-    public ParameterStore parameterStore() {
-        return parameters;
     }
 
     /** G(x, code) before clamping, in (-1, 1); {@code training} selects BatchNorm batch statistics. */

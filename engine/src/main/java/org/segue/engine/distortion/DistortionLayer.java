@@ -21,10 +21,6 @@ public final class DistortionLayer {
         this.config = config;
     }
 
-    public DistortionConfig config() {
-        return config;
-    }
-
     /** Applies every enabled distortion, drawing its randomness from {@code rng}. */
     public NDArray apply(NDArray x, Random rng) {
         NDArray out = x;

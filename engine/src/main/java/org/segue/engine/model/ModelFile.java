@@ -43,7 +43,6 @@ import java.util.TreeMap;
 public final class ModelFile {
 
     public static final int FORMAT_VERSION = 1;
-    public static final String EXTENSION = ".segue";
     private static final byte[] MAGIC = "SEGUEMDL".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_HEADER = 1 << 20;
 

@@ -63,10 +63,6 @@ public final class ResNet18 extends AbstractBlock {
         fc.setInitializer(new UniformInitializer((float) (1 / Math.sqrt(512))), Parameter.Type.WEIGHT);
     }
 
-    public int numClasses() {
-        return numClasses;
-    }
-
     public boolean smallInputStem() {
         return smallInputStem;
     }

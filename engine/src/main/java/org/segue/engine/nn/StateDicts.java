@@ -1,8 +1,8 @@
 package org.segue.engine.nn;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,30 +22,30 @@ public final class StateDicts {
      * Loads tensors into parameters. Every parameter must be present with the right shape; extra
      * tensors are refused too, so a file for another architecture cannot load half-way.
      */
-    public static void load(Map<String, Parameter> params, Map<String, Tensor> tensors, boolean ignoreUnknown) {
+    public static void load(Map<String, Parameter> params, Map<String, Tensor> tensors) {
+        for (String name : tensors.keySet()) {
+            if (!params.containsKey(name)) {
+                throw new IllegalArgumentException("weights hold unknown tensor '" + name + "'");
+            }
+        }
+        // Check everything before writing anything, so a mismatched file cannot load half-way.
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             Tensor t = tensors.get(e.getKey());
             if (t == null) {
                 throw new IllegalArgumentException("weights lack tensor '" + e.getKey() + "'");
             }
-            NDArray target = e.getValue().getArray();
-            long[] expected = target.getShape().getShape();
-            if (!java.util.Arrays.equals(expected, t.shape())) {
+            long[] expected = e.getValue().getArray().getShape().getShape();
+            if (!Arrays.equals(expected, t.shape())) {
                 throw new IllegalArgumentException("tensor '" + e.getKey() + "' has shape "
-                        + java.util.Arrays.toString(t.shape()) + ", expected " + java.util.Arrays.toString(expected));
+                        + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(expected));
             }
+        }
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
             boolean grad = e.getValue().requiresGradient();
             // In-place writes into a leaf that requires grad are refused by autograd: detach first.
             e.getValue().freeze(true);
-            target.set(t.data());
+            e.getValue().getArray().set(tensors.get(e.getKey()).data());
             e.getValue().freeze(!grad);
-        }
-        if (!ignoreUnknown) {
-            for (String name : tensors.keySet()) {
-                if (!params.containsKey(name)) {
-                    throw new IllegalArgumentException("weights hold unknown tensor '" + name + "'");
-                }
-            }
         }
     }
 }

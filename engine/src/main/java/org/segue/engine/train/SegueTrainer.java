@@ -62,10 +62,6 @@ public final class SegueTrainer {
         this.distortion = new DistortionLayer(config.distortion());
     }
 
-    public TrainingConfig config() {
-        return config;
-    }
-
     /**
      * Trains {@code model}'s generator in place.
      *
@@ -365,8 +361,8 @@ public final class SegueTrainer {
         if (!Integer.toString(numClasses).equals(saved.get("classes"))) {
             throw new ModelFormatException(file + " was trained for " + saved.get("classes") + " classes, not " + numClasses);
         }
-        StateDicts.load(model.generator().stateDict(), prefixed(c.weights(), "G/"), false);
-        StateDicts.load(named(surrogate.getParameters()), prefixed(c.weights(), "S/"), false);
+        StateDicts.load(model.generator().stateDict(), prefixed(c.weights(), "G/"));
+        StateDicts.load(named(surrogate.getParameters()), prefixed(c.weights(), "S/"));
         adamG.importState(prefixed(c.weights(), "adamG/"));
         adamS.importState(prefixed(c.weights(), "adamS/"));
         saved.entrySet().stream().filter(e -> e.getKey().startsWith("history."))

@@ -73,11 +73,6 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
                 earlyStopLoss, smallInputStem, epsilon, d, seed);
     }
 
-    public TrainingConfig withSmallInputStem(boolean small) {
-        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, small, epsilon, distortion, seed);
-    }
-
     public TrainingConfig withSurrogateEvery(int every) {
         return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, every,
                 earlyStopLoss, smallInputStem, epsilon, distortion, seed);
@@ -86,11 +81,6 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
     public TrainingConfig withGeneratorLr(float lr) {
         return new TrainingConfig(inputSize, epochs, batchSize, lr, surrogateLr, l2Weight, surrogateEvery,
                 earlyStopLoss, smallInputStem, epsilon, distortion, seed);
-    }
-
-    public TrainingConfig withEpsilon(float eps) {
-        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, eps, distortion, seed);
     }
 
     /** Whether the surrogate trains in (1-based) {@code epoch}. */
