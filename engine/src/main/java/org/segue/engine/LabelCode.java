@@ -37,6 +37,32 @@ public final class LabelCode {
         return code;
     }
 
+    /**
+     * A stable label for a person's name: the first {@code bits} bits of the SHA-256 of the name,
+     * trimmed, Unicode-normalised (NFC) and case-folded, so "Ada Lovelace" gets the same code on
+     * every photo and every run. The code does not reveal the name (65536 codes, many names each)
+     * and is never written into outputs.
+     */
+    public static int labelForName(String name, int bits) {
+        String normalised = name == null ? "" : java.text.Normalizer.normalize(name.strip(), java.text.Normalizer.Form.NFC)
+                .toLowerCase(java.util.Locale.ROOT);
+        if (normalised.isEmpty()) {
+            throw new IllegalArgumentException("a person's name must not be empty");
+        }
+        encode(0, bits); // checks the width
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(normalised.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            long head = 0;
+            for (int i = 0; i < 4; i++) {
+                head = (head << 8) | (digest[i] & 0xFF);
+            }
+            return (int) (head >>> (32 - bits));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+    }
+
     /** Reads a code written by {@link #encode}; values above 0.5 count as 1. */
     public static int decode(float[] code) {
         int label = 0;

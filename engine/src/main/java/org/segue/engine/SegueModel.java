@@ -157,26 +157,51 @@ public final class SegueModel implements AutoCloseable {
      * budget) and added at full resolution. Pixels change by at most eps.
      */
     public List<RgbImage> protectImages(List<RgbImage> images, int[] labels) {
-        int h = info.inputHeight();
-        int w = info.inputWidth();
-        List<RgbImage> small = new ArrayList<>(images.size());
-        for (RgbImage img : images) {
-            small.add(ImageOps.resize(img, h, w));
-        }
-        List<RgbImage> deltas;
-        try (NDScope scope = new NDScope(); NDManager batch = manager.newSubManager()) {
-            deltas = Batches.unstack(perturbation(Batches.stack(batch, small), labels));
-        }
+        List<float[]> deltas = perturbationsAtFullSize(images, labels, info.epsilon());
         List<RgbImage> out = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
             RgbImage img = images.get(i);
-            float[] delta = ImageOps.resizePlanes(deltas.get(i).chw(), 3, h, w, img.height(), img.width());
+            float[] delta = deltas.get(i);
             float[] x = img.chw();
             float[] y = new float[x.length];
             for (int j = 0; j < x.length; j++) {
                 y[j] = Math.min(1f, Math.max(0f, x[j] + delta[j]));
             }
             out.add(new RgbImage(y, img.height(), img.width()));
+        }
+        return out;
+    }
+
+    /**
+     * The perturbation of each image at that image's own size (CHW planes, values in [-eps, eps]):
+     * generated at the model's input size and resized back bilinearly, which never leaves the
+     * budget. {@code epsilon} may tighten the model's budget, never widen it.
+     */
+    public List<float[]> perturbationsAtFullSize(List<RgbImage> images, int[] labels, float epsilon) {
+        if (images.size() != labels.length) {
+            throw new IllegalArgumentException(images.size() + " images but " + labels.length + " labels");
+        }
+        if (epsilon <= 0 || epsilon > info.epsilon()) {
+            throw new IllegalArgumentException("epsilon " + epsilon + " must be in (0, " + info.epsilon()
+                    + "], the budget the model was trained for");
+        }
+        int h = info.inputHeight();
+        int w = info.inputWidth();
+        List<RgbImage> small = new ArrayList<>(images.size());
+        for (RgbImage img : images) {
+            small.add(img.height() == h && img.width() == w ? img : ImageOps.resize(img, h, w));
+        }
+        List<RgbImage> deltas;
+        try (NDScope scope = new NDScope(); NDManager batch = manager.newSubManager()) {
+            NDArray stacked = Batches.stack(batch, small);
+            NDArray codes = LabelCode.batch(batch, labels, info.codeBits());
+            deltas = Batches.unstack(Perturbation.delta(rawOutput(stacked, codes, false), epsilon));
+        }
+        List<float[]> out = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            RgbImage img = images.get(i);
+            out.add(img.height() == h && img.width() == w ? deltas.get(i).chw()
+                    : ImageOps.resizePlanes(deltas.get(i).chw(), 3, h, w, img.height(), img.width()));
         }
         return out;
     }

@@ -1,0 +1,24 @@
+package org.segue.engine.photo;
+
+import java.awt.image.BufferedImage;
+import java.util.List;
+
+/**
+ * Finds faces in an upright photo. The pipeline hands a detector an 8-bit RGB view shrunk so its
+ * longer side is at most {@link #workingSize()}, and scales the boxes back to full resolution; a
+ * stronger detector (a neural one) replaces the default by implementing this interface.
+ */
+public interface FaceDetector extends AutoCloseable {
+
+    /** Face boxes in the given image's pixel coordinates (tight boxes: brows to chin). */
+    List<FaceBox> detect(BufferedImage uprightRgb);
+
+    /** The longest image side this detector wants; larger photos are shrunk to about this size first. */
+    int workingSize();
+
+    /** A short name for reports. */
+    String name();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,207 @@
+package org.segue.engine.photo;
+
+import org.segue.engine.data.RgbImage;
+
+import java.awt.AlphaComposite;
+import java.awt.Graphics2D;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DirectColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.WritableRaster;
+
+/**
+ * The decoded pixels of a photo in their stored grid, with read and write access to regions in
+ * [0,1] units whatever the sample depth (8 or 16 bits), colour (grey or RGB) and alpha. Samples are
+ * read and written in the file's own colour space (its ICC profile travels with the file), so
+ * pixels the product does not change keep their exact values.
+ */
+public final class PhotoPixels {
+
+    private final BufferedImage image;
+    private final WritableRaster raster;
+    private final int colourBands;
+    private final int maxValue;
+
+    private PhotoPixels(BufferedImage image, int colourBands, int maxValue) {
+        this.image = image;
+        this.raster = image.getRaster();
+        this.colourBands = colourBands;
+        this.maxValue = maxValue;
+    }
+
+    /**
+     * Wraps a decoded image. Palette images become RGB(A) with the same colours (a palette cannot
+     * hold the new colours); grey and RGB images of 8 or 16 bits per sample, with or without alpha,
+     * are used as they are. Other layouts are refused.
+     */
+    public static PhotoPixels of(BufferedImage decoded, String source) throws PhotoException {
+        ColorModel cm = decoded.getColorModel();
+        if (cm instanceof IndexColorModel) {
+            BufferedImage rgb = new BufferedImage(decoded.getWidth(), decoded.getHeight(),
+                    cm.hasAlpha() ? BufferedImage.TYPE_4BYTE_ABGR : BufferedImage.TYPE_3BYTE_BGR);
+            Graphics2D g = rgb.createGraphics();
+            g.setComposite(AlphaComposite.Src); // copy, never blend, so transparent pixels stay as they were
+            g.drawImage(decoded, 0, 0, null);
+            g.dispose();
+            return new PhotoPixels(rgb, 3, 255);
+        }
+        int spaceType = cm.getColorSpace().getType();
+        int colours = cm.getNumColorComponents();
+        if (spaceType == ColorSpace.TYPE_CMYK || colours == 4) {
+            throw new PhotoException(source, "CMYK images are not supported; convert to RGB first");
+        }
+        if (!(cm instanceof ComponentColorModel || cm instanceof DirectColorModel)
+                || !(colours == 1 || colours == 3)) {
+            throw new PhotoException(source, "unsupported pixel layout (" + colours + " colour components, "
+                    + cm.getClass().getSimpleName() + ")");
+        }
+        int bits = cm.getComponentSize(0);
+        for (int size : cm.getComponentSize()) {
+            if (size != bits) {
+                throw new PhotoException(source, "unsupported pixel layout (mixed sample sizes)");
+            }
+        }
+        if (bits != 8 && bits != 16) {
+            throw new PhotoException(source, bits + "-bit samples are not supported (8 and 16 bits are)");
+        }
+        return new PhotoPixels(decoded, colours, (1 << bits) - 1);
+    }
+
+    public BufferedImage image() {
+        return image;
+    }
+
+    public int width() {
+        return image.getWidth();
+    }
+
+    public int height() {
+        return image.getHeight();
+    }
+
+    public boolean isGrey() {
+        return colourBands == 1;
+    }
+
+    public boolean hasAlpha() {
+        return image.getColorModel().hasAlpha();
+    }
+
+    /** Largest sample value: 255 or 65535. */
+    public int maxValue() {
+        return maxValue;
+    }
+
+    /** A region as RGB in [0,1] (grey replicated to three planes), in the stored grid. */
+    public RgbImage readRgb(FaceBox box) {
+        int plane = box.width() * box.height();
+        float[] chw = new float[3 * plane];
+        int[] samples = new int[plane];
+        float scale = 1f / maxValue;
+        for (int c = 0; c < 3; c++) {
+            if (c < colourBands) {
+                raster.getSamples(box.x(), box.y(), box.width(), box.height(), c, samples);
+                for (int i = 0; i < plane; i++) {
+                    chw[c * plane + i] = samples[i] * scale;
+                }
+            } else {
+                System.arraycopy(chw, 0, chw, c * plane, plane);
+            }
+        }
+        return new RgbImage(chw, box.height(), box.width());
+    }
+
+    /** The colour samples of a region, one array per colour band (1 or 3), in the stored grid. */
+    public int[][] readSamples(FaceBox box) {
+        int[][] bands = new int[colourBands][];
+        for (int c = 0; c < colourBands; c++) {
+            bands[c] = raster.getSamples(box.x(), box.y(), box.width(), box.height(), c, (int[]) null);
+        }
+        return bands;
+    }
+
+    /**
+     * Writes {@code original + delta} into a region: the original colour samples (as read by
+     * {@link #readSamples} before anything was written) plus a perturbation in [0,1] units (RGB
+     * planes over the region, stored grid), rounded to the nearest sample value and clipped to the
+     * valid range. Alpha is left alone; grey images get the mean of the three planes. Returns the
+     * largest change in sample units.
+     */
+    public int writePerturbed(FaceBox box, int[][] original, float[] deltaChw) {
+        int plane = box.width() * box.height();
+        if (deltaChw.length != 3 * plane || original.length != colourBands || original[0].length != plane) {
+            throw new IllegalArgumentException("perturbation does not fit the " + box.width() + "x" + box.height()
+                    + " region");
+        }
+        int[] samples = new int[plane];
+        int largest = 0;
+        for (int c = 0; c < colourBands; c++) {
+            int[] before = original[c];
+            for (int i = 0; i < plane; i++) {
+                float d = colourBands == 3 ? deltaChw[c * plane + i]
+                        : (deltaChw[i] + deltaChw[plane + i] + deltaChw[2 * plane + i]) / 3f;
+                int v = Math.max(0, Math.min(maxValue, Math.round(before[i] + d * maxValue)));
+                largest = Math.max(largest, Math.abs(v - before[i]));
+                samples[i] = v;
+            }
+            raster.setSamples(box.x(), box.y(), box.width(), box.height(), c, samples);
+        }
+        return largest;
+    }
+
+    /**
+     * An 8-bit RGB preview of the stored grid, each pixel the mean of a {@code factor x factor}
+     * block, for face detection on large photos without holding a float copy of every pixel.
+     */
+    public BufferedImage preview(int factor) {
+        int f = Math.max(1, Math.min(factor, Math.min(width(), height())));
+        int pw = width() / f;
+        int ph = height() / f;
+        BufferedImage out = new BufferedImage(pw, ph, BufferedImage.TYPE_3BYTE_BGR);
+        WritableRaster dst = out.getRaster();
+        int[] strip = new int[width() * f];
+        long[] sums = new long[pw];
+        int[] row = new int[pw];
+        double norm = 255.0 / ((double) f * f * maxValue);
+        for (int c = 0; c < 3; c++) {
+            int band = Math.min(c, colourBands - 1);
+            for (int py = 0; py < ph; py++) {
+                raster.getSamples(0, py * f, pw * f, f, band, strip);
+                java.util.Arrays.fill(sums, 0);
+                for (int dy = 0; dy < f; dy++) {
+                    int base = dy * pw * f;
+                    for (int px = 0; px < pw; px++) {
+                        long s = 0;
+                        int from = base + px * f;
+                        for (int dx = 0; dx < f; dx++) {
+                            s += strip[from + dx];
+                        }
+                        sums[px] += s;
+                    }
+                }
+                for (int px = 0; px < pw; px++) {
+                    row[px] = (int) Math.round(sums[px] * norm);
+                }
+                dst.setSamples(0, py, pw, 1, c, row);
+            }
+        }
+        return out;
+    }
+
+    /** A deep copy, so the decoded original stays available for checks. */
+    public PhotoPixels copy() {
+        WritableRaster copy = raster.createCompatibleWritableRaster();
+        copy.setRect(raster);
+        BufferedImage img = new BufferedImage(image.getColorModel(), copy, image.isAlphaPremultiplied(), null);
+        return new PhotoPixels(img, colourBands, maxValue);
+    }
+
+    /** These pixels turned upright for formats that cannot carry the orientation tag. */
+    PhotoPixels oriented(Orientation orientation) {
+        return orientation == Orientation.NORMAL ? this
+                : new PhotoPixels(orientation.applyTo(image), colourBands, maxValue);
+    }
+}

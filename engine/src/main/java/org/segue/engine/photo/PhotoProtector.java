@@ -1,0 +1,213 @@
+package org.segue.engine.photo;
+
+import org.segue.engine.Perturbation;
+import org.segue.engine.SegueModel;
+import org.segue.engine.data.RgbImage;
+import org.segue.engine.photo.metadata.MetadataPolicy;
+import org.segue.engine.photo.metadata.MetadataReport;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Protects the faces in one photo: decode, read the orientation, detect faces in the upright view,
+ * cut each face region (the detection expanded by a margin to a square), generate its perturbation
+ * with the Segue generator at the model's input size, scale the perturbation back to the region,
+ * add it to the stored pixels, and encode the same format with cleaned metadata. Pixels outside
+ * face regions are never written; inside, no sample moves by more than eps (8/255 by default).
+ * Thread-safe when the model and detector are (the default detector serialises its calls).
+ */
+public final class PhotoProtector {
+
+    /**
+     * How photos are protected.
+     *
+     * @param epsilon     L-inf budget in [0,1] units, at most the model's (8/255)
+     * @param faceMargin  each detection is widened by this fraction of its size on every side
+     * @param jpegQuality quality of JPEG output, 1..100
+     * @param metadata    what metadata is kept
+     * @param maxPixels   photos above this many pixels are refused before decoding
+     */
+    public record Options(float epsilon, double faceMargin, int jpegQuality, MetadataPolicy metadata, long maxPixels) {
+
+        public Options {
+            Perturbation.checkEpsilon(epsilon);
+            if (!(faceMargin >= 0 && faceMargin <= 2)) {
+                throw new IllegalArgumentException("face margin must be in [0, 2], was " + faceMargin);
+            }
+            if (jpegQuality < 1 || jpegQuality > 100) {
+                throw new IllegalArgumentException("JPEG quality must be 1..100, was " + jpegQuality);
+            }
+            if (maxPixels < 1) {
+                throw new IllegalArgumentException("pixel limit must be positive, was " + maxPixels);
+            }
+        }
+
+        /** eps 8/255, margin 0.3, JPEG quality 95, location removed, 100 megapixels at most. */
+        public static Options defaults() {
+            return new Options(Perturbation.DEFAULT_EPSILON, 0.3, 95, MetadataPolicy.defaults(),
+                    PhotoCodec.DEFAULT_MAX_PIXELS);
+        }
+
+        public Options withEpsilon(float eps) {
+            return new Options(eps, faceMargin, jpegQuality, metadata, maxPixels);
+        }
+
+        public Options withJpegQuality(int quality) {
+            return new Options(epsilon, faceMargin, quality, metadata, maxPixels);
+        }
+
+        public Options withMetadata(MetadataPolicy policy) {
+            return new Options(epsilon, faceMargin, jpegQuality, policy, maxPixels);
+        }
+
+        public Options withMaxPixels(long limit) {
+            return new Options(epsilon, faceMargin, jpegQuality, metadata, limit);
+        }
+    }
+
+    /**
+     * A face found in a photo, in upright coordinates.
+     *
+     * @param detected the detector's box
+     * @param region   the square region that is protected (detection plus margin, clipped)
+     */
+    public record Face(FaceBox detected, FaceBox region) {}
+
+    /** A decoded photo with its faces, ready to protect. */
+    public record Analysed(String source, PhotoCodec.Decoded decoded, List<Face> faces, double decodeSeconds,
+                           double detectSeconds) {
+
+        public int uprightWidth() {
+            PhotoPixels p = decoded.pixels();
+            return decoded.orientation().uprightWidth(p.width(), p.height());
+        }
+
+        public int uprightHeight() {
+            PhotoPixels p = decoded.pixels();
+            return decoded.orientation().uprightHeight(p.width(), p.height());
+        }
+    }
+
+    /**
+     * A protected photo.
+     *
+     * @param output      the encoded file (same format as the input)
+     * @param pixels      the protected pixels before encoding (stored grid)
+     * @param maxChange   the largest change of any sample before encoding, in sample units
+     * @param maxValue    255 or 65535: the sample range {@code maxChange} is measured in
+     */
+    public record Result(byte[] output, PhotoPixels pixels, PhotoFormat format, List<Face> faces, MetadataReport metadata, int maxChange,
+                         int maxValue, Timings timings) {}
+
+    /** Seconds spent in each stage of one photo. */
+    public record Timings(double decode, double detect, double protect, double encode) {
+
+        public double total() {
+            return decode + detect + protect + encode;
+        }
+    }
+
+    private final SegueModel model;
+    private final FaceDetector detector;
+    private final Options options;
+
+    public PhotoProtector(SegueModel model, FaceDetector detector, Options options) {
+        if (options.epsilon() > model.info().epsilon() + 1e-7f) {
+            throw new IllegalArgumentException("epsilon " + options.epsilon() + " exceeds the model's budget "
+                    + model.info().epsilon());
+        }
+        this.model = model;
+        this.detector = detector;
+        this.options = options;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    public FaceDetector detector() {
+        return detector;
+    }
+
+    /** Decodes a photo and finds its faces; nothing is changed yet. */
+    public Analysed analyse(byte[] bytes, String source) throws PhotoException {
+        long t0 = System.nanoTime();
+        PhotoCodec.Decoded decoded = PhotoCodec.decode(bytes, source, options.maxPixels());
+        long t1 = System.nanoTime();
+        PhotoPixels pixels = decoded.pixels();
+        Orientation orientation = decoded.orientation();
+        int longer = Math.max(pixels.width(), pixels.height());
+        int factor = Math.max(1, (int) Math.ceil((double) longer / detector.workingSize()));
+        BufferedImage preview = orientation.applyTo(pixels.preview(factor));
+        int uw = orientation.uprightWidth(pixels.width(), pixels.height());
+        int uh = orientation.uprightHeight(pixels.width(), pixels.height());
+        List<Face> faces = new ArrayList<>();
+        for (FaceBox box : detector.detect(preview)) {
+            FaceBox full = box.scaled(factor, uw, uh);
+            faces.add(new Face(full, full.expandedSquare(options.faceMargin(), uw, uh)));
+        }
+        long t2 = System.nanoTime();
+        return new Analysed(source, decoded, List.copyOf(faces), (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+    }
+
+    /** The upright face regions of an analysed photo as RGB crops (for grouping faces by person). */
+    public List<RgbImage> faceCrops(Analysed photo) {
+        List<RgbImage> crops = new ArrayList<>();
+        for (Face face : photo.faces()) {
+            crops.add(uprightCrop(photo.decoded(), face.region()));
+        }
+        return crops;
+    }
+
+    private static RgbImage uprightCrop(PhotoCodec.Decoded decoded, FaceBox uprightRegion) {
+        PhotoPixels pixels = decoded.pixels();
+        FaceBox stored = decoded.orientation().toStored(uprightRegion, pixels.width(), pixels.height());
+        RgbImage crop = pixels.readRgb(stored);
+        float[] upright = decoded.orientation().planesToUpright(crop.chw(), 3, stored.height(), stored.width());
+        return new RgbImage(upright, uprightRegion.height(), uprightRegion.width());
+    }
+
+    /**
+     * Protects the analysed photo's faces, face i with identity label {@code labels[i]} (its 16-bit
+     * code is the side information), and encodes the result. A photo without faces is re-encoded
+     * with cleaned metadata and its pixels unchanged.
+     */
+    public Result protect(Analysed photo, int[] labels) throws IOException {
+        if (labels.length != photo.faces().size()) {
+            throw new IllegalArgumentException(photo.faces().size() + " faces but " + labels.length + " labels");
+        }
+        long t0 = System.nanoTime();
+        PhotoCodec.Decoded decoded = photo.decoded();
+        PhotoPixels pixels = decoded.pixels();
+        Orientation orientation = decoded.orientation();
+        // every crop is read before any is written, so overlapping regions are perturbed relative to
+        // the original and the bound holds where they overlap (the later face's delta wins there)
+        List<RgbImage> crops = faceCrops(photo);
+        List<FaceBox> storedRegions = new ArrayList<>();
+        List<int[][]> originals = new ArrayList<>();
+        for (Face face : photo.faces()) {
+            FaceBox stored = orientation.toStored(face.region(), pixels.width(), pixels.height());
+            storedRegions.add(stored);
+            originals.add(pixels.readSamples(stored));
+        }
+        PhotoPixels out = pixels.copy();
+        int maxChange = 0;
+        if (!crops.isEmpty()) {
+            List<float[]> deltas = model.perturbationsAtFullSize(crops, labels, options.epsilon());
+            for (int i = 0; i < crops.size(); i++) {
+                FaceBox stored = storedRegions.get(i);
+                float[] delta = orientation.planesToStored(deltas.get(i), 3, stored.height(), stored.width());
+                maxChange = Math.max(maxChange, out.writePerturbed(stored, originals.get(i), delta));
+            }
+        }
+        long t1 = System.nanoTime();
+        MetadataReport report = new MetadataReport();
+        byte[] encoded = PhotoCodec.encode(decoded, out, options.jpegQuality(), options.metadata(), report);
+        long t2 = System.nanoTime();
+        return new Result(encoded, out, decoded.format(), photo.faces(), report, maxChange, pixels.maxValue(),
+                new Timings(photo.decodeSeconds(), photo.detectSeconds(), (t1 - t0) / 1e9, (t2 - t1) / 1e9));
+    }
+}
