@@ -1,0 +1,197 @@
+package org.segue.engine.photo;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+import org.segue.engine.SegueModel;
+import org.segue.engine.runtime.DjlRuntime;
+
+import javax.imageio.ImageIO;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.CRC32;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every supported layout is protected in place: samples outside the face region are bit-identical in
+ * the saved lossless file, inside they move by at most eps, alpha never changes. The face region comes
+ * from a detector that reports a fixed box, since these synthetic images hold no real face.
+ */
+class PixelFormatsTest {
+
+    private static SegueModel model;
+
+    /** Reports one centred box: the pipeline under test is everything after detection. */
+    private static final class FixedBoxDetector implements FaceDetector {
+        @Override
+        public List<FaceBox> detect(BufferedImage upright) {
+            return List.of(new FaceBox(upright.getWidth() / 3, upright.getHeight() / 3, upright.getWidth() / 4,
+                    upright.getHeight() / 4));
+        }
+
+        @Override
+        public int workingSize() {
+            return 4096;
+        }
+
+        @Override
+        public String name() {
+            return "fixed centred box (test)";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @BeforeAll
+    static void load() throws Exception {
+        model = SegueModel.loadDefault(DjlRuntime.defaultDevice());
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    enum Layout { RGB8_PNG, RGBA8_PNG, GREY8_PNG, GREY16_PNG, RGB16_PNG, PALETTE_ALPHA_PNG, RGB8_TIFF, GREY16_TIFF, RGB8_BMP }
+
+    private static BufferedImage make(Layout layout, int w, int h) {
+        Random random = new Random(7);
+        BufferedImage img = switch (layout) {
+            case RGB8_PNG, RGB8_TIFF, RGB8_BMP -> new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+            case RGBA8_PNG -> new BufferedImage(w, h, BufferedImage.TYPE_4BYTE_ABGR);
+            case GREY8_PNG -> new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+            case GREY16_PNG, GREY16_TIFF -> new BufferedImage(w, h, BufferedImage.TYPE_USHORT_GRAY);
+            case RGB16_PNG -> {
+                ComponentColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false,
+                        false, Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+                yield new BufferedImage(cm, cm.createCompatibleWritableRaster(w, h), false, null);
+            }
+            case PALETTE_ALPHA_PNG -> {
+                byte[] r = new byte[16];
+                byte[] g = new byte[16];
+                byte[] b = new byte[16];
+                byte[] a = new byte[16];
+                for (int i = 0; i < 16; i++) {
+                    r[i] = (byte) (i * 16);
+                    g[i] = (byte) (255 - i * 16);
+                    b[i] = (byte) (i * 8);
+                    a[i] = (byte) (i == 0 ? 0 : 255);
+                }
+                yield new BufferedImage(w, h, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(4, 16, r, g, b, a));
+            }
+        };
+        WritableRaster raster = img.getRaster();
+        int max = (1 << img.getColorModel().getComponentSize(0)) - 1;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                for (int band = 0; band < raster.getNumBands(); band++) {
+                    int v = layout == Layout.PALETTE_ALPHA_PNG ? random.nextInt(16)
+                            : (int) Math.min(max, ((x + y * band) % 97) / 96.0 * max * 0.8 + random.nextInt(Math.max(1, max / 10)));
+                    raster.setSample(x, y, band, v);
+                }
+            }
+        }
+        return img;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void outsideBitIdenticalInsideWithinTheBound(Layout layout) throws Exception {
+        BufferedImage image = make(layout, 160, 128);
+        String format = layout.name().endsWith("TIFF") ? "tiff" : layout.name().endsWith("BMP") ? "bmp" : "png";
+        byte[] file = TestPhotos.encode(image, format);
+        PhotoProtector protector = new PhotoProtector(model, new FixedBoxDetector(), PhotoProtector.Options.defaults());
+        PhotoProtector.Analysed a = protector.analyse(file, "synthetic." + format);
+        PhotoProtector.Result result = protector.protect(a, new int[] {3});
+        assertEquals(a.decoded().format().imageIoName(), format.equals("tiff") ? "tiff" : format);
+
+        BufferedImage before = ImageIO.read(new ByteArrayInputStream(file));
+        BufferedImage after = ImageIO.read(new ByteArrayInputStream(result.output()));
+        assertEquals(before.getWidth(), after.getWidth());
+        FaceBox region = result.faces().get(0).region();
+        boolean palette = layout == Layout.PALETTE_ALPHA_PNG;
+        int max = palette ? 255 : (1 << before.getColorModel().getComponentSize(0)) - 1;
+        int bound = Math.round(8f / 255 * max);
+        int largest = 0;
+        for (int y = 0; y < before.getHeight(); y++) {
+            for (int x = 0; x < before.getWidth(); x++) {
+                boolean inside = region.contains(x, y);
+                if (palette) { // palettes cannot hold new colours: the output is RGBA with the same colours outside
+                    int p = before.getRGB(x, y);
+                    int q = after.getRGB(x, y);
+                    assertEquals(p >>> 24, q >>> 24, "alpha at " + x + "," + y);
+                    for (int shift = 0; shift <= 16; shift += 8) {
+                        int d = Math.abs(((p >> shift) & 0xFF) - ((q >> shift) & 0xFF));
+                        assertTrue(inside ? d <= bound : d == 0, layout + " at " + x + "," + y + ": " + d);
+                        largest = Math.max(largest, d);
+                    }
+                    continue;
+                }
+                Raster r0 = before.getRaster();
+                Raster r1 = after.getRaster();
+                assertEquals(r0.getNumBands(), r1.getNumBands());
+                for (int band = 0; band < r0.getNumBands(); band++) {
+                    int d = Math.abs(r0.getSample(x, y, band) - r1.getSample(x, y, band));
+                    boolean alpha = before.getColorModel().hasAlpha() && band == r0.getNumBands() - 1;
+                    assertTrue(inside && !alpha ? d <= bound : d == 0,
+                            layout + " band " + band + " at " + x + "," + y + " changed by " + d);
+                    largest = Math.max(largest, d);
+                }
+            }
+        }
+        assertTrue(largest > bound / 4, layout + ": the face region was hardly perturbed (" + largest + ")");
+        assertEquals(largest, result.maxChange());
+    }
+
+    private static PhotoException refused(byte[] bytes, long maxPixels) {
+        return assertThrows(PhotoException.class, () -> PhotoCodec.decode(bytes, "input", maxPixels));
+    }
+
+    @Test
+    void badFilesAreRefusedWithTheirReason() throws Exception {
+        byte[] jpeg = TestPhotos.encode(make(Layout.RGB8_PNG, 160, 128), "jpeg");
+        byte[] png = TestPhotos.encode(make(Layout.RGB8_PNG, 160, 128), "png");
+        assertTrue(refused(new byte[0], 1000000).reason().contains("empty"));
+        assertTrue(refused("hello, I am text".getBytes(StandardCharsets.US_ASCII), 1000000).reason().contains("not a JPEG"));
+        assertTrue(refused(java.util.Arrays.copyOf(jpeg, jpeg.length / 2), 1000000).reason().contains("JPEG"));
+        assertTrue(refused(java.util.Arrays.copyOf(png, png.length / 2), 1000000).reason().contains("PNG"));
+        assertTrue(refused("GIF89a....".getBytes(StandardCharsets.US_ASCII), 1000000).reason().contains("GIF"));
+        assertTrue(refused(png, 1000).reason().contains("exceeds the limit"));
+        PhotoException bomb = refused(pngHeaderOnly(100000, 100000), PhotoCodec.DEFAULT_MAX_PIXELS);
+        assertTrue(bomb.reason().contains("100000x100000"), bomb.reason());
+    }
+
+    /** A PNG that declares a huge size and holds almost no data: a decompression bomb's header. */
+    private static byte[] pngHeaderOnly(int w, int h) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 25 + 12);
+        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+        b.putInt(13).put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(w).putInt(h)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        CRC32 crc = new CRC32();
+        crc.update(b.array(), 12, 17);
+        b.putInt((int) crc.getValue());
+        b.putInt(0).put("IEND".getBytes(StandardCharsets.US_ASCII));
+        CRC32 end = new CRC32();
+        end.update("IEND".getBytes(StandardCharsets.US_ASCII));
+        b.putInt((int) end.getValue());
+        return b.array();
+    }
+}
