@@ -108,9 +108,8 @@ final class ProtectCommand implements Callable<Integer> {
                 .withEpsilon(epsilonLevels / 255f)
                 .withJpegQuality(quality)
                 .withMetadata(new MetadataPolicy(keepLocation))
+                .withFaceMargin(margin)
                 .withMaxPixels((long) (maxMegapixels * 1_000_000));
-        options = new PhotoProtector.Options(options.epsilon(), margin, options.jpegQuality(), options.metadata(),
-                options.maxPixels());
         Cancellation cancellation = new Cancellation();
         CountDownLatch finished = new CountDownLatch(1);
         Thread onInterrupt = new Thread(() -> {

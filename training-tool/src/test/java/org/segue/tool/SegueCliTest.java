@@ -117,6 +117,32 @@ class SegueCliTest {
         assertTrue(help.out().contains("--pseudo-labels"));
     }
 
+    @Test
+    void protectsRealPhotosAndCountsFailures(@TempDir Path dir) throws Exception {
+        Path shared = Path.of(System.getProperty("segue.shared", "../shared"));
+        Path photo = shared.resolve("photos/celeba-wild/id07460/004134.jpg");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(photo), "skipped: " + photo + " is absent");
+        Path in = Files.createDirectories(dir.resolve("in/holiday"));
+        Files.copy(photo, in.resolve("beach.jpg"));
+        Files.write(in.resolve("broken.jpg"), java.util.Arrays.copyOf(Files.readAllBytes(photo), 2000));
+        Path out = dir.resolve("out");
+
+        Run dry = run("protect", dir.resolve("in").toString(), "--dry-run");
+        assertEquals(1, dry.exit(), "the truncated photo counts as failed: " + dry.err());
+        assertTrue(dry.out().contains("holiday/beach.jpg: 1 face(s)"), dry.out());
+        assertTrue(!Files.exists(out));
+
+        Run r = run("protect", dir.resolve("in").toString(), "--out", out.toString(), "--person", "Jane Roe");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.out().contains("2 photo(s), 1 face(s) found, 1 protected file(s) written"), r.out());
+        assertTrue(r.err().contains("failed: holiday/broken.jpg: truncated JPEG") || r.err().contains("failed: holiday/broken.jpg: damaged JPEG"), r.err());
+        assertTrue(Files.size(out.resolve("holiday/beach.jpg")) > 10000);
+        assertTrue(!Files.readString(out.resolve("protection-report.json")).contains("Jane"));
+
+        assertEquals(2, run("protect", dir.resolve("in").toString()).exit(), "no --out is a usage error");
+        assertEquals(0, run("protect", in.resolve("beach.jpg").toString(), "--out", dir.resolve("one").toString()).exit());
+    }
+
     static String[] concat(String[] a, String[] b) {
         String[] out = new String[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);

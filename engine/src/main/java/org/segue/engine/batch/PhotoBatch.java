@@ -109,6 +109,7 @@ public final class PhotoBatch {
         int written = 0;
         int faces = 0;
         boolean cancelled = false;
+        long phaseStart = System.nanoTime(); // the ETA of this pass must not count the grouping pass
         for (int i = 0; i < items.size(); i++) {
             if (cancellation.isCancelled()) {
                 cancelled = true;
@@ -122,7 +123,7 @@ public final class PhotoBatch {
                 written++;
             }
             progress.onProgress(new ProgressListener.Progress(request.dryRun() ? "detect" : "protect", i + 1,
-                    items.size(), written + " written, " + faces + " faces", (System.nanoTime() - start) / 1e9));
+                    items.size(), written + " written, " + faces + " faces", (System.nanoTime() - phaseStart) / 1e9));
         }
         List<PhotoReport> failed = reports.stream().filter(r -> r.status().equals("failed")).toList();
         Summary summary = new Summary(reports.size(), written, faces, failed, reports, cancelled,

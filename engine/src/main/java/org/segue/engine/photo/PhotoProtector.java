@@ -63,6 +63,10 @@ public final class PhotoProtector {
             return new Options(epsilon, faceMargin, jpegQuality, policy, maxPixels);
         }
 
+        public Options withFaceMargin(double margin) {
+            return new Options(epsilon, margin, jpegQuality, metadata, maxPixels);
+        }
+
         public Options withMaxPixels(long limit) {
             return new Options(epsilon, faceMargin, jpegQuality, metadata, limit);
         }

@@ -37,29 +37,6 @@ class PixelFormatsTest {
 
     private static SegueModel model;
 
-    /** Reports one centred box: the pipeline under test is everything after detection. */
-    private static final class FixedBoxDetector implements FaceDetector {
-        @Override
-        public List<FaceBox> detect(BufferedImage upright) {
-            return List.of(new FaceBox(upright.getWidth() / 3, upright.getHeight() / 3, upright.getWidth() / 4,
-                    upright.getHeight() / 4));
-        }
-
-        @Override
-        public int workingSize() {
-            return 4096;
-        }
-
-        @Override
-        public String name() {
-            return "fixed centred box (test)";
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @BeforeAll
     static void load() throws Exception {
         model = SegueModel.loadDefault(DjlRuntime.defaultDevice());

@@ -1,0 +1,31 @@
+package org.segue.engine.photo;
+
+import java.awt.image.BufferedImage;
+import java.util.List;
+
+/**
+ * A detector for synthetic test images, which hold no real face: it reports one box in the centre
+ * of every image, so the pipeline after detection is exercised exactly as with a real face.
+ */
+public final class FixedBoxDetector implements FaceDetector {
+
+    @Override
+    public List<FaceBox> detect(BufferedImage upright) {
+        return List.of(new FaceBox(upright.getWidth() / 3, upright.getHeight() / 3, upright.getWidth() / 4,
+                upright.getHeight() / 4));
+    }
+
+    @Override
+    public int workingSize() {
+        return 4096;
+    }
+
+    @Override
+    public String name() {
+        return "fixed centred box (test)";
+    }
+
+    @Override
+    public void close() {
+    }
+}
