@@ -63,6 +63,14 @@ public final class LabelCode {
         }
     }
 
+    /**
+     * The code of an unnamed look-alike group (faces grouped without names), spread over the 16-bit
+     * space like name codes and stable for a group number.
+     */
+    public static int labelForGroup(int group) {
+        return labelForName("segue-face-group-" + group, DEFAULT_BITS);
+    }
+
     /** Reads a code written by {@link #encode}; values above 0.5 count as 1. */
     public static int decode(float[] code) {
         int label = 0;

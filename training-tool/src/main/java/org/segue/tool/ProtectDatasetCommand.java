@@ -31,6 +31,10 @@ final class ProtectDatasetCommand implements Callable<Integer> {
     @Option(names = "--pseudo-labels", description = "use this many K-means clusters of LBP embeddings as labels")
     Integer pseudoLabels;
 
+    @Option(names = "--codes", defaultValue = "index",
+            description = "index: identity folder number 0..N-1 (as in training); name: the stable code of the folder name, as 'protect --person' gives (default ${DEFAULT-VALUE})")
+    String codes;
+
     @Option(names = "--batch-size", defaultValue = "32", description = "faces per generator call (default ${DEFAULT-VALUE})")
     int batchSize;
 
@@ -43,14 +47,19 @@ final class ProtectDatasetCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the output folder must not lie inside the input folder");
         }
         ImageFolder dataset = ImageFolder.scan(input);
-        int[] labels = dataset.labels();
+        int[] labels = switch (codes) {
+            case "index" -> dataset.labels();
+            case "name" -> dataset.samples().stream().mapToInt(sample -> org.segue.engine.LabelCode.labelForName(
+                    dataset.classes().get(sample.label()), org.segue.engine.LabelCode.DEFAULT_BITS)).toArray();
+            default -> throw new IllegalArgumentException("--codes must be index or name, was " + codes);
+        };
         try (SegueModel m = model == null ? SegueModel.loadDefault(DjlRuntime.resolveDevice(device))
                 : SegueModel.load(model, DjlRuntime.resolveDevice(device))) {
             if (pseudoLabels != null) {
                 int size = m.info().inputHeight();
                 int[] pseudo = PseudoLabeler.label(dataset.load(size, size), pseudoLabels, new LbpFeatureExtractor(), 10, 0);
                 System.err.printf("Pseudo labels: clustering accuracy %.1f%% against folder labels%n",
-                        100 * ClusteringAccuracy.of(pseudo, labels));
+                        100 * ClusteringAccuracy.of(pseudo, dataset.labels()));
                 labels = pseudo;
             }
             DatasetProtector.Summary s = DatasetProtector.protect(m, dataset, labels, output, batchSize,

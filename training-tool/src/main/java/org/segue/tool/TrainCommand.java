@@ -1,27 +1,15 @@
 package org.segue.tool;
 
-import org.segue.engine.LabelCode;
-import org.segue.engine.SegueModel;
-import org.segue.engine.data.ImageFolder;
-import org.segue.engine.data.RgbImage;
 import org.segue.engine.distortion.DistortionConfig;
-import org.segue.engine.model.ModelInfo;
-import org.segue.engine.nn.SegueGenerator;
 import org.segue.engine.progress.Cancellation;
-import org.segue.engine.pseudo.ClusteringAccuracy;
-import org.segue.engine.pseudo.LbpFeatureExtractor;
-import org.segue.engine.pseudo.PseudoLabeler;
 import org.segue.engine.runtime.DjlRuntime;
-import org.segue.engine.train.SegueTrainer;
 import org.segue.engine.train.TrainingConfig;
+import org.segue.engine.train.TrainingJob;
 import org.segue.engine.train.TrainingResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -121,67 +109,25 @@ final class TrainCommand implements Callable<Integer> {
             config = config.withGeneratorLr(generatorLr);
         }
         config = config.withSeed(seed);
-        SegueGenerator.checkInputSize(config.inputSize(), config.inputSize());
 
-        ImageFolder dataset = ImageFolder.scan(data);
-        System.err.printf("Loading %d images of %d identities at %dx%d...%n", dataset.samples().size(),
-                dataset.classes().size(), config.inputSize(), config.inputSize());
-        List<RgbImage> images = dataset.load(config.inputSize(), config.inputSize());
-        int[] labels = dataset.labels();
-        int classes = dataset.classes().size();
-        Map<String, String> recipeInfo = new LinkedHashMap<>(config.describe());
-        recipeInfo.put("recipe", recipe);
-        Path absolute = data.toAbsolutePath().normalize();
-        recipeInfo.put("dataset", absolute.getParent() == null ? absolute.getFileName().toString()
-                : absolute.getParent().getFileName() + "/" + absolute.getFileName());
-        recipeInfo.put("images", Integer.toString(images.size()));
-        if (pseudoLabels != null) {
-            long t0 = System.nanoTime();
-            int[] pseudo = PseudoLabeler.label(images, pseudoLabels, new LbpFeatureExtractor(), 10, seed);
-            double acc = ClusteringAccuracy.of(pseudo, labels);
-            System.err.printf("Pseudo labels: %d clusters, clustering accuracy %.1f%% against folder labels (%.1f s)%n",
-                    pseudoLabels, 100 * acc, (System.nanoTime() - t0) / 1e9);
-            recipeInfo.put("labels", "pseudo (LBP + K-means, k=" + pseudoLabels + ")");
-            recipeInfo.put("pseudo.clustering.accuracy", String.format("%.4f", acc));
-            labels = pseudo;
-            classes = pseudoLabels;
-        } else {
-            recipeInfo.put("labels", "folder names");
-        }
-        if (classes > LabelCode.capacity(LabelCode.DEFAULT_BITS)) {
-            throw new IllegalArgumentException("more identities than a 16-bit code holds");
-        }
-        Path ckpt = checkpoint != null ? checkpoint : Path.of(output + ".ckpt");
-        DjlRuntime.engine().setRandomSeed((int) seed);
-        ModelInfo info = new ModelInfo(SegueGenerator.ARCHITECTURE, config.epsilon(), config.inputSize(),
-                config.inputSize(), LabelCode.DEFAULT_BITS, Map.of());
         Cancellation cancellation = new Cancellation();
         Thread hook = new Thread(cancellation::cancel);
         Runtime.getRuntime().addShutdownHook(hook);
-        try (SegueModel model = SegueModel.create(info, DjlRuntime.resolveDevice(device))) {
-            System.err.printf("Training on %s; checkpoint %s%n", model.manager().getDevice(), ckpt);
-            TrainingResult result = new SegueTrainer(config).train(model, images, labels, classes, ckpt,
-                    new TerminalProgress(System.err), cancellation);
+        try {
+            TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(data, config, recipe, pseudoLabels,
+                    output, checkpoint, DjlRuntime.resolveDevice(device)), new TerminalProgress(System.err),
+                    cancellation, System.err::println);
+            TrainingResult result = outcome.result();
             for (TrainingResult.EpochStats s : result.history()) {
                 System.out.printf("epoch %2d  surrogate loss %.4f acc %.3f | generator CE %.4f (last batch %.4f) L2 %.2f | %.0f s%n",
                         s.epoch(), s.surrogateLoss(), s.surrogateAccuracy(), s.generatorCe(), s.lastBatchCe(),
                         s.generatorL2(), s.seconds());
             }
-            if (!result.cancelled()) {
-                System.out.printf("final surrogate loss on protected training images %.4f, on the same images clean %.4f%n",
-                        result.surrogateLossProtected(), result.surrogateLossClean());
-            }
             if (result.cancelled()) {
-                System.err.println("Cancelled after epoch " + result.epochsCompleted() + "; rerun to resume.");
                 return 130;
             }
-            recipeInfo.put("epochs.completed", Integer.toString(result.epochsCompleted()));
-            recipeInfo.put("stopped.early", Boolean.toString(result.stoppedEarly()));
-            recipeInfo.put("training.seconds", String.format("%.0f",
-                    result.history().stream().mapToDouble(TrainingResult.EpochStats::seconds).sum()));
-            recipeInfo.put("device", model.manager().getDevice().toString());
-            model.save(output, recipeInfo);
-            System.out.println("Model written to " + output);
+            System.out.printf("final surrogate loss on protected training images %.4f, on the same images clean %.4f%n",
+                    result.surrogateLossProtected(), result.surrogateLossClean());
             return 0;
         } finally {
             try {

@@ -269,19 +269,14 @@ public final class PhotoBatch {
             int[] cluster = PseudoLabeler.label(unnamed, k, new LbpFeatureExtractor(), 10, 0);
             for (int e = 0; e < cluster.length; e++) {
                 int[] slot = slots.get(e);
-                labels.get(items.get(slot[0]).relative())[slot[1]] = groupLabel(cluster[e]);
+                labels.get(items.get(slot[0]).relative())[slot[1]] = LabelCode.labelForGroup(cluster[e]);
             }
         }
         return (photo, faces) -> {
             int[] l = labels.get(photo);
             // a photo whose faces differ from the first pass (it changed on disk) gets one group's code
-            return l != null && l.length == faces ? l : filled(faces, groupLabel(0));
+            return l != null && l.length == faces ? l : filled(faces, LabelCode.labelForGroup(0));
         };
-    }
-
-    /** Group codes spread over the 16-bit space like name codes, stable for a group number. */
-    private static int groupLabel(int group) {
-        return LabelCode.labelForName("segue-face-group-" + group, LabelCode.DEFAULT_BITS);
     }
 
     private static int[] filled(int n, int label) {

@@ -140,6 +140,25 @@ public final class PhotoProtector {
     public Analysed analyse(byte[] bytes, String source) throws PhotoException {
         long t0 = System.nanoTime();
         PhotoCodec.Decoded decoded = PhotoCodec.decode(bytes, source, options.maxPixels());
+        return detect(source, decoded, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Finds the faces of an image already in memory and upright (a host's image, e.g. an ImageJ
+     * ImagePlus): 8- or 16-bit grey or RGB, with or without alpha. Such a photo can be protected with
+     * {@link #protectPixels}; it has no file to re-encode.
+     */
+    public Analysed analyse(BufferedImage upright, String source) throws PhotoException {
+        if ((long) upright.getWidth() * upright.getHeight() > options.maxPixels()) {
+            throw new PhotoException(source, "image of " + upright.getWidth() + "x" + upright.getHeight()
+                    + " pixels exceeds the limit of " + options.maxPixels() + " pixels");
+        }
+        PhotoCodec.Decoded decoded = new PhotoCodec.Decoded(null, null, Orientation.NORMAL,
+                PhotoPixels.of(upright, source));
+        return detect(source, decoded, 0);
+    }
+
+    private Analysed detect(String source, PhotoCodec.Decoded decoded, double decodeSeconds) {
         long t1 = System.nanoTime();
         PhotoPixels pixels = decoded.pixels();
         Orientation orientation = decoded.orientation();
@@ -154,7 +173,7 @@ public final class PhotoProtector {
             faces.add(new Face(full, full.expandedSquare(options.faceMargin(), uw, uh)));
         }
         long t2 = System.nanoTime();
-        return new Analysed(source, decoded, List.copyOf(faces), (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+        return new Analysed(source, decoded, List.copyOf(faces), decodeSeconds, (t2 - t1) / 1e9);
     }
 
     /** The upright face regions of an analysed photo as RGB crops (for grouping faces by person). */
@@ -176,14 +195,33 @@ public final class PhotoProtector {
 
     /**
      * Protects the analysed photo's faces, face i with identity label {@code labels[i]} (its 16-bit
-     * code is the side information), and encodes the result. A photo without faces is re-encoded
-     * with cleaned metadata and its pixels unchanged.
+     * code is the side information), and encodes the result in the photo's own format. A photo
+     * without faces is re-encoded with cleaned metadata and its pixels unchanged.
      */
     public Result protect(Analysed photo, int[] labels) throws IOException {
+        if (photo.decoded().format() == null) {
+            throw new IllegalArgumentException(photo.source() + " was given as pixels; use protectPixels");
+        }
+        long t0 = System.nanoTime();
+        ProtectedPixels done = protectPixels(photo, labels);
+        long t1 = System.nanoTime();
+        MetadataReport report = new MetadataReport();
+        byte[] encoded = PhotoCodec.encode(photo.decoded(), done.pixels(), options.jpegQuality(), options.metadata(),
+                report);
+        long t2 = System.nanoTime();
+        return new Result(encoded, done.pixels(), photo.decoded().format(), photo.faces(), report, done.maxChange(),
+                done.pixels().maxValue(),
+                new Timings(photo.decodeSeconds(), photo.detectSeconds(), (t1 - t0) / 1e9, (t2 - t1) / 1e9));
+    }
+
+    /** Protected pixels (stored grid) and the largest sample change, before any encoding. */
+    public record ProtectedPixels(PhotoPixels pixels, int maxChange) {}
+
+    /** Protects the faces into a copy of the photo's pixels; the analysed photo itself is not changed. */
+    public ProtectedPixels protectPixels(Analysed photo, int[] labels) {
         if (labels.length != photo.faces().size()) {
             throw new IllegalArgumentException(photo.faces().size() + " faces but " + labels.length + " labels");
         }
-        long t0 = System.nanoTime();
         PhotoCodec.Decoded decoded = photo.decoded();
         PhotoPixels pixels = decoded.pixels();
         Orientation orientation = decoded.orientation();
@@ -207,11 +245,6 @@ public final class PhotoProtector {
                 maxChange = Math.max(maxChange, out.writePerturbed(stored, originals.get(i), delta));
             }
         }
-        long t1 = System.nanoTime();
-        MetadataReport report = new MetadataReport();
-        byte[] encoded = PhotoCodec.encode(decoded, out, options.jpegQuality(), options.metadata(), report);
-        long t2 = System.nanoTime();
-        return new Result(encoded, out, decoded.format(), photo.faces(), report, maxChange, pixels.maxValue(),
-                new Timings(photo.decodeSeconds(), photo.detectSeconds(), (t1 - t0) / 1e9, (t2 - t1) / 1e9));
+        return new ProtectedPixels(out, maxChange);
     }
 }

@@ -1,0 +1,111 @@
+package org.segue.engine.train;
+
+import ai.djl.Device;
+import org.segue.engine.LabelCode;
+import org.segue.engine.SegueModel;
+import org.segue.engine.data.ImageFolder;
+import org.segue.engine.data.RgbImage;
+import org.segue.engine.model.ModelInfo;
+import org.segue.engine.nn.SegueGenerator;
+import org.segue.engine.progress.Cancellation;
+import org.segue.engine.progress.ProgressListener;
+import org.segue.engine.pseudo.ClusteringAccuracy;
+import org.segue.engine.pseudo.LbpFeatureExtractor;
+import org.segue.engine.pseudo.PseudoLabeler;
+import org.segue.engine.runtime.DjlRuntime;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Training a generator from a dataset folder to a model file, the whole job every host runs (the CLI's
+ * {@code train}, the Fiji "Train Face Protector" command, the OSGi training service): load the faces,
+ * optionally replace the folder labels by pseudo labels, train with checkpoints (a rerun resumes), and
+ * save the model with its recipe in its metadata.
+ */
+public final class TrainingJob {
+
+    /**
+     * A training job.
+     *
+     * @param dataset      folder of {@code <identity>/<images>}
+     * @param config       the training recipe
+     * @param recipeName   a name for the recipe, recorded in the model ("cpu", "paper", ...)
+     * @param pseudoLabels cluster the faces into this many pseudo identities instead of using the
+     *                     folder labels; null to use the folders
+     * @param output       the model file to write
+     * @param checkpoint   checkpoint file (resumed from when present); null: {@code output + ".ckpt"}
+     * @param device       where to train
+     */
+    public record Request(Path dataset, TrainingConfig config, String recipeName, Integer pseudoLabels, Path output,
+                         Path checkpoint, Device device) {}
+
+    /**
+     * The outcome: the trainer's result and the model file, or null when the job was cancelled (its
+     * checkpoint stays, so running the same job again resumes).
+     */
+    public record Outcome(TrainingResult result, Path model, Map<String, String> recipe) {}
+
+    private TrainingJob() {}
+
+    /** Runs the job; {@code log} receives a few human-readable lines (counts and timings, no names). */
+    public static Outcome run(Request request, ProgressListener progress, Cancellation cancellation,
+                              Consumer<String> log) throws IOException {
+        TrainingConfig config = request.config();
+        SegueGenerator.checkInputSize(config.inputSize(), config.inputSize());
+        ImageFolder dataset = ImageFolder.scan(request.dataset());
+        log.accept(String.format("Loading %d images of %d identities at %dx%d...", dataset.samples().size(),
+                dataset.classes().size(), config.inputSize(), config.inputSize()));
+        List<RgbImage> images = dataset.load(config.inputSize(), config.inputSize());
+        int[] labels = dataset.labels();
+        int classes = dataset.classes().size();
+        Map<String, String> recipe = new LinkedHashMap<>(config.describe());
+        recipe.put("recipe", request.recipeName());
+        Path absolute = request.dataset().toAbsolutePath().normalize();
+        recipe.put("dataset", absolute.getParent() == null ? absolute.getFileName().toString()
+                : absolute.getParent().getFileName() + "/" + absolute.getFileName());
+        recipe.put("images", Integer.toString(images.size()));
+        if (request.pseudoLabels() != null) {
+            int k = request.pseudoLabels();
+            long t0 = System.nanoTime();
+            int[] pseudo = PseudoLabeler.label(images, k, new LbpFeatureExtractor(), 10, config.seed());
+            double accuracy = ClusteringAccuracy.of(pseudo, labels);
+            log.accept(String.format("Pseudo labels: %d clusters, clustering accuracy %.1f%% against folder labels (%.1f s)",
+                    k, 100 * accuracy, (System.nanoTime() - t0) / 1e9));
+            recipe.put("labels", "pseudo (LBP + K-means, k=" + k + ")");
+            recipe.put("pseudo.clustering.accuracy", String.format("%.4f", accuracy));
+            labels = pseudo;
+            classes = k;
+        } else {
+            recipe.put("labels", "folder names");
+        }
+        if (classes > LabelCode.capacity(LabelCode.DEFAULT_BITS)) {
+            throw new IllegalArgumentException("more identities than a 16-bit code holds");
+        }
+        Path checkpoint = request.checkpoint() != null ? request.checkpoint() : Path.of(request.output() + ".ckpt");
+        DjlRuntime.engine().setRandomSeed((int) config.seed());
+        ModelInfo info = new ModelInfo(SegueGenerator.ARCHITECTURE, config.epsilon(), config.inputSize(),
+                config.inputSize(), LabelCode.DEFAULT_BITS, Map.of());
+        try (SegueModel model = SegueModel.create(info, request.device())) {
+            log.accept("Training on " + model.manager().getDevice() + "; checkpoint " + checkpoint);
+            TrainingResult result = new SegueTrainer(config).train(model, images, labels, classes, checkpoint,
+                    progress, cancellation);
+            if (result.cancelled()) {
+                log.accept("Cancelled after epoch " + result.epochsCompleted() + "; run the same job again to resume.");
+                return new Outcome(result, null, recipe);
+            }
+            recipe.put("epochs.completed", Integer.toString(result.epochsCompleted()));
+            recipe.put("stopped.early", Boolean.toString(result.stoppedEarly()));
+            recipe.put("training.seconds", String.format("%.0f",
+                    result.history().stream().mapToDouble(TrainingResult.EpochStats::seconds).sum()));
+            recipe.put("device", model.manager().getDevice().toString());
+            model.save(request.output(), recipe);
+            log.accept("Model written to " + request.output());
+            return new Outcome(result, request.output(), recipe);
+        }
+    }
+}
