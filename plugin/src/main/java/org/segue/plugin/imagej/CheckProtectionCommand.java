@@ -49,7 +49,8 @@ public class CheckProtectionCommand implements PlugIn {
                 IJ.showStatus(TITLE + ": cancelled");
                 return;
             }
-            ResultsTable table = new ResultsTable();
+            // one row in the standard Results table, where macros read it with getResult()
+            ResultsTable table = ResultsTable.getResultsTable();
             table.incrementCounter();
             table.addValue("identities", r.identities());
             table.addValue("train faces", r.trainFaces());
@@ -57,7 +58,7 @@ public class CheckProtectionCommand implements PlugIn {
             table.addValue("chance %", 100 * r.chance());
             table.addValue("clean-trained accuracy %", 100 * r.cleanAccuracy());
             table.addValue("protected-trained accuracy %", 100 * r.protectedAccuracy());
-            table.show(TITLE);
+            table.show("Results");
             IJ.log(String.format("%s: an attacker trained on clean faces recognises %.1f%% of the held-out faces; "
                     + "trained on protected faces, %.1f%% (chance %.1f%%; %d identities, %.0f s)", TITLE,
                     100 * r.cleanAccuracy(), 100 * r.protectedAccuracy(), 100 * r.chance(), r.identities(), r.seconds()));

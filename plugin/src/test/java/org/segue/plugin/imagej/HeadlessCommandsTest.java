@@ -83,4 +83,76 @@ class HeadlessCommandsTest {
         }
         assertTrue(worst <= 8 && changed > 1000, "changed " + changed + " pixels, worst " + worst);
     }
+
+    /** Three identities of small synthetic faces (colour blobs with noise) as <person>/<images>. */
+    static Path syntheticFaces(Path root) throws Exception {
+        java.util.Random r = new java.util.Random(5);
+        for (int c = 0; c < 3; c++) {
+            Path d = Files.createDirectories(root.resolve("person" + c));
+            for (int i = 0; i < 6; i++) {
+                BufferedImage img = new BufferedImage(40, 40, BufferedImage.TYPE_3BYTE_BGR);
+                for (int y = 0; y < 40; y++) {
+                    for (int x = 0; x < 40; x++) {
+                        int base = 60 + 60 * c;
+                        img.setRGB(x, y, ((base + r.nextInt(40)) << 16) | ((200 - base + r.nextInt(40)) << 8) | (x * 5));
+                    }
+                }
+                ImageIO.write(img, "png", d.resolve(i + ".png").toFile());
+            }
+        }
+        return root;
+    }
+
+    @Test
+    void trainsAModelThenProtectsAFolderWithIt(@TempDir Path dir) throws Exception {
+        Path data = syntheticFaces(dir.resolve("faces"));
+        Path model = dir.resolve("models/tiny.segue");
+        ij1.runMacro("run(\"Train Face Protector\", \"dataset=[" + data + "] recipe=cpu epochs=1 input=32 "
+                + "identities=3 device=cpu output=[" + model + "]\");\n", "");
+        assertTrue(Files.isRegularFile(model), "the trained model was written");
+        assertTrue(org.segue.engine.model.ModelFile.read(model).info().recipe().get("epochs.completed").equals("1"));
+
+        Path out = dir.resolve("protected");
+        ij1.runMacro("run(\"Protect Faces\", \"apply=Folder input=[" + data + "] output=[" + out + "] model=["
+                + model + "] person=[] strength=12 jpeg=95\");\n", "");
+        // synthetic blobs hold no face: every file is still written, unchanged, with a report
+        for (int c = 0; c < 3; c++) {
+            assertTrue(Files.isRegularFile(out.resolve("person" + c + "/0.png")));
+        }
+        assertTrue(Files.readString(out.resolve("protection-report.json")).contains("\"written\": 18"));
+    }
+
+    @Test
+    void checksProtectionOnALabelledFolder(@TempDir Path dir) throws Exception {
+        Path data = syntheticFaces(dir.resolve("faces"));
+        ij1.runMacro("run(\"Check Protection\", \"labelled=[" + data + "] model=default epochs=1 input=32 test=0.34\");\n"
+                + "File.saveString(getResultString(\"protected-trained accuracy %\", 0) + \"|\" + nResults, \""
+                + dir.resolve("check.txt") + "\");\n", "");
+        String[] f = Files.readString(dir.resolve("check.txt")).split("\\|");
+        double accuracy = Double.parseDouble(f[0]);
+        assertTrue(accuracy >= 0 && accuracy <= 100, "an accuracy in percent: " + f[0]);
+        assertTrue(f[1].equals("1"), "one results row");
+    }
+
+    @Test
+    void badInputIsAnImageJErrorNotAStackTrace(@TempDir Path dir) throws Exception {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        java.io.PrintStream oldErr = System.err;
+        try {
+            System.setOut(new java.io.PrintStream(captured, true));
+            System.setErr(new java.io.PrintStream(captured, true));
+            ij1.runMacro("setBatchMode(true); newImage(\"float\", \"32-bit black\", 64, 64, 1);\n"
+                    + "run(\"Protect Faces\", \"apply=[Current image] model=default person=[] strength=8 jpeg=95\");\n", "");
+            ij1.runMacro("run(\"Protect Faces\", \"apply=Folder input=[" + dir + "] output=[" + dir.resolve("o")
+                    + "] model=[" + dir.resolve("missing.segue") + "] person=[] strength=8 jpeg=95\");\n", "");
+        } finally {
+            System.setOut(old);
+            System.setErr(oldErr);
+        }
+        String log = captured.toString();
+        assertTrue(log.contains("32-bit images are not photos"), log);
+        assertTrue(log.contains("model file not found"), log);
+        assertTrue(!log.contains("\tat org.segue"), "no stack trace: " + log);
+    }
 }
