@@ -15,15 +15,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Builds test photos: JPEGs with real EXIF/XMP/IPTC/ICC segments written byte by byte, as cameras do. */
-final class TestPhotos {
+public final class TestPhotos {
 
-    static final String MAKER_NOTE_SECRET = "SECRET-MAKERNOTE-PREVIEW";
-    static final String PHOTOSHOP_THUMB_SECRET = "SECRET-PHOTOSHOP-THUMBNAIL";
-    static final String XMP_THUMB_SECRET = "SECRETXMPTHUMBNAIL";
+    public static final String MAKER_NOTE_SECRET = "SECRET-MAKERNOTE-PREVIEW";
+    public static final String PHOTOSHOP_THUMB_SECRET = "SECRET-PHOTOSHOP-THUMBNAIL";
+    public static final String XMP_THUMB_SECRET = "SECRETXMPTHUMBNAIL";
 
     private TestPhotos() {}
 
-    static byte[] encode(BufferedImage image, String format) throws IOException {
+    public static byte[] encode(BufferedImage image, String format) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         if (!ImageIO.write(image, format, out)) {
             throw new IOException("no writer for " + format);
@@ -32,30 +32,30 @@ final class TestPhotos {
     }
 
     /** A JPEG of the image with the given header segments (after SOI, before the tables). */
-    static byte[] jpegWith(BufferedImage image, List<JpegMetadata.Segment> segments) throws IOException {
+    public static byte[] jpegWith(BufferedImage image, List<JpegMetadata.Segment> segments) throws IOException {
         return JpegMetadata.splice(encode(image, "jpeg"), segments);
     }
 
     // ---- EXIF, a TIFF structure: directories of 12-byte entries, values inline or at offsets ----
 
     /** One TIFF directory under construction. */
-    static final class Ifd {
+    public static final class Ifd {
         final List<Object[]> entries = new ArrayList<>(); // {tag, type, count, byte[] value | Ifd child}
         Ifd next;
         byte[] thumbnail; // for IFD1: written after the directory, pointed to by tags 0x201/0x202
 
-        Ifd ascii(int tag, String s) {
+        public Ifd ascii(int tag, String s) {
             byte[] v = (s + "\0").getBytes(StandardCharsets.US_ASCII);
             entries.add(new Object[] {tag, 2, v.length, v});
             return this;
         }
 
-        Ifd shortValue(int tag, int value) {
+        public Ifd shortValue(int tag, int value) {
             entries.add(new Object[] {tag, 3, 1, le().putShort((short) value).array()});
             return this;
         }
 
-        Ifd rationals(int tag, long... numDen) {
+        public Ifd rationals(int tag, long... numDen) {
             ByteBuffer b = ByteBuffer.allocate(4 * numDen.length).order(ByteOrder.LITTLE_ENDIAN);
             for (long v : numDen) {
                 b.putInt((int) v);
@@ -64,12 +64,12 @@ final class TestPhotos {
             return this;
         }
 
-        Ifd undefined(int tag, byte[] value) {
+        public Ifd undefined(int tag, byte[] value) {
             entries.add(new Object[] {tag, 7, value.length, value});
             return this;
         }
 
-        Ifd child(int tag, Ifd child) {
+        public Ifd child(int tag, Ifd child) {
             entries.add(new Object[] {tag, 4, 1, child});
             return this;
         }
@@ -80,7 +80,7 @@ final class TestPhotos {
     }
 
     /** Little-endian TIFF bytes of IFD0 (and its children and IFD1 chain). */
-    static byte[] tiff(Ifd ifd0) {
+    public static byte[] tiff(Ifd ifd0) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {'I', 'I', 42, 0, 8, 0, 0, 0});
         byte[] all = writeIfd(ifd0, out);
@@ -149,7 +149,7 @@ final class TestPhotos {
         return out.toByteArray();
     }
 
-    static JpegMetadata.Segment exifSegment(Ifd ifd0) {
+    public static JpegMetadata.Segment exifSegment(Ifd ifd0) {
         byte[] t = tiff(ifd0);
         byte[] payload = new byte[6 + t.length];
         System.arraycopy("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1), 0, payload, 0, 6);
@@ -158,7 +158,7 @@ final class TestPhotos {
     }
 
     /** EXIF with only an orientation tag. */
-    static JpegMetadata.Segment orientationOnly(int orientation) {
+    public static JpegMetadata.Segment orientationOnly(int orientation) {
         return exifSegment(new Ifd().shortValue(0x0112, orientation));
     }
 
@@ -166,7 +166,7 @@ final class TestPhotos {
      * A camera-like EXIF block: make, model, orientation 1, copyright, capture date, a maker note, a GPS
      * position and an IFD1 thumbnail (the given JPEG bytes).
      */
-    static JpegMetadata.Segment cameraExif(byte[] thumbnailJpeg) {
+    public static JpegMetadata.Segment cameraExif(byte[] thumbnailJpeg) {
         Ifd exif = new Ifd().ascii(0x9003, "2024:05:01 10:00:00")
                 .undefined(0x927C, MAKER_NOTE_SECRET.getBytes(StandardCharsets.US_ASCII));
         Ifd gps = new Ifd().ascii(0x0001, "N").rationals(0x0002, 48, 1, 51, 1, 24, 1)
@@ -179,7 +179,7 @@ final class TestPhotos {
         return exifSegment(ifd0);
     }
 
-    static final String XMP = """
+    public static final String XMP = """
             <?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>
             <x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
             <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
@@ -202,7 +202,7 @@ final class TestPhotos {
             </rdf:Description></rdf:RDF></x:xmpmeta>
             <?xpacket end="w"?>""";
 
-    static JpegMetadata.Segment xmpSegment() {
+    public static JpegMetadata.Segment xmpSegment() {
         byte[] id = "http://ns.adobe.com/xap/1.0/\0".getBytes(StandardCharsets.ISO_8859_1);
         byte[] body = XMP.getBytes(StandardCharsets.UTF_8);
         byte[] payload = new byte[id.length + body.length];
@@ -211,7 +211,7 @@ final class TestPhotos {
         return new JpegMetadata.Segment(0xE1, payload);
     }
 
-    static JpegMetadata.Segment iccSegment() {
+    public static JpegMetadata.Segment iccSegment() {
         byte[] icc = ICC_Profile.getInstance(ColorSpace.CS_sRGB).getData();
         byte[] payload = new byte[14 + icc.length];
         System.arraycopy("ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1), 0, payload, 0, 12);
@@ -222,7 +222,7 @@ final class TestPhotos {
     }
 
     /** APP13 with an IPTC caption (kept) and a Photoshop thumbnail resource (removed). */
-    static JpegMetadata.Segment photoshopSegment() {
+    public static JpegMetadata.Segment photoshopSegment() {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes("Photoshop 3.0\0".getBytes(StandardCharsets.ISO_8859_1));
         byte[] caption = "Team photo at the lab".getBytes(StandardCharsets.US_ASCII);
@@ -247,7 +247,7 @@ final class TestPhotos {
         }
     }
 
-    static boolean contains(byte[] haystack, byte[] needle) {
+    public static boolean contains(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {
             for (int j = 0; j < needle.length; j++) {

@@ -1,0 +1,36 @@
+// Protect_Folder_Tree.ijm - protect every photo in a folder tree with Segue.
+//
+// Writes protected copies into an output folder that mirrors the input tree (JPEG, PNG, TIFF, BMP;
+// same format as each input), with GPS, thumbnails and face-region names removed from the metadata,
+// and a protection-report.json listing the faces found per photo. Originals are never changed.
+//
+// Interactive: Plugins > Macros > Run..., then choose the folders.
+// Headless:    ImageJ-linux64 --headless -macro Protect_Folder_Tree.ijm "input=/photos output=/protected person=[Ada Lovelace]"
+//
+// Adapt: set person to the one person in all photos (the strongest protection: one stable code per
+// person); leave it empty to group look-alike faces automatically. strength is at most 8 (of 255).
+
+args = getArgument();
+input = valueOf(args, "input", "");
+output = valueOf(args, "output", "");
+person = valueOf(args, "person", "");
+strength = valueOf(args, "strength", "8");
+quality = valueOf(args, "quality", "95");
+
+if (input == "") input = getDirectory("Folder of photos to protect");
+if (output == "") output = getDirectory("Empty folder for the protected copies");
+
+run("Protect Faces", "apply=Folder input=[" + input + "] output=[" + output + "] model=default person=[" + person
+    + "] strength=" + strength + " jpeg=" + quality);
+print("Protected copies are in " + output + " (see protection-report.json)");
+
+// The value of key=value or key=[value with spaces] in an argument string, or a default.
+function valueOf(text, key, fallback) {
+    i = indexOf(" " + text, " " + key + "=");
+    if (i < 0) return fallback;
+    rest = substring(text, i + lengthOf(key) + 1);
+    if (startsWith(rest, "[")) return substring(rest, 1, indexOf(rest, "]"));
+    end = indexOf(rest, " ");
+    if (end < 0) return rest;
+    return substring(rest, 0, end);
+}

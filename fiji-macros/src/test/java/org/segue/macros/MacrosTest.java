@@ -1,0 +1,186 @@
+package org.segue.macros;
+
+import com.drew.imaging.ImageMetadataReader;
+import com.drew.metadata.Metadata;
+import com.drew.metadata.exif.ExifThumbnailDirectory;
+import com.drew.metadata.exif.GpsDirectory;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import net.imagej.patcher.LegacyEnvironment;
+import net.imagej.patcher.LegacyInjector;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segue.engine.photo.TestPhotos;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every macro in fiji-macros/macros runs headless through ImageJ 1.x (patched by ij1-patcher, as Fiji
+ * --headless does) with the plugin jar this build packaged, on real photos; the files it writes are
+ * then checked: faces changed within 8 levels, every other pixel identical, metadata rules held.
+ */
+class MacrosTest {
+
+    static {
+        LegacyInjector.preinit(); // ImageJ's classes must be patched before anything loads them
+    }
+
+    @TempDir
+    static Path fiji;
+    private static LegacyEnvironment ij1;
+
+    @BeforeAll
+    static void imagej() throws Exception {
+        Path packaged = Path.of(System.getProperty("segue.fiji.plugins"));
+        Path plugins = Files.createDirectories(fiji.resolve("plugins"));
+        try (Stream<Path> jars = Files.list(packaged)) {
+            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                Files.copy(jar, plugins.resolve(jar.getFileName()));
+            }
+        }
+        System.setProperty("plugins.dir", fiji.toString());
+        ij1 = new LegacyEnvironment(MacrosTest.class.getClassLoader(), true);
+    }
+
+    private static String macro(String name) throws Exception {
+        return Files.readString(Path.of(System.getProperty("segue.macros"), name), StandardCharsets.UTF_8);
+    }
+
+    private static List<Path> photos(int n) throws Exception {
+        Path dir = Path.of(System.getProperty("segue.shared", "../shared"), "photos/celeba-wild");
+        Assumptions.assumeTrue(Files.isDirectory(dir), "skipped: " + dir + " is absent");
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).sorted().limit(n).toList();
+        }
+    }
+
+    /** Largest per-channel change anywhere, and whether every changed pixel lies in one of the boxes. */
+    private static int[] compare(BufferedImage a, BufferedImage b, List<int[]> boxes) {
+        int worst = 0;
+        int outside = 0;
+        int changed = 0;
+        for (int y = 0; y < a.getHeight(); y++) {
+            for (int x = 0; x < a.getWidth(); x++) {
+                int p = a.getRGB(x, y);
+                int q = b.getRGB(x, y);
+                int d = 0;
+                for (int s = 0; s <= 16; s += 8) {
+                    d = Math.max(d, Math.abs(((p >> s) & 0xFF) - ((q >> s) & 0xFF)));
+                }
+                if (d > 0) {
+                    changed++;
+                    final int px = x;
+                    final int py = y;
+                    if (boxes != null && boxes.stream().noneMatch(r -> px >= r[0] && px < r[0] + r[2] && py >= r[1] && py < r[1] + r[3])) {
+                        outside++;
+                    }
+                }
+                worst = Math.max(worst, d);
+            }
+        }
+        return new int[] {worst, outside, changed};
+    }
+
+    @Test
+    void protectFolderTree(@TempDir Path dir) throws Exception {
+        List<Path> sources = photos(3);
+        Path in = dir.resolve("in");
+        Files.createDirectories(in.resolve("album/2024"));
+        for (int i = 0; i < 2; i++) { // lossless copies, so untouched pixels can be checked bit for bit
+            ImageIO.write(ImageIO.read(sources.get(i).toFile()), "png", in.resolve("album/2024/face" + i + ".png").toFile());
+        }
+        BufferedImage camera = ImageIO.read(sources.get(2).toFile());
+        byte[] thumbnail = TestPhotos.encode(camera.getSubimage(0, 0, 64, 64), "jpeg");
+        Files.write(in.resolve("album/camera.jpg"), TestPhotos.jpegWith(camera,
+                List.of(TestPhotos.cameraExif(thumbnail), TestPhotos.xmpSegment())));
+        byte[] originalCamera = Files.readAllBytes(in.resolve("album/camera.jpg"));
+        Path out = dir.resolve("out");
+
+        ij1.runMacro(macro("Protect_Folder_Tree.ijm"), "input=[" + in + "] output=[" + out + "] person=[Jane Roe]");
+
+        JsonObject report = JsonParser.parseString(Files.readString(out.resolve("protection-report.json"))).getAsJsonObject();
+        assertEquals(3, report.get("written").getAsInt(), report.toString());
+        assertFalse(report.toString().contains("Jane"), "no person names in the report");
+        for (JsonElement e : report.getAsJsonArray("reports")) {
+            JsonObject photo = e.getAsJsonObject();
+            String name = photo.get("photo").getAsString();
+            List<int[]> boxes = new ArrayList<>();
+            for (JsonElement f : photo.getAsJsonArray("faces")) {
+                JsonObject b = f.getAsJsonObject();
+                boxes.add(new int[] {b.get("x").getAsInt(), b.get("y").getAsInt(), b.get("width").getAsInt(), b.get("height").getAsInt()});
+            }
+            assertFalse(boxes.isEmpty(), name + ": a face was found");
+            if (name.endsWith(".png")) {
+                int[] c = compare(ImageIO.read(in.resolve(name).toFile()), ImageIO.read(out.resolve(name).toFile()), boxes);
+                assertTrue(c[0] <= 8, name + ": changed by " + c[0]);
+                assertEquals(0, c[1], name + ": pixels outside the faces changed");
+                assertTrue(c[2] > 1000, name + ": the face was hardly changed");
+            }
+        }
+        byte[] protectedCamera = Files.readAllBytes(out.resolve("album/camera.jpg"));
+        Metadata metadata = ImageMetadataReader.readMetadata(new java.io.ByteArrayInputStream(protectedCamera));
+        assertNull(metadata.getFirstDirectoryOfType(GpsDirectory.class), "GPS removed");
+        assertNull(metadata.getFirstDirectoryOfType(ExifThumbnailDirectory.class), "thumbnail removed");
+        assertFalse(TestPhotos.contains(protectedCamera, thumbnail));
+        assertFalse(new String(protectedCamera, StandardCharsets.ISO_8859_1).contains("Alice Example"), "face names removed");
+        assertArrayEquals(originalCamera, Files.readAllBytes(in.resolve("album/camera.jpg")), "the original is untouched");
+    }
+
+    @Test
+    void protectOpenImages(@TempDir Path dir) throws Exception {
+        List<Path> sources = photos(2);
+        StringBuilder open = new StringBuilder("setBatchMode(true);\n");
+        for (Path p : sources) {
+            open.append("open(\"").append(p).append("\");\n");
+        }
+        String save = "\nsetBatchMode(true); n = 0;\n"
+                + "for (i = 1; i <= nImages; i++) { selectImage(i); t = getTitle();\n"
+                + "  if (indexOf(t, \"-protected\") > 0) { Overlay.remove; saveAs(\"PNG\", \"" + dir + "/\" + t + \".png\"); n++; } }\n";
+        ij1.runMacro(open + macro("Protect_Open_Images.ijm") + save, "person=[Jane Roe]");
+        for (Path p : sources) {
+            String name = p.getFileName().toString();
+            Path saved = dir.resolve(name.replace(".jpg", "-protected.jpg") + ".png");
+            assertTrue(Files.exists(saved), saved + " was not written");
+            int[] c = compare(ImageIO.read(p.toFile()), ImageIO.read(saved.toFile()), null);
+            assertTrue(c[0] <= 8 && c[2] > 1000, name + ": worst change " + c[0] + ", changed pixels " + c[2]);
+        }
+    }
+
+    @Test
+    void retrainFromFolder(@TempDir Path dir) throws Exception {
+        java.util.Random r = new java.util.Random(9);
+        for (int c = 0; c < 2; c++) {
+            Path person = Files.createDirectories(dir.resolve("faces/person" + c));
+            for (int i = 0; i < 4; i++) {
+                BufferedImage img = new BufferedImage(36, 36, BufferedImage.TYPE_3BYTE_BGR);
+                for (int y = 0; y < 36; y++) {
+                    for (int x = 0; x < 36; x++) {
+                        img.setRGB(x, y, r.nextInt(1 << 24) & (c == 0 ? 0xFF8080 : 0x8080FF));
+                    }
+                }
+                ImageIO.write(img, "png", person.resolve(i + ".png").toFile());
+            }
+        }
+        Path model = dir.resolve("models/mine.segue");
+        ij1.runMacro(macro("Retrain_From_Folder.ijm"), "dataset=[" + dir.resolve("faces") + "] output=[" + model
+                + "] epochs=1 size=32 device=cpu");
+        assertTrue(Files.isRegularFile(model), "the macro trained and wrote a model");
+        assertEquals("32", String.valueOf(org.segue.engine.model.ModelFile.read(model).info().inputHeight()));
+    }
+}
