@@ -59,7 +59,15 @@ class HeadlessCommandsTest {
                 + "facts = getTitle() + \"|\" + Overlay.size + \"|\" + nImages + \"|\" + source;\n"
                 + "File.saveString(facts, \"" + facts + "\");\n"
                 + "Overlay.remove;\n" // saveAs would burn the outlines into the pixels
-                + "saveAs(\"PNG\", \"" + out + "\");\n", photo.toString());
+                + "saveAs(\"PNG\", \"" + out + "\");\n"
+                + "selectImage(source); saveAs(\"PNG\", \"" + dir.resolve("source.png") + "\");\n", photo.toString());
+        BufferedImage sourceAfter = ImageIO.read(dir.resolve("source.png").toFile());
+        BufferedImage decoded = ImageIO.read(photo.toFile());
+        for (int y = 0; y < decoded.getHeight(); y += 7) {
+            for (int x = 0; x < decoded.getWidth(); x += 7) {
+                assertTrue(decoded.getRGB(x, y) == sourceAfter.getRGB(x, y), "the source image changed at " + x + "," + y);
+            }
+        }
         assertTrue(Files.exists(out), "the protected image was saved");
         String[] f = Files.readString(facts).split("\\|");
         assertTrue(f[0].equals("004134-protected.jpg"), "result title " + f[0]);
