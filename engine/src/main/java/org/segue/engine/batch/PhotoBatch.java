@@ -104,6 +104,15 @@ public final class PhotoBatch {
                 }
             }
         }
+        if (!request.dryRun()) { // what a killed earlier run left half-written goes first
+            if (request.inPlace()) {
+                for (Path input : request.inputs()) {
+                    AtomicFiles.removeStaleTemporaries(input);
+                }
+            } else {
+                AtomicFiles.removeStaleTemporaries(request.outputDir());
+            }
+        }
         FaceLabels labels = request.dryRun() ? (photo, faces) -> new int[faces]
                 : assignLabels(protector, items, request.identities(), progress, cancellation, start);
         int written = 0;
@@ -202,8 +211,16 @@ public final class PhotoBatch {
                 Integer.MAX_VALUE, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (attrs.isRegularFile() && PhotoFormat.looksLikePhoto(file.getFileName().toString())) {
-                    found.add(new Item(file, base.relativize(file).toString().replace('\\', '/')));
+                String name = file.getFileName().toString();
+                String relative = base.relativize(file).toString().replace('\\', '/');
+                if (!PhotoFormat.looksLikePhoto(name) || AtomicFiles.isTemporary(name)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                if (attrs.isRegularFile()) {
+                    found.add(new Item(file, relative));
+                } else if (attrs.isSymbolicLink()) { // a link whose target is gone: say so, do not skip silently
+                    reports.add(new PhotoReport(relative, "failed", List.of(), List.of(), 0, 0,
+                            "no such file (the link points to a missing file)"));
                 }
                 return FileVisitResult.CONTINUE;
             }

@@ -38,6 +38,39 @@ public final class AtomicFiles {
         Files.setPosixFilePermissions(tmp, perms);
     }
 
+    /** Temporary files older than this are left over from a crashed or killed run. */
+    public static final java.time.Duration STALE_AFTER = java.time.Duration.ofMinutes(2);
+
+    private static final java.util.regex.Pattern TEMPORARY = java.util.regex.Pattern.compile("^\\..+\\.[0-9]+\\.part$");
+
+    /** Whether a file name is one of this class's temporary files. */
+    public static boolean isTemporary(String fileName) {
+        return TEMPORARY.matcher(fileName).matches();
+    }
+
+    /**
+     * Deletes the temporary files a killed or crashed run left in a folder tree (a process killed
+     * mid-write cannot remove its own). Only files older than {@link #STALE_AFTER} go, so a write
+     * still in progress in another process is not disturbed. Returns how many were removed.
+     */
+    public static int removeStaleTemporaries(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        java.nio.file.attribute.FileTime cutoff = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(STALE_AFTER));
+        int removed = 0;
+        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.filter(Files::isRegularFile).toList()) {
+                if (isTemporary(p.getFileName().toString()) && Files.getLastModifiedTime(p).compareTo(cutoff) < 0) {
+                    Files.deleteIfExists(p);
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
     public static void write(Path target, byte[] bytes) throws IOException {
         write(target, out -> out.write(bytes));
     }

@@ -111,6 +111,16 @@ public final class PhotoCodec {
         if (jpegQuality < 1 || jpegQuality > 100) {
             throw new IllegalArgumentException("JPEG quality must be 1..100, was " + jpegQuality);
         }
+        try {
+            return encodeCleaned(decoded, protectedPixels, jpegQuality, policy, report);
+        } catch (IllegalArgumentException e) {
+            // a header the metadata cleaner cannot walk: refusing is safer than writing what it holds
+            throw new PhotoException("photo", "malformed " + decoded.format() + " structure (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static byte[] encodeCleaned(Decoded decoded, PhotoPixels protectedPixels, int jpegQuality,
+                                        MetadataPolicy policy, MetadataReport report) throws IOException {
         return switch (decoded.format()) {
             case JPEG -> {
                 JpegMetadata.Cleaned cleaned = JpegMetadata.clean(decoded.original(), policy, report);
