@@ -138,9 +138,38 @@ class SegueCliTest {
         assertTrue(r.err().contains("failed: holiday/broken.jpg: truncated JPEG") || r.err().contains("failed: holiday/broken.jpg: damaged JPEG"), r.err());
         assertTrue(Files.size(out.resolve("holiday/beach.jpg")) > 10000);
         assertTrue(!Files.readString(out.resolve("protection-report.json")).contains("Jane"));
+        assertTrue(!r.out().contains("Jane") && !r.err().contains("Jane"), "person names never reach the output or logs");
 
         assertEquals(2, run("protect", dir.resolve("in").toString()).exit(), "no --out is a usage error");
         assertEquals(0, run("protect", in.resolve("beach.jpg").toString(), "--out", dir.resolve("one").toString()).exit());
+    }
+
+    @Test
+    void aDamagedModelIsRefusedBeforeAnyPhotoIsTouched(@TempDir Path dir) throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        javax.imageio.ImageIO.write(img, "png", in.resolve("photo.png").toFile());
+        byte[] original = Files.readAllBytes(in.resolve("photo.png"));
+        byte[] good;
+        try (java.io.InputStream s = org.segue.engine.SegueModel.class.getResourceAsStream(
+                org.segue.engine.SegueModel.DEFAULT_MODEL_RESOURCE)) {
+            good = s.readAllBytes();
+        }
+        byte[] tampered = good.clone();
+        tampered[tampered.length - 5] ^= 0x40; // a weight changed, the recorded checksum kept
+        byte[] truncated = java.util.Arrays.copyOf(good, good.length / 2);
+        byte[] future = good.clone();
+        future[11] = 9; // format version (big-endian int after the 8-byte magic): from a newer Segue
+        for (byte[] bad : new byte[][] {tampered, truncated, future}) {
+            Path model = dir.resolve("bad.segue");
+            Files.write(model, bad);
+            Path out = dir.resolve("out");
+            Run r = run("protect", in.toString(), "--out", out.toString(), "--model", model.toString());
+            assertEquals(1, r.exit(), r.err());
+            assertTrue(r.err().startsWith("segue: ") && r.err().contains("bad.segue"), r.err());
+            assertTrue(!Files.exists(out), "nothing written when the model is refused");
+            assertTrue(java.util.Arrays.equals(original, Files.readAllBytes(in.resolve("photo.png"))));
+        }
     }
 
     static String[] concat(String[] a, String[] b) {

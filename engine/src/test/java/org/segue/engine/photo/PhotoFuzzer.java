@@ -1,0 +1,54 @@
+package org.segue.engine.photo;
+
+import org.segue.engine.SegueModel;
+import org.segue.engine.runtime.DjlRuntime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The fuzz target: arbitrary bytes go through decode, orientation, metadata cleaning, protection and
+ * encoding. The only exception the product documents for a bad photo is {@link PhotoException};
+ * anything else escaping, or one input taking longer than {@link #TIME_LIMIT_SECONDS}, is a finding.
+ * Used by {@code PhotoFuzzTest} (JUnit, short) and by Jazzer's command line (long, {@code engine/fuzz.sh}).
+ */
+public final class PhotoFuzzer {
+
+    /** One input may take this long (a 1 MP limit keeps honest inputs far below it). */
+    static final double TIME_LIMIT_SECONDS = 10;
+
+    private static PhotoProtector protector;
+
+    private PhotoFuzzer() {}
+
+    static synchronized PhotoProtector protector() {
+        if (protector == null) {
+            try {
+                // the fixed-box detector keeps every input on the protection path, even without a face
+                protector = new PhotoProtector(SegueModel.loadDefault(DjlRuntime.defaultDevice()), new FixedBoxDetector(),
+                        PhotoProtector.Options.defaults().withMaxPixels(1_000_000));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return protector;
+    }
+
+    /** Jazzer's entry point. */
+    public static void fuzzerTestOneInput(byte[] data) {
+        long start = System.nanoTime();
+        try {
+            PhotoProtector p = protector();
+            PhotoProtector.Analysed photo = p.analyse(data, "fuzz input");
+            p.protect(photo, new int[photo.faces().size()]);
+        } catch (PhotoException expected) {
+            // the documented refusal of a bad photo
+        } catch (IOException e) {
+            throw new AssertionError("undocumented I/O failure on an in-memory photo", e);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (seconds > TIME_LIMIT_SECONDS) {
+            throw new AssertionError(String.format("one input took %.1f s (limit %.0f s)", seconds, TIME_LIMIT_SECONDS));
+        }
+    }
+}
