@@ -46,8 +46,11 @@ final class Overlays {
         }
         g.dispose();
         AtomicFiles.write(target, out -> {
-            if (!ImageIO.write(image, "jpeg", out)) {
-                throw new IOException("no JPEG writer available");
+            // a memory cache, not ImageIO's default temporary file; closing it flushes into out
+            try (javax.imageio.stream.ImageOutputStream cached = new javax.imageio.stream.MemoryCacheImageOutputStream(out)) {
+                if (!ImageIO.write(image, "jpeg", cached)) {
+                    throw new IOException("no JPEG writer available");
+                }
             }
         });
     }

@@ -18,7 +18,7 @@ public final class ImageCodec {
     public static RgbImage read(Path file) throws IOException {
         BufferedImage img;
         try (InputStream in = Files.newInputStream(file)) {
-            img = ImageIO.read(in);
+            img = ImageIO.read(new javax.imageio.stream.MemoryCacheImageInputStream(in)); // no temp-file copy
         }
         if (img == null) {
             throw new IOException(file + ": not a readable image (no decoder for its format)");
@@ -64,8 +64,11 @@ public final class ImageCodec {
     public static void writePng(RgbImage image, Path file) throws IOException {
         BufferedImage buffered = toBuffered(image);
         AtomicFiles.write(file, out -> {
-            if (!ImageIO.write(buffered, "png", out)) {
-                throw new IOException("no PNG writer available");
+            // a memory cache, not ImageIO's default temporary file; closing it flushes into out
+            try (javax.imageio.stream.ImageOutputStream cached = new javax.imageio.stream.MemoryCacheImageOutputStream(out)) {
+                if (!ImageIO.write(buffered, "png", cached)) {
+                    throw new IOException("no PNG writer available");
+                }
             }
         });
     }

@@ -85,6 +85,11 @@ class PhotoBatchTest {
         Map<String, String> before = checksums(in);
         Path out = dir.resolve("out");
         Path report = out.resolve("protection-report.json");
+        // what a run killed mid-write left behind; the next run removes it
+        Path stale = Files.createDirectories(out.resolve("a")).resolve(".x.png.123456789.part");
+        Files.write(stale, new byte[] {1, 2, 3});
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(1))));
         PhotoBatch.Summary s = run(new PhotoBatch.Request(List.of(in), out, false, false, out.resolve("overlays"),
                 report, new PhotoBatch.Identities.Person("Ada Lovelace")));
         assertEquals(3, s.photos());
@@ -93,6 +98,7 @@ class PhotoBatchTest {
         assertEquals("bad.jpg", s.failed().get(0).photo());
         assertTrue(s.failed().get(0).reason().contains("not a JPEG"), s.failed().get(0).reason());
         assertTrue(Files.exists(out.resolve("a/x.png")));
+        assertFalse(Files.exists(stale), "the stale temporary file of a killed run is removed");
         assertTrue(Files.exists(out.resolve("a/b/y.jpg")));
         assertTrue(Files.exists(out.resolve("overlays/a/x.png.faces.jpg")));
         assertFalse(Files.exists(out.resolve("bad.jpg")), "no output for a failed photo");
