@@ -154,4 +154,19 @@ class MetadataHygieneTest {
         assertFalse(new String(r.output(), StandardCharsets.ISO_8859_1).contains("Alice Example"));
         assertNotNull(javax.imageio.ImageIO.read(new ByteArrayInputStream(r.output())));
     }
+
+    @Test
+    void xmpWithAnExternalEntityIsDroppedNotResolved(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path secret = java.nio.file.Files.writeString(dir.resolve("secret.txt"), "TOP-SECRET-FILE-CONTENT");
+        String xxe = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"" + secret.toUri() + "\">]>"
+                + "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">&e;</x:xmpmeta>";
+        byte[] id = "http://ns.adobe.com/xap/1.0/\0".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] body = xxe.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = java.util.Arrays.copyOf(id, id.length + body.length);
+        System.arraycopy(body, 0, payload, id.length, body.length);
+        byte[] original = TestPhotos.jpegWith(gradient(120, 90), List.of(new JpegMetadata.Segment(0xE1, payload)));
+        PhotoProtector.Result r = protect(original, MetadataPolicy.defaults());
+        assertFalse(new String(r.output(), StandardCharsets.ISO_8859_1).contains("TOP-SECRET"), "the entity was resolved");
+        assertTrue(r.metadata().removedItems().contains("XMP (unreadable, removed whole)"), r.metadata().toString());
+    }
 }
