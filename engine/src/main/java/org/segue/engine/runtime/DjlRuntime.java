@@ -39,7 +39,17 @@ public final class DjlRuntime {
                     setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
                     // The TorchScript graph optimiser only serves traced models; we run eager blocks.
                     setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
-                    engine = Engine.getEngine("PyTorch");
+                    // DJL finds its engines with ServiceLoader through the thread's context class
+                    // loader; in OSGi (or any host with its own class loaders) that loader does not
+                    // see the embedded engine, so this class's loader is used while DJL starts
+                    Thread thread = Thread.currentThread();
+                    ClassLoader previous = thread.getContextClassLoader();
+                    thread.setContextClassLoader(DjlRuntime.class.getClassLoader());
+                    try {
+                        engine = Engine.getEngine("PyTorch");
+                    } finally {
+                        thread.setContextClassLoader(previous);
+                    }
                 }
                 e = engine;
             }

@@ -1,0 +1,24 @@
+package org.segue.plugin.osgi.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+
+/**
+ * Protects the faces in photos: the service DAM systems call. Thread-safe; configured through
+ * Configuration Admin (PID {@value #PID}: strength, model, detector, GPS, output quality). A photo
+ * that cannot be protected fails with an {@link IOException} whose message names the reason, and
+ * nothing is written for it.
+ */
+public interface FaceProtector {
+
+    /** The configuration PID. */
+    String PID = "org.segue.protector";
+
+    /** Reads a photo from {@code in} and writes its protected version (same format) to {@code out}. */
+    ProtectionOutcome protect(InputStream in, String name, OutputStream out) throws IOException;
+
+    /** Protects {@code photo} into {@code output} (written atomically; the original is never changed). */
+    ProtectionOutcome protect(Path photo, Path output) throws IOException;
+}

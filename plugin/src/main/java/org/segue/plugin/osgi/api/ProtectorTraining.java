@@ -1,0 +1,27 @@
+package org.segue.plugin.osgi.api;
+
+import java.nio.file.Path;
+
+/**
+ * Retrains the generator behind {@link FaceProtector}: when a job completes, its model is swapped in
+ * for FaceProtector through its configuration, without restarting any bundle.
+ */
+public interface ProtectorTraining {
+
+    /**
+     * A training job.
+     *
+     * @param dataset      folder of {@code <person>/<face images>}
+     * @param recipe       "cpu" or "paper"
+     * @param epochs       training epochs
+     * @param inputSize    training resolution (multiple of 4)
+     * @param device       "auto", "cpu" or "gpu"
+     * @param pseudoLabels number of pseudo identities for unlabelled faces, or null to use the folders
+     * @param output       model file to write
+     */
+    record Request(Path dataset, String recipe, int epochs, int inputSize, String device, Integer pseudoLabels,
+                   Path output) {}
+
+    /** Starts a job in the background; the listener hears its progress and end. */
+    TrainingHandle start(Request request, TrainingListener listener);
+}

@@ -1,0 +1,29 @@
+package org.segue.plugin.osgi.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** FaceProtector's configuration (PID org.segue.protector), described for Configuration Admin UIs. */
+@ObjectClassDefinition(id = "org.segue.protector", name = "Segue face protector",
+        description = "How photos are protected: strength, model, detector, metadata and output quality.")
+@interface ProtectorConfig {
+
+    @AttributeDefinition(name = "Strength", description = "Largest change per sample, in levels of 255 (1..8)", min = "1", max = "8")
+    int epsilon_levels() default 8;
+
+    @AttributeDefinition(name = "Model", description = "'default' (shipped with Segue) or the path of a .segue model file")
+    String model_location() default "default";
+
+    @AttributeDefinition(name = "Face detector", description = "opencv: OpenCV cascades (Haar frontal + LBP profile)",
+            options = {@org.osgi.service.metatype.annotations.Option(label = "OpenCV cascades", value = "opencv")})
+    String detector() default "opencv";
+
+    @AttributeDefinition(name = "Strip GPS", description = "Remove the GPS location from protected photos")
+    boolean strip_gps() default true;
+
+    @AttributeDefinition(name = "JPEG quality", description = "Quality of JPEG output, 1..100", min = "1", max = "100")
+    int output_quality() default 95;
+
+    @AttributeDefinition(name = "Pixel limit", description = "Largest photo accepted, in megapixels")
+    int max_megapixels() default 100;
+}

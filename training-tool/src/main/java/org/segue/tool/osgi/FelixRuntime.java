@@ -1,0 +1,120 @@
+package org.segue.tool.osgi;
+
+import org.apache.felix.framework.FrameworkFactory;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.launch.Framework;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * An embedded Apache Felix with the Segue bundles: the DAM-style runtime, and what the integration
+ * tests start. The host shares only the service API and Configuration Admin's API with the bundles
+ * (system packages), so callers use FaceProtector without class-loader clashes; everything else stays
+ * inside the bundles. One runtime per JVM: the bundles load PyTorch's and OpenCV's native libraries,
+ * which a JVM can bind to only one class loader.
+ */
+public final class FelixRuntime implements AutoCloseable {
+
+    /** Packages the host shares with the bundles. */
+    static final String SHARED_PACKAGES = "org.segue.plugin.osgi.api;version=1.0.0,org.osgi.service.cm;version=1.6.1";
+
+    private final Framework framework;
+    /** Trackers stay open while their services are in use (closing one releases its service). */
+    private final List<ServiceTracker<?, ?>> trackers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private FelixRuntime(Framework framework) {
+        this.framework = framework;
+    }
+
+    /** Starts Felix, installs every bundle jar of {@code bundles} and starts them. */
+    public static FelixRuntime start(Path bundles, Path storage) throws BundleException, IOException {
+        Map<String, String> config = new HashMap<>();
+        config.put(Constants.FRAMEWORK_STORAGE, storage.toAbsolutePath().toString());
+        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SHARED_PACKAGES);
+        // JDK internals the embedded libraries reach for (JNA, DJL) are delegated to the boot loader
+        config.put(Constants.FRAMEWORK_BOOTDELEGATION, "sun.*,com.sun.*,jdk.internal.*");
+        Framework framework = new FrameworkFactory().newFramework(config);
+        framework.start();
+        FelixRuntime runtime = new FelixRuntime(framework);
+        List<Bundle> installed = new ArrayList<>();
+        List<Path> jars;
+        try (Stream<Path> s = Files.list(bundles)) {
+            jars = s.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+        }
+        if (jars.isEmpty()) {
+            throw new IOException("no bundles in " + bundles);
+        }
+        BundleContext context = framework.getBundleContext();
+        for (Path jar : jars) {
+            installed.add(context.installBundle(jar.toUri().toString()));
+        }
+        for (Bundle b : installed) {
+            if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                b.start();
+            }
+        }
+        return runtime;
+    }
+
+    public BundleContext context() {
+        return framework.getBundleContext();
+    }
+
+    public Bundle bundle(String symbolicName) {
+        for (Bundle b : context().getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new IllegalStateException("no bundle " + symbolicName);
+    }
+
+    /** The service, waiting up to {@code millis} for it to appear. */
+    public <T> T service(Class<T> type, long millis) throws InterruptedException {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context(), type, null);
+        tracker.open();
+        trackers.add(tracker);
+        T service = tracker.waitForService(millis);
+        if (service == null) {
+            throw new IllegalStateException(type.getSimpleName() + " did not appear within " + millis + " ms");
+        }
+        return service;
+    }
+
+    /** Sets configuration properties of a PID through Configuration Admin (merged with what it holds). */
+    public void configure(String pid, Map<String, Object> properties) throws Exception {
+        ConfigurationAdmin admin = service(ConfigurationAdmin.class, 10_000);
+        Configuration c = admin.getConfiguration(pid, "?");
+        Dictionary<String, Object> merged = c.getProperties() != null ? c.getProperties() : new Hashtable<>();
+        properties.forEach(merged::put);
+        c.update(merged);
+    }
+
+    /** Blocks until the framework stops. */
+    public void waitForStop() throws InterruptedException {
+        framework.waitForStop(0);
+    }
+
+    @Override
+    public void close() throws Exception {
+        trackers.forEach(ServiceTracker::close);
+        framework.stop();
+        framework.waitForStop(60_000);
+    }
+}
