@@ -45,6 +45,7 @@ public final class SegueModel implements AutoCloseable {
         SegueGenerator.checkInputSize(info.inputHeight(), info.inputWidth());
         Perturbation.checkEpsilon(info.epsilon());
         this.info = info;
+        DjlRuntime.noGradientsOnThisThread();
         this.manager = DjlRuntime.engine().newBaseManager(device);
         this.generator = new SegueGenerator(info.codeBits());
         generator.initialize(manager, info.inputHeight(), info.inputWidth());
@@ -185,6 +186,7 @@ public final class SegueModel implements AutoCloseable {
             throw new IllegalArgumentException("epsilon " + epsilon + " must be in (0, " + info.epsilon()
                     + "], the budget the model was trained for");
         }
+        DjlRuntime.noGradientsOnThisThread();
         int h = info.inputHeight();
         int w = info.inputWidth();
         List<RgbImage> small = new ArrayList<>(images.size());

@@ -57,6 +57,7 @@ public final class Attacker implements AutoCloseable {
 
     private Attacker(Config config, int numClasses, int height, int width, Device device) {
         this.config = config;
+        DjlRuntime.noGradientsOnThisThread();
         this.manager = DjlRuntime.engine().newBaseManager(device);
         DjlRuntime.engine().setRandomSeed((int) config.seed());
         this.network = new ResNet18(numClasses, config.smallInputStem());
@@ -120,6 +121,7 @@ public final class Attacker implements AutoCloseable {
 
     /** Mean loss and accuracy on a labelled set (inference mode: BatchNorm running statistics). */
     public Score score(List<RgbImage> images, int[] labels) {
+        DjlRuntime.noGradientsOnThisThread();
         double lossSum = 0;
         int correct = 0;
         int batchSize = 64;

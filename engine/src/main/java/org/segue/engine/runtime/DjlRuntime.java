@@ -58,6 +58,19 @@ public final class DjlRuntime {
     }
 
     /**
+     * Switches PyTorch's gradient recording off for the calling thread. PyTorch keeps that switch per
+     * thread and starts new threads with recording on (DJL turns it off only on the thread that started
+     * the engine): on a fresh worker thread, inference would build autograd graphs for nothing, and
+     * initialising or updating parameters in place fails ("a leaf Variable that requires grad is being
+     * used in an in-place operation"). Every engine entry point that may run on a host's thread calls
+     * this; gradient collectors switch recording on for their own scope.
+     */
+    public static void noGradientsOnThisThread() {
+        engine();
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    }
+
+    /**
      * The device to compute on: {@code -Dsegue.device} when given, otherwise the first GPU when the
      * engine sees one and the CPU when it does not.
      */

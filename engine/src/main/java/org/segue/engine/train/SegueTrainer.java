@@ -73,6 +73,7 @@ public final class SegueTrainer {
     public TrainingResult train(SegueModel model, List<RgbImage> images, int[] labels, int numClasses,
                                 Path checkpoint, ProgressListener progress, Cancellation cancellation)
             throws IOException {
+        DjlRuntime.noGradientsOnThisThread(); // parameters are updated in place outside gradient scopes
         if (images.size() != labels.length || images.isEmpty()) {
             throw new IllegalArgumentException("need one label per image and at least one image");
         }

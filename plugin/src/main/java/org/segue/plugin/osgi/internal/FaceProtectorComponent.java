@@ -130,7 +130,8 @@ public class FaceProtectorComponent implements FaceProtector {
     }
 
     private static ProtectionOutcome outcome(PhotoProtector.Result r, Setup s) {
-        return new ProtectionOutcome(r.faces().size(), r.metadata().removedItems(), r.maxChange(), r.format().name(),
+        return new ProtectionOutcome(r.faces().stream().map(f -> new ProtectionOutcome.Region(f.region().x(),
+                f.region().y(), f.region().width(), f.region().height())).toList(), r.metadata().removedItems(), r.maxChange(), r.format().name(),
                 s.modelName());
     }
 }
