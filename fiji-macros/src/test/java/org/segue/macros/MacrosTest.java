@@ -70,31 +70,11 @@ class MacrosTest {
         }
     }
 
-    /** Largest per-channel change anywhere, and whether every changed pixel lies in one of the boxes. */
+    /** {largest change anywhere, largest change outside the boxes (null: no boxes given), changed pixels}. */
     private static int[] compare(BufferedImage a, BufferedImage b, List<int[]> boxes) {
-        int worst = 0;
-        int outside = 0;
-        int changed = 0;
-        for (int y = 0; y < a.getHeight(); y++) {
-            for (int x = 0; x < a.getWidth(); x++) {
-                int p = a.getRGB(x, y);
-                int q = b.getRGB(x, y);
-                int d = 0;
-                for (int s = 0; s <= 16; s += 8) {
-                    d = Math.max(d, Math.abs(((p >> s) & 0xFF) - ((q >> s) & 0xFF)));
-                }
-                if (d > 0) {
-                    changed++;
-                    final int px = x;
-                    final int py = y;
-                    if (boxes != null && boxes.stream().noneMatch(r -> px >= r[0] && px < r[0] + r[2] && py >= r[1] && py < r[1] + r[3])) {
-                        outside++;
-                    }
-                }
-                worst = Math.max(worst, d);
-            }
-        }
-        return new int[] {worst, outside, changed};
+        int[] c = TestPhotos.compare(a, b, (x, y) -> boxes == null
+                || boxes.stream().anyMatch(r -> x >= r[0] && x < r[0] + r[2] && y >= r[1] && y < r[1] + r[3]));
+        return new int[] {Math.max(c[0], c[1]), c[1], c[2]};
     }
 
     @Test

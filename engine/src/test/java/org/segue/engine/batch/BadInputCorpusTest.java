@@ -1,13 +1,12 @@
 package org.segue.engine.batch;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segue.engine.SegueModel;
 import org.segue.engine.io.AtomicFiles;
 import org.segue.engine.photo.OpenCvFaceDetector;
 import org.segue.engine.photo.PhotoProtector;
+import org.segue.engine.photo.TestEngine;
 import org.segue.engine.photo.TestPhotos;
 import org.segue.engine.photo.metadata.JpegMetadata;
 import org.segue.engine.progress.Cancellation;
@@ -24,7 +23,6 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +34,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,21 +44,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the batch always goes on, originals stay byte-identical and nothing partial is left behind.
  */
 class BadInputCorpusTest {
-
-    private static SegueModel model;
-    private static OpenCvFaceDetector detector;
-
-    @BeforeAll
-    static void load() throws Exception {
-        model = SegueModel.loadDefault(DjlRuntime.defaultDevice());
-        detector = new OpenCvFaceDetector();
-    }
-
-    @AfterAll
-    static void close() {
-        detector.close();
-        model.close();
-    }
 
     private static BufferedImage noise(int w, int h, int type) {
         BufferedImage img = new BufferedImage(w, h, type);
@@ -94,21 +76,6 @@ class BadInputCorpusTest {
         return bytes.toByteArray();
     }
 
-    static byte[] pngDeclaring(int w, int h) {
-        ByteBuffer b = ByteBuffer.allocate(8 + 25 + 12);
-        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-        b.putInt(13).put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(w).putInt(h)
-                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
-        CRC32 crc = new CRC32();
-        crc.update(b.array(), 12, 17);
-        b.putInt((int) crc.getValue());
-        b.putInt(0).put("IEND".getBytes(StandardCharsets.US_ASCII));
-        CRC32 end = new CRC32();
-        end.update("IEND".getBytes(StandardCharsets.US_ASCII));
-        b.putInt((int) end.getValue());
-        return b.array();
-    }
-
     /** The corpus; the value is what must happen: "protected" or a word the failure reason holds. */
     static Map<String, String> corpus(Path in) throws Exception {
         Map<String, String> expected = new HashMap<>();
@@ -125,7 +92,7 @@ class BadInputCorpusTest {
         expected.put("truncated.png", "PNG");
         Files.writeString(in.resolve("text.jpg"), "Dear diary, this is not a photo.");
         expected.put("text.jpg", "not a JPEG");
-        Files.write(in.resolve("bomb.png"), pngDeclaring(100000, 100000));
+        Files.write(in.resolve("bomb.png"), TestPhotos.pngDeclaring(100000, 100000));
         expected.put("bomb.png", "exceeds the limit");
         Files.write(in.resolve("large.png"), TestPhotos.encode(noise(1200, 1000, BufferedImage.TYPE_BYTE_GRAY), "png"));
         expected.put("large.png", "exceeds the limit"); // the test sets a 1 MP limit
@@ -171,7 +138,7 @@ class BadInputCorpusTest {
         Map<String, String> expected = corpus(in);
         Map<String, String> before = checksums(in);
         Path out = dir.resolve("out");
-        PhotoProtector protector = new PhotoProtector(model, detector,
+        PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), TestEngine.detector(),
                 PhotoProtector.Options.defaults().withMaxPixels(1_000_000));
         PhotoBatch.Summary s = PhotoBatch.run(protector, new PhotoBatch.Request(List.of(in), out, false, false, null,
                 out.resolve("report.json"), new PhotoBatch.Identities.Grouped(0)), ProgressListener.NONE, new Cancellation());
@@ -208,7 +175,7 @@ class BadInputCorpusTest {
         Files.write(in.resolve("b.png"), TestPhotos.encode(noise(50, 40, BufferedImage.TYPE_3BYTE_BGR), "png"));
         Path blocker = Files.writeString(dir.resolve("not-a-folder"), "a file where the output folder should be");
         Path out = blocker.resolve("protected");
-        PhotoBatch.Summary s = PhotoBatch.run(new PhotoProtector(model, detector, PhotoProtector.Options.defaults()),
+        PhotoBatch.Summary s = PhotoBatch.run(new PhotoProtector(TestEngine.defaultModel(), TestEngine.detector(), PhotoProtector.Options.defaults()),
                 new PhotoBatch.Request(List.of(in), out, false, false, null, null, new PhotoBatch.Identities.Person("x")),
                 ProgressListener.NONE, new Cancellation());
         assertEquals(2, s.failed().size());

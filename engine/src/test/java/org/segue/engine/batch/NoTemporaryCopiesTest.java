@@ -3,14 +3,13 @@ package org.segue.engine.batch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.segue.engine.SegueModel;
 import org.segue.engine.data.ImageCodec;
 import org.segue.engine.photo.FixedBoxDetector;
+import org.segue.engine.photo.TestEngine;
 import org.segue.engine.photo.PhotoProtector;
 import org.segue.engine.photo.TestPhotos;
 import org.segue.engine.progress.Cancellation;
 import org.segue.engine.progress.ProgressListener;
-import org.segue.engine.runtime.DjlRuntime;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -45,8 +44,9 @@ class NoTemporaryCopiesTest {
         Files.delete(cache); // from now on, a file cache cannot be created: its use would fail loudly
         assertTrue(ImageIO.getUseCache(), "the default that makes this test meaningful");
 
-        try (SegueModel model = SegueModel.loadDefault(DjlRuntime.defaultDevice())) {
-            PhotoProtector protector = new PhotoProtector(model, new FixedBoxDetector(), PhotoProtector.Options.defaults());
+        {
+            PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), new FixedBoxDetector(),
+                    PhotoProtector.Options.defaults());
             Path out = dir.resolve("out");
             PhotoBatch.Summary s = PhotoBatch.run(protector, new PhotoBatch.Request(List.of(in), out, false, false,
                     out.resolve("overlays"), out.resolve("report.json"), new PhotoBatch.Identities.Person("x")),

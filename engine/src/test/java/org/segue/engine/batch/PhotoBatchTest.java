@@ -1,11 +1,10 @@
 package org.segue.engine.batch;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segue.engine.SegueModel;
 import org.segue.engine.photo.FixedBoxDetector;
+import org.segue.engine.photo.TestEngine;
 import org.segue.engine.photo.PhotoProtector;
 import org.segue.engine.progress.Cancellation;
 import org.segue.engine.progress.ProgressListener;
@@ -34,19 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Batch protection of a folder tree: mirrored output, originals untouched, failures isolated, report. */
 class PhotoBatchTest {
 
-    private static SegueModel model;
-    private static PhotoProtector protector;
-
-    @BeforeAll
-    static void load() throws Exception {
-        model = SegueModel.loadDefault(DjlRuntime.defaultDevice());
-        protector = new PhotoProtector(model, new FixedBoxDetector(), PhotoProtector.Options.defaults());
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-    }
+    private static final PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(),
+            new FixedBoxDetector(), PhotoProtector.Options.defaults());
 
     private static Path tree(Path root) throws Exception {
         Random r = new Random(3);

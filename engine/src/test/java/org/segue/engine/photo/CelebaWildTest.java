@@ -1,7 +1,5 @@
 package org.segue.engine.photo;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.segue.engine.LabelCode;
 import org.segue.engine.SegueModel;
@@ -26,25 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CelebaWildTest {
 
-    private static SegueModel model;
-    private static OpenCvFaceDetector detector;
-
-    @BeforeAll
-    static void load() throws Exception {
-        model = SegueModel.loadDefault(DjlRuntime.defaultDevice());
-        detector = new OpenCvFaceDetector();
-    }
-
-    @AfterAll
-    static void close() {
-        if (detector != null) {
-            detector.close();
-        }
-        if (model != null) {
-            model.close();
-        }
-    }
-
     @Test
     void protectsEveryPhotoWithinTheBoundAndFindsFacesInNinetyPercent() throws Exception {
         Path dir = SharedData.require("photos/celeba-wild");
@@ -52,7 +31,7 @@ class CelebaWildTest {
         try (Stream<Path> s = Files.walk(dir)) {
             photos = s.filter(Files::isRegularFile).sorted().toList();
         }
-        PhotoProtector protector = new PhotoProtector(model, detector, PhotoProtector.Options.defaults());
+        PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), TestEngine.detector(), PhotoProtector.Options.defaults());
         int withFace = 0;
         int faces = 0;
         int jpegWorstInside = 0;
@@ -89,23 +68,8 @@ class CelebaWildTest {
         assertTrue(withFace >= 0.9 * photos.size(), "faces found in only " + withFace + " of " + photos.size());
     }
 
-    /** Largest per-channel change inside any face region [0] and outside all of them [1]. */
+    /** Largest per-channel change inside any face region [0], outside all of them [1], changed pixels [2]. */
     static int[] compare(BufferedImage a, BufferedImage b, List<PhotoProtector.Face> faces) {
-        int[] worst = new int[2];
-        for (int y = 0; y < a.getHeight(); y++) {
-            for (int x = 0; x < a.getWidth(); x++) {
-                int p = a.getRGB(x, y);
-                int q = b.getRGB(x, y);
-                int d = 0;
-                for (int shift = 0; shift <= 16; shift += 8) {
-                    d = Math.max(d, Math.abs(((p >> shift) & 0xFF) - ((q >> shift) & 0xFF)));
-                }
-                final int px = x;
-                final int py = y;
-                boolean inside = faces.stream().anyMatch(f -> f.region().contains(px, py));
-                worst[inside ? 0 : 1] = Math.max(worst[inside ? 0 : 1], d);
-            }
-        }
-        return worst;
+        return TestPhotos.compare(a, b, (x, y) -> faces.stream().anyMatch(f -> f.region().contains(x, y)));
     }
 }

@@ -1,9 +1,7 @@
 package org.segue.engine.photo;
 
 import org.junit.jupiter.api.Test;
-import org.segue.engine.SegueModel;
 import org.segue.engine.SharedData;
-import org.segue.engine.runtime.DjlRuntime;
 
 import javax.imageio.ImageIO;
 import java.awt.Graphics2D;
@@ -34,9 +32,9 @@ class ManyFacesTest {
         }
         g.dispose();
         byte[] png = TestPhotos.encode(group, "png");
-        try (SegueModel model = SegueModel.loadDefault(DjlRuntime.defaultDevice());
-             OpenCvFaceDetector detector = new OpenCvFaceDetector()) {
-            PhotoProtector protector = new PhotoProtector(model, detector, PhotoProtector.Options.defaults());
+        {
+            PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), TestEngine.detector(),
+                    PhotoProtector.Options.defaults());
             PhotoProtector.Analysed a = protector.analyse(png, "group.png");
             PhotoProtector.Result r = protector.protect(a, new int[a.faces().size()]);
             assertTrue(a.faces().size() >= 150, "found only " + a.faces().size() + " of 200 faces");

@@ -10,8 +10,6 @@ import com.drew.metadata.exif.GpsDirectory;
 import com.drew.metadata.icc.IccDirectory;
 import com.drew.metadata.iptc.IptcDirectory;
 import com.drew.metadata.xmp.XmpDirectory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.segue.engine.SegueModel;
 import org.segue.engine.photo.metadata.JpegMetadata;
@@ -32,21 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** GPS, thumbnails, maker notes and face-region names are gone from protected JPEGs; the rest stays. */
 class MetadataHygieneTest {
 
-    private static SegueModel model;
-    private static OpenCvFaceDetector detector;
-
-    @BeforeAll
-    static void load() throws Exception {
-        model = SegueModel.loadDefault(DjlRuntime.defaultDevice());
-        detector = new OpenCvFaceDetector();
-    }
-
-    @AfterAll
-    static void close() {
-        detector.close();
-        model.close();
-    }
-
     private static BufferedImage gradient(int w, int h) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
         for (int y = 0; y < h; y++) {
@@ -63,7 +46,7 @@ class MetadataHygieneTest {
     }
 
     private static PhotoProtector.Result protect(byte[] jpeg, MetadataPolicy policy) throws Exception {
-        PhotoProtector p = new PhotoProtector(model, detector, PhotoProtector.Options.defaults().withMetadata(policy));
+        PhotoProtector p = new PhotoProtector(TestEngine.defaultModel(), TestEngine.detector(), PhotoProtector.Options.defaults().withMetadata(policy));
         PhotoProtector.Analysed a = p.analyse(jpeg, "camera.jpg");
         return p.protect(a, new int[a.faces().size()]);
     }

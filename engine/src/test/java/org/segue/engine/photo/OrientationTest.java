@@ -2,8 +2,6 @@ package org.segue.engine.photo;
 
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.exif.ExifIFD0Directory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.segue.engine.SegueModel;
 import org.segue.engine.SharedData;
@@ -26,21 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OrientationTest {
-
-    private static SegueModel model;
-    private static OpenCvFaceDetector detector;
-
-    @BeforeAll
-    static void load() throws Exception {
-        model = SegueModel.loadDefault(DjlRuntime.defaultDevice());
-        detector = new OpenCvFaceDetector();
-    }
-
-    @AfterAll
-    static void close() {
-        detector.close();
-        model.close();
-    }
 
     @Test
     void mapsBoxesAndPlanesBetweenStoredAndUprightGrids() {
@@ -95,7 +78,7 @@ class OrientationTest {
         int h = decoded.getHeight() / 16 * 16;
         BufferedImage upright = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
         upright.getGraphics().drawImage(decoded, 0, 0, null);
-        PhotoProtector protector = new PhotoProtector(model, detector, PhotoProtector.Options.defaults());
+        PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), TestEngine.detector(), PhotoProtector.Options.defaults());
 
         List<PhotoProtector.Face> reference = null;
         int[][] referenceRgb = null;

@@ -1,10 +1,6 @@
 package org.segue.engine.photo;
 
-import org.segue.engine.SegueModel;
-import org.segue.engine.runtime.DjlRuntime;
-
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * The fuzz target: arbitrary bytes go through decode, orientation, metadata cleaning, protection and
@@ -23,13 +19,9 @@ public final class PhotoFuzzer {
 
     static synchronized PhotoProtector protector() {
         if (protector == null) {
-            try {
-                // the fixed-box detector keeps every input on the protection path, even without a face
-                protector = new PhotoProtector(SegueModel.loadDefault(DjlRuntime.defaultDevice()), new FixedBoxDetector(),
-                        PhotoProtector.Options.defaults().withMaxPixels(1_000_000));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            // the fixed-box detector keeps every input on the protection path, even without a face
+            protector = new PhotoProtector(TestEngine.defaultModel(), new FixedBoxDetector(),
+                    PhotoProtector.Options.defaults().withMaxPixels(1_000_000));
         }
         return protector;
     }

@@ -1,7 +1,5 @@
 package org.segue.engine.photo;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
@@ -18,11 +16,9 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
-import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,18 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * from a detector that reports a fixed box, since these synthetic images hold no real face.
  */
 class PixelFormatsTest {
-
-    private static SegueModel model;
-
-    @BeforeAll
-    static void load() throws Exception {
-        model = SegueModel.loadDefault(DjlRuntime.defaultDevice());
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-    }
 
     enum Layout { RGB8_PNG, RGBA8_PNG, GREY8_PNG, GREY16_PNG, RGB16_PNG, PALETTE_ALPHA_PNG, RGB8_TIFF, GREY16_TIFF, RGB8_BMP }
 
@@ -95,7 +79,7 @@ class PixelFormatsTest {
         BufferedImage image = make(layout, 160, 128);
         String format = layout.name().endsWith("TIFF") ? "tiff" : layout.name().endsWith("BMP") ? "bmp" : "png";
         byte[] file = TestPhotos.encode(image, format);
-        PhotoProtector protector = new PhotoProtector(model, new FixedBoxDetector(), PhotoProtector.Options.defaults());
+        PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), new FixedBoxDetector(), PhotoProtector.Options.defaults());
         PhotoProtector.Analysed a = protector.analyse(file, "synthetic." + format);
         PhotoProtector.Result result = protector.protect(a, new int[] {3});
         assertEquals(a.decoded().format().imageIoName(), format.equals("tiff") ? "tiff" : format);
@@ -152,23 +136,7 @@ class PixelFormatsTest {
         assertTrue(refused(java.util.Arrays.copyOf(png, png.length / 2), 1000000).reason().contains("PNG"));
         assertTrue(refused("GIF89a....".getBytes(StandardCharsets.US_ASCII), 1000000).reason().contains("GIF"));
         assertTrue(refused(png, 1000).reason().contains("exceeds the limit"));
-        PhotoException bomb = refused(pngHeaderOnly(100000, 100000), PhotoCodec.DEFAULT_MAX_PIXELS);
+        PhotoException bomb = refused(TestPhotos.pngDeclaring(100000, 100000), PhotoCodec.DEFAULT_MAX_PIXELS);
         assertTrue(bomb.reason().contains("100000x100000"), bomb.reason());
-    }
-
-    /** A PNG that declares a huge size and holds almost no data: a decompression bomb's header. */
-    private static byte[] pngHeaderOnly(int w, int h) {
-        ByteBuffer b = ByteBuffer.allocate(8 + 25 + 12);
-        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-        b.putInt(13).put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(w).putInt(h)
-                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
-        CRC32 crc = new CRC32();
-        crc.update(b.array(), 12, 17);
-        b.putInt((int) crc.getValue());
-        b.putInt(0).put("IEND".getBytes(StandardCharsets.US_ASCII));
-        CRC32 end = new CRC32();
-        end.update("IEND".getBytes(StandardCharsets.US_ASCII));
-        b.putInt((int) end.getValue());
-        return b.array();
     }
 }

@@ -247,6 +247,49 @@ public final class TestPhotos {
         }
     }
 
+    /** A PNG that declares a size in its header and holds no pixel data: a decompression bomb's header. */
+    public static byte[] pngDeclaring(int w, int h) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 25 + 12);
+        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+        b.putInt(13).put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(w).putInt(h)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b.array(), 12, 17);
+        b.putInt((int) crc.getValue());
+        b.putInt(0).put("IEND".getBytes(StandardCharsets.US_ASCII));
+        java.util.zip.CRC32 end = new java.util.zip.CRC32();
+        end.update("IEND".getBytes(StandardCharsets.US_ASCII));
+        b.putInt((int) end.getValue());
+        return b.array();
+    }
+
+    /**
+     * Compares two images of the same size pixel by pixel (largest difference over R, G, B).
+     *
+     * @param inFace whether pixel (x, y) lies in a protected face region
+     * @return {largest change inside faces, largest change outside them, number of changed pixels}
+     */
+    public static int[] compare(BufferedImage before, BufferedImage after,
+                                java.util.function.BiPredicate<Integer, Integer> inFace) {
+        int[] worst = new int[3];
+        for (int y = 0; y < before.getHeight(); y++) {
+            for (int x = 0; x < before.getWidth(); x++) {
+                int p = before.getRGB(x, y);
+                int q = after.getRGB(x, y);
+                int d = 0;
+                for (int shift = 0; shift <= 16; shift += 8) {
+                    d = Math.max(d, Math.abs(((p >> shift) & 0xFF) - ((q >> shift) & 0xFF)));
+                }
+                if (d > 0) {
+                    int side = inFace.test(x, y) ? 0 : 1;
+                    worst[side] = Math.max(worst[side], d);
+                    worst[2]++;
+                }
+            }
+        }
+        return worst;
+    }
+
     public static boolean contains(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {

@@ -1,0 +1,41 @@
+package org.segue.engine.photo;
+
+import org.segue.engine.SegueModel;
+import org.segue.engine.runtime.DjlRuntime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The shipped model and the default face detector, loaded once for all tests of a JVM (loading starts
+ * libtorch and unpacks the cascades), and released when the JVM ends.
+ */
+public final class TestEngine {
+
+    private static SegueModel model;
+    private static OpenCvFaceDetector detector;
+
+    private TestEngine() {}
+
+    public static synchronized SegueModel defaultModel() {
+        if (model == null) {
+            try {
+                model = SegueModel.loadDefault(DjlRuntime.defaultDevice());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return model;
+    }
+
+    public static synchronized OpenCvFaceDetector detector() {
+        if (detector == null) {
+            try {
+                detector = new OpenCvFaceDetector();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return detector;
+    }
+}
