@@ -142,4 +142,13 @@ class GeneratorTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void countsItsFloatingPointOperations() {
+        // about 0.72 GFLOP per 224x224 face (issue 8's reference figure), a quarter of that at 112
+        long f224 = org.segue.engine.nn.SegueGenerator.flopsPerImage(224, 224);
+        long f112 = org.segue.engine.nn.SegueGenerator.flopsPerImage(112, 112);
+        org.junit.jupiter.api.Assertions.assertEquals(0.724e9, f224, 0.005e9);
+        org.junit.jupiter.api.Assertions.assertEquals(0.25, (double) f112 / f224, 0.02);
+    }
 }

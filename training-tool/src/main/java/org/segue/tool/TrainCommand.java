@@ -59,11 +59,24 @@ final class TrainCommand implements Callable<Integer> {
             + "pseudo identities (LBP embeddings + K-means) and train on those")
     Integer pseudoLabels;
 
+    @Option(names = "--codes", defaultValue = "index",
+            description = "index: each identity folder's number is its code; name: the code of the folder's name, "
+                    + "as 'protect --person' gives (default ${DEFAULT-VALUE})")
+    String codes;
+
     @Option(names = "--checkpoint", description = "checkpoint file (default: <output>.ckpt)")
     Path checkpoint;
 
     @Option(names = "--device", defaultValue = "auto", description = "auto | cpu | gpu (default ${DEFAULT-VALUE})")
     String device;
+
+    private boolean nameCodes() {
+        return switch (codes) {
+            case "index" -> false;
+            case "name" -> true;
+            default -> throw new IllegalArgumentException("--codes must be index or name, was " + codes);
+        };
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -115,7 +128,7 @@ final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(data, config, recipe, pseudoLabels,
-                    output, checkpoint, DjlRuntime.resolveDevice(device)), new TerminalProgress(System.err),
+                    output, checkpoint, DjlRuntime.resolveDevice(device), nameCodes()), new TerminalProgress(System.err),
                     cancellation, System.err::println);
             TrainingResult result = outcome.result();
             for (TrainingResult.EpochStats s : result.history()) {

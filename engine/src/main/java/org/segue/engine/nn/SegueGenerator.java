@@ -123,6 +123,37 @@ public final class SegueGenerator extends AbstractBlock {
         return new NDList(apply(dec2, ps, h, training).tanh());
     }
 
+    /**
+     * Floating-point operations of one forward pass for an h x w image (2 per multiply-accumulate,
+     * convolutions and transposed convolutions only; normalisation, activations and the residual
+     * additions add well under 1%). The transposed convolutions are counted as the operation they
+     * define; {@link TransposedConv2d} computes each as a convolution over a zero-dilated input, which
+     * does about four times their multiply-accumulates (the zeros included).
+     */
+    public static long flopsPerImage(int h, int w) {
+        checkInputSize(h, w);
+        long macs = 0;
+        int eh = h - 2;
+        int ew = w - 2;
+        macs += 8L * 3 * 9 * eh * ew;                           // enc0 3->8, 3x3, stride 1
+        int h1 = (eh - 3) / 2 + 1;
+        int w1 = (ew - 3) / 2 + 1;
+        macs += 16L * 8 * 9 * h1 * w1;                          // enc1 8->16, stride 2
+        int h2 = (h1 - 3) / 2 + 1;
+        int w2 = (w1 - 3) / 2 + 1;
+        macs += (long) FEATURES * 16 * 9 * h2 * w2;             // enc2 16->32, stride 2
+        macs += (long) FEATURES * (FEATURES + 16) * 9 * h2 * w2; // squeeze (32 + 16-bit code) -> 32
+        macs += 2L * RESIDUAL_BLOCKS * FEATURES * FEATURES * 9 * h2 * w2;
+        macs += 16L * FEATURES * 9 * h2 * w2;                    // dec0 32->16, transposed, stride 2
+        int h3 = (h2 - 1) * 2 + 3;
+        int w3 = (w2 - 1) * 2 + 3;
+        macs += 8L * 16 * 9 * h3 * w3;                           // dec1 16->8, transposed, stride 2
+        int h4 = (h3 - 1) * 2 + 3;
+        int w4 = (w3 - 1) * 2 + 3;
+        macs += 3L * 8 * 36 * h4 * w4;                           // dec2 8->3, transposed 6x6, stride 1
+        return 2 * macs;
+    }
+
     private static NDArray normRelu(NDArray x) {
         return Activation.relu(Layers.instanceNorm(x));
     }

@@ -57,6 +57,9 @@ public final class SegueTrainer {
     private final TrainingConfig config;
     private final DistortionLayer distortion;
 
+    /** The code of each label during one training call (null: the label itself). */
+    private int[] codeOfLabel;
+
     public SegueTrainer(TrainingConfig config) {
         this.config = config;
         this.distortion = new DistortionLayer(config.distortion());
@@ -73,6 +76,24 @@ public final class SegueTrainer {
     public TrainingResult train(SegueModel model, List<RgbImage> images, int[] labels, int numClasses,
                                 Path checkpoint, ProgressListener progress, Cancellation cancellation)
             throws IOException {
+        return train(model, images, labels, numClasses, null, checkpoint, progress, cancellation);
+    }
+
+    /**
+     * As {@link #train}, with the generator's side information for label {@code l} being the code
+     * {@code codes[l]} instead of {@code l} itself: training with the codes the photo pipeline gives
+     * (from names, spread over the 16-bit space) makes the generator serve those codes. The surrogate
+     * still classifies labels 0..numClasses-1.
+     *
+     * @param codes code of each label, or null for the label itself
+     */
+    public TrainingResult train(SegueModel model, List<RgbImage> images, int[] labels, int numClasses, int[] codes,
+                                Path checkpoint, ProgressListener progress, Cancellation cancellation)
+            throws IOException {
+        if (codes != null && codes.length != numClasses) {
+            throw new IllegalArgumentException(codes.length + " codes for " + numClasses + " labels");
+        }
+        codeOfLabel = codes;
         DjlRuntime.noGradientsOnThisThread(); // parameters are updated in place outside gradient scopes
         if (images.size() != labels.length || images.isEmpty()) {
             throw new IllegalArgumentException("need one label per image and at least one image");
@@ -177,6 +198,17 @@ public final class SegueTrainer {
             this.start = start;
         }
 
+        private int[] codesOf(int[] batchLabels) {
+            if (codeOfLabel == null) {
+                return batchLabels;
+            }
+            int[] c = new int[batchLabels.length];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = codeOfLabel[batchLabels[i]];
+            }
+            return c;
+        }
+
         /** One surrogate epoch on protected images; returns {mean loss, accuracy} or null if cancelled. */
         double[] surrogateEpoch(int epoch, Random rng) {
             float lr = TrainingConfig.cosine(config.surrogateLr(), (epoch - 1) / config.surrogateEvery(),
@@ -192,7 +224,7 @@ public final class SegueTrainer {
                 int[] y = Batches.select(labels, batch);
                 try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
                     NDArray x = Batches.stack(step, images, batch);
-                    NDArray codes = LabelCode.batch(step, y, model.info().codeBits());
+                    NDArray codes = LabelCode.batch(step, codesOf(y), model.info().codeBits());
                     NDArray protectedImages = Perturbation.apply(x,
                             Perturbation.delta(model.rawOutput(x, codes, true), config.epsilon()));
                     NDArray loss;
@@ -229,7 +261,7 @@ public final class SegueTrainer {
                 int[] y = Batches.select(labels, batch);
                 try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
                     NDArray x = Batches.stack(step, images, batch);
-                    NDArray codes = LabelCode.batch(step, y, model.info().codeBits());
+                    NDArray codes = LabelCode.batch(step, codesOf(y), model.info().codeBits());
                     NDArray generatorInput = radius > 0 && pgdSteps > 0
                             ? x.add(adversarial(x, y, radius, pgdSteps)).clip(0f, 1f) : x;
                     NDArray ce;

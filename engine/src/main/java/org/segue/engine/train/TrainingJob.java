@@ -40,9 +40,17 @@ public final class TrainingJob {
      * @param output       the model file to write
      * @param checkpoint   checkpoint file (resumed from when present); null: {@code output + ".ckpt"}
      * @param device       where to train
+     * @param nameCodes    give the generator each identity folder's name code (as {@code protect
+     *                     --person} does) instead of the folder's number; ignored with pseudo labels
      */
     public record Request(Path dataset, TrainingConfig config, String recipeName, Integer pseudoLabels, Path output,
-                         Path checkpoint, Device device) {}
+                         Path checkpoint, Device device, boolean nameCodes) {
+
+        public Request(Path dataset, TrainingConfig config, String recipeName, Integer pseudoLabels, Path output,
+                       Path checkpoint, Device device) {
+            this(dataset, config, recipeName, pseudoLabels, output, checkpoint, device, false);
+        }
+    }
 
     /**
      * The outcome: the trainer's result and the model file, or null when the job was cancelled (its
@@ -83,6 +91,13 @@ public final class TrainingJob {
         } else {
             recipe.put("labels", "folder names");
         }
+        int[] codes = null;
+        if (request.nameCodes() && request.pseudoLabels() == null) {
+            codes = dataset.classes().stream().mapToInt(n -> LabelCode.labelForName(n, LabelCode.DEFAULT_BITS)).toArray();
+            recipe.put("codes", "folder-name codes (as protect --person)");
+        } else {
+            recipe.put("codes", "label numbers");
+        }
         if (classes > LabelCode.capacity(LabelCode.DEFAULT_BITS)) {
             throw new IllegalArgumentException("more identities than a 16-bit code holds");
         }
@@ -92,7 +107,7 @@ public final class TrainingJob {
                 config.inputSize(), LabelCode.DEFAULT_BITS, Map.of());
         try (SegueModel model = SegueModel.create(info, request.device())) {
             log.accept("Training on " + model.manager().getDevice() + "; checkpoint " + checkpoint);
-            TrainingResult result = new SegueTrainer(config).train(model, images, labels, classes, checkpoint,
+            TrainingResult result = new SegueTrainer(config).train(model, images, labels, classes, codes, checkpoint,
                     progress, cancellation);
             if (result.cancelled()) {
                 log.accept("Cancelled after epoch " + result.epochsCompleted() + "; run the same job again to resume.");

@@ -86,6 +86,27 @@ class SegueTrainerTest {
     }
 
     @Test
+    void trainsWithCodesOtherThanTheLabelNumbers(@TempDir Path dir) throws Exception {
+        List<RgbImage> images = sameScene(64);
+        int[] codes = {40000, 123, 65535, 7777}; // e.g. the codes of four names
+        try (SegueModel model = freshModel()) {
+            TrainingResult result = new SegueTrainer(tinyConfig(5)).train(model, images, roundRobin(64), CLASSES,
+                    codes, null, ProgressListener.NONE, Cancellation.none());
+            assertTrue(result.surrogateLossProtected() < 0.5 * result.surrogateLossClean(),
+                    "the shortcut is planted under the given codes: protected " + result.surrogateLossProtected()
+                            + " vs clean " + result.surrogateLossClean());
+            // the generator answers the codes it was trained with, not the label numbers
+            float[] byCode = model.perturbationsAtFullSize(images.subList(0, 1), new int[] {codes[1]}, EPS).get(0);
+            float[] byNumber = model.perturbationsAtFullSize(images.subList(0, 1), new int[] {1}, EPS).get(0);
+            double diff = 0;
+            for (int i = 0; i < byCode.length; i++) {
+                diff += Math.abs(byCode[i] - byNumber[i]);
+            }
+            assertTrue(diff / byCode.length > 1e-3, "code and label number give the same perturbation");
+        }
+    }
+
+    @Test
     void cancelledRunKeepsTheLastEpochAndResumesFromIt(@TempDir Path dir) throws Exception {
         List<RgbImage> images = sameScene(32);
         int[] labels = roundRobin(32);
