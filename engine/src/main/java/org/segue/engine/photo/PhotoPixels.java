@@ -86,10 +86,6 @@ public final class PhotoPixels {
         return colourBands == 1;
     }
 
-    public boolean hasAlpha() {
-        return image.getColorModel().hasAlpha();
-    }
-
     /** Largest sample value: 255 or 65535. */
     public int maxValue() {
         return maxValue;

@@ -82,18 +82,7 @@ public final class PhotoProtector {
 
     /** A decoded photo with its faces, ready to protect. */
     public record Analysed(String source, PhotoCodec.Decoded decoded, List<Face> faces, double decodeSeconds,
-                           double detectSeconds) {
-
-        public int uprightWidth() {
-            PhotoPixels p = decoded.pixels();
-            return decoded.orientation().uprightWidth(p.width(), p.height());
-        }
-
-        public int uprightHeight() {
-            PhotoPixels p = decoded.pixels();
-            return decoded.orientation().uprightHeight(p.width(), p.height());
-        }
-    }
+                           double detectSeconds) {}
 
     /**
      * A protected photo.
@@ -126,14 +115,6 @@ public final class PhotoProtector {
         this.model = model;
         this.detector = detector;
         this.options = options;
-    }
-
-    public Options options() {
-        return options;
-    }
-
-    public FaceDetector detector() {
-        return detector;
     }
 
     /** Decodes a photo and finds its faces; nothing is changed yet. */
