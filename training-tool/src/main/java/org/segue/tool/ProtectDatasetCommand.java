@@ -31,8 +31,9 @@ final class ProtectDatasetCommand implements Callable<Integer> {
     @Option(names = "--pseudo-labels", description = "use this many K-means clusters of LBP embeddings as labels")
     Integer pseudoLabels;
 
-    @Option(names = "--codes", defaultValue = "index",
-            description = "index: identity folder number 0..N-1 (as in training); name: the stable code of the folder name, as 'protect --person' gives (default ${DEFAULT-VALUE})")
+    @Option(names = "--codes", defaultValue = "auto",
+            description = "index: identity folder number 0..N-1; name: the stable code of the folder name, as 'protect --person' gives; "
+                    + "auto: what the model was trained with (default ${DEFAULT-VALUE})")
     String codes;
 
     @Option(names = "--batch-size", defaultValue = "32", description = "faces per generator call (default ${DEFAULT-VALUE})")
@@ -47,14 +48,16 @@ final class ProtectDatasetCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the output folder must not lie inside the input folder");
         }
         ImageFolder dataset = ImageFolder.scan(input);
-        int[] labels = switch (codes) {
-            case "index" -> dataset.labels();
-            case "name" -> dataset.samples().stream().mapToInt(sample -> org.segue.engine.LabelCode.labelForName(
-                    dataset.classes().get(sample.label()), org.segue.engine.LabelCode.DEFAULT_BITS)).toArray();
-            default -> throw new IllegalArgumentException("--codes must be index or name, was " + codes);
-        };
         try (SegueModel m = model == null ? SegueModel.loadDefault(DjlRuntime.resolveDevice(device))
                 : SegueModel.load(model, DjlRuntime.resolveDevice(device))) {
+            String scheme = !codes.equals("auto") ? codes
+                    : m.info().recipe().getOrDefault("codes", "").startsWith("folder-name") ? "name" : "index";
+            int[] labels = switch (scheme) {
+                case "index" -> dataset.labels();
+                case "name" -> dataset.samples().stream().mapToInt(sample -> org.segue.engine.LabelCode.labelForName(
+                            dataset.classes().get(sample.label()), org.segue.engine.LabelCode.DEFAULT_BITS)).toArray();
+                default -> throw new IllegalArgumentException("--codes must be auto, index or name, was " + codes);
+            };
             if (pseudoLabels != null) {
                 int size = m.info().inputHeight();
                 int[] pseudo = PseudoLabeler.label(dataset.load(size, size), pseudoLabels, new LbpFeatureExtractor(), 10, 0);

@@ -297,7 +297,7 @@ public final class SegueTrainer {
                 int[] y = Batches.select(labels, batch);
                 try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
                     NDArray x = Batches.stack(step, images, batch);
-                    NDArray protectedImages = model.protect(x, y);
+                    NDArray protectedImages = model.protect(x, codesOf(y));
                     onProtected += Losses.crossEntropy(surrogate.forward(surrogateStore, new NDList(protectedImages), true)
                             .singletonOrThrow(), y).getFloat() * batch.length;
                     onClean += Losses.crossEntropy(surrogate.forward(surrogateStore, new NDList(x), true)

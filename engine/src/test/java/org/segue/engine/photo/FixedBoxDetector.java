@@ -11,8 +11,9 @@ public final class FixedBoxDetector implements FaceDetector {
 
     @Override
     public List<FaceBox> detect(BufferedImage upright) {
-        return List.of(new FaceBox(upright.getWidth() / 3, upright.getHeight() / 3, upright.getWidth() / 4,
-                upright.getHeight() / 4));
+        // at least one pixel: the fuzzer found that a 3-pixel-wide image gave an empty box
+        return List.of(new FaceBox(upright.getWidth() / 3, upright.getHeight() / 3, Math.max(1, upright.getWidth() / 4),
+                Math.max(1, upright.getHeight() / 4)));
     }
 
     @Override
