@@ -128,6 +128,23 @@ public final class SegueModel implements AutoCloseable {
         return info;
     }
 
+    /** Whether this model was trained with the codes of identity names (train --codes name). */
+    public boolean usesNameCodes() {
+        return info.recipe().getOrDefault("codes", "").startsWith("folder-name");
+    }
+
+    /**
+     * The code of each identity as this model was trained to take it: the code of its name for a
+     * model trained with name codes, its position in the list otherwise.
+     */
+    public int[] codesFor(List<String> identities) {
+        int[] codes = new int[identities.size()];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = usesNameCodes() ? LabelCode.labelForName(identities.get(i), info.codeBits()) : i;
+        }
+        return codes;
+    }
+
     public SegueGenerator generator() {
         return generator;
     }

@@ -50,14 +50,14 @@ final class ProtectDatasetCommand implements Callable<Integer> {
         ImageFolder dataset = ImageFolder.scan(input);
         try (SegueModel m = model == null ? SegueModel.loadDefault(DjlRuntime.resolveDevice(device))
                 : SegueModel.load(model, DjlRuntime.resolveDevice(device))) {
-            String scheme = !codes.equals("auto") ? codes
-                    : m.info().recipe().getOrDefault("codes", "").startsWith("folder-name") ? "name" : "index";
-            int[] labels = switch (scheme) {
-                case "index" -> dataset.labels();
-                case "name" -> dataset.samples().stream().mapToInt(sample -> org.segue.engine.LabelCode.labelForName(
-                            dataset.classes().get(sample.label()), org.segue.engine.LabelCode.DEFAULT_BITS)).toArray();
+            int[] codeOf = switch (codes) {
+                case "auto" -> m.codesFor(dataset.classes());
+                case "index" -> java.util.stream.IntStream.range(0, dataset.classes().size()).toArray();
+                case "name" -> dataset.classes().stream().mapToInt(n -> org.segue.engine.LabelCode.labelForName(n,
+                        org.segue.engine.LabelCode.DEFAULT_BITS)).toArray();
                 default -> throw new IllegalArgumentException("--codes must be auto, index or name, was " + codes);
             };
+            int[] labels = dataset.samples().stream().mapToInt(sample -> codeOf[sample.label()]).toArray();
             if (pseudoLabels != null) {
                 int size = m.info().inputHeight();
                 int[] pseudo = PseudoLabeler.label(dataset.load(size, size), pseudoLabels, new LbpFeatureExtractor(), 10, 0);

@@ -71,11 +71,13 @@ public final class ProtectionCheck {
         }
         List<RgbImage> trainFaces = pick(faces, train);
         int[] trainLabels = train.stream().mapToInt(i -> labels[i]).toArray();
+        int[] codeOf = model.codesFor(folder.classes()); // the side information the model was trained to take
+        int[] trainCodes = java.util.Arrays.stream(trainLabels).map(l -> codeOf[l]).toArray();
         List<RgbImage> protectedFaces = new ArrayList<>();
         for (int from = 0; from < trainFaces.size(); from += 32) {
             int to = Math.min(trainFaces.size(), from + 32);
             protectedFaces.addAll(model.protectImages(trainFaces.subList(from, to),
-                    java.util.Arrays.copyOfRange(trainLabels, from, to)));
+                    java.util.Arrays.copyOfRange(trainCodes, from, to)));
         }
         List<RgbImage> testFaces = resized(pick(faces, test), config.inputSize());
         int[] testLabels = test.stream().mapToInt(i -> labels[i]).toArray();
