@@ -143,31 +143,29 @@ public final class PhotoCodec {
     }
 
     private static byte[] writeJpeg(PhotoPixels pixels, int quality) throws IOException {
-        BufferedImage image = eightBitRgb(pixels);
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            ImageWriteParam param = writer.getDefaultWriteParam();
+        return encodeWith(eightBitRgb(pixels), "jpeg", param -> {
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
             param.setCompressionQuality(quality / 100f);
-            writer.write(null, new IIOImage(image, null, null), param);
-        } finally {
-            writer.dispose();
-        }
-        return bytes.toByteArray();
+        });
     }
 
     private static byte[] write(BufferedImage image, String format, String compression) throws IOException {
+        return encodeWith(image, format, param -> {
+            if (compression != null) {
+                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                param.setCompressionType(compression);
+            }
+        });
+    }
+
+    private static byte[] encodeWith(BufferedImage image, String format, java.util.function.Consumer<ImageWriteParam> settings)
+            throws IOException {
         ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
             writer.setOutput(out);
             ImageWriteParam param = writer.getDefaultWriteParam();
-            if (compression != null) {
-                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-                param.setCompressionType(compression);
-            }
+            settings.accept(param);
             writer.write(null, new IIOImage(image, null, null), param);
         } finally {
             writer.dispose();

@@ -93,18 +93,18 @@ public final class PhotoPixels {
 
     /** A region as RGB in [0,1] (grey replicated to three planes), in the stored grid. */
     public RgbImage readRgb(FaceBox box) {
+        return toRgb(readSamples(box), box);
+    }
+
+    /** Colour samples of a region (as {@link #readSamples} gives them) as RGB in [0,1], grey replicated. */
+    public RgbImage toRgb(int[][] samples, FaceBox box) {
         int plane = box.width() * box.height();
         float[] chw = new float[3 * plane];
-        int[] samples = new int[plane];
         float scale = 1f / maxValue;
         for (int c = 0; c < 3; c++) {
-            if (c < colourBands) {
-                raster.getSamples(box.x(), box.y(), box.width(), box.height(), c, samples);
-                for (int i = 0; i < plane; i++) {
-                    chw[c * plane + i] = samples[i] * scale;
-                }
-            } else {
-                System.arraycopy(chw, 0, chw, c * plane, plane);
+            int[] band = samples[Math.min(c, colourBands - 1)];
+            for (int i = 0; i < plane; i++) {
+                chw[c * plane + i] = band[i] * scale;
             }
         }
         return new RgbImage(chw, box.height(), box.width());

@@ -169,9 +169,13 @@ public final class PhotoProtector {
     private static RgbImage uprightCrop(PhotoCodec.Decoded decoded, FaceBox uprightRegion) {
         PhotoPixels pixels = decoded.pixels();
         FaceBox stored = decoded.orientation().toStored(uprightRegion, pixels.width(), pixels.height());
-        RgbImage crop = pixels.readRgb(stored);
-        float[] upright = decoded.orientation().planesToUpright(crop.chw(), 3, stored.height(), stored.width());
-        return new RgbImage(upright, uprightRegion.height(), uprightRegion.width());
+        return upright(decoded.orientation(), pixels.readRgb(stored), uprightRegion);
+    }
+
+    /** A crop read in the stored grid, turned upright. */
+    private static RgbImage upright(Orientation orientation, RgbImage stored, FaceBox uprightRegion) {
+        float[] chw = orientation.planesToUpright(stored.chw(), 3, stored.height(), stored.width());
+        return new RgbImage(chw, uprightRegion.height(), uprightRegion.width());
     }
 
     /**
@@ -206,15 +210,17 @@ public final class PhotoProtector {
         PhotoCodec.Decoded decoded = photo.decoded();
         PhotoPixels pixels = decoded.pixels();
         Orientation orientation = decoded.orientation();
-        // every crop is read before any is written, so overlapping regions are perturbed relative to
-        // the original and the bound holds where they overlap (the later face's delta wins there)
-        List<RgbImage> crops = faceCrops(photo);
+        // every region is read once, before any is written, so overlapping regions are perturbed
+        // relative to the original and the bound holds where they overlap (the later face's delta wins)
+        List<RgbImage> crops = new ArrayList<>();
         List<FaceBox> storedRegions = new ArrayList<>();
         List<int[][]> originals = new ArrayList<>();
         for (Face face : photo.faces()) {
             FaceBox stored = orientation.toStored(face.region(), pixels.width(), pixels.height());
+            int[][] samples = pixels.readSamples(stored);
             storedRegions.add(stored);
-            originals.add(pixels.readSamples(stored));
+            originals.add(samples);
+            crops.add(upright(orientation, pixels.toRgb(samples, stored), face.region()));
         }
         PhotoPixels out = pixels.copy();
         int maxChange = 0;

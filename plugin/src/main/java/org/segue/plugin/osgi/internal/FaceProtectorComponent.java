@@ -94,8 +94,7 @@ public class FaceProtectorComponent implements FaceProtector {
     @Override
     public ProtectionOutcome protect(InputStream in, String name, OutputStream out) throws IOException {
         Setup s = current();
-        PhotoProtector.Analysed photo = s.protector().analyse(in.readAllBytes(), name);
-        PhotoProtector.Result result = s.protector().protect(photo, codes(photo.faces().size()));
+        PhotoProtector.Result result = protect(s, in.readAllBytes(), name);
         out.write(result.output());
         return outcome(result, s);
     }
@@ -106,10 +105,15 @@ public class FaceProtectorComponent implements FaceProtector {
             throw new IOException(output + " is the original; FaceProtector never overwrites originals");
         }
         Setup s = current();
-        PhotoProtector.Analysed analysed = s.protector().analyse(Files.readAllBytes(photo), photo.getFileName().toString());
-        PhotoProtector.Result result = s.protector().protect(analysed, codes(analysed.faces().size()));
+        PhotoProtector.Result result = protect(s, Files.readAllBytes(photo), photo.getFileName().toString());
         AtomicFiles.write(output, result.output());
         return outcome(result, s);
+    }
+
+    /** Protects a photo with one setup throughout, even if a reconfiguration replaces it meanwhile. */
+    private static PhotoProtector.Result protect(Setup s, byte[] photo, String name) throws IOException {
+        PhotoProtector.Analysed analysed = s.protector().analyse(photo, name);
+        return s.protector().protect(analysed, codes(analysed.faces().size()));
     }
 
     /** One code per face of a photo: the service is not told who is who, and faces in one photo are different people. */
