@@ -46,6 +46,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--rescale", split = ",", description = "override the rescale distortion: PROBABILITY,MAX_FACTOR (e.g. 0.8,4)")
     float[] rescale;
 
+    @Option(names = "--crop", split = ",", description = "re-framing distortion: PROBABILITY,MIN_AREA (e.g. 0.5,0.8): "
+            + "random resized crops, which also shift the face, as an attacker's alignment does")
+    float[] crop;
+
+    @Option(names = "--colour-jitter", description = "largest relative brightness and contrast change per image (e.g. 0.1)")
+    Float colourJitter;
+
+    @Option(names = "--perturbation-scale", description = "the generator works at INPUT_SIZE / N and its perturbation is "
+            + "upscaled: band-limited protection that survives resizing (1 = the paper; default 1)")
+    Integer perturbationScale;
+
     @Option(names = "--surrogate-every", description = "override: the surrogate trains one epoch every N generator epochs")
     Integer surrogateEvery;
 
@@ -114,6 +125,18 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--rescale takes PROBABILITY,MAX_FACTOR");
             }
             config = config.withDistortion(config.distortion().withRescale(rescale[0], rescale[1]));
+        }
+        if (crop != null) {
+            if (crop.length != 2) {
+                throw new IllegalArgumentException("--crop takes PROBABILITY,MIN_AREA");
+            }
+            config = config.withDistortion(config.distortion().withCrop(crop[0], crop[1]));
+        }
+        if (colourJitter != null) {
+            config = config.withDistortion(config.distortion().withColourJitter(colourJitter));
+        }
+        if (perturbationScale != null) {
+            config = config.withPerturbationScale(perturbationScale);
         }
         if (surrogateEvery != null) {
             config = config.withSurrogateEvery(surrogateEvery);

@@ -17,12 +17,33 @@ package org.segue.engine.distortion;
  * @param rescaleMaxFactor largest down-scaling factor drawn (uniform in [1, max])
  * @param adversarialRadius rho_d: L-inf radius of the adversarial perturbation; 0 disables it
  * @param adversarialSteps PGD steps for it (step size radius / steps)
+ * @param cropP        probability that a batch is re-framed: each image is cropped to a random
+ *                     window (area {@code cropMinScale}..1, aspect 0.9..1.1, anywhere in the image,
+ *                     so it is also shifted) and resized back, as an attacker's re-alignment and
+ *                     random-resized-crop augmentation do
+ * @param cropMinScale smallest area fraction of such a crop
+ * @param colourJitter largest relative change of brightness and of contrast per image; 0 disables it
  */
 public record DistortionConfig(float blurSigma, float sharpness, float hflipP, float vflipP,
         float jpegP, int jpegQualityMin, int jpegQualityMax, float rescaleP, float rescaleMaxFactor,
-        float adversarialRadius, int adversarialSteps) {
+        float adversarialRadius, int adversarialSteps, float cropP, float cropMinScale, float colourJitter) {
+
+    /** A configuration without re-framing and colour jitter. */
+    public DistortionConfig(float blurSigma, float sharpness, float hflipP, float vflipP,
+            float jpegP, int jpegQualityMin, int jpegQualityMax, float rescaleP, float rescaleMaxFactor,
+            float adversarialRadius, int adversarialSteps) {
+        this(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax, rescaleP, rescaleMaxFactor,
+                adversarialRadius, adversarialSteps, 0f, 1f, 0f);
+    }
 
     public DistortionConfig {
+        requireProbability(cropP, "cropP");
+        if (!(cropMinScale > 0f && cropMinScale <= 1f)) {
+            throw new IllegalArgumentException("crop scale must be in (0, 1], was " + cropMinScale);
+        }
+        if (!(colourJitter >= 0f && colourJitter < 1f)) {
+            throw new IllegalArgumentException("colour jitter must be in [0, 1), was " + colourJitter);
+        }
         requireProbability(hflipP, "hflipP");
         requireProbability(vflipP, "vflipP");
         requireProbability(jpegP, "jpegP");
@@ -67,11 +88,21 @@ public record DistortionConfig(float blurSigma, float sharpness, float hflipP, f
 
     public DistortionConfig withRescale(float probability, float maxFactor) {
         return new DistortionConfig(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax,
-                probability, maxFactor, adversarialRadius, adversarialSteps);
+                probability, maxFactor, adversarialRadius, adversarialSteps, cropP, cropMinScale, colourJitter);
     }
 
     public DistortionConfig withAdversarial(float radius, int steps) {
         return new DistortionConfig(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax,
-                rescaleP, rescaleMaxFactor, radius, steps);
+                rescaleP, rescaleMaxFactor, radius, steps, cropP, cropMinScale, colourJitter);
+    }
+
+    public DistortionConfig withCrop(float probability, float minScale) {
+        return new DistortionConfig(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax,
+                rescaleP, rescaleMaxFactor, adversarialRadius, adversarialSteps, probability, minScale, colourJitter);
+    }
+
+    public DistortionConfig withColourJitter(float strength) {
+        return new DistortionConfig(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax,
+                rescaleP, rescaleMaxFactor, adversarialRadius, adversarialSteps, cropP, cropMinScale, strength);
     }
 }

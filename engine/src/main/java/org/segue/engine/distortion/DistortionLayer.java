@@ -1,7 +1,10 @@
 package org.segue.engine.distortion;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import org.segue.engine.nn.Layers;
@@ -35,6 +38,12 @@ public final class DistortionLayer {
         }
         if (config.vflipP() > 0) {
             out = randomFlip(out, 2, config.vflipP(), rng);
+        }
+        if (config.cropP() > 0 && rng.nextFloat() < config.cropP()) {
+            out = randomResizedCrop(out, config.cropMinScale(), rng);
+        }
+        if (config.colourJitter() > 0) {
+            out = colourJitter(out, config.colourJitter(), rng);
         }
         if (config.rescaleP() > 0 && rng.nextFloat() < config.rescaleP()) {
             out = rescale(out, 1f + rng.nextFloat() * (config.rescaleMaxFactor() - 1f));
@@ -103,6 +112,50 @@ public final class DistortionLayer {
         }
         NDArray small = x.getNDArrayInternal().interpolation(new long[] {sh, sw}, 2, false);
         return small.getNDArrayInternal().interpolation(new long[] {h, w}, 1, false).clip(0f, 1f);
+    }
+
+    /**
+     * Crops each image to a random window (area {@code minScale}..1 of the image, aspect 0.9..1.1,
+     * placed uniformly) and resizes it back bilinearly: the shift and scale change of an attacker's
+     * face re-alignment or random-resized-crop augmentation.
+     */
+    public static NDArray randomResizedCrop(NDArray x, float minScale, Random rng) {
+        long n = x.getShape().get(0);
+        long h = x.getShape().get(2);
+        long w = x.getShape().get(3);
+        NDList crops = new NDList();
+        for (long i = 0; i < n; i++) {
+            double area = minScale + rng.nextDouble() * (1 - minScale);
+            double aspect = 0.9 + rng.nextDouble() * 0.2;
+            long ch = Math.min(h, Math.max(1, Math.round(h * Math.sqrt(area / aspect))));
+            long cw = Math.min(w, Math.max(1, Math.round(w * Math.sqrt(area * aspect))));
+            long y0 = (long) (rng.nextDouble() * (h - ch + 1));
+            long x0 = (long) (rng.nextDouble() * (w - cw + 1));
+            NDArray crop = x.get(new NDIndex("{}:{}, :, {}:{}, {}:{}", i, i + 1, y0, y0 + ch, x0, x0 + cw));
+            crops.add(ch == h && cw == w ? crop
+                    : crop.getNDArrayInternal().interpolation(new long[] {h, w}, 1, false));
+        }
+        return NDArrays.concat(crops, 0).clip(0f, 1f);
+    }
+
+    /**
+     * Scales each image's brightness and its contrast (around the image's mean) by independent
+     * factors drawn from [1 - strength, 1 + strength].
+     */
+    public static NDArray colourJitter(NDArray x, float strength, Random rng) {
+        long n = x.getShape().get(0);
+        float[] brightness = new float[(int) n];
+        float[] contrast = new float[(int) n];
+        for (int i = 0; i < n; i++) {
+            brightness[i] = 1 + (2 * rng.nextFloat() - 1) * strength;
+            contrast[i] = 1 + (2 * rng.nextFloat() - 1) * strength;
+        }
+        NDManager m = x.getManager();
+        NDArray b = m.create(brightness, new Shape(n, 1, 1, 1)).toDevice(x.getDevice(), false);
+        NDArray c = m.create(contrast, new Shape(n, 1, 1, 1)).toDevice(x.getDevice(), false);
+        NDArray bright = x.mul(b).clip(0f, 1f);
+        NDArray mean = bright.reshape(n, -1).mean(new int[] {1}, true).reshape(n, 1, 1, 1);
+        return bright.sub(mean).mul(c).add(mean).clip(0f, 1f);
     }
 
     private static NDArray depthwise3x3(NDArray x, float[] kernel) {

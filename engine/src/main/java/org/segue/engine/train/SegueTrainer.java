@@ -104,6 +104,12 @@ public final class SegueTrainer {
                         + config.inputSize() + ", got " + img.width() + "x" + img.height());
             }
         }
+        if (model.info().inputHeight() != config.generatorSize() || model.info().inputWidth() != config.generatorSize()) {
+            throw new IllegalArgumentException("the generator works at " + model.info().inputWidth() + "x"
+                    + model.info().inputHeight() + " but this recipe needs " + config.generatorSize() + "x"
+                    + config.generatorSize() + " (input size " + config.inputSize() + " / perturbation scale "
+                    + config.perturbationScale() + ")");
+        }
         for (int l : labels) {
             if (l < 0 || l >= numClasses) {
                 throw new IllegalArgumentException("label " + l + " outside 0.." + (numClasses - 1));
@@ -209,6 +215,27 @@ public final class SegueTrainer {
             return c;
         }
 
+        /**
+         * G's raw output for training-size images: with a perturbation scale above 1 the generator
+         * sees them area-downscaled to its own working size.
+         */
+        NDArray rawOutput(NDArray x, NDArray codes, boolean training) {
+            int size = config.generatorSize();
+            NDArray input = size == config.inputSize() ? x
+                    : x.getNDArrayInternal().interpolation(new long[] {size, size}, 2, false);
+            return model.rawOutput(input, codes, training);
+        }
+
+        /**
+         * A perturbation brought to the training size; bilinear up-sampling mixes values within
+         * [-eps, eps], so the bound holds, and it is what {@link SegueModel#perturbationsAtFullSize}
+         * does with a user's photo.
+         */
+        NDArray atTrainingSize(NDArray delta) {
+            return config.generatorSize() == config.inputSize() ? delta
+                    : delta.getNDArrayInternal().interpolation(new long[] {config.inputSize(), config.inputSize()}, 1, false);
+        }
+
         /** One surrogate epoch on protected images; returns {mean loss, accuracy} or null if cancelled. */
         double[] surrogateEpoch(int epoch, Random rng) {
             float lr = TrainingConfig.cosine(config.surrogateLr(), (epoch - 1) / config.surrogateEvery(),
@@ -226,7 +253,7 @@ public final class SegueTrainer {
                     NDArray x = Batches.stack(step, images, batch);
                     NDArray codes = LabelCode.batch(step, codesOf(y), model.info().codeBits());
                     NDArray protectedImages = Perturbation.apply(x,
-                            Perturbation.delta(model.rawOutput(x, codes, true), config.epsilon()));
+                            atTrainingSize(Perturbation.delta(rawOutput(x, codes, true), config.epsilon())));
                     NDArray loss;
                     try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                         NDArray logits = surrogate.forward(surrogateStore, new NDList(protectedImages), true)
@@ -267,8 +294,9 @@ public final class SegueTrainer {
                     NDArray ce;
                     NDArray l2;
                     try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-                        NDArray raw = model.rawOutput(generatorInput, codes, true);
-                        NDArray protectedImages = Perturbation.apply(x, Perturbation.delta(raw, config.epsilon()));
+                        NDArray raw = rawOutput(generatorInput, codes, true);
+                        NDArray protectedImages = Perturbation.apply(x,
+                                atTrainingSize(Perturbation.delta(raw, config.epsilon())));
                         NDArray seen = distortion.apply(protectedImages, rng);
                         // Training-mode BatchNorm, as the authors' surrogate (never switched to eval) runs.
                         NDArray logits = surrogate.forward(surrogateStore, new NDList(seen), true).singletonOrThrow();
@@ -297,7 +325,9 @@ public final class SegueTrainer {
                 int[] y = Batches.select(labels, batch);
                 try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
                     NDArray x = Batches.stack(step, images, batch);
-                    NDArray protectedImages = model.protect(x, codesOf(y));
+                    NDArray codes = LabelCode.batch(step, codesOf(y), model.info().codeBits());
+                    NDArray protectedImages = Perturbation.apply(x,
+                            atTrainingSize(Perturbation.delta(rawOutput(x, codes, false), config.epsilon())));
                     onProtected += Losses.crossEntropy(surrogate.forward(surrogateStore, new NDList(protectedImages), true)
                             .singletonOrThrow(), y).getFloat() * batch.length;
                     onClean += Losses.crossEntropy(surrogate.forward(surrogateStore, new NDList(x), true)

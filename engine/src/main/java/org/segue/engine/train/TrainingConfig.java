@@ -18,12 +18,29 @@ import org.segue.engine.distortion.DistortionConfig;
  * @param epsilon          L-inf budget of the perturbation
  * @param distortion       the distortion layer between G and the surrogate
  * @param seed             seed of every random choice (initialisation, shuffling, distortions)
+ * @param perturbationScale the generator works at {@code inputSize / perturbationScale}: the
+ *                         training image is area-downscaled for it and its perturbation is
+ *                         upscaled bilinearly before it is added. 1 is the paper; 2 or more gives
+ *                         band-limited perturbations that survive the attacker's resizing
+ *                         (issue 9) and cost a fraction of the generator's compute
  */
 public record TrainingConfig(int inputSize, int epochs, int batchSize, float generatorLr, float surrogateLr,
         float l2Weight, int surrogateEvery, float earlyStopLoss, boolean smallInputStem, float epsilon,
-        DistortionConfig distortion, long seed) {
+        DistortionConfig distortion, long seed, int perturbationScale) {
+
+    /** A configuration whose generator works at the training resolution (the paper's). */
+    public TrainingConfig(int inputSize, int epochs, int batchSize, float generatorLr, float surrogateLr,
+            float l2Weight, int surrogateEvery, float earlyStopLoss, boolean smallInputStem, float epsilon,
+            DistortionConfig distortion, long seed) {
+        this(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery, earlyStopLoss,
+                smallInputStem, epsilon, distortion, seed, 1);
+    }
 
     public TrainingConfig {
+        if (perturbationScale < 1 || inputSize % perturbationScale != 0) {
+            throw new IllegalArgumentException("perturbation scale must be a positive divisor of the input size "
+                    + inputSize + ", was " + perturbationScale);
+        }
         if (epochs < 1 || batchSize < 1 || surrogateEvery < 1) {
             throw new IllegalArgumentException("epochs, batch size and surrogate interval must be positive");
         }
@@ -50,37 +67,47 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
 
     public TrainingConfig withEpochs(int e) {
         return new TrainingConfig(inputSize, e, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, distortion, seed);
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale);
     }
 
     public TrainingConfig withInputSize(int size) {
         return new TrainingConfig(size, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, distortion, seed);
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale);
     }
 
     public TrainingConfig withBatchSize(int b) {
         return new TrainingConfig(inputSize, epochs, b, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, distortion, seed);
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale);
     }
 
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, distortion, s);
+                earlyStopLoss, smallInputStem, epsilon, distortion, s, perturbationScale);
     }
 
     public TrainingConfig withDistortion(DistortionConfig d) {
         return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, d, seed);
+                earlyStopLoss, smallInputStem, epsilon, d, seed, perturbationScale);
     }
 
     public TrainingConfig withSurrogateEvery(int every) {
         return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, every,
-                earlyStopLoss, smallInputStem, epsilon, distortion, seed);
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale);
     }
 
     public TrainingConfig withGeneratorLr(float lr) {
         return new TrainingConfig(inputSize, epochs, batchSize, lr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, distortion, seed);
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale);
+    }
+
+    public TrainingConfig withPerturbationScale(int scale) {
+        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, scale);
+    }
+
+    /** The generator's (square) working resolution: the model file's input size. */
+    public int generatorSize() {
+        return inputSize / perturbationScale;
     }
 
     /** Whether the surrogate trains in (1-based) {@code epoch}. */
@@ -107,6 +134,7 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
         m.put("surrogate.stem", smallInputStem ? "3x3/1" : "7x7/2+maxpool");
         m.put("distortion", distortion.toString());
         m.put("seed", Long.toString(seed));
+        m.put("perturbation.scale", Integer.toString(perturbationScale));
         return m;
     }
 }

@@ -64,7 +64,7 @@ public final class TrainingJob {
     public static Outcome run(Request request, ProgressListener progress, Cancellation cancellation,
                               Consumer<String> log) throws IOException {
         TrainingConfig config = request.config();
-        SegueGenerator.checkInputSize(config.inputSize(), config.inputSize());
+        SegueGenerator.checkInputSize(config.generatorSize(), config.generatorSize());
         ImageFolder dataset = ImageFolder.scan(request.dataset());
         log.accept(String.format("Loading %d images of %d identities at %dx%d...", dataset.samples().size(),
                 dataset.classes().size(), config.inputSize(), config.inputSize()));
@@ -103,8 +103,8 @@ public final class TrainingJob {
         }
         Path checkpoint = request.checkpoint() != null ? request.checkpoint() : Path.of(request.output() + ".ckpt");
         DjlRuntime.engine().setRandomSeed((int) config.seed());
-        ModelInfo info = new ModelInfo(SegueGenerator.ARCHITECTURE, config.epsilon(), config.inputSize(),
-                config.inputSize(), LabelCode.DEFAULT_BITS, Map.of());
+        ModelInfo info = new ModelInfo(SegueGenerator.ARCHITECTURE, config.epsilon(), config.generatorSize(),
+                config.generatorSize(), LabelCode.DEFAULT_BITS, Map.of());
         try (SegueModel model = SegueModel.create(info, request.device())) {
             log.accept("Training on " + model.manager().getDevice() + "; checkpoint " + checkpoint);
             TrainingResult result = new SegueTrainer(config).train(model, images, labels, classes, codes, checkpoint,

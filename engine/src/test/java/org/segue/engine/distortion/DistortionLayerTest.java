@@ -136,7 +136,37 @@ class DistortionLayerTest {
     }
 
     @Test
+    void randomResizedCropKeepsSizeShiftsContentAndPassesGradients() {
+        NDArray x = nd.randomUniform(0, 1, new Shape(4, 3, 32, 32));
+        x.setRequiresGradient(true);
+        NDArray y;
+        try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+            y = DistortionLayer.randomResizedCrop(x, 0.8f, new Random(3));
+            gc.backward(y.sum());
+        }
+        assertEquals(x.getShape(), y.getShape());
+        assertTrue(meanAbs(y.toFloatArray(), x.toFloatArray()) > 0.05, "the crops re-frame the images");
+        assertTrue(x.getGradient().abs().sum().getFloat() > 0);
+        NDArray whole = DistortionLayer.randomResizedCrop(x.stopGradient(), 1f, new Random(3));
+        assertTrue(meanAbs(whole.toFloatArray(), x.toFloatArray()) < 0.35, "scale 1 keeps (nearly) the whole image");
+    }
+
+    @Test
+    void colourJitterStaysInRangeAndChangesEachImage() {
+        NDArray x = nd.randomUniform(0.2f, 0.8f, new Shape(3, 3, 16, 16));
+        NDArray y = DistortionLayer.colourJitter(x, 0.2f, new Random(1));
+        assertEquals(x.getShape(), y.getShape());
+        assertTrue(y.min().getFloat() >= 0f && y.max().getFloat() <= 1f);
+        assertTrue(meanAbs(y.toFloatArray(), x.toFloatArray()) > 1e-3);
+        assertTrue(meanAbs(DistortionLayer.colourJitter(x, 0f, new Random(1)).toFloatArray(), x.toFloatArray()) < 1e-6);
+    }
+
+    @Test
     void configValidatesItsRanges() {
+        assertThrows(IllegalArgumentException.class,
+                () -> DistortionConfig.none().withCrop(0.5f, 0f));
+        assertThrows(IllegalArgumentException.class,
+                () -> DistortionConfig.none().withColourJitter(1.5f));
         assertThrows(IllegalArgumentException.class,
                 () -> new DistortionConfig(0, 1, 1.5f, 0, 0, 50, 95, 0, 1, 0, 0));
         assertThrows(IllegalArgumentException.class,

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -103,6 +104,36 @@ class SegueTrainerTest {
                 diff += Math.abs(byCode[i] - byNumber[i]);
             }
             assertTrue(diff / byCode.length > 1e-3, "code and label number give the same perturbation");
+        }
+    }
+
+    @Test
+    void bandLimitedGeneratorPlantsASmoothShortcut(@TempDir Path dir) throws Exception {
+        List<RgbImage> images = sameScene(64);
+        TrainingConfig config = tinyConfig(5).withPerturbationScale(2);
+        DjlRuntime.engine().setRandomSeed(1);
+        ModelInfo half = new ModelInfo(SegueGenerator.ARCHITECTURE, EPS, SIZE / 2, SIZE / 2, 16, Map.of());
+        try (SegueModel model = SegueModel.create(half, Device.cpu())) {
+            TrainingResult result = new SegueTrainer(config).train(model, images, roundRobin(64), CLASSES,
+                    null, ProgressListener.NONE, Cancellation.none());
+            assertTrue(result.surrogateLossProtected() < 0.5 * result.surrogateLossClean(),
+                    "protected " + result.surrogateLossProtected() + " vs clean " + result.surrogateLossClean());
+            // At full size the perturbation is an up-sampled 16x16 one: within the budget, and smooth
+            // (neighbouring pixels differ far less than the budget).
+            float[] delta = model.perturbationsAtFullSize(images.subList(0, 1), new int[] {0}, EPS).get(0);
+            double step = 0;
+            for (int i = 0; i < delta.length; i++) {
+                assertTrue(Math.abs(delta[i]) <= EPS + 1e-6f);
+                if (i % SIZE != SIZE - 1) {
+                    step = Math.max(step, Math.abs(delta[i + 1] - delta[i]));
+                }
+            }
+            assertTrue(step <= EPS + 1e-6, "largest step between neighbours " + step);
+        }
+        try (SegueModel fullSize = freshModel()) {
+            assertThrows(IllegalArgumentException.class, () -> new SegueTrainer(config).train(fullSize, images,
+                    roundRobin(64), CLASSES, null, ProgressListener.NONE, Cancellation.none()),
+                    "a 32 px generator does not fit a recipe that needs 16 px");
         }
     }
 
