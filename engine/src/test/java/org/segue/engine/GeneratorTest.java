@@ -97,15 +97,14 @@ class GeneratorTest {
         }
     }
 
-    @Test
-    void transposedConvolutionMatchesItsDefinition() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"3,2", "6,1", "3,1", "4,3", "2,2", "5,2", "1,3"})
+    void transposedConvolutionMatchesItsDefinition(int k, int s) {
         // out[o, y*s + i, x*s + j] += in[c, y, x] * w[c, o, i, j]: computed by hand with loops.
         int c = 2;
         int o = 3;
-        int k = 3;
-        int s = 2;
         int h = 4;
-        Random r = new Random(5);
+        Random r = new Random(5 + 7L * k + s);
         float[] in = new float[c * h * h];
         float[] w = new float[c * o * k * k];
         for (int i = 0; i < in.length; i++) {

@@ -1,8 +1,9 @@
 package org.segue.tool;
 
-import org.segue.engine.data.ImageFolder;
-import org.segue.engine.data.RgbImage;
+import org.segue.engine.data.ImageOps;
 import org.segue.engine.eval.Attacker;
+import org.segue.engine.eval.AttackerAugmentation;
+import org.segue.engine.eval.AttackerRun;
 import org.segue.engine.io.AtomicFiles;
 import org.segue.engine.progress.Cancellation;
 import picocli.CommandLine.Command;
@@ -10,13 +11,13 @@ import picocli.CommandLine.Option;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"The attacker: trains a ResNet18 from scratch on a (protected) training folder and reports",
-                "its accuracy on a clean test folder. Protection works when that accuracy is near chance."})
+        description = {"The attacker: trains a network from scratch on a (protected) training folder and reports",
+                "its accuracy on a clean test folder. Protection works when that accuracy is near chance.",
+                "Counter-measures: --arch, --augment, --jpeg-quality, --adversarial, --resize."})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--train", required = true, description = "training folder (e.g. protected): <identity>/<images>")
@@ -25,8 +26,12 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--test", required = true, description = "clean test folder with the same identity folder names")
     Path test;
 
-    @Option(names = "--input-size", defaultValue = "112", description = "attacker resolution (antialiased resize); default ${DEFAULT-VALUE}")
+    @Option(names = "--input-size", defaultValue = "112", description = "attacker resolution; default ${DEFAULT-VALUE}")
     int inputSize;
+
+    @Option(names = "--resize", defaultValue = "area",
+            description = "how images are resized to the input size: area (antialiased), bilinear, bicubic; default ${DEFAULT-VALUE}")
+    String resize;
 
     @Option(names = "--epochs", defaultValue = "20", description = "attacker epochs (default ${DEFAULT-VALUE})")
     int epochs;
@@ -34,7 +39,22 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "16", description = "default ${DEFAULT-VALUE}")
     int batchSize;
 
-    @Option(names = "--small-stem", description = "3x3/1 stem without max-pool (the authors' choice for small inputs)")
+    @Option(names = "--arch", defaultValue = "resnet18",
+            description = "resnet18, resnet50, mobilenetv2, inception, efficientnet; default ${DEFAULT-VALUE}")
+    String arch;
+
+    @Option(names = "--augment", defaultValue = "none",
+            description = "none, cutout, mixup, cutmix, blur, reframe; default ${DEFAULT-VALUE}")
+    String augment;
+
+    @Option(names = "--jpeg-quality", description = "re-compress every training file as JPEG at this quality first")
+    Integer jpegQuality;
+
+    @Option(names = "--adversarial", split = ",",
+            description = "adversarial training: RADIUS_IN_LEVELS[,STEPS], e.g. 4,5 for rho_a = 4/255 with PGD-5")
+    float[] adversarial;
+
+    @Option(names = "--small-stem", description = "3x3/1 stem without down-sampling (the authors' choice for small inputs)")
     boolean smallStem;
 
     @Option(names = "--seed", defaultValue = "0", description = "default ${DEFAULT-VALUE}")
@@ -45,34 +65,22 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ImageFolder trainSet = ImageFolder.scan(train);
-        ImageFolder testSet = ImageFolder.scan(test);
-        if (!trainSet.classes().equals(testSet.classes())) {
-            throw new IllegalArgumentException("train and test folders must hold the same identity folders");
+        float radius = adversarial == null ? 0f : adversarial[0] / 255f;
+        int steps = adversarial == null ? 0 : adversarial.length > 1 ? (int) adversarial[1] : 5;
+        Attacker.Config config = new Attacker.Config(epochs, batchSize, 5e-4f, smallStem, seed, arch,
+                AttackerAugmentation.parse(augment), radius, steps);
+        AttackerRun run = new AttackerRun(train, test, inputSize, ImageOps.Filter.parse(resize), jpegQuality, config);
+        AttackerRun.Result r = run.run(new TerminalProgress(System.err), new Cancellation());
+        if (r == null) {
+            return 130;
         }
-        List<RgbImage> trainImages = trainSet.load(inputSize, inputSize);
-        List<RgbImage> testImages = testSet.load(inputSize, inputSize);
-        Attacker.Config config = new Attacker.Config(epochs, batchSize, 5e-4f, smallStem, seed);
-        long t0 = System.nanoTime();
-        try (Attacker attacker = Attacker.train(config, trainImages, trainSet.labels(), trainSet.classes().size(),
-                new TerminalProgress(System.err), new Cancellation())) {
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            Attacker.Score trainScore = attacker.score(trainImages, trainSet.labels());
-            Attacker.Score testScore = attacker.score(testImages, testSet.labels());
-            System.out.printf(Locale.ROOT, "attacker ResNet18 (%s stem) %d px, %d epochs: train accuracy %.1f%%, "
-                            + "clean test accuracy %.1f%% (%d images; chance %.1f%%), %.0f s%n",
-                    smallStem ? "3x3/1" : "7x7/2", inputSize, epochs, 100 * trainScore.accuracy(),
-                    100 * testScore.accuracy(), testScore.count(), 100.0 / trainSet.classes().size(), seconds);
-            if (json != null) {
-                String text = String.format(Locale.ROOT, "{\"train\":\"%s\",\"test\":\"%s\",\"inputSize\":%d,\"epochs\":%d,"
-                                + "\"batchSize\":%d,\"smallStem\":%b,\"seed\":%d,\"trainAccuracy\":%.4f,\"testAccuracy\":%.4f,"
-                                + "\"testLoss\":%.4f,\"seconds\":%.1f,\"machine\":\"%s, %d cores\"}%n",
-                        train, test, inputSize, epochs, batchSize, smallStem, seed, trainScore.accuracy(),
-                        testScore.accuracy(), testScore.loss(), seconds, System.getProperty("os.arch"),
-                        Runtime.getRuntime().availableProcessors());
-                AtomicFiles.write(json, text.getBytes(StandardCharsets.UTF_8));
-            }
-            return 0;
+        System.out.printf(Locale.ROOT, "attacker %s %d px (%s), %d epochs: train accuracy %.1f%%, "
+                        + "clean test accuracy %.1f%% (%d images; chance %.1f%%), %.0f s%n",
+                arch, inputSize, resize, epochs, 100 * r.trainAccuracy(), 100 * r.testAccuracy(), r.testCount(),
+                100 * r.chance(), r.seconds());
+        if (json != null) {
+            AtomicFiles.write(json, (r.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
         }
+        return 0;
     }
 }

@@ -60,6 +60,34 @@ public final class ImageCodec {
         return Math.max(0, Math.min(255, Math.round(v * 255f)));
     }
 
+    /**
+     * The image after a baseline JPEG encode at {@code quality} (1..100, libjpeg's scale, 4:2:0 as
+     * ImageIO writes it) and decode: what an attacker's re-compression of a training set leaves.
+     */
+    public static RgbImage jpegRoundTrip(RgbImage image, int quality) {
+        if (quality < 1 || quality > 100) {
+            throw new IllegalArgumentException("JPEG quality must be in 1..100, was " + quality);
+        }
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+            try (javax.imageio.stream.ImageOutputStream out = new javax.imageio.stream.MemoryCacheImageOutputStream(bytes)) {
+                javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+                param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+                param.setCompressionQuality(quality / 100f);
+                writer.setOutput(out);
+                writer.write(null, new javax.imageio.IIOImage(toBuffered(image), null, null), param);
+            } finally {
+                writer.dispose();
+            }
+            BufferedImage decoded = ImageIO.read(new javax.imageio.stream.MemoryCacheImageInputStream(
+                    new java.io.ByteArrayInputStream(bytes.toByteArray())));
+            return fromBuffered(decoded);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("in-memory JPEG round trip failed", e);
+        }
+    }
+
     /** Writes a lossless PNG atomically. */
     public static void writePng(RgbImage image, Path file) throws IOException {
         BufferedImage buffered = toBuffered(image);

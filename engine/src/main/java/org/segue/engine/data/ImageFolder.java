@@ -85,9 +85,19 @@ public final class ImageFolder {
 
     /** Decodes every image and resizes it to height x width (area averaging when shrinking). */
     public List<RgbImage> load(int height, int width) throws IOException {
+        return load(height, width, ImageOps.Filter.AREA, null);
+    }
+
+    /**
+     * Decodes every image, passes it through {@code before} (e.g. a JPEG re-compression at the file's
+     * own resolution; null for none) and resizes it with {@code filter}.
+     */
+    public List<RgbImage> load(int height, int width, ImageOps.Filter filter,
+                               java.util.function.UnaryOperator<RgbImage> before) throws IOException {
         List<RgbImage> out = new ArrayList<>(samples.size());
         for (Sample s : samples) {
-            out.add(ImageOps.resize(ImageCodec.read(s.file()), height, width));
+            RgbImage image = ImageCodec.read(s.file());
+            out.add(ImageOps.resize(before == null ? image : before.apply(image), height, width, filter));
         }
         return out;
     }

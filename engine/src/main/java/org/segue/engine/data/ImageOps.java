@@ -10,11 +10,35 @@ public final class ImageOps {
 
     private ImageOps() {}
 
+    /**
+     * How an image is resampled. {@link #AREA} is the antialiased resize (area averaging down,
+     * bilinear up) face pipelines and PIL use; the others are the plain interpolations many
+     * pipelines (OpenCV's default, torch's interpolate) apply without antialiasing, so downscaling
+     * samples the image instead of averaging it.
+     */
+    public enum Filter {
+        AREA, BILINEAR, BICUBIC;
+
+        public static Filter parse(String name) {
+            for (Filter f : values()) {
+                if (f.name().equalsIgnoreCase(name)) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("unknown resize filter '" + name + "': use area, bilinear or bicubic");
+        }
+    }
+
     public static RgbImage resize(RgbImage image, int height, int width) {
+        return resize(image, height, width, Filter.AREA);
+    }
+
+    public static RgbImage resize(RgbImage image, int height, int width, Filter filter) {
         if (image.height() == height && image.width() == width) {
             return image;
         }
-        return new RgbImage(resizePlanes(image.chw(), 3, image.height(), image.width(), height, width), height, width);
+        return new RgbImage(resizePlanes(image.chw(), 3, image.height(), image.width(), height, width, filter),
+                height, width);
     }
 
     /** The centred crop keeping {@code fraction} (0..1] of the height and width. */
@@ -37,11 +61,16 @@ public final class ImageOps {
 
     /** Resizes {@code planes} stacked planes of size inH x inW, separably (rows, then columns). */
     public static float[] resizePlanes(float[] data, int planes, int inH, int inW, int outH, int outW) {
+        return resizePlanes(data, planes, inH, inW, outH, outW, Filter.AREA);
+    }
+
+    /** As {@link #resizePlanes(float[], int, int, int, int, int)} with the given filter. */
+    public static float[] resizePlanes(float[] data, int planes, int inH, int inW, int outH, int outW, Filter filter) {
         if (inH == outH && inW == outW) {
             return data;
         }
-        Kernel horizontal = Kernel.of(inW, outW);
-        Kernel vertical = Kernel.of(inH, outH);
+        Kernel horizontal = Kernel.of(inW, outW, filter);
+        Kernel vertical = Kernel.of(inH, outH, filter);
         float[] rows = new float[planes * inH * outW];
         for (int p = 0; p < planes; p++) {
             for (int y = 0; y < inH; y++) {
@@ -67,12 +96,27 @@ public final class ImageOps {
      */
     private record Kernel(int[] first, double[][] weights) {
 
-        static Kernel of(int source, int target) {
+        static Kernel of(int source, int target, Filter filter) {
             int[] first = new int[target];
             double[][] weights = new double[target][];
             double scale = (double) source / target;
             for (int i = 0; i < target; i++) {
-                if (source > target) {
+                if (filter == Filter.BICUBIC && source > 1) {
+                    // Keys cubic convolution with a = -0.75 (PyTorch's bicubic), half-pixel centres,
+                    // edge samples repeated; no antialiasing when shrinking.
+                    double position = (i + 0.5) * scale - 0.5;
+                    int base = (int) Math.floor(position);
+                    double t = position - base;
+                    int from = Math.max(0, Math.min(source - 1, base - 1));
+                    int to = Math.max(0, Math.min(source - 1, base + 2));
+                    double[] w = new double[to - from + 1];
+                    for (int k = -1; k <= 2; k++) {
+                        int j = Math.max(0, Math.min(source - 1, base + k));
+                        w[j - from] += cubic(k - t);
+                    }
+                    first[i] = from;
+                    weights[i] = w;
+                } else if (source > target && filter == Filter.AREA) {
                     // Area: output sample i covers [i*scale, (i+1)*scale) of the input, so every input
                     // pixel contributes in proportion to its overlap (no aliasing when shrinking).
                     double start = i * scale;
@@ -98,6 +142,19 @@ public final class ImageOps {
                 }
             }
             return new Kernel(first, weights);
+        }
+
+        /** Keys' cubic convolution kernel with a = -0.75. */
+        private static double cubic(double x) {
+            double a = -0.75;
+            double d = Math.abs(x);
+            if (d <= 1) {
+                return ((a + 2) * d - (a + 3)) * d * d + 1;
+            }
+            if (d < 2) {
+                return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
+            }
+            return 0;
         }
 
         /** Output sample {@code i} of the line starting at {@code offset} with element spacing {@code stride}. */

@@ -11,7 +11,9 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.segue.engine.data.Batches;
 import org.segue.engine.data.RgbImage;
-import org.segue.engine.nn.ResNet18;
+import ai.djl.nn.AbstractBlock;
+import org.segue.engine.nn.AttackerNetworks;
+import org.segue.engine.nn.Trainability;
 import org.segue.engine.progress.Cancellation;
 import org.segue.engine.progress.ProgressListener;
 import org.segue.engine.runtime.DjlRuntime;
@@ -25,22 +27,48 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The attacker of the evaluation protocol: a face classifier (torchvision-equivalent ResNet18)
- * trained from scratch on a (protected) training set and tested on clean images, with the authors'
- * protocol: Adam 5e-4, cosine schedule over a fixed number of epochs, no augmentation.
+ * The attacker of the evaluation protocol: a face classifier trained from scratch on a (protected)
+ * training set and tested on clean images, with the authors' protocol (Adam 5e-4, cosine schedule
+ * over a fixed number of epochs, no augmentation) and, on request, the counter-measures an attacker
+ * can take: another architecture, data augmentation ({@link AttackerAugmentation}) and adversarial
+ * training (PGD with radius rho_a on every batch).
  */
 public final class Attacker implements AutoCloseable {
 
     /**
      * Attacker training settings.
      *
-     * @param epochs         training epochs
-     * @param batchSize      images per step
-     * @param learningRate   Adam learning rate, cosine-annealed per epoch
-     * @param smallInputStem 3x3/1 stem without max-pool instead of torchvision's 7x7/2 + max-pool
-     * @param seed           seed of initialisation and shuffling
+     * @param epochs            training epochs
+     * @param batchSize         images per step
+     * @param learningRate      Adam learning rate, cosine-annealed per epoch
+     * @param smallInputStem    3x3/1 stem without down-sampling instead of the architecture's ImageNet stem
+     * @param seed              seed of initialisation, shuffling and augmentation
+     * @param architecture      one of {@link AttackerNetworks#names()}
+     * @param augmentation      augmentation applied to every training batch
+     * @param adversarialRadius rho_a of adversarial training (L-inf); 0 trains on the images as they are
+     * @param adversarialSteps  PGD steps per batch (random start, step 2.5 rho_a / steps, as Madry et al.)
      */
-    public record Config(int epochs, int batchSize, float learningRate, boolean smallInputStem, long seed) {
+    public record Config(int epochs, int batchSize, float learningRate, boolean smallInputStem, long seed,
+                         String architecture, AttackerAugmentation augmentation, float adversarialRadius,
+                         int adversarialSteps) {
+
+        public Config {
+            if (epochs < 1 || batchSize < 1) {
+                throw new IllegalArgumentException("epochs and batch size must be positive");
+            }
+            if (!AttackerNetworks.names().contains(architecture)) {
+                throw new IllegalArgumentException("unknown attacker architecture '" + architecture + "': use one of "
+                        + AttackerNetworks.names());
+            }
+            if (adversarialRadius < 0 || adversarialSteps < 0 || (adversarialRadius > 0 && adversarialSteps == 0)) {
+                throw new IllegalArgumentException("adversarial training needs a radius >= 0 and, with a radius, steps > 0");
+            }
+        }
+
+        /** ResNet18 without counter-measures. */
+        public Config(int epochs, int batchSize, float learningRate, boolean smallInputStem, long seed) {
+            this(epochs, batchSize, learningRate, smallInputStem, seed, "resnet18", AttackerAugmentation.NONE, 0f, 0);
+        }
 
         public static Config authors(int epochs) {
             return new Config(epochs, 16, 5e-4f, false, 0);
@@ -52,7 +80,7 @@ public final class Attacker implements AutoCloseable {
 
     private final Config config;
     private final NDManager manager;
-    private final ResNet18 network;
+    private final AbstractBlock network;
     private final ParameterStore store;
 
     private Attacker(Config config, int numClasses, int height, int width, Device device) {
@@ -60,7 +88,7 @@ public final class Attacker implements AutoCloseable {
         DjlRuntime.noGradientsOnThisThread();
         this.manager = DjlRuntime.engine().newBaseManager(device);
         DjlRuntime.engine().setRandomSeed((int) config.seed());
-        this.network = new ResNet18(numClasses, config.smallInputStem());
+        this.network = AttackerNetworks.create(config.architecture(), numClasses, config.smallInputStem());
         network.initialize(manager, DataType.FLOAT32, new Shape(1, 3, height, width));
         this.store = new ParameterStore(manager, false);
     }
@@ -100,10 +128,14 @@ public final class Attacker implements AutoCloseable {
                 int[] batch = order.subList(i, Math.min(order.size(), i + config.batchSize())).stream()
                         .mapToInt(Integer::intValue).toArray();
                 int[] y = Batches.select(labels, batch);
+                AttackerAugmentation.Batch augmented = config.augmentation().apply(pick(images, batch), y, rng);
                 try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
-                    NDArray x = Batches.stack(step, images, batch);
+                    NDArray x = Batches.stack(step, augmented.images());
+                    if (config.adversarialRadius() > 0) {
+                        x = x.add(adversarial(x, augmented, rng)).clip(0f, 1f);
+                    }
                     try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-                        NDArray loss = Losses.crossEntropy(network.forward(store, new NDList(x), true).singletonOrThrow(), y);
+                        NDArray loss = loss(network.forward(store, new NDList(x), true).singletonOrThrow(), augmented);
                         gc.backward(loss);
                         lossSum += loss.getFloat() * batch.length;
                         seen += batch.length;
@@ -117,6 +149,53 @@ public final class Attacker implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    private static List<RgbImage> pick(List<RgbImage> images, int[] indices) {
+        List<RgbImage> out = new ArrayList<>(indices.length);
+        for (int i : indices) {
+            out.add(images.get(i));
+        }
+        return out;
+    }
+
+    /** Cross-entropy, weighted between the two labels of a mixed batch. */
+    private static NDArray loss(NDArray logits, AttackerAugmentation.Batch batch) {
+        NDArray ce = Losses.crossEntropy(logits, batch.labels());
+        if (batch.weight() >= 1f) {
+            return ce;
+        }
+        return ce.mul(batch.weight()).add(Losses.crossEntropy(logits, batch.otherLabels()).mul(1f - batch.weight()));
+    }
+
+    /**
+     * PGD from a random start that maximises the attacker's own loss within rho_a: training on these
+     * images is the adversarial-training counter-measure. The weights are frozen meanwhile, so only
+     * the input collects gradients.
+     */
+    private NDArray adversarial(NDArray x, AttackerAugmentation.Batch batch, Random rng) {
+        float radius = config.adversarialRadius();
+        float stepSize = 2.5f * radius / config.adversarialSteps();
+        float[] start = new float[(int) x.getShape().size()];
+        for (int i = 0; i < start.length; i++) {
+            start[i] = (2 * rng.nextFloat() - 1) * radius;
+        }
+        NDArray delta = x.getManager().create(start, x.getShape()).toDevice(x.getDevice(), false);
+        Trainability.freeze(network, true);
+        try {
+            for (int s = 0; s < config.adversarialSteps(); s++) {
+                delta.setRequiresGradient(true);
+                try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+                    NDArray logits = network.forward(store, new NDList(x.add(delta).clip(0f, 1f)), true).singletonOrThrow();
+                    gc.backward(loss(logits, batch));
+                }
+                NDArray grad = delta.getGradient();
+                delta = delta.stopGradient().add(grad.sign().mul(stepSize)).clip(-radius, radius);
+            }
+        } finally {
+            Trainability.freeze(network, false);
+        }
+        return delta.stopGradient();
     }
 
     /** Mean loss and accuracy on a labelled set (inference mode: BatchNorm running statistics). */

@@ -75,6 +75,13 @@ public final class ImageQuality {
     public record Summary(int images, double meanPsnr, int identical, double meanSsim, double maxLinf,
                           double meanL2) {
 
+        /** The figures as one JSON object, with the seconds the comparison took. */
+        public String toJson(double seconds) {
+            return String.format(java.util.Locale.ROOT, "{\"pairs\":%d,\"meanPsnr\":%.3f,\"identical\":%d,"
+                    + "\"meanSsim\":%.5f,\"maxLinfLevels\":%.2f,\"meanL2Levels\":%.3f,\"seconds\":%.1f}",
+                    images, meanPsnr, identical, meanSsim, maxLinf, meanL2, seconds);
+        }
+
         @Override
         public String toString() {
             return String.format(java.util.Locale.ROOT,

@@ -19,9 +19,21 @@ public final class Layers {
 
     /**
      * InstanceNorm2d without affine parameters or running statistics: per sample and channel,
-     * normalise over H and W with the biased variance.
+     * normalise over H and W with the biased variance. That is a layer norm over the last two axes,
+     * which libtorch runs as one fused kernel (mean, variance and scaling in two passes over the
+     * data instead of the six element-wise passes of writing it out).
      */
     public static NDArray instanceNorm(NDArray x) {
+        Shape shape = x.getShape();
+        Shape plane = new Shape(shape.get(2), shape.get(3));
+        NDManager m = x.getManager();
+        NDArray gamma = m.ones(plane, x.getDataType(), x.getDevice());
+        NDArray beta = m.zeros(plane, x.getDataType(), x.getDevice());
+        return x.getNDArrayInternal().layerNorm(x, plane, gamma, beta, NORM_EPSILON).singletonOrThrow();
+    }
+
+    /** {@link #instanceNorm} written out element-wise: the reference the fused form is tested against. */
+    static NDArray instanceNormReference(NDArray x) {
         Shape shape = x.getShape();
         // PyTorch's engine reduces over one axis at a time: flatten H,W into one axis first.
         NDArray flat = x.reshape(shape.get(0), shape.get(1), -1);

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import org.segue.engine.LabelCode;
 import org.segue.engine.Perturbation;
 import org.segue.engine.SegueModel;
@@ -22,6 +21,7 @@ import org.segue.engine.model.ModelInfo;
 import org.segue.engine.nn.ResNet18;
 import org.segue.engine.nn.StateDicts;
 import org.segue.engine.nn.Tensor;
+import org.segue.engine.nn.Trainability;
 import org.segue.engine.progress.Cancellation;
 import org.segue.engine.progress.ProgressListener;
 import org.segue.engine.runtime.DjlRuntime;
@@ -375,12 +375,7 @@ public final class SegueTrainer {
     }
 
     private static void freeze(ResNet18 net, boolean frozen) {
-        for (Pair<String, Parameter> p : net.getParameters()) {
-            Parameter.Type type = p.getValue().getType();
-            if (type != Parameter.Type.RUNNING_MEAN && type != Parameter.Type.RUNNING_VAR) {
-                p.getValue().freeze(frozen);
-            }
-        }
+        Trainability.freeze(net, frozen);
     }
 
     private static Map<String, Parameter> named(ai.djl.util.PairList<String, Parameter> params) {

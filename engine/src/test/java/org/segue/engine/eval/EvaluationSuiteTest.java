@@ -1,0 +1,111 @@
+package org.segue.engine.eval;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segue.engine.data.ImageCodec;
+import org.segue.engine.data.RgbImage;
+import org.segue.engine.progress.Cancellation;
+import org.segue.engine.progress.ProgressListener;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The suite end to end on a tiny synthetic face set: the CI smoke configuration of the harness. */
+class EvaluationSuiteTest {
+
+    /** Three "identities" told apart by their mean colour, with noise; 32 x 32 px. */
+    static void writeSet(Path root, int perClass, long seed) throws Exception {
+        Random r = new Random(seed);
+        for (int c = 0; c < 3; c++) {
+            Path dir = Files.createDirectories(root.resolve("id" + c));
+            for (int i = 0; i < perClass; i++) {
+                float[] chw = new float[3 * 32 * 32];
+                for (int j = 0; j < chw.length; j++) {
+                    int channel = j / (32 * 32);
+                    chw[j] = Math.min(1f, Math.max(0f, (channel == c ? 0.7f : 0.3f) + 0.15f * (float) r.nextGaussian()));
+                }
+                ImageCodec.writePng(new RgbImage(chw, 32, 32), dir.resolve(i + ".png"));
+            }
+        }
+    }
+
+    @Test
+    void runsAPlanWritesTablesAndChartsAndResumes(@TempDir Path dir) throws Exception {
+        writeSet(dir.resolve("train"), 6, 1);
+        writeSet(dir.resolve("test"), 3, 2);
+        Path plan = dir.resolve("smoke.plan");
+        String text = String.join("\n",
+                "# smoke",
+                "set d = " + dir,
+                "row base train=${d}/train test=${d}/test size=32 epochs=1 label=\"clean\" chart=size series=clean x=32",
+                "row small train=${d}/train test=${d}/test size=16 epochs=1 arch=mobilenetv2 augment=cutmix jpeg=50 "
+                        + "resize=bicubic chart=size series=clean x=16",
+                "row adv train=${d}/train test=${d}/test size=32 epochs=1 adv=4 advsteps=1 augment=reframe",
+                "quality same clean=${d}/train protected=${d}/train");
+        Files.writeString(plan, text);
+        Path out = dir.resolve("results");
+        List<String> log = new ArrayList<>();
+        List<EvaluationSuite.RowResult> results = EvaluationSuite.run(EvaluationPlan.read(plan), out,
+                ProgressListener.NONE, Cancellation.none(), line -> {
+            log.add(line);
+            System.out.println(System.nanoTime() / 1_000_000 + " ms " + line);
+        });
+        assertEquals(4, results.size());
+        for (String id : List.of("base", "small", "adv", "same")) {
+            assertTrue(Files.isRegularFile(out.resolve(id + ".json")), id);
+        }
+        double accuracy = results.get(0).number("testAccuracy");
+        assertTrue(accuracy >= 0 && accuracy <= 1);
+        assertEquals(3, (int) results.get(0).number("classes"));
+        assertEquals("\"mobilenetv2\"", results.get(1).figures().get("architecture"));
+        assertEquals(50, (int) results.get(1).number("jpegQuality"));
+        assertEquals(4 / 255.0, results.get(2).number("adversarialRadius"), 1e-6);
+        assertEquals(0, results.get(3).number("maxLinfLevels"), 0);
+        String summary = Files.readString(out.resolve("summary.md"));
+        assertTrue(summary.contains("| small |") && summary.contains("cutmix, JPEG q50"), summary);
+        assertTrue(summary.contains("adv. training 4/255 PGD-1"), summary);
+        assertTrue(Files.size(out.resolve("size.png")) > 1000);
+
+        // resume: nothing is measured again; an edited row is
+        log.clear();
+        EvaluationSuite.run(EvaluationPlan.read(plan), out, ProgressListener.NONE, Cancellation.none(), line -> {
+            log.add(line);
+            System.out.println(System.nanoTime() / 1_000_000 + " ms " + line);
+        });
+        assertEquals(4, log.stream().filter(l -> l.contains("already measured")).count(), log.toString());
+        Files.writeString(plan, text.replace("row adv train=${d}/train test=${d}/test size=32 epochs=1",
+                "row adv train=${d}/train test=${d}/test size=32 epochs=2"));
+        log.clear();
+        List<EvaluationSuite.RowResult> again = EvaluationSuite.run(EvaluationPlan.read(plan), out,
+                ProgressListener.NONE, Cancellation.none(), line -> {
+            log.add(line);
+            System.out.println(System.nanoTime() / 1_000_000 + " ms " + line);
+        });
+        assertEquals(3, log.stream().filter(l -> l.contains("already measured")).count(), log.toString());
+        assertEquals(2, (int) again.get(2).number("epochs"));
+    }
+
+    @Test
+    void planMistakesNameTheirLine() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EvaluationPlan.parse("row a train=x test=y\nrow b train=x test=y arch=vgg", "p"));
+        assertTrue(e.getMessage().startsWith("p:2: ") && e.getMessage().contains("vgg"), e.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> EvaluationPlan.parse("row a train=${nope} test=y", "p")).getMessage().contains("${nope}"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> EvaluationPlan.parse("row a train=x test=y colour=red", "p")).getMessage().contains("colour"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> EvaluationPlan.parse("row a train=x test=y\nrow a train=x test=y", "p")).getMessage().contains("twice"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> EvaluationPlan.parse("row a test=y", "p")).getMessage().contains("train"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> EvaluationPlan.parse("# nothing\n", "p")).getMessage().contains("no rows"));
+    }
+}

@@ -1,0 +1,41 @@
+package org.segue.tool;
+
+import org.segue.engine.eval.EvaluationPlan;
+import org.segue.engine.eval.EvaluationSuite;
+import org.segue.engine.progress.Cancellation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "evaluate-suite", mixinStandardHelpOptions = true,
+        description = {"Runs an evaluation plan (docs/eval/*.plan): one attacker or image-quality measurement per row,",
+                "one JSON per row in --out, then summary.md, summary.json and a PNG per chart. Rows already",
+                "measured for the same plan line are skipped, so an interrupted suite resumes."})
+final class EvaluateSuiteCommand implements Callable<Integer> {
+
+    @Option(names = "--plan", required = true, description = "the plan file")
+    Path plan;
+
+    @Option(names = "--out", required = true, description = "results folder")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        EvaluationPlan parsed = EvaluationPlan.read(plan);
+        Cancellation cancellation = new Cancellation();
+        Thread hook = new Thread(cancellation::cancel);
+        Runtime.getRuntime().addShutdownHook(hook);
+        List<EvaluationSuite.RowResult> results = EvaluationSuite.run(parsed, out, new TerminalProgress(System.err),
+                cancellation, System.err::println);
+        Runtime.getRuntime().removeShutdownHook(hook);
+        if (results == null) {
+            System.err.println("Cancelled; finished rows are kept in " + out + " and a rerun resumes.");
+            return 130;
+        }
+        System.out.println("Summary: " + out.resolve("summary.md"));
+        return 0;
+    }
+}
