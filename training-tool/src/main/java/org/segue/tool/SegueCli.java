@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code segue} command-line tool. */
 @Command(name = "segue", mixinStandardHelpOptions = true, version = "segue 0.1.0",
         description = "Protects face images from being learned by face-recognition models (Segue).",
-        subcommands = {ProtectCommand.class, TrainCommand.class, BenchCommand.class, BenchPhotoCommand.class, DamRuntimeCommand.class, ProtectDatasetCommand.class, EvaluateCommand.class, EvaluateSuiteCommand.class, ClusterCommand.class,
+        subcommands = {ProtectCommand.class, TrainCommand.class, BenchCommand.class, BenchPhotoCommand.class, BenchTrainCommand.class, DamRuntimeCommand.class, ProtectDatasetCommand.class, EvaluateCommand.class, EvaluateSuiteCommand.class, ClusterCommand.class,
                 ImportOfficialCommand.class, CommandLine.HelpCommand.class})
 public final class SegueCli {
 
