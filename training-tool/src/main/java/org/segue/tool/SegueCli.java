@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code segue} command-line tool. */
 @Command(name = "segue", mixinStandardHelpOptions = true, version = "segue 0.1.0",
         description = "Protects face images from being learned by face-recognition models (Segue).",
-        subcommands = {ProtectCommand.class, TrainCommand.class, BenchCommand.class, BenchPhotoCommand.class, DamRuntimeCommand.class, ProtectDatasetCommand.class, EvaluateCommand.class, EvaluateSuiteCommand.class, ProtectBaselineCommand.class, ClusterCommand.class,
+        subcommands = {ProtectCommand.class, TrainCommand.class, ProtectDatasetCommand.class, ProtectBaselineCommand.class,
+                EvaluateCommand.class, EvaluateSuiteCommand.class, ClusterCommand.class, BenchCommand.class,
+                BenchPhotoCommand.class, BenchTrainCommand.class, DamRuntimeCommand.class,
                 ImportOfficialCommand.class, CommandLine.HelpCommand.class})
 public final class SegueCli {
 

@@ -95,32 +95,10 @@ public final class SegueTrainer {
         }
         codeOfLabel = codes;
         DjlRuntime.noGradientsOnThisThread(); // parameters are updated in place outside gradient scopes
-        if (images.size() != labels.length || images.isEmpty()) {
-            throw new IllegalArgumentException("need one label per image and at least one image");
-        }
-        for (RgbImage img : images) {
-            if (img.height() != config.inputSize() || img.width() != config.inputSize()) {
-                throw new IllegalArgumentException("training images must be " + config.inputSize() + "x"
-                        + config.inputSize() + ", got " + img.width() + "x" + img.height());
-            }
-        }
-        if (model.info().inputHeight() != config.generatorSize() || model.info().inputWidth() != config.generatorSize()) {
-            throw new IllegalArgumentException("the generator works at " + model.info().inputWidth() + "x"
-                    + model.info().inputHeight() + " but this recipe needs " + config.generatorSize() + "x"
-                    + config.generatorSize() + " (input size " + config.inputSize() + " / perturbation scale "
-                    + config.perturbationScale() + ")");
-        }
-        for (int l : labels) {
-            if (l < 0 || l >= numClasses) {
-                throw new IllegalArgumentException("label " + l + " outside 0.." + (numClasses - 1));
-            }
-        }
+        validate(model, images, labels, numClasses);
         long start = System.nanoTime();
         try (NDManager surrogateManager = DjlRuntime.engine().newBaseManager(model.manager().getDevice())) {
-            DjlRuntime.engine().setRandomSeed((int) config.seed());
-            ResNet18 surrogate = new ResNet18(numClasses, config.smallInputStem());
-            surrogate.initialize(surrogateManager, DataType.FLOAT32,
-                    new Shape(1, 3, config.inputSize(), config.inputSize()));
+            ResNet18 surrogate = newSurrogate(surrogateManager, numClasses);
             ParameterStore surrogateStore = new ParameterStore(surrogateManager, false);
             Adam adamG = new Adam(model.generator().getParameters());
             Adam adamS = new Adam(surrogate.getParameters());
@@ -159,6 +137,52 @@ public final class SegueTrainer {
         }
     }
 
+    private void validate(SegueModel model, List<RgbImage> images, int[] labels, int numClasses) {
+        if (images.size() != labels.length || images.isEmpty()) {
+            throw new IllegalArgumentException("need one label per image and at least one image");
+        }
+        for (RgbImage img : images) {
+            if (img.height() != config.inputSize() || img.width() != config.inputSize()) {
+                throw new IllegalArgumentException("training images must be " + config.inputSize() + "x"
+                        + config.inputSize() + ", got " + img.width() + "x" + img.height());
+            }
+        }
+        if (model.info().inputHeight() != config.generatorSize() || model.info().inputWidth() != config.generatorSize()) {
+            throw new IllegalArgumentException("the generator works at " + model.info().inputWidth() + "x"
+                    + model.info().inputHeight() + " but this recipe needs " + config.generatorSize() + "x"
+                    + config.generatorSize() + " (input size " + config.inputSize() + " / perturbation scale "
+                    + config.perturbationScale() + ")");
+        }
+        for (int l : labels) {
+            if (l < 0 || l >= numClasses) {
+                throw new IllegalArgumentException("label " + l + " outside 0.." + (numClasses - 1));
+            }
+        }
+    }
+
+    /** The surrogate a run starts from: a fresh ResNet18, initialised from the config's seed. */
+    private ResNet18 newSurrogate(NDManager surrogateManager, int numClasses) {
+        DjlRuntime.engine().setRandomSeed((int) config.seed());
+        ResNet18 surrogate = new ResNet18(numClasses, config.smallInputStem());
+        surrogate.initialize(surrogateManager, DataType.FLOAT32, new Shape(1, 3, config.inputSize(), config.inputSize()));
+        return surrogate;
+    }
+
+    /**
+     * A run with a fresh surrogate and fresh optimisers and no checkpoint, whose single steps
+     * {@link TrainerBenchmark} times: {@link Run#surrogateStep} and {@link Run#generatorStep} are the
+     * steps {@link #train} runs. The surrogate's parameters live in {@code surrogateManager}.
+     */
+    Run benchmarkRun(SegueModel model, List<RgbImage> images, int[] labels, int numClasses, NDManager surrogateManager) {
+        codeOfLabel = null;
+        DjlRuntime.noGradientsOnThisThread();
+        validate(model, images, labels, numClasses);
+        ResNet18 surrogate = newSurrogate(surrogateManager, numClasses);
+        return new Run(model, surrogate, new ParameterStore(surrogateManager, false),
+                new Adam(model.generator().getParameters()), new Adam(surrogate.getParameters()), images, labels,
+                ProgressListener.NONE, Cancellation.none(), 0, 0, System.nanoTime());
+    }
+
     /** Optimiser steps in epochs 1..lastEpoch: one pass for G, one more where the surrogate trains. */
     private long stepsThrough(int lastEpoch, int stepsPerEpoch) {
         long steps = 0;
@@ -173,7 +197,7 @@ public final class SegueTrainer {
     }
 
     /** State of one training run, so the epoch loops stay short. */
-    private final class Run {
+    final class Run {
         final SegueModel model;
         final ResNet18 surrogate;
         final ParameterStore surrogateStore;
@@ -248,28 +272,44 @@ public final class SegueTrainer {
                 if (cancellation.isCancelled()) {
                     return null;
                 }
-                int[] y = Batches.select(labels, batch);
-                try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
-                    NDArray x = Batches.stack(step, images, batch);
-                    NDArray codes = LabelCode.batch(step, codesOf(y), model.info().codeBits());
-                    NDArray protectedImages = Perturbation.apply(x,
-                            atTrainingSize(Perturbation.delta(rawOutput(x, codes, true), config.epsilon())));
-                    NDArray loss;
-                    try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-                        NDArray logits = surrogate.forward(surrogateStore, new NDList(protectedImages), true)
-                                .singletonOrThrow();
-                        loss = Losses.crossEntropy(logits, y);
-                        gc.backward(loss);
-                        correct += Losses.correct(logits, y);
-                    }
-                    adamS.step(lr);
-                    lossSum += loss.getFloat() * batch.length;
-                    seen += batch.length;
-                }
+                double[] lossAndCorrect = surrogateStep(batch, lr);
+                correct += (int) lossAndCorrect[1];
+                lossSum += (float) lossAndCorrect[0] * batch.length; // float product, as before the step was extracted
+                seen += batch.length;
                 report("surrogate", epoch, String.format("epoch %d surrogate loss %.4f", epoch, lossSum / seen));
             }
             freeze(surrogate, true);
             return new double[] {lossSum / images.size(), (double) correct / images.size()};
+        }
+
+        /**
+         * One surrogate step (the surrogate must be unfrozen): protected images of {@code batch}
+         * through the surrogate, one Adam step at {@code lr}; returns {loss, correct predictions}.
+         */
+        double[] surrogateStep(int[] batch, float lr) {
+            int[] y = Batches.select(labels, batch);
+            try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
+                NDArray x = Batches.stack(step, images, batch);
+                NDArray codes = LabelCode.batch(step, codesOf(y), model.info().codeBits());
+                NDArray protectedImages = Perturbation.apply(x,
+                        atTrainingSize(Perturbation.delta(rawOutput(x, codes, true), config.epsilon())));
+                NDArray loss;
+                int correct;
+                try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+                    NDArray logits = surrogate.forward(surrogateStore, new NDList(protectedImages), true)
+                            .singletonOrThrow();
+                    loss = Losses.crossEntropy(logits, y);
+                    gc.backward(loss);
+                    correct = Losses.correct(logits, y);
+                }
+                adamS.step(lr);
+                return new double[] {loss.getFloat(), correct};
+            }
+        }
+
+        /** Freezes the surrogate for the generator's steps, or unfreezes it for its own. */
+        void surrogateTrainable(boolean trainable) {
+            freeze(surrogate, !trainable);
         }
 
         /** One generator epoch; returns {mean CE, last-batch CE, mean L2} or null if cancelled. */
@@ -279,39 +319,49 @@ public final class SegueTrainer {
             double ceSum = 0;
             double l2Sum = 0;
             double lastCe = Double.NaN;
-            float radius = config.distortion().adversarialRadius();
-            int pgdSteps = config.distortion().adversarialSteps();
             for (int[] batch : batches(rng)) {
                 if (cancellation.isCancelled()) {
                     return null;
                 }
-                int[] y = Batches.select(labels, batch);
-                try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
-                    NDArray x = Batches.stack(step, images, batch);
-                    NDArray codes = LabelCode.batch(step, codesOf(y), model.info().codeBits());
-                    NDArray generatorInput = radius > 0 && pgdSteps > 0
-                            ? x.add(adversarial(x, y, radius, pgdSteps)).clip(0f, 1f) : x;
-                    NDArray ce;
-                    NDArray l2;
-                    try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-                        NDArray raw = rawOutput(generatorInput, codes, true);
-                        NDArray protectedImages = Perturbation.apply(x,
-                                atTrainingSize(Perturbation.delta(raw, config.epsilon())));
-                        NDArray seen = distortion.apply(protectedImages, rng);
-                        // Training-mode BatchNorm, as the authors' surrogate (never switched to eval) runs.
-                        NDArray logits = surrogate.forward(surrogateStore, new NDList(seen), true).singletonOrThrow();
-                        ce = Losses.crossEntropy(logits, y);
-                        l2 = Losses.meanL2(raw);
-                        gc.backward(ce.add(l2.mul(config.l2Weight())));
-                    }
-                    adamG.step(lr);
-                    lastCe = ce.getFloat();
-                    ceSum += lastCe * batch.length;
-                    l2Sum += l2.getFloat() * batch.length;
-                }
+                double[] ceAndL2 = generatorStep(batch, lr, rng);
+                lastCe = ceAndL2[0];
+                ceSum += lastCe * batch.length;
+                l2Sum += (float) ceAndL2[1] * batch.length;
                 report("generator", epoch, String.format("epoch %d generator CE %.4f", epoch, lastCe));
             }
             return new double[] {ceSum / images.size(), lastCe, l2Sum / images.size()};
+        }
+
+        /**
+         * One generator step (the surrogate must be frozen): PGD on the input if the distortion has
+         * it, G, the distortion layer (drawing from {@code rng}), the surrogate, one Adam step at
+         * {@code lr}; returns {CE, mean L2 of G's raw output}.
+         */
+        double[] generatorStep(int[] batch, float lr, Random rng) {
+            float radius = config.distortion().adversarialRadius();
+            int pgdSteps = config.distortion().adversarialSteps();
+            int[] y = Batches.select(labels, batch);
+            try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
+                NDArray x = Batches.stack(step, images, batch);
+                NDArray codes = LabelCode.batch(step, codesOf(y), model.info().codeBits());
+                NDArray generatorInput = radius > 0 && pgdSteps > 0
+                        ? x.add(adversarial(x, y, radius, pgdSteps)).clip(0f, 1f) : x;
+                NDArray ce;
+                NDArray l2;
+                try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+                    NDArray raw = rawOutput(generatorInput, codes, true);
+                    NDArray protectedImages = Perturbation.apply(x,
+                            atTrainingSize(Perturbation.delta(raw, config.epsilon())));
+                    NDArray seen = distortion.apply(protectedImages, rng);
+                    // Training-mode BatchNorm, as the authors' surrogate (never switched to eval) runs.
+                    NDArray logits = surrogate.forward(surrogateStore, new NDList(seen), true).singletonOrThrow();
+                    ce = Losses.crossEntropy(logits, y);
+                    l2 = Losses.meanL2(raw);
+                    gc.backward(ce.add(l2.mul(config.l2Weight())));
+                }
+                adamG.step(lr);
+                return new double[] {ce.getFloat(), l2.getFloat()};
+            }
         }
 
         /**
