@@ -113,8 +113,10 @@ public final class EvaluationSuite {
 
     private static void writeSummary(EvaluationPlan plan, List<RowResult> results, Path out) throws IOException {
         StringBuilder md = new StringBuilder();
-        md.append("| row | what | attacker | input | counter-measure | epochs | clean test accuracy | chance | s |\n");
-        md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        if (results.stream().anyMatch(r -> r.row().kind().equals("row"))) {
+            md.append("| row | what | attacker | input | counter-measure | epochs | clean test accuracy | chance | s |\n");
+            md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        }
         StringBuilder quality = new StringBuilder();
         StringBuilder json = new StringBuilder("[\n");
         Map<String, Map<String, List<double[]>>> charts = new TreeMap<>();
@@ -140,7 +142,7 @@ public final class EvaluationSuite {
             }
         }
         if (!quality.isEmpty()) {
-            md.append("\n| row | protected set | mean PSNR (dB) | mean SSIM | max L-inf (levels) | mean L2 (levels) | images |\n")
+            md.append(md.isEmpty() ? "" : "\n").append("| row | protected set | mean PSNR (dB) | mean SSIM | max L-inf (levels) | mean L2 (levels) | images |\n")
                     .append("| --- | --- | --- | --- | --- | --- | --- |\n").append(quality);
         }
         AtomicFiles.write(out.resolve("summary.md"), md.toString().getBytes(StandardCharsets.UTF_8));
