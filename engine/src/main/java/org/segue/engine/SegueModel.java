@@ -206,23 +206,22 @@ public final class SegueModel implements AutoCloseable {
         DjlRuntime.noGradientsOnThisThread();
         int h = info.inputHeight();
         int w = info.inputWidth();
-        List<RgbImage> small = new ArrayList<>(images.size());
-        for (RgbImage img : images) {
-            small.add(img.height() == h && img.width() == w ? img : ImageOps.resize(img, h, w));
-        }
+        // Resampling a large face region on the host costs more than the generator itself, and each
+        // image is independent: spread it over the cores.
+        List<RgbImage> small = images.parallelStream()
+                .map(img -> img.height() == h && img.width() == w ? img : ImageOps.resize(img, h, w)).toList();
         List<RgbImage> deltas;
         try (NDScope scope = new NDScope(); NDManager batch = manager.newSubManager()) {
             NDArray stacked = Batches.stack(batch, small);
             NDArray codes = LabelCode.batch(batch, labels, info.codeBits());
             deltas = Batches.unstack(Perturbation.delta(rawOutput(stacked, codes, false), epsilon));
         }
-        List<float[]> out = new ArrayList<>(images.size());
-        for (int i = 0; i < images.size(); i++) {
+        List<RgbImage> generated = deltas;
+        return java.util.stream.IntStream.range(0, images.size()).parallel().mapToObj(i -> {
             RgbImage img = images.get(i);
-            out.add(img.height() == h && img.width() == w ? deltas.get(i).chw()
-                    : ImageOps.resizePlanes(deltas.get(i).chw(), 3, h, w, img.height(), img.width()));
-        }
-        return out;
+            return img.height() == h && img.width() == w ? generated.get(i).chw()
+                    : ImageOps.resizePlanes(generated.get(i).chw(), 3, h, w, img.height(), img.width());
+        }).toList();
     }
 
     @Override

@@ -212,24 +212,24 @@ public final class PhotoProtector {
         Orientation orientation = decoded.orientation();
         // every region is read once, before any is written, so overlapping regions are perturbed
         // relative to the original and the bound holds where they overlap (the later face's delta wins)
-        List<RgbImage> crops = new ArrayList<>();
-        List<FaceBox> storedRegions = new ArrayList<>();
-        List<int[][]> originals = new ArrayList<>();
-        for (Face face : photo.faces()) {
-            FaceBox stored = orientation.toStored(face.region(), pixels.width(), pixels.height());
-            int[][] samples = pixels.readSamples(stored);
-            storedRegions.add(stored);
-            originals.add(samples);
-            crops.add(upright(orientation, pixels.toRgb(samples, stored), face.region()));
-        }
+        List<FaceBox> storedRegions = photo.faces().stream()
+                .map(face -> orientation.toStored(face.region(), pixels.width(), pixels.height())).toList();
+        // reads only: safe to spread over the cores
+        List<int[][]> originals = storedRegions.parallelStream().map(pixels::readSamples).toList();
+        List<RgbImage> crops = java.util.stream.IntStream.range(0, storedRegions.size()).parallel()
+                .mapToObj(i -> upright(orientation, pixels.toRgb(originals.get(i), storedRegions.get(i)),
+                        photo.faces().get(i).region())).toList();
         PhotoPixels out = pixels.copy();
         int maxChange = 0;
         if (!crops.isEmpty()) {
             List<float[]> deltas = model.perturbationsAtFullSize(crops, labels, options.epsilon());
+            List<float[]> storedDeltas = java.util.stream.IntStream.range(0, crops.size()).parallel()
+                    .mapToObj(i -> orientation.planesToStored(deltas.get(i), 3, storedRegions.get(i).height(),
+                            storedRegions.get(i).width())).toList();
+            // writes stay in face order: where regions overlap, the later face's delta wins
             for (int i = 0; i < crops.size(); i++) {
-                FaceBox stored = storedRegions.get(i);
-                float[] delta = orientation.planesToStored(deltas.get(i), 3, stored.height(), stored.width());
-                maxChange = Math.max(maxChange, out.writePerturbed(stored, originals.get(i), delta));
+                maxChange = Math.max(maxChange, out.writePerturbed(storedRegions.get(i), originals.get(i),
+                        storedDeltas.get(i)));
             }
         }
         return new ProtectedPixels(out, maxChange);
