@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * row clean-112 train=${data}/train test=${data}/test size=112 epochs=15 label="clean training"
  * row jpeg50    train=runs/p test=${data}/test jpeg=50 chart=jpeg series=Segue x=50
  * quality run7  clean=${data}/train protected=runs/p
+ * figure  fig3  clean=${data}/train protected=runs/p count=4
  * </pre>
  *
  * A {@code row} is one attacker run; its keys: {@code train, test} (required), {@code size} (112),
@@ -31,12 +32,13 @@ import java.util.regex.Pattern;
  * {@code jpeg} (quality), {@code adv} (rho_a in 8-bit levels), {@code advsteps} (5), {@code resize}
  * (area), {@code stem} (imagenet | small), {@code seed} (0), {@code label} (a description for the
  * table) and, to draw it, {@code chart}, {@code series} and {@code x}. A {@code quality} row compares a
- * protected folder with its clean originals (PSNR, SSIM, L-inf, L2). Relative paths are resolved
+ * protected folder with its clean originals (PSNR, SSIM, L-inf, L2); a {@code figure} row draws the paper's
+ * Figure 3 for them ({@code count} identities: clean / protected / residual x30) into {@code <id>.png}. Relative paths are resolved
  * against the working directory.
  */
 public record EvaluationPlan(List<Row> rows) {
 
-    /** One line of the plan: its kind ("row" or "quality"), id, options and its own text. */
+    /** One line of the plan: its kind ("row", "quality" or "figure"), id, options and its own text. */
     public record Row(String kind, String id, Map<String, String> options, String text) {
 
         public String option(String key, String fallback) {
@@ -73,6 +75,7 @@ public record EvaluationPlan(List<Row> rows) {
     private static final Set<String> ROW_KEYS = Set.of("train", "test", "size", "epochs", "batch", "arch", "augment",
             "jpeg", "adv", "advsteps", "resize", "stem", "seed", "label", "chart", "series", "x");
     private static final Set<String> QUALITY_KEYS = Set.of("clean", "protected", "label");
+    private static final Set<String> FIGURE_KEYS = Set.of("clean", "protected", "label", "count");
     private static final Pattern TOKEN = Pattern.compile("(\\w+)=(\"[^\"]*\"|\\S+)|(\\S+)");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)}");
 
@@ -103,8 +106,8 @@ public record EvaluationPlan(List<Row> rows) {
                     continue;
                 }
                 String[] head = line.split("\\s+", 3);
-                if (head.length < 2 || !(head[0].equals("row") || head[0].equals("quality"))) {
-                    throw new IllegalArgumentException("expected 'set', 'row ID ...' or 'quality ID ...'");
+                if (head.length < 2 || !Set.of("row", "quality", "figure").contains(head[0])) {
+                    throw new IllegalArgumentException("expected 'set', 'row ID ...', 'quality ID ...' or 'figure ID ...'");
                 }
                 String id = head[1];
                 if (!id.matches("[A-Za-z0-9._-]+")) {
@@ -114,7 +117,11 @@ public record EvaluationPlan(List<Row> rows) {
                     throw new IllegalArgumentException("row id '" + id + "' is used twice");
                 }
                 Map<String, String> options = new LinkedHashMap<>();
-                Set<String> allowed = head[0].equals("row") ? ROW_KEYS : QUALITY_KEYS;
+                Set<String> allowed = switch (head[0]) {
+                    case "row" -> ROW_KEYS;
+                    case "quality" -> QUALITY_KEYS;
+                    default -> FIGURE_KEYS;
+                };
                 Matcher m = TOKEN.matcher(head.length > 2 ? head[2] : "");
                 while (m.find()) {
                     if (m.group(3) != null) {
@@ -133,6 +140,9 @@ public record EvaluationPlan(List<Row> rows) {
                 } else {
                     row.required("clean");
                     row.required("protected");
+                    if (Integer.parseInt(row.option("count", "4")) < 1) {
+                        throw new IllegalArgumentException("count must be positive");
+                    }
                 }
                 rows.add(row);
             } catch (IllegalArgumentException e) {

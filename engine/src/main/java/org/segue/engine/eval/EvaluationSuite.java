@@ -1,5 +1,7 @@
 package org.segue.engine.eval;
 
+import org.segue.engine.data.ImageCodec;
+import org.segue.engine.data.RgbImage;
 import org.segue.engine.io.AtomicFiles;
 import org.segue.engine.progress.Cancellation;
 import org.segue.engine.progress.ProgressListener;
@@ -68,6 +70,10 @@ public final class EvaluationSuite {
                 body = r.toJson();
                 log.accept(String.format(Locale.ROOT, "%s: clean test accuracy %.1f%% (chance %.1f%%), %.0f s",
                         row.id(), 100 * r.testAccuracy(), 100 * r.chance(), r.seconds()));
+            } else if (row.kind().equals("figure")) {
+                int examples = writeFigure(row, out.resolve(row.id() + ".png"));
+                body = "{\"figure\":" + AttackerRun.quote(row.id() + ".png") + ",\"examples\":" + examples + "}";
+                log.accept(row.id() + ": " + out.resolve(row.id() + ".png"));
             } else {
                 long t0 = System.nanoTime();
                 ImageQuality.Summary q = ImageQuality.compareFolders(Path.of(row.required("clean")),
@@ -82,6 +88,22 @@ public final class EvaluationSuite {
         }
         writeSummary(plan, results, out);
         return results;
+    }
+
+    /** The paper's Figure 3: the first image of each of the first {@code count} identities. */
+    private static int writeFigure(EvaluationPlan.Row row, Path png) throws IOException {
+        int count = Integer.parseInt(row.option("count", "4"));
+        List<RgbImage> clean = new ArrayList<>();
+        List<RgbImage> protectedImages = new ArrayList<>();
+        java.util.Set<Path> identities = new java.util.HashSet<>();
+        for (Path[] pair : ImageQuality.pairFolders(Path.of(row.required("clean")), Path.of(row.required("protected")))) {
+            if (clean.size() < count && identities.add(pair[0].getParent())) {
+                clean.add(ImageCodec.read(pair[0]));
+                protectedImages.add(ImageCodec.read(pair[1]));
+            }
+        }
+        ImageGrid.write(clean, protectedImages, 30f, png);
+        return clean.size();
     }
 
     private static RowResult readIfCurrent(EvaluationPlan.Row row, Path file) throws IOException {
@@ -123,6 +145,9 @@ public final class EvaluationSuite {
         for (RowResult r : results) {
             json.append(json.length() > 2 ? ",\n" : "").append(r.json());
             String label = r.row().option("label", r.row().option("train", r.row().option("protected", "")));
+            if (r.row().kind().equals("figure")) {
+                continue;
+            }
             if (r.row().kind().equals("quality")) {
                 quality.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.3f | %.0f | %.2f | %d |%n", r.row().id(),
                         label, r.number("meanPsnr"), r.number("meanSsim"), r.number("maxLinfLevels"),

@@ -255,6 +255,25 @@ public final class ImageQuality {
      *                     of one side share a name up to the extension, or a pair differs in size
      */
     public static Summary compareFolders(Path clean, Path protectedRoot) throws IOException {
+        List<Stats> stats = new ArrayList<>();
+        for (Path[] pair : pairFolders(clean, protectedRoot)) {
+            RgbImage a = ImageCodec.read(pair[0]);
+            RgbImage b = ImageCodec.read(pair[1]);
+            if (a.height() != b.height() || a.width() != b.width()) {
+                // a resized "protected" image would compare meaninglessly: refuse rather than resample
+                throw new IOException("size differs: " + pair[0] + " is " + a.width() + "x" + a.height()
+                        + ", " + pair[1] + " is " + b.width() + "x" + b.height());
+            }
+            stats.add(compare(a, b));
+        }
+        return summarize(stats);
+    }
+
+    /**
+     * The {clean, protected} file pairs of two ImageFolder datasets, paired as {@link #compareFolders}
+     * describes, in the order of their relative paths.
+     */
+    public static List<Path[]> pairFolders(Path clean, Path protectedRoot) throws IOException {
         Map<String, Path> cleanFiles = byStem(ImageFolder.scan(clean));
         Map<String, Path> protectedFiles = byStem(ImageFolder.scan(protectedRoot));
         List<String> unpaired = new ArrayList<>();
@@ -272,19 +291,9 @@ public final class ImageQuality {
             throw new IOException(unpaired.size() + " file(s) without a pair, e.g.: "
                     + String.join("; ", unpaired.subList(0, Math.min(5, unpaired.size()))));
         }
-        List<Stats> stats = new ArrayList<>(cleanFiles.size());
-        for (Map.Entry<String, Path> e : cleanFiles.entrySet()) {
-            Path protectedFile = protectedFiles.get(e.getKey());
-            RgbImage a = ImageCodec.read(e.getValue());
-            RgbImage b = ImageCodec.read(protectedFile);
-            if (a.height() != b.height() || a.width() != b.width()) {
-                // a resized "protected" image would compare meaninglessly: refuse rather than resample
-                throw new IOException("size differs: " + e.getValue() + " is " + a.width() + "x" + a.height()
-                        + ", " + protectedFile + " is " + b.width() + "x" + b.height());
-            }
-            stats.add(compare(a, b));
-        }
-        return summarize(stats);
+        List<Path[]> pairs = new ArrayList<>(cleanFiles.size());
+        cleanFiles.forEach((key, file) -> pairs.add(new Path[] {file, protectedFiles.get(key)}));
+        return pairs;
     }
 
     /** Files of a dataset keyed by relative path without extension, '/'-separated on every platform. */

@@ -48,7 +48,8 @@ class EvaluationSuiteTest {
                 "row small train=${d}/train test=${d}/test size=16 epochs=1 arch=mobilenetv2 augment=cutmix jpeg=50 "
                         + "resize=bicubic chart=size series=clean x=16",
                 "row adv train=${d}/train test=${d}/test size=32 epochs=1 adv=4 advsteps=1 augment=reframe",
-                "quality same clean=${d}/train protected=${d}/train");
+                "quality same clean=${d}/train protected=${d}/train",
+                "figure fig clean=${d}/train protected=${d}/train count=2");
         Files.writeString(plan, text);
         Path out = dir.resolve("results");
         List<String> log = new ArrayList<>();
@@ -57,8 +58,9 @@ class EvaluationSuiteTest {
             log.add(line);
             System.out.println(System.nanoTime() / 1_000_000 + " ms " + line);
         });
-        assertEquals(4, results.size());
-        for (String id : List.of("base", "small", "adv", "same")) {
+        assertEquals(5, results.size());
+        assertTrue(Files.size(out.resolve("fig.png")) > 1000);
+        for (String id : List.of("base", "small", "adv", "same", "fig")) {
             assertTrue(Files.isRegularFile(out.resolve(id + ".json")), id);
         }
         double accuracy = results.get(0).number("testAccuracy");
@@ -79,7 +81,7 @@ class EvaluationSuiteTest {
             log.add(line);
             System.out.println(System.nanoTime() / 1_000_000 + " ms " + line);
         });
-        assertEquals(4, log.stream().filter(l -> l.contains("already measured")).count(), log.toString());
+        assertEquals(5, log.stream().filter(l -> l.contains("already measured")).count(), log.toString());
         Files.writeString(plan, text.replace("row adv train=${d}/train test=${d}/test size=32 epochs=1",
                 "row adv train=${d}/train test=${d}/test size=32 epochs=2"));
         log.clear();
@@ -88,7 +90,7 @@ class EvaluationSuiteTest {
             log.add(line);
             System.out.println(System.nanoTime() / 1_000_000 + " ms " + line);
         });
-        assertEquals(3, log.stream().filter(l -> l.contains("already measured")).count(), log.toString());
+        assertEquals(4, log.stream().filter(l -> l.contains("already measured")).count(), log.toString());
         assertEquals(2, (int) again.get(2).number("epochs"));
     }
 
