@@ -22,13 +22,16 @@ final class EvaluateSuiteCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "results folder")
     Path out;
 
+    @Option(names = "--summary-only", description = "measure nothing: write the summary and charts of the rows already measured")
+    boolean summaryOnly;
+
     @Override
     public Integer call() throws Exception {
         EvaluationPlan parsed = EvaluationPlan.read(plan);
         Cancellation cancellation = new Cancellation();
         Thread hook = new Thread(cancellation::cancel);
         Runtime.getRuntime().addShutdownHook(hook);
-        List<EvaluationSuite.RowResult> results = EvaluationSuite.run(parsed, out, new TerminalProgress(System.err),
+        List<EvaluationSuite.RowResult> results = EvaluationSuite.run(parsed, out, !summaryOnly, new TerminalProgress(System.err),
                 cancellation, System.err::println);
         Runtime.getRuntime().removeShutdownHook(hook);
         if (results == null) {

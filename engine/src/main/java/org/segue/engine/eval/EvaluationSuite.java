@@ -47,6 +47,15 @@ public final class EvaluationSuite {
      */
     public static List<RowResult> run(EvaluationPlan plan, Path out, ProgressListener progress,
                                       Cancellation cancellation, Consumer<String> log) throws IOException {
+        return run(plan, out, true, progress, cancellation, log);
+    }
+
+    /**
+     * As {@link #run(EvaluationPlan, Path, ProgressListener, Cancellation, Consumer)}; with
+     * {@code measure} false nothing is measured and the summary covers the rows already on disk.
+     */
+    public static List<RowResult> run(EvaluationPlan plan, Path out, boolean measure, ProgressListener progress,
+                                      Cancellation cancellation, Consumer<String> log) throws IOException {
         Files.createDirectories(out);
         List<RowResult> results = new ArrayList<>();
         for (EvaluationPlan.Row row : plan.rows()) {
@@ -55,6 +64,10 @@ public final class EvaluationSuite {
             if (done != null) {
                 log.accept(row.id() + ": already measured (" + file + ")");
                 results.add(done);
+                continue;
+            }
+            if (!measure) {
+                log.accept(row.id() + ": not measured yet, left out of the summary");
                 continue;
             }
             if (cancellation.isCancelled()) {

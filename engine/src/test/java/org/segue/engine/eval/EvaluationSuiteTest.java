@@ -75,6 +75,16 @@ class EvaluationSuiteTest {
         assertTrue(summary.contains("adv. training 4/255 PGD-1"), summary);
         assertTrue(Files.size(out.resolve("size.png")) > 1000);
 
+        // a summary of what is on disk measures nothing, and leaves out rows not measured yet
+        Files.writeString(plan, text + "\nrow later train=${d}/train test=${d}/test size=32 epochs=1");
+        log.clear();
+        List<EvaluationSuite.RowResult> onDisk = EvaluationSuite.run(EvaluationPlan.read(plan), out, false,
+                ProgressListener.NONE, Cancellation.none(), log::add);
+        assertEquals(5, onDisk.size());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("later: not measured yet")), log.toString());
+        assertTrue(!Files.exists(out.resolve("later.json")));
+        Files.writeString(plan, text);
+
         // resume: nothing is measured again; an edited row is
         log.clear();
         EvaluationSuite.run(EvaluationPlan.read(plan), out, ProgressListener.NONE, Cancellation.none(), line -> {
