@@ -21,18 +21,26 @@ if [ ! -d $OUT/orl-split ]; then
     for i in 9 10; do ln -s "$(realpath $person/$i.png)" $OUT/orl-split/test/$id/$i.png; done
   done
 fi
-protect() { # name input
-  [ -d $OUT/$1 ] || java -jar $JAR protect-dataset "${model_opt[@]}" --input $2 --output $OUT/$1
+# Each set is built under a temporary name and renamed when complete, so an interrupted run never leaves
+# a half-protected set that a later run would take for finished.
+build() { # NAME COMMAND... (the command writes to $PARTIAL)
+  local name=$1; shift
+  [ -d $OUT/$name ] && return 0
+  PARTIAL=$OUT/.partial-$name
+  rm -rf $PARTIAL
+  "$@"
+  mv $PARTIAL $OUT/$name
 }
-protect segue-webface10 $DATA/webface10/train
-protect segue-celeb10 $DATA/celeb10/train
-protect segue-orl $OUT/orl-split/train
-[ -d $OUT/official-webface10 ] || { [ -f runs/official-webface10.segue ] || java -jar $JAR import-official \
-    --npz ../shared/fixtures/segue-official/segue-webface10-generator.npz --output runs/official-webface10.segue;
-  java -jar $JAR protect-dataset --model runs/official-webface10.segue --codes index \
-    --input $DATA/webface10/train --output $OUT/official-webface10; }
-[ -d $OUT/lsp-webface10 ] || java -jar $JAR protect-baseline --method lsp --input $DATA/webface10/train \
-    --output $OUT/lsp-webface10 --json $OUT/lsp-webface10.json
-[ -d $OUT/ue-class-webface10 ] || java -jar $JAR protect-baseline --method ue-class --input $DATA/webface10/train \
-    --output $OUT/ue-class-webface10 --json $OUT/ue-class-webface10.json
+protect() { java -jar $JAR protect-dataset "${model_opt[@]}" --input $1 --output $PARTIAL; }
+build segue-webface10 protect $DATA/webface10/train
+build segue-celeb10 protect $DATA/celeb10/train
+build segue-orl protect $OUT/orl-split/train
+[ -f runs/official-webface10.segue ] || java -jar $JAR import-official \
+    --npz ../shared/fixtures/segue-official/segue-webface10-generator.npz --output runs/official-webface10.segue
+official() { java -jar $JAR protect-dataset --model runs/official-webface10.segue --codes index --input $DATA/webface10/train --output $PARTIAL; }
+build official-webface10 official
+baseline() { java -jar $JAR protect-baseline --method $1 --input $DATA/webface10/train --output $PARTIAL --json $OUT/$1-webface10.json; }
+build lsp-webface10 baseline lsp
+# UE runs min-min rounds until the noise is learned: about 4 min per round for class-wise on this CPU
+build ue-class-webface10 baseline ue-class
 echo "sets ready in $OUT"
