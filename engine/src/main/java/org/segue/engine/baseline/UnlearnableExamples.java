@@ -6,16 +6,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import org.segue.engine.data.Batches;
 import org.segue.engine.data.ImageCodec;
 import org.segue.engine.data.ImageFolder;
 import org.segue.engine.data.ImageOps;
 import org.segue.engine.data.RgbImage;
 import org.segue.engine.nn.ResNet18;
+import org.segue.engine.nn.Trainability;
 import org.segue.engine.progress.Cancellation;
 import org.segue.engine.progress.ProgressListener;
 import org.segue.engine.runtime.DjlRuntime;
@@ -360,7 +359,7 @@ public final class UnlearnableExamples {
 
         /** Phase 1: M optimiser steps of the model on noisy images, in training mode. */
         void train(int round) {
-            freeze(net, false);
+            Trainability.freeze(net, false);
             for (int s = 0; s < config.trainStepsPerRound(); s++) {
                 cancellation.throwIfCancelled();
                 int[] batch = nextTrainingBatch();
@@ -377,7 +376,7 @@ public final class UnlearnableExamples {
                 }
                 report("ue-train", String.format("round %d model loss %.4f", round, loss));
             }
-            freeze(net, true);
+            Trainability.freeze(net, true);
         }
 
         /**
@@ -403,7 +402,7 @@ public final class UnlearnableExamples {
 
         /** Phase 2: error-minimising descent on the noise of every sample, batch by batch. */
         void searchNoise(int round) {
-            freeze(net, true);
+            Trainability.freeze(net, true);
             for (int[] batch : shuffledBatches()) {
                 cancellation.throwIfCancelled();
                 int[] y = Batches.select(labels, batch);
@@ -495,17 +494,7 @@ public final class UnlearnableExamples {
         }
 
         List<int[]> shuffledBatches() {
-            List<Integer> order = new ArrayList<>();
-            for (int i = 0; i < images.size(); i++) {
-                order.add(i);
-            }
-            Collections.shuffle(order, rng);
-            List<int[]> out = new ArrayList<>();
-            for (int i = 0; i < order.size(); i += config.batchSize()) {
-                out.add(order.subList(i, Math.min(order.size(), i + config.batchSize())).stream()
-                        .mapToInt(Integer::intValue).toArray());
-            }
-            return out;
+            return Batches.shuffled(images.size(), config.batchSize(), rng);
         }
 
         void report(String phase, String message) {
@@ -520,16 +509,6 @@ public final class UnlearnableExamples {
             r[i] = from + i;
         }
         return r;
-    }
-
-    /** Freezes or thaws the weights; BatchNorm's running statistics are never trainable. */
-    private static void freeze(ResNet18 net, boolean frozen) {
-        for (Pair<String, Parameter> p : net.getParameters()) {
-            Parameter.Type type = p.getValue().getType();
-            if (type != Parameter.Type.RUNNING_MEAN && type != Parameter.Type.RUNNING_VAR) {
-                p.getValue().freeze(frozen);
-            }
-        }
     }
 
     private static double seconds(long startNanos) {

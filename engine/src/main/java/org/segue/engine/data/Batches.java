@@ -52,4 +52,21 @@ public final class Batches {
         }
         return out;
     }
+
+    /**
+     * Indices 0..count-1 in an order shuffled by {@code rng} ({@link java.util.Collections#shuffle}),
+     * cut into batches of {@code batchSize} (the last may be smaller).
+     */
+    public static List<int[]> shuffled(int count, int batchSize, java.util.Random rng) {
+        List<Integer> order = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            order.add(i);
+        }
+        java.util.Collections.shuffle(order, rng);
+        List<int[]> out = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i += batchSize) {
+            out.add(order.subList(i, Math.min(count, i + batchSize)).stream().mapToInt(Integer::intValue).toArray());
+        }
+        return out;
+    }
 }

@@ -22,7 +22,6 @@ import org.segue.engine.train.Losses;
 import org.segue.engine.train.TrainingConfig;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
@@ -114,19 +113,12 @@ public final class Attacker implements AutoCloseable {
         long start = System.nanoTime();
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
             float lr = TrainingConfig.cosine(config.learningRate(), epoch, config.epochs());
-            List<Integer> order = new ArrayList<>();
-            for (int i = 0; i < images.size(); i++) {
-                order.add(i);
-            }
-            Collections.shuffle(order, rng);
             double lossSum = 0;
             int seen = 0;
-            for (int i = 0; i < order.size(); i += config.batchSize()) {
+            for (int[] batch : Batches.shuffled(images.size(), config.batchSize(), rng)) {
                 if (cancellation.isCancelled()) {
                     return false;
                 }
-                int[] batch = order.subList(i, Math.min(order.size(), i + config.batchSize())).stream()
-                        .mapToInt(Integer::intValue).toArray();
                 int[] y = Batches.select(labels, batch);
                 AttackerAugmentation.Batch augmented = config.augmentation().apply(pick(images, batch), y, rng);
                 try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {

@@ -30,7 +30,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -264,7 +263,7 @@ public final class SegueTrainer {
         double[] surrogateEpoch(int epoch, Random rng) {
             float lr = TrainingConfig.cosine(config.surrogateLr(), (epoch - 1) / config.surrogateEvery(),
                     (config.epochs() + config.surrogateEvery() - 1) / config.surrogateEvery());
-            freeze(surrogate, false);
+            Trainability.freeze(surrogate, false);
             double lossSum = 0;
             int correct = 0;
             int seen = 0;
@@ -278,7 +277,7 @@ public final class SegueTrainer {
                 seen += batch.length;
                 report("surrogate", epoch, String.format("epoch %d surrogate loss %.4f", epoch, lossSum / seen));
             }
-            freeze(surrogate, true);
+            Trainability.freeze(surrogate, true);
             return new double[] {lossSum / images.size(), (double) correct / images.size()};
         }
 
@@ -309,13 +308,13 @@ public final class SegueTrainer {
 
         /** Freezes the surrogate for the generator's steps, or unfreezes it for its own. */
         void surrogateTrainable(boolean trainable) {
-            freeze(surrogate, !trainable);
+            Trainability.freeze(surrogate, !trainable);
         }
 
         /** One generator epoch; returns {mean CE, last-batch CE, mean L2} or null if cancelled. */
         double[] generatorEpoch(int epoch, Random rng) {
             float lr = TrainingConfig.cosine(config.generatorLr(), epoch - 1, config.epochs());
-            freeze(surrogate, true);
+            Trainability.freeze(surrogate, true);
             double ceSum = 0;
             double l2Sum = 0;
             double lastCe = Double.NaN;
@@ -405,27 +404,13 @@ public final class SegueTrainer {
         }
 
         List<int[]> batches(Random rng) {
-            List<Integer> order = new ArrayList<>();
-            for (int i = 0; i < images.size(); i++) {
-                order.add(i);
-            }
-            Collections.shuffle(order, rng);
-            List<int[]> out = new ArrayList<>();
-            for (int i = 0; i < order.size(); i += config.batchSize()) {
-                out.add(order.subList(i, Math.min(order.size(), i + config.batchSize())).stream()
-                        .mapToInt(Integer::intValue).toArray());
-            }
-            return out;
+            return Batches.shuffled(images.size(), config.batchSize(), rng);
         }
 
         void report(String phase, int epoch, String message) {
             doneSteps++;
             progress.onProgress(new ProgressListener.Progress(phase, doneSteps, totalSteps, message, seconds(start)));
         }
-    }
-
-    private static void freeze(ResNet18 net, boolean frozen) {
-        Trainability.freeze(net, frozen);
     }
 
     private static Map<String, Parameter> named(ai.djl.util.PairList<String, Parameter> params) {
