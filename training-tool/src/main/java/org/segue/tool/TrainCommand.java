@@ -39,6 +39,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--pgd-steps", description = "override the number of PGD steps of the adversarial distortion (0 disables it)")
     Integer pgdSteps;
 
+    @Option(names = "--pgd-radius", description = "override rho_d, the L-inf radius of the adversarial distortion, "
+            + "in 8-bit levels (the recipes use 1); a larger radius trains against adversarially trained attackers")
+    Float pgdRadius;
+
     @Option(names = "--distortion", description = "authors | resize | robust | none: override the recipe's distortion layer "
             + "(resize = authors + 1-2x rescaling; robust = resize + differentiable JPEG)")
     String distortion;
@@ -119,6 +123,13 @@ final class TrainCommand implements Callable<Integer> {
         if (pgdSteps != null) {
             config = config.withDistortion(config.distortion().withAdversarial(
                     pgdSteps == 0 ? 0f : Math.max(config.distortion().adversarialRadius(), 1f / 255f), pgdSteps));
+        }
+        if (pgdRadius != null) {
+            if (!(pgdRadius > 0 && pgdRadius <= 255)) {
+                throw new IllegalArgumentException("--pgd-radius must be in (0, 255] levels, was " + pgdRadius);
+            }
+            int steps = Math.max(1, config.distortion().adversarialSteps());
+            config = config.withDistortion(config.distortion().withAdversarial(pgdRadius / 255f, steps));
         }
         if (rescale != null) {
             if (rescale.length != 2) {

@@ -59,13 +59,15 @@ class SegueCliTest {
         Path data = syntheticDataset(dir.resolve("data"), 8, 1);
         Path model = dir.resolve("m.segue");
         Run train = run("train", "--data", data.toString(), "--output", model.toString(), "--recipe", "cpu",
-                "--epochs", "2", "--input-size", "32", "--batch-size", "8", "--pgd-steps", "1");
+                "--epochs", "2", "--input-size", "32", "--batch-size", "8", "--pgd-steps", "1", "--pgd-radius", "2");
         assertEquals(0, train.exit(), train.err());
         assertTrue(Files.exists(model));
         assertTrue(Files.exists(Path.of(model + ".ckpt")), "checkpoint kept for resuming");
         ModelFile.Contents c = ModelFile.read(model);
         assertEquals("2", c.info().recipe().get("epochs.completed"));
         assertEquals("32", c.info().recipe().get("input.size"));
+        assertTrue(c.info().recipe().get("distortion").contains("adversarialRadius=" + 2f / 255f),
+                c.info().recipe().get("distortion"));
 
         Path out = dir.resolve("protected");
         Run protect = run("protect-dataset", "--model", model.toString(), "--input", data.toString(),

@@ -8,6 +8,8 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
 import java.awt.image.DirectColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.WritableRaster;
@@ -24,12 +26,15 @@ public final class PhotoPixels {
     private final WritableRaster raster;
     private final int colourBands;
     private final int maxValue;
+    /** Direct access to the samples where they are 8-bit interleaved bytes; null: the generic path. */
+    private final ByteSamples bytes;
 
     private PhotoPixels(BufferedImage image, int colourBands, int maxValue) {
         this.image = image;
         this.raster = image.getRaster();
         this.colourBands = colourBands;
         this.maxValue = maxValue;
+        this.bytes = ByteSamples.of(raster);
     }
 
     /**
@@ -114,7 +119,7 @@ public final class PhotoPixels {
     public int[][] readSamples(FaceBox box) {
         int[][] bands = new int[colourBands][];
         for (int c = 0; c < colourBands; c++) {
-            bands[c] = raster.getSamples(box.x(), box.y(), box.width(), box.height(), c, (int[]) null);
+            bands[c] = readBand(box.x(), box.y(), box.width(), box.height(), c, new int[box.width() * box.height()]);
         }
         return bands;
     }
@@ -143,7 +148,7 @@ public final class PhotoPixels {
                 largest = Math.max(largest, Math.abs(v - before[i]));
                 samples[i] = v;
             }
-            raster.setSamples(box.x(), box.y(), box.width(), box.height(), c, samples);
+            writeBand(box.x(), box.y(), box.width(), box.height(), c, samples);
         }
         return largest;
     }
@@ -165,7 +170,7 @@ public final class PhotoPixels {
         for (int c = 0; c < 3; c++) {
             int band = Math.min(c, colourBands - 1);
             for (int py = 0; py < ph; py++) {
-                raster.getSamples(0, py * f, pw * f, f, band, strip);
+                readBand(0, py * f, pw * f, f, band, strip);
                 java.util.Arrays.fill(sums, 0);
                 for (int dy = 0; dy < f; dy++) {
                     int base = dy * pw * f;
@@ -185,6 +190,90 @@ public final class PhotoPixels {
             }
         }
         return out;
+    }
+
+    /** Whether samples are read and written directly in the raster's byte array (for tests). */
+    boolean readsBytesDirectly() {
+        return bytes != null;
+    }
+
+    private int[] readBand(int x, int y, int w, int h, int band, int[] out) {
+        return bytes != null ? bytes.read(x, y, w, h, band, out) : raster.getSamples(x, y, w, h, band, out);
+    }
+
+    private void writeBand(int x, int y, int w, int h, int band, int[] samples) {
+        if (bytes != null) {
+            bytes.write(x, y, w, h, band, samples);
+        } else {
+            raster.setSamples(x, y, w, h, band, samples);
+        }
+    }
+
+    /**
+     * The samples of an 8-bit raster whose bands are interleaved in one byte array (what the JPEG and
+     * PNG decoders give): read and written in place. The generic {@code Raster.getSamples} path makes
+     * a virtual call per sample, which made it the larger part of reading a 24 MP photo's faces and
+     * preview. Coordinates are the raster's; the translation of a child raster is honoured.
+     */
+    private record ByteSamples(byte[] data, int offset, int pixelStride, int scanlineStride, int[] bandOffsets,
+                               int translateX, int translateY, java.awt.Rectangle bounds) {
+
+        static ByteSamples of(WritableRaster raster) {
+            if (!(raster.getDataBuffer() instanceof DataBufferByte buffer) || buffer.getNumBanks() != 1
+                    || !(raster.getSampleModel() instanceof ComponentSampleModel model)) {
+                return null;
+            }
+            for (int bank : model.getBankIndices()) {
+                if (bank != 0) {
+                    return null;
+                }
+            }
+            for (int size : model.getSampleSize()) {
+                if (size != 8) {
+                    return null;
+                }
+            }
+            return new ByteSamples(buffer.getData(), buffer.getOffset(), model.getPixelStride(),
+                    model.getScanlineStride(), model.getBandOffsets(), raster.getSampleModelTranslateX(),
+                    raster.getSampleModelTranslateY(), raster.getBounds());
+        }
+
+        /** The generic path's contract: a region outside the raster is an error, never other pixels. */
+        private void check(int x, int y, int w, int h, int band, int length) {
+            if (w < 0 || h < 0 || x < bounds.x || y < bounds.y || (long) x + w > bounds.x + bounds.width
+                    || (long) y + h > bounds.y + bounds.height || band < 0 || band >= bandOffsets.length
+                    || length < (long) w * h) {
+                throw new ArrayIndexOutOfBoundsException("region " + w + "x" + h + " at (" + x + "," + y
+                        + ") band " + band + " outside the " + bounds.width + "x" + bounds.height + " raster");
+            }
+        }
+
+        private int index(int x, int y, int band) {
+            return offset + (y - translateY) * scanlineStride + (x - translateX) * pixelStride + bandOffsets[band];
+        }
+
+        int[] read(int x, int y, int w, int h, int band, int[] out) {
+            check(x, y, w, h, band, out.length);
+            int k = 0;
+            for (int row = 0; row < h; row++) {
+                int i = index(x, y + row, band);
+                for (int col = 0; col < w; col++, i += pixelStride) {
+                    out[k++] = data[i] & 0xFF;
+                }
+            }
+            return out;
+        }
+
+        void write(int x, int y, int w, int h, int band, int[] samples) {
+            check(x, y, w, h, band, samples.length);
+            int k = 0;
+            for (int row = 0; row < h; row++) {
+                int i = index(x, y + row, band);
+                for (int col = 0; col < w; col++, i += pixelStride) {
+                    data[i] = (byte) samples[k++];
+                }
+            }
+        }
     }
 
     /** A deep copy, so the decoded original stays available for checks. */
