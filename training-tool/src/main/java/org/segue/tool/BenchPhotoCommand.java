@@ -8,6 +8,7 @@ import org.segue.engine.photo.OpenCvFaceDetector;
 import org.segue.engine.photo.PhotoProtector;
 import org.segue.engine.runtime.DjlRuntime;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -71,20 +72,8 @@ final class BenchPhotoCommand implements Callable<Integer> {
     @Option(names = "--work", defaultValue = "runs/bench-photo", description = "scratch folder, default ${DEFAULT-VALUE}")
     Path work;
 
-    @Option(names = "--fork", arity = "0..1", fallbackValue = "true",
-            description = "run each combination in a child JVM so its peak memory is its own "
-                    + "(default: true with more than one combination, false with one)")
-    Boolean fork;
-
-    @Option(names = "--markdown", description = "write the summary table (Markdown) to this file")
-    Path markdown;
-
-    @Option(names = "--json", description = "write every figure, the command line, the machine and the date to this JSON file")
-    Path json;
-
-    @Option(names = "--json-line", hidden = true,
-            description = "child mode: measure the single combination and print its figures as one JSON line")
-    boolean jsonLine;
+    @Mixin
+    BenchOutputOptions output;
 
     @Option(names = "--composed", hidden = true, description = "child mode: the already composed photo")
     Path composed;
@@ -171,14 +160,11 @@ final class BenchPhotoCommand implements Callable<Integer> {
                 grid.add(new Combination(mp, f));
             }
         }
-        if (jsonLine) {
-            if (grid.size() != 1) {
-                throw new IllegalArgumentException("--json-line measures one combination");
-            }
+        if (output.isChild(grid.size())) {
             BenchSupport.printJsonLine(measureAlone(grid.get(0), false).toJson());
             return 0;
         }
-        boolean forked = fork != null ? fork : grid.size() > 1;
+        boolean forked = output.forked(grid.size());
         List<Measurement> results = new ArrayList<>();
         long t0 = System.nanoTime();
         if (grid.size() == 1 && !forked) {
@@ -187,10 +173,10 @@ final class BenchPhotoCommand implements Callable<Integer> {
             for (Combination c : grid) {
                 Path input = work.resolve(c.fileName());
                 AtomicFiles.write(input, compose(c));
-                List<String> args = List.of("bench-photo", "--megapixels", BenchSupport.plain(c.megapixels()),
-                        "--faces", Integer.toString(c.faces()), "--repeats", Integer.toString(repeats),
-                        "--work", work.toString(), "--faces-from", facesFrom.toString(),
-                        "--composed", input.toString(), "--json-line");
+                List<String> args = BenchOutputOptions.childArguments(List.of("bench-photo", "--megapixels",
+                        BenchSupport.plain(c.megapixels()), "--faces", Integer.toString(c.faces()),
+                        "--repeats", Integer.toString(repeats), "--work", work.toString(),
+                        "--faces-from", facesFrom.toString(), "--composed", input.toString()));
                 Measurement m = Measurement.fromJson(BenchSupport.runChild(args));
                 progress(m);
                 results.add(m);
@@ -213,23 +199,14 @@ final class BenchPhotoCommand implements Callable<Integer> {
             System.out.println(table(results, forked));
             System.out.printf("%d combinations, %.0f s in all%n", results.size(), (System.nanoTime() - t0) / 1e9);
         }
-        if (markdown != null) {
-            BenchSupport.writeText(markdown, table(results, forked) + "\n");
-        }
-        if (json != null) {
-            JsonObject o = BenchSupport.header("bench-photo", spec.commandLine().getParseResult().originalArgs());
-            JsonObject settings = new JsonObject();
-            settings.addProperty("repeats", repeats);
-            settings.addProperty("warmUpRuns", 1);
-            settings.addProperty("forked", forked);
-            settings.addProperty("facesFrom", facesFrom.toString());
-            settings.addProperty("stages", String.join("; ", STAGES));
-            o.add("settings", settings);
-            JsonArray all = new JsonArray();
-            results.forEach(m -> all.add(m.toJson()));
-            o.add("results", all);
-            BenchSupport.writeJson(json, o);
-        }
+        JsonObject settings = new JsonObject();
+        settings.addProperty("repeats", repeats);
+        settings.addProperty("warmUpRuns", 1);
+        settings.addProperty("forked", forked);
+        settings.addProperty("facesFrom", facesFrom.toString());
+        settings.addProperty("stages", String.join("; ", STAGES));
+        output.write("bench-photo", spec.commandLine().getParseResult().originalArgs(), table(results, forked), settings,
+                results.stream().map(Measurement::toJson).toList());
         return 0;
     }
 

@@ -6,6 +6,7 @@ import org.segue.engine.runtime.DjlRuntime;
 import org.segue.engine.train.TrainerBenchmark;
 import org.segue.engine.train.TrainingConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -63,23 +64,12 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "epochs of the derived whole-run figure (default: the cpu recipe's, 20)")
     Integer epochs;
 
-    @Option(names = "--fork", arity = "0..1", fallbackValue = "true",
-            description = "run each setting in a child JVM so its peak memory is its own "
-                    + "(default: true with more than one setting, false with one)")
-    Boolean fork;
+    @Mixin
+    BenchOutputOptions output;
 
     @Option(names = "--device", defaultValue = "auto", description = "auto | cpu | gpu (default ${DEFAULT-VALUE})")
     String device;
 
-    @Option(names = "--markdown", description = "write the summary table (Markdown) to this file")
-    Path markdown;
-
-    @Option(names = "--json", description = "write every figure, the command line, the machine and the date to this JSON file")
-    Path json;
-
-    @Option(names = "--json-line", hidden = true,
-            description = "child mode: measure the single setting and print its figures as one JSON line")
-    boolean jsonLine;
 
     @Spec
     CommandSpec spec;
@@ -183,14 +173,11 @@ final class BenchTrainCommand implements Callable<Integer> {
                 }
             }
         }
-        if (jsonLine) {
-            if (grid.size() != 1) {
-                throw new IllegalArgumentException("--json-line measures one setting");
-            }
+        if (output.isChild(grid.size())) {
             BenchSupport.printJsonLine(measure(grid.get(0), "child JVM of this setting").toJson());
             return 0;
         }
-        boolean forked = fork != null ? fork : grid.size() > 1;
+        boolean forked = output.forked(grid.size());
         long t0 = System.nanoTime();
         List<Measurement> results = new ArrayList<>();
         for (Setting s : grid) {
@@ -200,11 +187,11 @@ final class BenchTrainCommand implements Callable<Integer> {
                         "--batches", Integer.toString(s.batch()), "--pgd", Integer.toString(s.pgdSteps()),
                         "--steps", Integer.toString(steps), "--warm-up", Integer.toString(warmUp),
                         "--data-batches", Integer.toString(dataBatches), "--classes", Integer.toString(classes),
-                        "--epoch-images", Integer.toString(epochImages), "--device", device, "--json-line"));
+                        "--epoch-images", Integer.toString(epochImages), "--device", device));
                 if (epochs != null) {
                     args.addAll(List.of("--epochs", Integer.toString(epochs)));
                 }
-                m = Measurement.fromJson(BenchSupport.runChild(args));
+                m = Measurement.fromJson(BenchSupport.runChild(BenchOutputOptions.childArguments(args)));
             } else {
                 m = measure(s, grid.size() == 1 ? "this process (one setting)" : "whole process so far (not forked)");
             }
@@ -216,28 +203,19 @@ final class BenchTrainCommand implements Callable<Integer> {
         String table = table(results, forked);
         System.out.println(table);
         System.out.printf("%d settings, %.0f s in all%n", results.size(), (System.nanoTime() - t0) / 1e9);
-        if (markdown != null) {
-            BenchSupport.writeText(markdown, table + "\n");
-        }
-        if (json != null) {
-            JsonObject o = BenchSupport.header("bench-train", spec.commandLine().getParseResult().originalArgs());
-            JsonObject settings = new JsonObject();
-            settings.addProperty("recipe", "cpu, with the input size, batch size and PGD steps of each setting");
-            settings.addProperty("timedSteps", steps);
-            settings.addProperty("warmUpSteps", warmUp);
-            settings.addProperty("syntheticImages", dataBatches + " batches of uniform random images");
-            settings.addProperty("classes", classes);
-            settings.addProperty("epochImages", epochImages);
-            settings.addProperty("forked", forked);
-            settings.addProperty("formula", "S = ceil(epochImages / batch); generator epoch = S x median generator step "
-                    + "(every epoch); surrogate epoch = S x median surrogate step (every 5th epoch: 1, 6, 11...); "
-                    + "mean epoch = S x (generator + surrogate / 5); run = S x (E x generator + ceil(E / 5) x surrogate)");
-            o.add("settings", settings);
-            JsonArray all = new JsonArray();
-            results.forEach(m -> all.add(m.toJson()));
-            o.add("results", all);
-            BenchSupport.writeJson(json, o);
-        }
+        JsonObject settings = new JsonObject();
+        settings.addProperty("recipe", "cpu, with the input size, batch size and PGD steps of each setting");
+        settings.addProperty("timedSteps", steps);
+        settings.addProperty("warmUpSteps", warmUp);
+        settings.addProperty("syntheticImages", dataBatches + " batches of uniform random images");
+        settings.addProperty("classes", classes);
+        settings.addProperty("epochImages", epochImages);
+        settings.addProperty("forked", forked);
+        settings.addProperty("formula", "S = ceil(epochImages / batch); generator epoch = S x median generator step "
+                + "(every epoch); surrogate epoch = S x median surrogate step (every 5th epoch: 1, 6, 11...); "
+                + "mean epoch = S x (generator + surrogate / 5); run = S x (E x generator + ceil(E / 5) x surrogate)");
+        output.write("bench-train", spec.commandLine().getParseResult().originalArgs(), table, settings,
+                results.stream().map(Measurement::toJson).toList());
         return 0;
     }
 
