@@ -164,31 +164,35 @@ public final class PhotoPixels {
         BufferedImage out = new BufferedImage(pw, ph, BufferedImage.TYPE_3BYTE_BGR);
         WritableRaster dst = out.getRaster();
         double norm = 255.0 / ((double) f * f * maxValue);
-        // Detection waits for the preview, and its rows are independent: both cores share them.
-        java.util.stream.IntStream.range(0, ph).parallel().forEach(py -> {
+        // Detection waits for the preview, and its rows are independent: the cores share them, in a few
+        // contiguous runs of rows with one set of buffers each (buffers per row would churn ~100 MB at 24 MP).
+        int parts = Math.min(ph, 2 * Runtime.getRuntime().availableProcessors());
+        java.util.stream.IntStream.range(0, parts).parallel().forEach(part -> {
             int[] strip = new int[pw * f * f];
             long[] sums = new long[pw];
             int[] row = new int[pw];
-            for (int c = 0; c < 3; c++) {
-                int band = Math.min(c, colourBands - 1);
-                readBand(0, py * f, pw * f, f, band, strip);
-                java.util.Arrays.fill(sums, 0);
-                for (int dy = 0; dy < f; dy++) {
-                    int base = dy * pw * f;
-                    for (int px = 0; px < pw; px++) {
-                        long sum = 0;
-                        int from = base + px * f;
-                        for (int dx = 0; dx < f; dx++) {
-                            sum += strip[from + dx];
+            for (int py = part * ph / parts; py < (part + 1) * ph / parts; py++) {
+                for (int c = 0; c < 3; c++) {
+                    int band = Math.min(c, colourBands - 1);
+                    readBand(0, py * f, pw * f, f, band, strip);
+                    java.util.Arrays.fill(sums, 0);
+                    for (int dy = 0; dy < f; dy++) {
+                        int base = dy * pw * f;
+                        for (int px = 0; px < pw; px++) {
+                            long sum = 0;
+                            int from = base + px * f;
+                            for (int dx = 0; dx < f; dx++) {
+                                sum += strip[from + dx];
+                            }
+                            sums[px] += sum;
                         }
-                        sums[px] += sum;
                     }
-                }
-                for (int px = 0; px < pw; px++) {
-                    row[px] = (int) Math.round(sums[px] * norm);
-                }
-                synchronized (dst) { // a raster's setSamples is not documented as thread-safe
-                    dst.setSamples(0, py, pw, 1, c, row);
+                    for (int px = 0; px < pw; px++) {
+                        row[px] = (int) Math.round(sums[px] * norm);
+                    }
+                    synchronized (dst) { // a raster's setSamples is not documented as thread-safe
+                        dst.setSamples(0, py, pw, 1, c, row);
+                    }
                 }
             }
         });
