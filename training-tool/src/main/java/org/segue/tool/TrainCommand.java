@@ -128,6 +128,9 @@ final class TrainCommand implements Callable<Integer> {
             if (!(pgdRadius > 0 && pgdRadius <= 255)) {
                 throw new IllegalArgumentException("--pgd-radius must be in (0, 255] levels, was " + pgdRadius);
             }
+            if (pgdSteps != null && pgdSteps == 0) {
+                throw new IllegalArgumentException("--pgd-radius contradicts --pgd-steps 0 (no adversarial distortion)");
+            }
             int steps = Math.max(1, config.distortion().adversarialSteps());
             config = config.withDistortion(config.distortion().withAdversarial(pgdRadius / 255f, steps));
         }

@@ -218,9 +218,9 @@ public final class PhotoPixels {
 
     /**
      * The samples of an 8-bit raster whose bands are interleaved in one byte array (what the JPEG and
-     * PNG decoders give): read and written in place. The generic {@code Raster.getSamples} path makes
-     * a virtual call per sample, which made it the larger part of reading a 24 MP photo's faces and
-     * preview. Coordinates are the raster's; the translation of a child raster is honoured.
+     * PNG decoders give): read and written in place, in plain array loops, where the generic
+     * {@code Raster.getSamples} path goes through the sample model sample by sample. Coordinates are
+     * the raster's; the translation of a child raster is honoured.
      */
     private record ByteSamples(byte[] data, int offset, int pixelStride, int scanlineStride, int[] bandOffsets,
                                int translateX, int translateY, java.awt.Rectangle bounds) {
