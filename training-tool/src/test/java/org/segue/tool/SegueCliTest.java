@@ -113,6 +113,11 @@ class SegueCliTest {
         assertEquals(1, missing.exit());
         assertTrue(missing.err().contains("not found"), missing.err());
 
+        Run contradiction = run("train", "--data", dir.toString(), "--output", dir.resolve("y").toString(),
+                "--pgd-steps", "0", "--pgd-radius", "2");
+        assertEquals(1, contradiction.exit());
+        assertTrue(contradiction.err().contains("contradicts"), contradiction.err());
+
         assertEquals(2, run("train").exit(), "missing required options is a usage error");
         Run help = run("protect-dataset", "--help");
         assertEquals(0, help.exit());
