@@ -216,11 +216,10 @@ public final class SegueModel implements AutoCloseable {
             NDArray codes = LabelCode.batch(batch, labels, info.codeBits());
             deltas = Batches.unstack(Perturbation.delta(rawOutput(stacked, codes, false), epsilon));
         }
-        List<RgbImage> generated = deltas;
         return java.util.stream.IntStream.range(0, images.size()).parallel().mapToObj(i -> {
             RgbImage img = images.get(i);
-            return img.height() == h && img.width() == w ? generated.get(i).chw()
-                    : ImageOps.resizePlanes(generated.get(i).chw(), 3, h, w, img.height(), img.width());
+            return img.height() == h && img.width() == w ? deltas.get(i).chw()
+                    : ImageOps.resizePlanes(deltas.get(i).chw(), 3, h, w, img.height(), img.width());
         }).toList();
     }
 

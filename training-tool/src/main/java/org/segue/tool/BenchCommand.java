@@ -77,8 +77,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * What the shipped model costs per 224 px face: it works at its own input size (56 px for a
-     * band-limited model), so a face is area-resized to it, perturbed, and the perturbation upsampled
+     * What the shipped model costs per 224 px face: it works at its own input size (56 px for the
+     * band-limited run-7 model), so a face is area-resized to it, perturbed, and the perturbation upsampled
      * back. The table above measures the generator architecture itself at 112 and 224 px.
      */
     private void shippedModelRate(SegueModel model) {
@@ -103,10 +103,10 @@ final class BenchCommand implements Callable<Integer> {
                 rates[run] = 4 * batch / ((System.nanoTime() - t0) / 1e9);
             }
         }
-        java.util.Arrays.sort(rates);
+        BenchSupport.Stats stats = BenchSupport.Stats.of(rates);
         System.out.printf("%nShipped model (works at %dx%d), 224 px faces in batches of %d, resize + G + upsample: "
                         + "median %.1f faces/s, min %.1f, max %.1f%n", model.info().inputWidth(), model.info().inputHeight(),
-                batch, rates[rates.length / 2], rates[0], rates[rates.length - 1]);
+                batch, stats.median(), stats.min(), stats.max());
     }
 
     /** JVM start to first protected photo: the CLI run as a new process, model and detector loaded. */

@@ -41,7 +41,7 @@ abstract class InvertedResidualNet extends ConvNetBase {
      * shortcut where the stride is 1 and the channels match.
      */
     final void addBlock(String name, int in, int out, int expansion, int kernel, int stride, boolean squeezeExcite) {
-        blocks.add(new InvertedResidual(this, name, in, out, expansion, kernel, stride, squeezeExcite));
+        blocks.add(new InvertedResidual(name, in, out, expansion, kernel, stride, squeezeExcite));
     }
 
     /** Adds the 1x1 head convolution and the classifier, and sets torchvision's initialisation. */
@@ -51,6 +51,7 @@ abstract class InvertedResidualNet extends ConvNetBase {
         initialiseLikeTorchvision(classifierWeight);
     }
 
+    /** One block; its layers are children of the enclosing network, in the order they are created. */
     private final class InvertedResidual {
         final ConvBn expand;
         final ConvBn depthwise;
@@ -59,8 +60,8 @@ abstract class InvertedResidualNet extends ConvNetBase {
         final ConvBn project;
         final boolean residual;
 
-        InvertedResidual(InvertedResidualNet owner, String name, int in, int out, int expansion, int kernel,
-                         int stride, boolean squeezeExcite) {
+        InvertedResidual(String name, int in, int out, int expansion, int kernel, int stride, boolean squeezeExcite) {
+            InvertedResidualNet owner = InvertedResidualNet.this;
             int hidden = in * expansion;
             expand = expansion != 1 ? new ConvBn(owner, name + ".expand", hidden, 1, 1, activation) : null;
             depthwise = new ConvBn(owner, name + ".depthwise", hidden, kernel, stride, hidden, activation);
