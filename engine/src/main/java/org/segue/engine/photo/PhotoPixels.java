@@ -283,7 +283,7 @@ public final class PhotoPixels {
         }
     }
 
-    /** A deep copy, so the decoded original stays available for checks. */
+    /** A deep copy: {@link PhotoProtector#protectPixels} leaves the analysed photo as it was. */
     public PhotoPixels copy() {
         WritableRaster copy;
         if (bytes != null && raster.getParent() == null && raster.getSampleModelTranslateX() == 0

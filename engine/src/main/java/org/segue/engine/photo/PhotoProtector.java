@@ -182,13 +182,18 @@ public final class PhotoProtector {
      * Protects the analysed photo's faces, face i with identity label {@code labels[i]} (its 16-bit
      * code is the side information), and encodes the result in the photo's own format. A photo
      * without faces is re-encoded with cleaned metadata and its pixels unchanged.
+     *
+     * <p>The analysed photo is used up: the faces are protected in its own decoded pixels (which
+     * {@link Result#pixels()} then returns), because a second copy of a 48-megapixel photo would add
+     * 144 MB to the peak memory. Its unprotected pixels are not kept anywhere, so a photo cannot be
+     * protected twice; {@link #protectPixels} leaves the analysed photo as it was.
      */
     public Result protect(Analysed photo, int[] labels) throws IOException {
         if (photo.decoded().format() == null) {
             throw new IllegalArgumentException(photo.source() + " was given as pixels; use protectPixels");
         }
         long t0 = System.nanoTime();
-        ProtectedPixels done = protectPixels(photo, labels);
+        ProtectedPixels done = protectInto(photo, labels, photo.decoded().pixels());
         long t1 = System.nanoTime();
         MetadataReport report = new MetadataReport();
         byte[] encoded = PhotoCodec.encode(photo.decoded(), done.pixels(), options.jpegQuality(), options.metadata(),
@@ -204,6 +209,14 @@ public final class PhotoProtector {
 
     /** Protects the faces into a copy of the photo's pixels; the analysed photo itself is not changed. */
     public ProtectedPixels protectPixels(Analysed photo, int[] labels) {
+        return protectInto(photo, labels, photo.decoded().pixels().copy());
+    }
+
+    /**
+     * Protects the faces of {@code photo} into {@code out}, which holds the same pixels as the photo
+     * (the photo's own, or a copy of them).
+     */
+    private ProtectedPixels protectInto(Analysed photo, int[] labels, PhotoPixels out) {
         if (labels.length != photo.faces().size()) {
             throw new IllegalArgumentException(photo.faces().size() + " faces but " + labels.length + " labels");
         }
@@ -219,7 +232,6 @@ public final class PhotoProtector {
         List<RgbImage> crops = java.util.stream.IntStream.range(0, storedRegions.size()).parallel()
                 .mapToObj(i -> upright(orientation, pixels.toRgb(originals.get(i), storedRegions.get(i)),
                         photo.faces().get(i).region())).toList();
-        PhotoPixels out = pixels.copy();
         int maxChange = 0;
         if (!crops.isEmpty()) {
             List<float[]> deltas = model.perturbationsAtFullSize(crops, labels, options.epsilon());

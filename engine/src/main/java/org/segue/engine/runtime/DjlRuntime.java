@@ -14,7 +14,8 @@ import java.util.Locale;
  *   <li>offline mode and no usage tracking: the product must never download or phone home;
  *   <li>libtorch intra-op threads = the cores this JVM may use, inter-op threads = 1: spin-waiting
  *       threads on an over-subscribed CPU cost an order of magnitude in speed;
- *   <li>device: {@code -Dsegue.device=auto|cpu|gpu} (default auto = first GPU when libtorch sees one).
+ *   <li>device: {@code -Dsegue.device=auto|cpu|gpu} (default auto = first GPU when libtorch sees one);
+ *   <li>the C allocator keeps freed tensor memory for reuse ({@link NativeAllocator}).
  * </ul>
  */
 public final class DjlRuntime {
@@ -39,6 +40,7 @@ public final class DjlRuntime {
                     setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
                     // The TorchScript graph optimiser only serves traced models; we run eager blocks.
                     setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
+                    NativeAllocator.keepFreedMemory();
                     // DJL finds its engines with ServiceLoader through the thread's context class
                     // loader; in OSGi (or any host with its own class loaders) that loader does not
                     // see the embedded engine, so this class's loader is used while DJL starts

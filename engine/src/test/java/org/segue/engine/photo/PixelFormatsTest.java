@@ -139,4 +139,30 @@ class PixelFormatsTest {
         PhotoException bomb = refused(TestPhotos.pngDeclaring(100000, 100000), PhotoCodec.DEFAULT_MAX_PIXELS);
         assertTrue(bomb.reason().contains("100000x100000"), bomb.reason());
     }
+
+    /**
+     * protect() works in the analysed photo's own pixels (no second copy of a large photo); protectPixels()
+     * leaves them as decoded. Both give the same protected pixels.
+     */
+    @Test
+    void protectUsesUpThePhotoProtectPixelsLeavesIt() throws Exception {
+        byte[] file = TestPhotos.encode(make(Layout.RGB8_PNG, 160, 128), "png");
+        PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), new FixedBoxDetector(),
+                PhotoProtector.Options.defaults());
+        PhotoProtector.Analysed kept = protector.analyse(file, "kept.png");
+        BufferedImage decoded = kept.decoded().pixels().image();
+        int[] before = decoded.getRGB(0, 0, 160, 128, null, 0, 160);
+        PhotoProtector.ProtectedPixels copy = protector.protectPixels(kept, new int[] {3});
+        assertTrue(copy.pixels().image() != decoded, "protectPixels must work on a copy");
+        assertTrue(java.util.Arrays.equals(before, decoded.getRGB(0, 0, 160, 128, null, 0, 160)),
+                "protectPixels changed the analysed photo");
+
+        PhotoProtector.Analysed usedUp = protector.analyse(file, "used-up.png");
+        PhotoProtector.Result result = protector.protect(usedUp, new int[] {3});
+        assertTrue(result.pixels().image() == usedUp.decoded().pixels().image(), "protect should not copy the photo");
+        int[] protectedInPlace = usedUp.decoded().pixels().image().getRGB(0, 0, 160, 128, null, 0, 160);
+        assertTrue(java.util.Arrays.equals(copy.pixels().image().getRGB(0, 0, 160, 128, null, 0, 160), protectedInPlace),
+                "in place and on a copy differ");
+        assertTrue(copy.maxChange() > 0 && copy.maxChange() == result.maxChange());
+    }
 }
