@@ -54,6 +54,10 @@ final class TrainCommand implements Callable<Integer> {
             + "random resized crops, which also shift the face, as an attacker's alignment does")
     float[] crop;
 
+    @Option(names = "--view", split = ",", description = "attacker-size views: PROBABILITY,MIN_SIZE (e.g. 0.8,56): the "
+            + "surrogate trains and judges G on batches area-resized to a side drawn from MIN_SIZE..input size")
+    float[] view;
+
     @Option(names = "--colour-jitter", description = "largest relative brightness and contrast change per image (e.g. 0.1)")
     Float colourJitter;
 
@@ -145,6 +149,12 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--crop takes PROBABILITY,MIN_AREA");
             }
             config = config.withDistortion(config.distortion().withCrop(crop[0], crop[1]));
+        }
+        if (view != null) {
+            if (view.length != 2 || view[1] != Math.rint(view[1]) || view[1] < 1) {
+                throw new IllegalArgumentException("--view takes PROBABILITY,MIN_SIZE (MIN_SIZE in whole pixels)");
+            }
+            config = config.withDistortion(config.distortion().withView(view[0], (int) view[1]));
         }
         if (colourJitter != null) {
             config = config.withDistortion(config.distortion().withColourJitter(colourJitter));

@@ -59,7 +59,7 @@ class SegueCliTest {
         Path data = syntheticDataset(dir.resolve("data"), 8, 1);
         Path model = dir.resolve("m.segue");
         Run train = run("train", "--data", data.toString(), "--output", model.toString(), "--recipe", "cpu",
-                "--epochs", "2", "--input-size", "32", "--batch-size", "8", "--pgd-steps", "1", "--pgd-radius", "2");
+                "--epochs", "2", "--input-size", "32", "--batch-size", "8", "--pgd-steps", "1", "--pgd-radius", "2", "--view", "1,16");
         assertEquals(0, train.exit(), train.err());
         assertTrue(Files.exists(model));
         assertTrue(Files.exists(Path.of(model + ".ckpt")), "checkpoint kept for resuming");
@@ -67,6 +67,8 @@ class SegueCliTest {
         assertEquals("2", c.info().recipe().get("epochs.completed"));
         assertEquals("32", c.info().recipe().get("input.size"));
         assertTrue(c.info().recipe().get("distortion").contains("adversarialRadius=" + 2f / 255f),
+                c.info().recipe().get("distortion"));
+        assertTrue(c.info().recipe().get("distortion").contains("viewP=1.0, viewMinSize=16"),
                 c.info().recipe().get("distortion"));
 
         Path out = dir.resolve("protected");
@@ -117,6 +119,10 @@ class SegueCliTest {
                 "--pgd-steps", "0", "--pgd-radius", "2");
         assertEquals(1, contradiction.exit());
         assertTrue(contradiction.err().contains("contradicts"), contradiction.err());
+
+        Run badView = run("train", "--data", dir.toString(), "--output", dir.resolve("z").toString(), "--view", "0.5,7.5");
+        assertEquals(1, badView.exit());
+        assertTrue(badView.err().contains("--view takes"), badView.err());
 
         assertEquals(2, run("train").exit(), "missing required options is a usage error");
         Run help = run("protect-dataset", "--help");

@@ -23,21 +23,32 @@ package org.segue.engine.distortion;
  *                     random-resized-crop augmentation do
  * @param cropMinScale smallest area fraction of such a crop
  * @param colourJitter largest relative change of brightness and of contrast per image; 0 disables it
+ * @param viewP        probability that a batch is seen at a smaller size: area-resized (antialiased,
+ *                     as an attacker resizes faces to its own input size) to a side drawn uniformly
+ *                     from {@code viewMinSize}..the image's side, and classified at that size. Unlike
+ *                     {@code rescale}, which scales back up, the surrogate itself works at the
+ *                     attacker's resolution, where its receptive fields cover more of the face
+ * @param viewMinSize  smallest side of such a view (pixels)
  */
 public record DistortionConfig(float blurSigma, float sharpness, float hflipP, float vflipP,
         float jpegP, int jpegQualityMin, int jpegQualityMax, float rescaleP, float rescaleMaxFactor,
-        float adversarialRadius, int adversarialSteps, float cropP, float cropMinScale, float colourJitter) {
+        float adversarialRadius, int adversarialSteps, float cropP, float cropMinScale, float colourJitter,
+        float viewP, int viewMinSize) {
 
     /** A configuration without re-framing and colour jitter. */
     public DistortionConfig(float blurSigma, float sharpness, float hflipP, float vflipP,
             float jpegP, int jpegQualityMin, int jpegQualityMax, float rescaleP, float rescaleMaxFactor,
             float adversarialRadius, int adversarialSteps) {
         this(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax, rescaleP, rescaleMaxFactor,
-                adversarialRadius, adversarialSteps, 0f, 1f, 0f);
+                adversarialRadius, adversarialSteps, 0f, 1f, 0f, 0f, 1);
     }
 
     public DistortionConfig {
         requireProbability(cropP, "cropP");
+        requireProbability(viewP, "viewP");
+        if (viewMinSize < 1) {
+            throw new IllegalArgumentException("view size must be at least 1 pixel, was " + viewMinSize);
+        }
         if (!(cropMinScale > 0f && cropMinScale <= 1f)) {
             throw new IllegalArgumentException("crop scale must be in (0, 1], was " + cropMinScale);
         }
@@ -88,21 +99,27 @@ public record DistortionConfig(float blurSigma, float sharpness, float hflipP, f
 
     public DistortionConfig withRescale(float probability, float maxFactor) {
         return new DistortionConfig(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax,
-                probability, maxFactor, adversarialRadius, adversarialSteps, cropP, cropMinScale, colourJitter);
+                probability, maxFactor, adversarialRadius, adversarialSteps, cropP, cropMinScale, colourJitter, viewP, viewMinSize);
     }
 
     public DistortionConfig withAdversarial(float radius, int steps) {
         return new DistortionConfig(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax,
-                rescaleP, rescaleMaxFactor, radius, steps, cropP, cropMinScale, colourJitter);
+                rescaleP, rescaleMaxFactor, radius, steps, cropP, cropMinScale, colourJitter, viewP, viewMinSize);
     }
 
     public DistortionConfig withCrop(float probability, float minScale) {
         return new DistortionConfig(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax,
-                rescaleP, rescaleMaxFactor, adversarialRadius, adversarialSteps, probability, minScale, colourJitter);
+                rescaleP, rescaleMaxFactor, adversarialRadius, adversarialSteps, probability, minScale, colourJitter, viewP, viewMinSize);
     }
 
     public DistortionConfig withColourJitter(float strength) {
         return new DistortionConfig(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax,
-                rescaleP, rescaleMaxFactor, adversarialRadius, adversarialSteps, cropP, cropMinScale, strength);
+                rescaleP, rescaleMaxFactor, adversarialRadius, adversarialSteps, cropP, cropMinScale, strength, viewP, viewMinSize);
+    }
+
+    public DistortionConfig withView(float probability, int minSize) {
+        return new DistortionConfig(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax,
+                rescaleP, rescaleMaxFactor, adversarialRadius, adversarialSteps, cropP, cropMinScale, colourJitter,
+                probability, minSize);
     }
 }

@@ -52,7 +52,26 @@ public final class DistortionLayer {
             int q = config.jpegQualityMin() + rng.nextInt(config.jpegQualityMax() - config.jpegQualityMin() + 1);
             out = DifferentiableJpeg.apply(out, q);
         }
-        return out;
+        return attackerView(out, rng);
+    }
+
+    /**
+     * The last step of {@link #apply}, and all the surrogate's own training sees: with probability
+     * {@code viewP} the batch is area-resized to a side drawn uniformly from {@code viewMinSize}..its
+     * side (an attacker resizing faces to its input size, after any JPEG round trip), otherwise it
+     * is returned as it is. Both the generator's and the surrogate's steps must draw these views, so
+     * that the surrogate G trains against classifies every size it is shown.
+     */
+    public NDArray attackerView(NDArray x, Random rng) {
+        if (config.viewP() <= 0 || rng.nextFloat() >= config.viewP()) {
+            return x;
+        }
+        long h = x.getShape().get(2);
+        long w = x.getShape().get(3);
+        int min = (int) Math.min(h, config.viewMinSize());
+        long size = min + rng.nextInt((int) h - min + 1);
+        long width = Math.max(1, Math.round((double) w * size / h));
+        return size == h ? x : x.getNDArrayInternal().interpolation(new long[] {size, width}, 2, false);
     }
 
     /** torchvision GaussianBlur(3, sigma) on every channel, with reflection padding. */

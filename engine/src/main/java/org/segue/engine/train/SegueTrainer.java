@@ -271,7 +271,7 @@ public final class SegueTrainer {
                 if (cancellation.isCancelled()) {
                     return null;
                 }
-                double[] lossAndCorrect = surrogateStep(batch, lr);
+                double[] lossAndCorrect = surrogateStep(batch, lr, rng);
                 correct += (int) lossAndCorrect[1];
                 lossSum += (float) lossAndCorrect[0] * batch.length; // float product, as before the step was extracted
                 seen += batch.length;
@@ -282,16 +282,17 @@ public final class SegueTrainer {
         }
 
         /**
-         * One surrogate step (the surrogate must be unfrozen): protected images of {@code batch}
-         * through the surrogate, one Adam step at {@code lr}; returns {loss, correct predictions}.
+         * One surrogate step (the surrogate must be unfrozen): protected images of {@code batch}, at
+         * the size of the distortion layer's attacker view (drawn from {@code rng}), through the
+         * surrogate, one Adam step at {@code lr}; returns {loss, correct predictions}.
          */
-        double[] surrogateStep(int[] batch, float lr) {
+        double[] surrogateStep(int[] batch, float lr, Random rng) {
             int[] y = Batches.select(labels, batch);
             try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
                 NDArray x = Batches.stack(step, images, batch);
                 NDArray codes = LabelCode.batch(step, codesOf(y), model.info().codeBits());
-                NDArray protectedImages = Perturbation.apply(x,
-                        atTrainingSize(Perturbation.delta(rawOutput(x, codes, true), config.epsilon())));
+                NDArray protectedImages = distortion.attackerView(Perturbation.apply(x,
+                        atTrainingSize(Perturbation.delta(rawOutput(x, codes, true), config.epsilon()))), rng);
                 NDArray loss;
                 int correct;
                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {

@@ -113,7 +113,7 @@ public final class TrainerBenchmark {
             run.surrogateTrainable(true);
             for (int i = 0; i < warmUp + steps; i++) {
                 long t0 = System.nanoTime();
-                run.surrogateStep(order.get(i % order.size()), config.surrogateLr());
+                run.surrogateStep(order.get(i % order.size()), config.surrogateLr(), rng);
                 if (i >= warmUp) {
                     surrogate[i - warmUp] = (System.nanoTime() - t0) / 1e9;
                 }

@@ -161,12 +161,49 @@ class DistortionLayerTest {
         assertTrue(meanAbs(DistortionLayer.colourJitter(x, 0f, new Random(1)).toFloatArray(), x.toFloatArray()) < 1e-6);
     }
 
+    /**
+     * The attacker view area-resizes a batch to a side in [min, side] (the surrogate then works at that
+     * size), passes gradients back, keeps the mean colour, and leaves the batch alone when disabled.
+     */
+    @Test
+    void attackerViewShrinksToSizesInItsRange() {
+        NDArray x = nd.randomUniform(0, 1, new Shape(2, 3, 32, 32));
+        DistortionLayer always = new DistortionLayer(DistortionConfig.none().withView(1f, 16));
+        java.util.Set<Long> sizes = new java.util.TreeSet<>();
+        Random rng = new Random(5);
+        for (int i = 0; i < 60; i++) {
+            NDArray v = always.attackerView(x, rng);
+            long side = v.getShape().get(2);
+            assertEquals(side, v.getShape().get(3));
+            assertTrue(side >= 16 && side <= 32, "side " + side);
+            assertEquals(x.mean().getFloat(), v.mean().getFloat(), 0.01f, "area resizing keeps the mean");
+            sizes.add(side);
+        }
+        assertTrue(sizes.size() >= 12, "sizes drawn: " + sizes); // 17 possible sides
+
+        NDArray g = x.duplicate();
+        g.setRequiresGradient(true);
+        try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+            NDArray v = new DistortionLayer(DistortionConfig.none().withView(1f, 16)).attackerView(g, new Random(2));
+            gc.backward(v.sum());
+        }
+        assertTrue(g.getGradient().abs().sum().getFloat() > 0, "no gradient through the view");
+
+        Random untouched = new Random(9);
+        assertTrue(new DistortionLayer(DistortionConfig.none()).attackerView(x, untouched) == x);
+        assertEquals(new Random(9).nextInt(), untouched.nextInt(), "a disabled view must not draw from the stream");
+    }
+
     @Test
     void configValidatesItsRanges() {
         assertThrows(IllegalArgumentException.class,
                 () -> DistortionConfig.none().withCrop(0.5f, 0f));
         assertThrows(IllegalArgumentException.class,
                 () -> DistortionConfig.none().withColourJitter(1.5f));
+        assertThrows(IllegalArgumentException.class,
+                () -> DistortionConfig.none().withView(0.5f, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> DistortionConfig.none().withView(1.2f, 56));
         assertThrows(IllegalArgumentException.class,
                 () -> new DistortionConfig(0, 1, 1.5f, 0, 0, 50, 95, 0, 1, 0, 0));
         assertThrows(IllegalArgumentException.class,
