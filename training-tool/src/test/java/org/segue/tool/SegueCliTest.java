@@ -54,6 +54,24 @@ class SegueCliTest {
         }
     }
 
+    /** The generator benchmark writes its table and JSON: one figure per setting, timed runs, peak memory. */
+    @Test
+    void benchWritesTableAndJson(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+        Path markdown = dir.resolve("bench.md");
+        Run bench = run("bench", "--sizes", "32", "--batches", "2", "--repeats", "2", "--generator-only",
+                "--json", json.toString(), "--markdown", markdown.toString());
+        assertEquals(0, bench.exit(), bench.err());
+        com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        com.google.gson.JsonObject r = o.getAsJsonArray("results").get(0).getAsJsonObject();
+        assertEquals(32, r.get("inputSize").getAsInt());
+        assertEquals(2, r.getAsJsonObject("facesPerSecond").getAsJsonArray("runs").size());
+        assertTrue(r.getAsJsonObject("facesPerSecond").get("median").getAsDouble() > 0);
+        assertTrue(r.get("gflopPerFace").getAsDouble() > 0);
+        assertTrue(Files.readString(markdown).contains("| 32 | 2 |"), Files.readString(markdown));
+        assertEquals(1, run("bench", "--repeats", "0").exit(), "a bad option value is refused");
+    }
+
     @Test
     void trainsProtectsAndEvaluates(@TempDir Path dir) throws Exception {
         Path data = syntheticDataset(dir.resolve("data"), 8, 1);
