@@ -25,13 +25,26 @@ final class EvaluateSuiteCommand implements Callable<Integer> {
     @Option(names = "--summary-only", description = "measure nothing: write the summary and charts of the rows already measured")
     boolean summaryOnly;
 
+    @Option(names = "--rows", split = ",", description = "measure only these rows (ids), e.g. a new candidate's; "
+            + "the summary still covers every row measured so far")
+    List<String> rows;
+
     @Override
     public Integer call() throws Exception {
         EvaluationPlan parsed = EvaluationPlan.read(plan);
+        if (rows != null) {
+            List<String> unknown = rows.stream()
+                    .filter(id -> parsed.rows().stream().noneMatch(r -> r.id().equals(id))).toList();
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException("no such row in " + plan + ": " + String.join(", ", unknown));
+            }
+        }
+        java.util.function.Predicate<String> measureRow = summaryOnly ? id -> false
+                : rows == null ? id -> true : rows::contains;
         Cancellation cancellation = new Cancellation();
         Thread hook = new Thread(cancellation::cancel);
         Runtime.getRuntime().addShutdownHook(hook);
-        List<EvaluationSuite.RowResult> results = EvaluationSuite.run(parsed, out, !summaryOnly, new TerminalProgress(System.err),
+        List<EvaluationSuite.RowResult> results = EvaluationSuite.run(parsed, out, measureRow, new TerminalProgress(System.err),
                 cancellation, System.err::println);
         Runtime.getRuntime().removeShutdownHook(hook);
         if (results == null) {

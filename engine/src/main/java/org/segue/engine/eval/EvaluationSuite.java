@@ -56,6 +56,17 @@ public final class EvaluationSuite {
      */
     public static List<RowResult> run(EvaluationPlan plan, Path out, boolean measure, ProgressListener progress,
                                       Cancellation cancellation, Consumer<String> log) throws IOException {
+        return run(plan, out, measure ? id -> true : id -> false, progress, cancellation, log);
+    }
+
+    /**
+     * As {@link #run(EvaluationPlan, Path, ProgressListener, Cancellation, Consumer)}, measuring only the
+     * rows whose id {@code measureRow} accepts (a candidate's rows, say); the summary covers every row
+     * measured so far.
+     */
+    public static List<RowResult> run(EvaluationPlan plan, Path out, java.util.function.Predicate<String> measureRow,
+                                      ProgressListener progress, Cancellation cancellation, Consumer<String> log)
+            throws IOException {
         Files.createDirectories(out);
         List<RowResult> results = new ArrayList<>();
         for (EvaluationPlan.Row row : plan.rows()) {
@@ -66,7 +77,7 @@ public final class EvaluationSuite {
                 results.add(done);
                 continue;
             }
-            if (!measure) {
+            if (!measureRow.test(row.id())) {
                 log.accept(row.id() + ": not measured yet, left out of the summary");
                 continue;
             }

@@ -83,6 +83,15 @@ class EvaluationSuiteTest {
         assertEquals(5, onDisk.size());
         assertTrue(log.stream().anyMatch(l -> l.startsWith("later: not measured yet")), log.toString());
         assertTrue(!Files.exists(out.resolve("later.json")));
+
+        // only the rows asked for are measured (a new candidate's), the others stay unmeasured
+        Files.writeString(plan, text + "\nrow later train=${d}/train test=${d}/test size=32 epochs=1"
+                + "\nrow chosen train=${d}/train test=${d}/test size=32 epochs=1");
+        List<EvaluationSuite.RowResult> chosen = EvaluationSuite.run(EvaluationPlan.read(plan), out,
+                id -> id.equals("chosen"), ProgressListener.NONE, Cancellation.none(), line -> { });
+        assertEquals(6, chosen.size());
+        assertTrue(Files.exists(out.resolve("chosen.json")) && !Files.exists(out.resolve("later.json")));
+        Files.delete(out.resolve("chosen.json"));
         Files.writeString(plan, text);
 
         // resume: nothing is measured again; an edited row is
