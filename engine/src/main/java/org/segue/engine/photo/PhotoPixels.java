@@ -28,6 +28,8 @@ public final class PhotoPixels {
     private final int maxValue;
     /** Direct access to the samples where they are 8-bit interleaved bytes; null: the generic path. */
     private final ByteSamples bytes;
+    /** Set once faces were protected in these very pixels: they are no longer the photo as decoded. */
+    private final java.util.concurrent.atomic.AtomicBoolean protectedInPlace = new java.util.concurrent.atomic.AtomicBoolean();
 
     private PhotoPixels(BufferedImage image, int colourBands, int maxValue) {
         this.image = image;
@@ -281,6 +283,19 @@ public final class PhotoPixels {
                 }
             }
         }
+    }
+
+    /**
+     * Marks these pixels as protected in place; false if they already were (protecting them again
+     * would add a second perturbation on top of the first and break the budget).
+     */
+    boolean markProtectedInPlace() {
+        return protectedInPlace.compareAndSet(false, true);
+    }
+
+    /** Whether faces were already protected in these very pixels. */
+    boolean isProtectedInPlace() {
+        return protectedInPlace.get();
     }
 
     /** A deep copy: {@link PhotoProtector#protectPixels} leaves the analysed photo as it was. */

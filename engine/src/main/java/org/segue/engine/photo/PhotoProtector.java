@@ -185,12 +185,21 @@ public final class PhotoProtector {
      *
      * <p>The analysed photo is used up: the faces are protected in its own decoded pixels (which
      * {@link Result#pixels()} then returns), because a second copy of a 48-megapixel photo would add
-     * 144 MB to the peak memory. Its unprotected pixels are not kept anywhere, so a photo cannot be
-     * protected twice; {@link #protectPixels} leaves the analysed photo as it was.
+     * 144 MB to the peak memory. Its unprotected pixels are not kept anywhere, so protecting it a
+     * second time is refused (a second perturbation on top of the first would break the budget);
+     * {@link #protectPixels} leaves the analysed photo as it was.
+     *
+     * @throws IllegalStateException if this analysed photo was protected before
      */
     public Result protect(Analysed photo, int[] labels) throws IOException {
         if (photo.decoded().format() == null) {
             throw new IllegalArgumentException(photo.source() + " was given as pixels; use protectPixels");
+        }
+        if (labels.length != photo.faces().size()) { // checked before the pixels are marked as used
+            throw new IllegalArgumentException(photo.faces().size() + " faces but " + labels.length + " labels");
+        }
+        if (!photo.decoded().pixels().markProtectedInPlace()) {
+            throw alreadyProtected(photo);
         }
         long t0 = System.nanoTime();
         ProtectedPixels done = protectInto(photo, labels, photo.decoded().pixels());
@@ -209,7 +218,14 @@ public final class PhotoProtector {
 
     /** Protects the faces into a copy of the photo's pixels; the analysed photo itself is not changed. */
     public ProtectedPixels protectPixels(Analysed photo, int[] labels) {
+        if (photo.decoded().pixels().isProtectedInPlace()) {
+            throw alreadyProtected(photo);
+        }
         return protectInto(photo, labels, photo.decoded().pixels().copy());
+    }
+
+    private static IllegalStateException alreadyProtected(Analysed photo) {
+        return new IllegalStateException(photo.source() + " was already protected; analyse the original again");
     }
 
     /**

@@ -164,5 +164,10 @@ class PixelFormatsTest {
         assertTrue(java.util.Arrays.equals(copy.pixels().image().getRGB(0, 0, 160, 128, null, 0, 160), protectedInPlace),
                 "in place and on a copy differ");
         assertTrue(copy.maxChange() > 0 && copy.maxChange() == result.maxChange());
+        // a second perturbation on top of the first would break the budget: refused either way
+        assertThrows(IllegalStateException.class, () -> protector.protect(usedUp, new int[] {3}));
+        assertThrows(IllegalStateException.class, () -> protector.protectPixels(usedUp, new int[] {3}));
+        assertThrows(IllegalArgumentException.class, () -> protector.protect(kept, new int[] {3, 4}));
+        protector.protect(kept, new int[] {3}); // a refused call leaves the photo usable
     }
 }
