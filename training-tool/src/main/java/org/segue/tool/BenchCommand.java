@@ -1,6 +1,5 @@
 package org.segue.tool;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -77,13 +76,7 @@ final class BenchCommand implements Callable<Integer> {
             JsonObject o = new JsonObject();
             o.addProperty("inputSize", setting.size());
             o.addProperty("batchSize", setting.batch());
-            JsonObject s = stats().toJson();
-            JsonArray all = new JsonArray();
-            for (double r : rates) {
-                all.add(r);
-            }
-            s.add("runs", all);
-            o.add("facesPerSecond", s);
+            o.add("facesPerSecond", BenchSupport.Stats.toJson(rates, "runs"));
             o.addProperty("gflopPerFace", gflopPerFace());
             o.addProperty("peakResidentMb", peakMb);
             o.addProperty("peakScope", peakScope);
@@ -91,12 +84,8 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         static Measurement fromJson(JsonObject o) {
-            JsonArray all = o.getAsJsonObject("facesPerSecond").getAsJsonArray("runs");
-            double[] rates = new double[all.size()];
-            for (int i = 0; i < rates.length; i++) {
-                rates[i] = all.get(i).getAsDouble();
-            }
-            return new Measurement(new Setting(o.get("inputSize").getAsInt(), o.get("batchSize").getAsInt()), rates,
+            return new Measurement(new Setting(o.get("inputSize").getAsInt(), o.get("batchSize").getAsInt()),
+                    BenchSupport.Stats.values(o.getAsJsonObject("facesPerSecond"), "runs"),
                     o.get("peakResidentMb").getAsDouble(), o.get("peakScope").getAsString());
         }
     }
@@ -124,7 +113,6 @@ final class BenchCommand implements Callable<Integer> {
         boolean forked = output.forked(grid.size());
         long t0 = System.nanoTime();
         List<Measurement> results = new ArrayList<>();
-        List<JsonObject> json = new ArrayList<>();
         JsonObject extras = new JsonObject();
         try (SegueModel model = SegueModel.loadDefault(DjlRuntime.defaultDevice())) {
             for (Setting s : grid) {
@@ -137,7 +125,6 @@ final class BenchCommand implements Callable<Integer> {
                 System.err.printf("input %d, batch %d: %.1f faces/s (median), peak %.0f MB%n", s.size(), s.batch(),
                         m.stats().median(), m.peakMb());
                 results.add(m);
-                json.add(m.toJson());
             }
             if (!generatorOnly) {
                 extras.add("shippedModelFacesPerSecond", shippedModelRate(model).toJson());
@@ -159,7 +146,8 @@ final class BenchCommand implements Callable<Integer> {
         settings.addProperty("peakGflops", peakGflops);
         settings.addProperty("forked", forked);
         settings.add("extras", extras);
-        output.write("bench", spec.commandLine().getParseResult().originalArgs(), table, settings, json);
+        output.write("bench", spec.commandLine().getParseResult().originalArgs(), table, settings,
+                results.stream().map(Measurement::toJson).toList());
         return 0;
     }
 
@@ -186,7 +174,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * What the shipped model costs per 224 px face: it works at its own input size (56 px for the
-     * band-limited run-7 model), so a face is area-resized to it, perturbed, and the perturbation upsampled
+     * shipped band-limited model), so a face is area-resized to it, perturbed, and the perturbation upsampled
      * back. The table measures the generator architecture itself at the sizes asked for.
      */
     private BenchSupport.Stats shippedModelRate(SegueModel model) {

@@ -1,6 +1,5 @@
 package org.segue.tool;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.segue.engine.SegueModel;
 import org.segue.engine.io.AtomicFiles;
@@ -101,7 +100,12 @@ final class BenchPhotoCommand implements Callable<Integer> {
                        String peakScope) {
 
         BenchSupport.Stats stage(int k) {
-            return BenchSupport.Stats.of(runs.stream().mapToDouble(r -> r[k]).toArray());
+            return BenchSupport.Stats.of(stageRuns(k));
+        }
+
+        /** Stage {@code k}'s seconds in each timed run. */
+        double[] stageRuns(int k) {
+            return runs.stream().mapToDouble(r -> r[k]).toArray();
         }
 
         JsonObject toJson() {
@@ -115,13 +119,7 @@ final class BenchPhotoCommand implements Callable<Integer> {
             o.addProperty("timedRuns", runs.size());
             JsonObject stages = new JsonObject();
             for (int k = 0; k < STAGE_KEYS.length; k++) {
-                JsonObject s = stage(k).toJson();
-                JsonArray all = new JsonArray();
-                for (double[] r : runs) {
-                    all.add(r[k]);
-                }
-                s.add("runs", all);
-                stages.add(STAGE_KEYS[k], s);
+                stages.add(STAGE_KEYS[k], BenchSupport.Stats.toJson(stageRuns(k), "runs"));
             }
             o.add("seconds", stages);
             o.addProperty("peakResidentMb", peakMb);

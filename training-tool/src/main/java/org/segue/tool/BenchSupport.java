@@ -57,6 +57,27 @@ final class BenchSupport {
             o.addProperty("max", max);
             return o;
         }
+
+        /** The statistics of {@code values} and, under {@code key}, the values themselves: one JSON object. */
+        static JsonObject toJson(double[] values, String key) {
+            JsonObject o = of(values).toJson();
+            JsonArray all = new JsonArray();
+            for (double v : values) {
+                all.add(v);
+            }
+            o.add(key, all);
+            return o;
+        }
+
+        /** The values that {@link #toJson(double[], String)} wrote under {@code key}. */
+        static double[] values(JsonObject stats, String key) {
+            JsonArray all = stats.getAsJsonArray(key);
+            double[] v = new double[all.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = all.get(i).getAsDouble();
+            }
+            return v;
+        }
     }
 
     /** Peak resident memory of this process so far (VmHWM of /proc/self/status), MB; NaN where there is none. */

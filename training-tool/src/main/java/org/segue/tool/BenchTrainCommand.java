@@ -1,6 +1,5 @@
 package org.segue.tool;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.segue.engine.runtime.DjlRuntime;
 import org.segue.engine.train.TrainerBenchmark;
@@ -103,8 +102,8 @@ final class BenchTrainCommand implements Callable<Integer> {
             o.addProperty("batchSize", setting.batch());
             o.addProperty("pgdSteps", setting.pgdSteps());
             o.addProperty("recipe", recipe);
-            o.add("generatorStepSeconds", stats(generator(), generatorSeconds));
-            o.add("surrogateStepSeconds", stats(surrogate(), surrogateSeconds));
+            o.add("generatorStepSeconds", BenchSupport.Stats.toJson(generatorSeconds, "steps"));
+            o.add("surrogateStepSeconds", BenchSupport.Stats.toJson(surrogateSeconds, "steps"));
             o.addProperty("stepsPerEpoch", stepsPerEpoch);
             o.addProperty("generatorEpochSeconds", generatorEpoch);
             o.addProperty("surrogateEpochSeconds", surrogateEpoch);
@@ -117,20 +116,12 @@ final class BenchTrainCommand implements Callable<Integer> {
             return o;
         }
 
-        private static JsonObject stats(BenchSupport.Stats s, double[] all) {
-            JsonObject o = s.toJson();
-            JsonArray a = new JsonArray();
-            for (double v : all) {
-                a.add(v);
-            }
-            o.add("steps", a);
-            return o;
-        }
 
         static Measurement fromJson(JsonObject o) {
             return new Measurement(new Setting(o.get("inputSize").getAsInt(), o.get("batchSize").getAsInt(),
                     o.get("pgdSteps").getAsInt()), o.get("recipe").getAsString(),
-                    values(o.getAsJsonObject("generatorStepSeconds")), values(o.getAsJsonObject("surrogateStepSeconds")),
+                    BenchSupport.Stats.values(o.getAsJsonObject("generatorStepSeconds"), "steps"),
+                    BenchSupport.Stats.values(o.getAsJsonObject("surrogateStepSeconds"), "steps"),
                     o.get("stepsPerEpoch").getAsInt(), o.get("generatorEpochSeconds").getAsDouble(),
                     o.get("surrogateEpochSeconds").getAsDouble(), o.get("meanEpochSeconds").getAsDouble(),
                     o.get("runEpochs").getAsInt(), o.get("runSurrogateEpochs").getAsInt(),
@@ -138,14 +129,6 @@ final class BenchTrainCommand implements Callable<Integer> {
                     o.get("peakScope").getAsString());
         }
 
-        private static double[] values(JsonObject stats) {
-            JsonArray a = stats.getAsJsonArray("steps");
-            double[] v = new double[a.size()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = a.get(i).getAsDouble();
-            }
-            return v;
-        }
     }
 
     /** The cpu recipe with this setting's input size, batch size and PGD steps. */

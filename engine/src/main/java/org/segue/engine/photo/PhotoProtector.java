@@ -195,9 +195,7 @@ public final class PhotoProtector {
         if (photo.decoded().format() == null) {
             throw new IllegalArgumentException(photo.source() + " was given as pixels; use protectPixels");
         }
-        if (labels.length != photo.faces().size()) { // checked before the pixels are marked as used
-            throw new IllegalArgumentException(photo.faces().size() + " faces but " + labels.length + " labels");
-        }
+        requireLabelPerFace(photo, labels); // before the pixels are marked as used
         if (!photo.decoded().pixels().markProtectedInPlace()) {
             throw alreadyProtected(photo);
         }
@@ -221,7 +219,14 @@ public final class PhotoProtector {
         if (photo.decoded().pixels().isProtectedInPlace()) {
             throw alreadyProtected(photo);
         }
+        requireLabelPerFace(photo, labels); // before the copy
         return protectInto(photo, labels, photo.decoded().pixels().copy());
+    }
+
+    private static void requireLabelPerFace(Analysed photo, int[] labels) {
+        if (labels.length != photo.faces().size()) {
+            throw new IllegalArgumentException(photo.faces().size() + " faces but " + labels.length + " labels");
+        }
     }
 
     private static IllegalStateException alreadyProtected(Analysed photo) {
@@ -230,12 +235,9 @@ public final class PhotoProtector {
 
     /**
      * Protects the faces of {@code photo} into {@code out}, which holds the same pixels as the photo
-     * (the photo's own, or a copy of them).
+     * (the photo's own, or a copy of them); the callers have checked one label per face.
      */
     private ProtectedPixels protectInto(Analysed photo, int[] labels, PhotoPixels out) {
-        if (labels.length != photo.faces().size()) {
-            throw new IllegalArgumentException(photo.faces().size() + " faces but " + labels.length + " labels");
-        }
         PhotoCodec.Decoded decoded = photo.decoded();
         PhotoPixels pixels = decoded.pixels();
         Orientation orientation = decoded.orientation();

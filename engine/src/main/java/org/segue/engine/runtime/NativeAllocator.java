@@ -34,7 +34,7 @@ final class NativeAllocator {
     static final int MMAP_THRESHOLD = 32 << 20;
     static final int TRIM_THRESHOLD = 1 << 30;
 
-    private static volatile Boolean applied;
+    private static Boolean applied; // guarded by the class lock
 
     private NativeAllocator() {}
 
