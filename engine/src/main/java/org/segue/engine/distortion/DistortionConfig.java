@@ -98,28 +98,75 @@ public record DistortionConfig(float blurSigma, float sharpness, float hflipP, f
     }
 
     public DistortionConfig withRescale(float probability, float maxFactor) {
-        return new DistortionConfig(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax,
-                probability, maxFactor, adversarialRadius, adversarialSteps, cropP, cropMinScale, colourJitter, viewP, viewMinSize);
+        Builder b = toBuilder();
+        b.rescaleP = probability;
+        b.rescaleMaxFactor = maxFactor;
+        return b.build();
     }
 
     public DistortionConfig withAdversarial(float radius, int steps) {
-        return new DistortionConfig(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax,
-                rescaleP, rescaleMaxFactor, radius, steps, cropP, cropMinScale, colourJitter, viewP, viewMinSize);
+        Builder b = toBuilder();
+        b.adversarialRadius = radius;
+        b.adversarialSteps = steps;
+        return b.build();
     }
 
     public DistortionConfig withCrop(float probability, float minScale) {
-        return new DistortionConfig(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax,
-                rescaleP, rescaleMaxFactor, adversarialRadius, adversarialSteps, probability, minScale, colourJitter, viewP, viewMinSize);
+        Builder b = toBuilder();
+        b.cropP = probability;
+        b.cropMinScale = minScale;
+        return b.build();
     }
 
     public DistortionConfig withColourJitter(float strength) {
-        return new DistortionConfig(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax,
-                rescaleP, rescaleMaxFactor, adversarialRadius, adversarialSteps, cropP, cropMinScale, strength, viewP, viewMinSize);
+        Builder b = toBuilder();
+        b.colourJitter = strength;
+        return b.build();
     }
 
     public DistortionConfig withView(float probability, int minSize) {
-        return new DistortionConfig(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax,
-                rescaleP, rescaleMaxFactor, adversarialRadius, adversarialSteps, cropP, cropMinScale, colourJitter,
-                probability, minSize);
+        Builder b = toBuilder();
+        b.viewP = probability;
+        b.viewMinSize = minSize;
+        return b.build();
+    }
+
+    private Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * A mutable copy of every component, so that each {@code with...} method names only the parts it
+     * changes; {@link #build()} validates the result through the canonical constructor.
+     */
+    private static final class Builder {
+        float blurSigma, sharpness, hflipP, vflipP, jpegP, rescaleP, rescaleMaxFactor, adversarialRadius;
+        float cropP, cropMinScale, colourJitter, viewP;
+        int jpegQualityMin, jpegQualityMax, adversarialSteps, viewMinSize;
+
+        Builder(DistortionConfig c) {
+            blurSigma = c.blurSigma;
+            sharpness = c.sharpness;
+            hflipP = c.hflipP;
+            vflipP = c.vflipP;
+            jpegP = c.jpegP;
+            jpegQualityMin = c.jpegQualityMin;
+            jpegQualityMax = c.jpegQualityMax;
+            rescaleP = c.rescaleP;
+            rescaleMaxFactor = c.rescaleMaxFactor;
+            adversarialRadius = c.adversarialRadius;
+            adversarialSteps = c.adversarialSteps;
+            cropP = c.cropP;
+            cropMinScale = c.cropMinScale;
+            colourJitter = c.colourJitter;
+            viewP = c.viewP;
+            viewMinSize = c.viewMinSize;
+        }
+
+        DistortionConfig build() {
+            return new DistortionConfig(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax,
+                    rescaleP, rescaleMaxFactor, adversarialRadius, adversarialSteps, cropP, cropMinScale, colourJitter,
+                    viewP, viewMinSize);
+        }
     }
 }

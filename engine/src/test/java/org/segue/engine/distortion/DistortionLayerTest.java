@@ -212,6 +212,18 @@ class DistortionLayerTest {
                 () -> new DistortionConfig(0, 1, 0, 0, 0, 50, 95, 0, 0.5f, 0, 0));
     }
 
+    /** Each with-method changes its own parts and keeps every other one (a lost part would change training). */
+    @Test
+    void withMethodsChangeOnlyTheirOwnParts() {
+        DistortionConfig robust = DistortionConfig.robust();
+        DistortionConfig all = robust.withRescale(0.8f, 4f).withAdversarial(4f / 255f, 2).withCrop(0.5f, 0.8f)
+                .withColourJitter(0.1f).withView(0.7f, 40);
+        assertEquals(new DistortionConfig(0.2f, 2f, 0.1f, 0.1f, 0.5f, 50, 95, 0.8f, 4f, 4f / 255f, 2,
+                0.5f, 0.8f, 0.1f, 0.7f, 40), all);
+        assertEquals(robust, all.withRescale(0.5f, 2f).withAdversarial(1f / 255f, 5).withCrop(0f, 1f)
+                .withColourJitter(0f).withView(0f, 1));
+    }
+
     @Test
     void layerAppliesOnlyWhatIsEnabled() {
         NDArray x = nd.randomUniform(0, 1, new Shape(2, 3, 16, 16));
