@@ -71,7 +71,7 @@ public final class DistortionLayer {
         int min = (int) Math.min(h, config.viewMinSize());
         long size = min + rng.nextInt((int) h - min + 1);
         long width = Math.max(1, Math.round((double) w * size / h));
-        return size == h ? x : x.getNDArrayInternal().interpolation(new long[] {size, width}, 2, false);
+        return size == h ? x : Resize.area(x, size, width);
     }
 
     /** torchvision GaussianBlur(3, sigma) on every channel, with reflection padding. */
@@ -129,8 +129,8 @@ public final class DistortionLayer {
         if (sh == h && sw == w) {
             return x;
         }
-        NDArray small = x.getNDArrayInternal().interpolation(new long[] {sh, sw}, 2, false);
-        return small.getNDArrayInternal().interpolation(new long[] {h, w}, 1, false).clip(0f, 1f);
+        NDArray small = Resize.area(x, sh, sw);
+        return Resize.bilinear(small, h, w).clip(0f, 1f);
     }
 
     /**
@@ -152,7 +152,7 @@ public final class DistortionLayer {
             long x0 = (long) (rng.nextDouble() * (w - cw + 1));
             NDArray crop = x.get(new NDIndex("{}:{}, :, {}:{}, {}:{}", i, i + 1, y0, y0 + ch, x0, x0 + cw));
             crops.add(ch == h && cw == w ? crop
-                    : crop.getNDArrayInternal().interpolation(new long[] {h, w}, 1, false));
+                    : Resize.bilinear(crop, h, w));
         }
         return NDArrays.concat(crops, 0).clip(0f, 1f);
     }

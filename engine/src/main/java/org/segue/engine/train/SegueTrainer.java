@@ -15,6 +15,7 @@ import org.segue.engine.SegueModel;
 import org.segue.engine.data.Batches;
 import org.segue.engine.data.RgbImage;
 import org.segue.engine.distortion.DistortionLayer;
+import org.segue.engine.distortion.Resize;
 import org.segue.engine.model.ModelFile;
 import org.segue.engine.model.ModelFormatException;
 import org.segue.engine.model.ModelInfo;
@@ -245,7 +246,7 @@ public final class SegueTrainer {
         NDArray rawOutput(NDArray x, NDArray codes, boolean training) {
             int size = config.generatorSize();
             NDArray input = size == config.inputSize() ? x
-                    : x.getNDArrayInternal().interpolation(new long[] {size, size}, 2, false);
+                    : Resize.area(x, size, size);
             return model.rawOutput(input, codes, training);
         }
 
@@ -256,7 +257,7 @@ public final class SegueTrainer {
          */
         NDArray atTrainingSize(NDArray delta) {
             return config.generatorSize() == config.inputSize() ? delta
-                    : delta.getNDArrayInternal().interpolation(new long[] {config.inputSize(), config.inputSize()}, 1, false);
+                    : Resize.bilinear(delta, config.inputSize(), config.inputSize());
         }
 
         /** One surrogate epoch on protected images; returns {mean loss, accuracy} or null if cancelled. */
