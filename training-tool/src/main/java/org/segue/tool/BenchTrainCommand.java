@@ -116,7 +116,6 @@ final class BenchTrainCommand implements Callable<Integer> {
             return o;
         }
 
-
         static Measurement fromJson(JsonObject o) {
             return new Measurement(new Setting(o.get("inputSize").getAsInt(), o.get("batchSize").getAsInt(),
                     o.get("pgdSteps").getAsInt()), o.get("recipe").getAsString(),
@@ -128,7 +127,6 @@ final class BenchTrainCommand implements Callable<Integer> {
                     o.get("runSeconds").getAsDouble(), o.get("peakResidentMb").getAsDouble(),
                     o.get("peakScope").getAsString());
         }
-
     }
 
     /** The cpu recipe with this setting's input size, batch size and PGD steps. */
