@@ -5,6 +5,7 @@
 # folders 0..9, so identity i is protected under a folder named (i mod 10) and renamed back afterwards.
 # ORL's 40 people share the ten codes four to a code (four passes of ten).
 # usage: docs/eval/transfer-trained-codes.sh MODEL JAR   (writes runs/eval/segue-celeb10-trained, runs/eval/segue-orl-trained)
+# MODEL must be trained with --codes name on folders named 0..9 (WebFace10, as every shipped model since run 7).
 set -euo pipefail
 MODEL=${1:-runs/run12/run12.segue}; J=${2:-training-tool/target/segue.jar}
 protect_as_trained() {  # SRC_DATASET OUT

@@ -113,6 +113,41 @@ class EvaluationSuiteTest {
         assertEquals(2, (int) again.get(2).number("epochs"));
     }
 
+    /** A stored attacker result as AttackerRun writes it, for summaries that measure nothing. */
+    private static void writeResult(Path out, EvaluationPlan.Row row, long seed, double accuracy) throws Exception {
+        String body = String.format(java.util.Locale.ROOT, "{\"train\":\"t\",\"test\":\"v\",\"inputSize\":112,"
+                + "\"resize\":\"area\",\"jpegQuality\":null,\"architecture\":\"resnet18\",\"augmentation\":\"none\","
+                + "\"adversarialRadius\":0.000000,\"adversarialSteps\":0,\"epochs\":15,\"batchSize\":16,"
+                + "\"learningRate\":5.0E-4,\"smallStem\":false,\"seed\":%d,\"classes\":10,\"trainAccuracy\":1.0000,"
+                + "\"testAccuracy\":%.4f,\"testLoss\":4.0,\"testCount\":200,\"seconds\":300.0,\"machine\":\"m\"}",
+                seed, accuracy);
+        Files.writeString(out.resolve(row.id() + ".json"), "{\"id\":" + AttackerRun.quote(row.id()) + ",\"plan\":"
+                + AttackerRun.quote(row.text()) + ",\"result\":" + body + "}\n");
+    }
+
+    @Test
+    void rowsThatDifferOnlyInTheirSeedAreAveraged(@TempDir Path out) throws Exception {
+        EvaluationPlan plan = EvaluationPlan.parse(String.join("\n",
+                "row a train=p test=c size=112 epochs=15 label=\"model A\" chart=size x=112",
+                "row a-s1 train=p test=c size=112 epochs=15 seed=1 label=\"model A, seed 1\"",
+                "row a-s2 train=p test=c size=112 epochs=15 seed=2 label=\"model A, seed 2\"",
+                "row a64 train=p test=c size=64 epochs=15 label=\"model A\"",
+                "row b train=q test=c size=112 epochs=15 seed=1 label=\"model B\""), "p");
+        double[] accuracy = {0.155, 0.12, 0.135, 0.10, 0.30};
+        long[] seeds = {0, 1, 2, 0, 1};
+        for (int i = 0; i < accuracy.length; i++) {
+            writeResult(out, plan.rows().get(i), seeds[i], accuracy[i]);
+        }
+        EvaluationSuite.run(plan, out, false, ProgressListener.NONE, Cancellation.none(), line -> { });
+        String summary = Files.readString(out.resolve("summary.md"));
+        // a, a-s1 and a-s2 measure the same attacker: (15.5 + 12.0 + 13.5) / 3 = 13.67
+        assertTrue(summary.contains("| a, a-s1, a-s2 | model A | 0, 1, 2 | 15.5%, 12.0%, 13.5% | **13.7%** |"), summary);
+        // another input size or another training set is another measurement, not another seed
+        assertTrue(!summary.contains("a64, ") && !summary.contains(", b |"), summary);
+        assertTrue(summary.contains("| a-s1 | model A, seed 1 | resnet18, seed 1 |"), summary);
+        assertTrue(summary.contains("| a | model A | resnet18 |"), summary);
+    }
+
     @Test
     void planMistakesNameTheirLine() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
