@@ -106,13 +106,18 @@ public final class EvaluationSuite {
                 body = q.toJson((System.nanoTime() - t0) / 1e9);
                 log.accept(row.id() + ": " + q);
             }
-            String json = "{\"id\":" + AttackerRun.quote(row.id()) + ",\"plan\":" + AttackerRun.quote(row.text())
-                    + ",\"result\":" + body + "}";
+            String json = stored(row, body);
             AtomicFiles.write(file, (json + "\n").getBytes(StandardCharsets.UTF_8));
             results.add(new RowResult(row, fields(body), json));
         }
         writeSummary(plan, results, out);
         return results;
+    }
+
+    /** A row's result file: its id, its plan line (to notice edits) and what it measured. */
+    static String stored(EvaluationPlan.Row row, String body) {
+        return "{\"id\":" + AttackerRun.quote(row.id()) + ",\"plan\":" + AttackerRun.quote(row.text())
+                + ",\"result\":" + body + "}";
     }
 
     /** The paper's Figure 3: the first image of each of the first {@code count} identities. */
@@ -169,7 +174,7 @@ public final class EvaluationSuite {
         Map<String, Map<String, List<double[]>>> charts = new TreeMap<>();
         for (RowResult r : results) {
             json.append(json.length() > 2 ? ",\n" : "").append(r.json());
-            String label = r.row().option("label", r.row().option("train", r.row().option("protected", "")));
+            String label = label(r.row());
             if (r.row().kind().equals("figure")) {
                 continue;
             }
@@ -236,7 +241,7 @@ public final class EvaluationSuite {
             double mean = Arrays.stream(accuracy).average().orElseThrow();
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | **%.1f%%** |%n",
                     String.join(", ", group.stream().map(r -> r.row().id()).toList()),
-                    group.get(0).row().option("label", group.get(0).row().option("train", "")),
+                    label(group.get(0).row()),
                     String.join(", ", group.stream().map(r -> Long.toString((long) r.number("seed"))).toList()),
                     String.join(", ", Arrays.stream(accuracy)
                             .mapToObj(a -> String.format(Locale.ROOT, "%.1f%%", a)).toList()),
@@ -251,6 +256,11 @@ public final class EvaluationSuite {
         double[] classes = results.stream().filter(r -> r.row().kind().equals("row"))
                 .mapToDouble(r -> r.number("classes")).distinct().toArray();
         return classes.length == 1 ? new Charts.Reference(100 / classes[0], "chance") : null;
+    }
+
+    /** What a row measures, in the summary: its label, else the set it reads. */
+    private static String label(EvaluationPlan.Row row) {
+        return row.option("label", row.option("train", row.option("protected", "")));
     }
 
     /** The architecture, and the seed where it is not the default 0. */

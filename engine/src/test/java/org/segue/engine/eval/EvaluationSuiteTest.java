@@ -113,16 +113,10 @@ class EvaluationSuiteTest {
         assertEquals(2, (int) again.get(2).number("epochs"));
     }
 
-    /** A stored attacker result as AttackerRun writes it, for summaries that measure nothing. */
-    private static void writeResult(Path out, EvaluationPlan.Row row, long seed, double accuracy) throws Exception {
-        String body = String.format(java.util.Locale.ROOT, "{\"train\":\"t\",\"test\":\"v\",\"inputSize\":112,"
-                + "\"resize\":\"area\",\"jpegQuality\":null,\"architecture\":\"resnet18\",\"augmentation\":\"none\","
-                + "\"adversarialRadius\":0.000000,\"adversarialSteps\":0,\"epochs\":15,\"batchSize\":16,"
-                + "\"learningRate\":5.0E-4,\"smallStem\":false,\"seed\":%d,\"classes\":10,\"trainAccuracy\":1.0000,"
-                + "\"testAccuracy\":%.4f,\"testLoss\":4.0,\"testCount\":200,\"seconds\":300.0,\"machine\":\"m\"}",
-                seed, accuracy);
-        Files.writeString(out.resolve(row.id() + ".json"), "{\"id\":" + AttackerRun.quote(row.id()) + ",\"plan\":"
-                + AttackerRun.quote(row.text()) + ",\"result\":" + body + "}\n");
+    /** Stores a row's result as the suite does, as if its attacker had measured {@code accuracy}. */
+    private static void writeResult(Path out, EvaluationPlan.Row row, double accuracy) throws Exception {
+        String body = new AttackerRun.Result(row.attackerRun(), 10, 1.0, accuracy, 4.0, 200, 300.0).toJson();
+        Files.writeString(out.resolve(row.id() + ".json"), EvaluationSuite.stored(row, body) + "\n");
     }
 
     @Test
@@ -134,9 +128,8 @@ class EvaluationSuiteTest {
                 "row a64 train=p test=c size=64 epochs=15 label=\"model A\"",
                 "row b train=q test=c size=112 epochs=15 seed=1 label=\"model B\""), "p");
         double[] accuracy = {0.155, 0.12, 0.135, 0.10, 0.30};
-        long[] seeds = {0, 1, 2, 0, 1};
         for (int i = 0; i < accuracy.length; i++) {
-            writeResult(out, plan.rows().get(i), seeds[i], accuracy[i]);
+            writeResult(out, plan.rows().get(i), accuracy[i]);
         }
         EvaluationSuite.run(plan, out, false, ProgressListener.NONE, Cancellation.none(), line -> { });
         String summary = Files.readString(out.resolve("summary.md"));
