@@ -13,8 +13,8 @@ Jobs:
   explore: a generator trained by the PyTorch mirror of SegueTrainer (torch_segue_train.RUN7 plus the
            job's overrides), the training set protected as SegueModel does, attackers at several sizes.
 
-Data folder layout (--data): webface10/{train,test}, celeb10/{train,test}, orl/s*/N.png, run7.segue,
-official.npz, java/run7/<class>/<file>.png (Java-written samples for the parity check).
+Data folder layout (--data): webface10/{train,test}, celeb10/{train,test}, orl/s*/N.png, <model>.segue
+(run7, run12), official.npz, java/<model>/<class>/<file>.png (Java-written samples for the parity check).
 """
 import argparse, hashlib, io, json, math, os, sys, time, unicodedata
 import numpy as np
@@ -86,14 +86,25 @@ class Data:
         return load_generator(tensors).to(self.dev), int(props['input.height']), True
 
     def training_set(self, spec):
-        """'webface10' (clean) or 'webface10@run7': the training images, protected by a model if named."""
+        """'webface10' (clean), 'webface10@run7' (protected by a model, each identity with its folder
+        name's code) or 'celeb10@run12:trained' (the paper's transfer protocol, as
+        docs/eval/transfer-trained-codes.sh: the identity at index i of the folder names in byte order
+        takes the code of WebFace10's folder i mod 10, a code the generator was trained with)."""
         if spec in self.cache:
             return self.cache[spec]
         dataset, _, model = spec.partition('@')
+        model, _, codes_from = model.partition(':')
         x, y, files, classes = self.folder(dataset + '/train')
         if model:
             g, gsize, by_name = self.generator(model)
-            codes = torch.tensor([name_code(classes[int(v)]) if by_name else int(v) for v in y])
+            if codes_from == 'trained':
+                order = sorted(classes)
+                names = [str(order.index(c) % 10) for c in classes]
+            elif codes_from:
+                raise ValueError('unknown codes ' + codes_from)
+            else:
+                names = classes
+            codes = torch.tensor([name_code(names[int(v)]) if by_name else int(v) for v in y])
             x = protect(g, x, codes, gsize, self.dev)
         self.cache[spec] = (x, y)
         return x, y
@@ -275,10 +286,11 @@ def run_job(job):
             row['seconds'] = time.time() - t0
             return row
         if job['kind'] == 'parity':
-            x, _ = DATA.training_set('webface10@run7')
+            model = job.get('model', 'run7')
+            x, _ = DATA.training_set('webface10@' + model)
             files = DATA.folder('webface10/train')[2]
             diffs = []
-            base = os.path.join(DATA.root, 'java', 'run7')
+            base = os.path.join(DATA.root, 'java', model)
             for c in sorted(os.listdir(base)):
                 for f in sorted(os.listdir(os.path.join(base, c))):
                     j = torch.from_numpy(np.asarray(Image.open(os.path.join(base, c, f)).convert('RGB'))).permute(2, 0, 1).float()
