@@ -3,7 +3,11 @@ package org.segue.engine.data;
 import org.segue.engine.io.AtomicFiles;
 
 import javax.imageio.ImageIO;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -29,6 +33,10 @@ public final class ImageCodec {
     public static RgbImage fromBuffered(BufferedImage img) {
         int h = img.getHeight();
         int w = img.getWidth();
+        ColorModel cm = img.getColorModel();
+        if (cm instanceof ComponentColorModel && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
+            return fromGreySamples(img.getRaster(), (1 << cm.getComponentSize(0)) - 1);
+        }
         int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
         float[] chw = new float[3 * h * w];
         int plane = h * w;
@@ -37,6 +45,30 @@ public final class ImageCodec {
             chw[i] = ((p >> 16) & 0xff) / 255f;
             chw[plane + i] = ((p >> 8) & 0xff) / 255f;
             chw[2 * plane + i] = (p & 0xff) / 255f;
+        }
+        return new RgbImage(chw, h, w);
+    }
+
+    /**
+     * Grey samples as they are stored, replicated to three planes. getRGB would take them for linear
+     * light and convert them to sRGB, brightening every grey image (a stored 30 of 255 reads as 90);
+     * PNG and JPEG grey samples are display values already, as {@code PhotoPixels} reads them too.
+     */
+    private static RgbImage fromGreySamples(Raster raster, int maxValue) {
+        int h = raster.getHeight();
+        int w = raster.getWidth();
+        int plane = h * w;
+        float[] chw = new float[3 * plane];
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, 0, row);
+            for (int x = 0; x < w; x++) {
+                float v = row[x] / (float) maxValue;
+                int i = y * w + x;
+                chw[i] = v;
+                chw[plane + i] = v;
+                chw[2 * plane + i] = v;
+            }
         }
         return new RgbImage(chw, h, w);
     }
