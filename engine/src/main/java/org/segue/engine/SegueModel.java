@@ -128,6 +128,16 @@ public final class SegueModel implements AutoCloseable {
         return info;
     }
 
+    /**
+     * The face size the model was trained at: the recipe's input size, which is larger than the
+     * generator's own size for a band-limited model (perturbation scale above 1); the generator's size
+     * for a model without a recipe, such as the authors' imported one.
+     */
+    public int trainingInputSize() {
+        String size = info.recipe().get("input.size");
+        return size == null ? info.inputHeight() : Integer.parseInt(size.trim());
+    }
+
     /** Whether this model was trained with the codes of identity names (train --codes name). */
     public boolean usesNameCodes() {
         return info.recipe().getOrDefault("codes", "").startsWith("folder-name");

@@ -59,7 +59,8 @@ final class ProtectDatasetCommand implements Callable<Integer> {
             };
             int[] labels = dataset.samples().stream().mapToInt(sample -> codeOf[sample.label()]).toArray();
             if (pseudoLabels != null) {
-                int size = m.info().inputHeight();
+                // the trainer clustered the faces at its training size: the same size gives the same clusters
+                int size = m.trainingInputSize();
                 int[] pseudo = PseudoLabeler.label(dataset.load(size, size), pseudoLabels, new LbpFeatureExtractor(), 10, 0);
                 System.err.printf("Pseudo labels: clustering accuracy %.1f%% against folder labels%n",
                         100 * ClusteringAccuracy.of(pseudo, dataset.labels()));

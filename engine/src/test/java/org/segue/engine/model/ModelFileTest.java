@@ -37,6 +37,19 @@ class ModelFileTest {
     }
 
     @Test
+    void trainingInputSizeIsTheRecipesWhereTheGeneratorWorksSmaller(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("scaled.segue");
+        try (SegueModel m = SegueModel.create(INFO, Device.cpu())) {
+            assertEquals(32, m.trainingInputSize(), "no recipe size: the generator's own");
+            m.save(file, Map.of("input.size", "64", "perturbation.scale", "2"));
+        }
+        try (SegueModel m = SegueModel.load(file, Device.cpu())) {
+            assertEquals(32, m.info().inputHeight());
+            assertEquals(64, m.trainingInputSize());
+        }
+    }
+
+    @Test
     void roundTripsWeightsAndMetadata(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("m.segue");
         try (SegueModel a = SegueModel.create(INFO, Device.cpu());
