@@ -50,8 +50,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--rescale", split = ",", description = "override the rescale distortion: PROBABILITY,MAX_FACTOR (e.g. 0.8,4)")
     float[] rescale;
 
-    @Option(names = "--crop", split = ",", description = "re-framing distortion: PROBABILITY,MIN_AREA (e.g. 0.5,0.8): "
-            + "random resized crops, which also shift the face, as an attacker's alignment does")
+    @Option(names = "--crop", split = ",", description = "re-framing distortion: PROBABILITY,MIN_AREA[,MAX_DEGREES] "
+            + "(e.g. 0.5,0.8,10): random resized crops, which also shift the face, and rotations of up to MAX_DEGREES "
+            + "(default 0), as an attacker's alignment does")
     float[] crop;
 
     @Option(names = "--view", split = ",", description = "attacker-size views: PROBABILITY,MIN_SIZE (e.g. 0.8,56): the "
@@ -145,10 +146,10 @@ final class TrainCommand implements Callable<Integer> {
             config = config.withDistortion(config.distortion().withRescale(rescale[0], rescale[1]));
         }
         if (crop != null) {
-            if (crop.length != 2) {
-                throw new IllegalArgumentException("--crop takes PROBABILITY,MIN_AREA");
+            if (crop.length != 2 && crop.length != 3) {
+                throw new IllegalArgumentException("--crop takes PROBABILITY,MIN_AREA[,MAX_DEGREES]");
             }
-            config = config.withDistortion(config.distortion().withCrop(crop[0], crop[1]));
+            config = config.withDistortion(config.distortion().withCrop(crop[0], crop[1], crop.length == 3 ? crop[2] : 0f));
         }
         if (view != null) {
             if (view.length != 2 || view[1] != Math.rint(view[1]) || view[1] < 1) {

@@ -77,7 +77,8 @@ class SegueCliTest {
         Path data = syntheticDataset(dir.resolve("data"), 8, 1);
         Path model = dir.resolve("m.segue");
         Run train = run("train", "--data", data.toString(), "--output", model.toString(), "--recipe", "cpu",
-                "--epochs", "2", "--input-size", "32", "--batch-size", "8", "--pgd-steps", "1", "--pgd-radius", "2", "--view", "1,16");
+                "--epochs", "2", "--input-size", "32", "--batch-size", "8", "--pgd-steps", "1", "--pgd-radius", "2", "--view", "1,16",
+                "--crop", "1,0.8,10");
         assertEquals(0, train.exit(), train.err());
         assertTrue(Files.exists(model));
         assertTrue(Files.exists(Path.of(model + ".ckpt")), "checkpoint kept for resuming");
@@ -86,7 +87,7 @@ class SegueCliTest {
         assertEquals("32", c.info().recipe().get("input.size"));
         assertTrue(c.info().recipe().get("distortion").contains("adversarialRadius=" + 2f / 255f),
                 c.info().recipe().get("distortion"));
-        assertTrue(c.info().recipe().get("distortion").contains("viewP=1.0, viewMinSize=16"),
+        assertTrue(c.info().recipe().get("distortion").contains("viewP=1.0, viewMinSize=16, cropMaxRotation=10.0"),
                 c.info().recipe().get("distortion"));
 
         Path out = dir.resolve("protected");
@@ -141,6 +142,10 @@ class SegueCliTest {
         Run badView = run("train", "--data", dir.toString(), "--output", dir.resolve("z").toString(), "--view", "0.5,7.5");
         assertEquals(1, badView.exit());
         assertTrue(badView.err().contains("--view takes"), badView.err());
+
+        Run badCrop = run("train", "--data", dir.toString(), "--output", dir.resolve("w").toString(), "--crop", "0.5");
+        assertEquals(1, badCrop.exit());
+        assertTrue(badCrop.err().contains("--crop takes"), badCrop.err());
 
         assertEquals(2, run("train").exit(), "missing required options is a usage error");
         Run help = run("protect-dataset", "--help");

@@ -29,18 +29,20 @@ package org.segue.engine.distortion;
  *                     {@code rescale}, which scales back up, the surrogate itself works at the
  *                     attacker's resolution, where its receptive fields cover more of the face
  * @param viewMinSize  smallest side of such a view (pixels)
+ * @param cropMaxRotation in a re-framed batch, each image is also rotated about its centre by an angle
+ *                     drawn uniformly from +-this many degrees (0: crops only), as a re-aligned face is
  */
 public record DistortionConfig(float blurSigma, float sharpness, float hflipP, float vflipP,
         float jpegP, int jpegQualityMin, int jpegQualityMax, float rescaleP, float rescaleMaxFactor,
         float adversarialRadius, int adversarialSteps, float cropP, float cropMinScale, float colourJitter,
-        float viewP, int viewMinSize) {
+        float viewP, int viewMinSize, float cropMaxRotation) {
 
     /** A configuration without re-framing and colour jitter. */
     public DistortionConfig(float blurSigma, float sharpness, float hflipP, float vflipP,
             float jpegP, int jpegQualityMin, int jpegQualityMax, float rescaleP, float rescaleMaxFactor,
             float adversarialRadius, int adversarialSteps) {
         this(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax, rescaleP, rescaleMaxFactor,
-                adversarialRadius, adversarialSteps, 0f, 1f, 0f, 0f, 1);
+                adversarialRadius, adversarialSteps, 0f, 1f, 0f, 0f, 1, 0f);
     }
 
     public DistortionConfig {
@@ -51,6 +53,9 @@ public record DistortionConfig(float blurSigma, float sharpness, float hflipP, f
         }
         if (!(cropMinScale > 0f && cropMinScale <= 1f)) {
             throw new IllegalArgumentException("crop scale must be in (0, 1], was " + cropMinScale);
+        }
+        if (!(cropMaxRotation >= 0f && cropMaxRotation <= 45f)) {
+            throw new IllegalArgumentException("re-framing rotation must be in [0, 45] degrees, was " + cropMaxRotation);
         }
         if (!(colourJitter >= 0f && colourJitter < 1f)) {
             throw new IllegalArgumentException("colour jitter must be in [0, 1), was " + colourJitter);
@@ -69,6 +74,20 @@ public record DistortionConfig(float blurSigma, float sharpness, float hflipP, f
         if (blurSigma < 0 || sharpness < 0 || adversarialRadius < 0 || adversarialSteps < 0) {
             throw new IllegalArgumentException("distortion strengths must not be negative");
         }
+    }
+
+    /**
+     * The record's own form, without the rotation where there is none: a checkpoint compares this
+     * text before it resumes, and one written before rotations existed must still resume.
+     */
+    @Override
+    public String toString() {
+        String all = String.format(java.util.Locale.ROOT, "DistortionConfig[blurSigma=%s, sharpness=%s, hflipP=%s, "
+                + "vflipP=%s, jpegP=%s, jpegQualityMin=%d, jpegQualityMax=%d, rescaleP=%s, rescaleMaxFactor=%s, "
+                + "adversarialRadius=%s, adversarialSteps=%d, cropP=%s, cropMinScale=%s, colourJitter=%s, viewP=%s, "
+                + "viewMinSize=%d", blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax, rescaleP,
+                rescaleMaxFactor, adversarialRadius, adversarialSteps, cropP, cropMinScale, colourJitter, viewP, viewMinSize);
+        return all + (cropMaxRotation == 0f ? "" : ", cropMaxRotation=" + cropMaxRotation) + "]";
     }
 
     private static void requireProbability(float p, String name) {
@@ -111,10 +130,16 @@ public record DistortionConfig(float blurSigma, float sharpness, float hflipP, f
         return b.build();
     }
 
+    /** Re-framing by crops alone (the rotation, if any, is kept). */
     public DistortionConfig withCrop(float probability, float minScale) {
+        return withCrop(probability, minScale, cropMaxRotation);
+    }
+
+    public DistortionConfig withCrop(float probability, float minScale, float maxRotationDegrees) {
         Builder b = toBuilder();
         b.cropP = probability;
         b.cropMinScale = minScale;
+        b.cropMaxRotation = maxRotationDegrees;
         return b.build();
     }
 
@@ -141,7 +166,7 @@ public record DistortionConfig(float blurSigma, float sharpness, float hflipP, f
      */
     private static final class Builder {
         float blurSigma, sharpness, hflipP, vflipP, jpegP, rescaleP, rescaleMaxFactor, adversarialRadius;
-        float cropP, cropMinScale, colourJitter, viewP;
+        float cropP, cropMinScale, colourJitter, viewP, cropMaxRotation;
         int jpegQualityMin, jpegQualityMax, adversarialSteps, viewMinSize;
 
         Builder(DistortionConfig c) {
@@ -161,12 +186,13 @@ public record DistortionConfig(float blurSigma, float sharpness, float hflipP, f
             colourJitter = c.colourJitter;
             viewP = c.viewP;
             viewMinSize = c.viewMinSize;
+            cropMaxRotation = c.cropMaxRotation;
         }
 
         DistortionConfig build() {
             return new DistortionConfig(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax,
                     rescaleP, rescaleMaxFactor, adversarialRadius, adversarialSteps, cropP, cropMinScale, colourJitter,
-                    viewP, viewMinSize);
+                    viewP, viewMinSize, cropMaxRotation);
         }
     }
 }

@@ -41,6 +41,9 @@ public final class DistortionLayer {
         }
         if (config.cropP() > 0 && rng.nextFloat() < config.cropP()) {
             out = randomResizedCrop(out, config.cropMinScale(), rng);
+            if (config.cropMaxRotation() > 0) {
+                out = randomRotation(out, config.cropMaxRotation(), rng);
+            }
         }
         if (config.colourJitter() > 0) {
             out = colourJitter(out, config.colourJitter(), rng);
@@ -155,6 +158,62 @@ public final class DistortionLayer {
                     : Resize.bilinear(crop, h, w));
         }
         return NDArrays.concat(crops, 0).clip(0f, 1f);
+    }
+
+    /**
+     * Rotates each image about its centre by an angle drawn uniformly from +-{@code maxDegrees}, with
+     * bilinear interpolation and the border pixels repeated outside the image (so no black corners
+     * teach the surrogate a frame), as torchvision's affine warp with border padding does. The four
+     * source pixels of every output pixel are gathered, so gradients reach the input.
+     */
+    public static NDArray randomRotation(NDArray x, float maxDegrees, Random rng) {
+        int n = (int) x.getShape().get(0);
+        int c = (int) x.getShape().get(1);
+        int h = (int) x.getShape().get(2);
+        int w = (int) x.getShape().get(3);
+        int plane = h * w;
+        long[][] index = new long[4][n * plane];
+        float[][] weight = new float[4][n * plane];
+        double cy = (h - 1) / 2.0;
+        double cx = (w - 1) / 2.0;
+        for (int i = 0; i < n; i++) {
+            double angle = Math.toRadians((2 * rng.nextDouble() - 1) * maxDegrees);
+            double cos = Math.cos(angle);
+            double sin = Math.sin(angle);
+            for (int y = 0; y < h; y++) {
+                for (int xx = 0; xx < w; xx++) {
+                    // the source of output pixel (y, x): the inverse rotation of its offset from the centre
+                    double sy = Math.min(h - 1, Math.max(0, cy + (y - cy) * cos - (xx - cx) * sin));
+                    double sx = Math.min(w - 1, Math.max(0, cx + (y - cy) * sin + (xx - cx) * cos));
+                    int y0 = (int) sy;
+                    int x0 = (int) sx;
+                    int y1 = Math.min(h - 1, y0 + 1);
+                    int x1 = Math.min(w - 1, x0 + 1);
+                    float fy = (float) (sy - y0);
+                    float fx = (float) (sx - x0);
+                    int k = i * plane + y * w + xx;
+                    index[0][k] = (long) y0 * w + x0;
+                    index[1][k] = (long) y0 * w + x1;
+                    index[2][k] = (long) y1 * w + x0;
+                    index[3][k] = (long) y1 * w + x1;
+                    weight[0][k] = (1 - fy) * (1 - fx);
+                    weight[1][k] = (1 - fy) * fx;
+                    weight[2][k] = fy * (1 - fx);
+                    weight[3][k] = fy * fx;
+                }
+            }
+        }
+        NDManager m = x.getManager();
+        NDArray flat = x.reshape(n, c, plane);
+        Shape perImage = new Shape(n, 1, plane);
+        NDArray out = null;
+        for (int t = 0; t < 4; t++) {
+            NDArray idx = m.create(index[t], perImage).toDevice(x.getDevice(), false).repeat(1, c);
+            NDArray wt = m.create(weight[t], perImage).toDevice(x.getDevice(), false);
+            NDArray term = flat.gather(idx, 2).mul(wt);
+            out = out == null ? term : out.add(term);
+        }
+        return out.reshape(n, c, h, w);
     }
 
     /**

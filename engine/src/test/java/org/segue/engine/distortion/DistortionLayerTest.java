@@ -151,6 +151,49 @@ class DistortionLayerTest {
         assertTrue(meanAbs(whole.toFloatArray(), x.toFloatArray()) < 0.35, "scale 1 keeps (nearly) the whole image");
     }
 
+    /**
+     * A rotation by 0 degrees is the identity; a quarter turn of a square image maps pixels exactly
+     * (90 degrees is past the training range, but the geometry is checked where it is exact); small
+     * angles keep the centre pixel and the value range; gradients reach the input.
+     */
+    @Test
+    void rotationTurnsEachImageAboutItsCentre() {
+        float[] ramp = new float[3 * 5 * 5];
+        for (int i = 0; i < ramp.length; i++) {
+            ramp[i] = (i % 25) / 24f;
+        }
+        NDArray x = nd.create(ramp, new Shape(1, 3, 5, 5));
+        assertTrue(meanAbs(DistortionLayer.randomRotation(x, 0f, new Random(1)).toFloatArray(), ramp) < 1e-6);
+
+        Random quarter = new Random() {
+            @Override
+            public double nextDouble() {
+                return 1.0; // the largest angle: +maxDegrees
+            }
+        };
+        float[] turned = DistortionLayer.randomRotation(x, 90f, quarter).toFloatArray();
+        for (int y = 0; y < 5; y++) {
+            for (int xx = 0; xx < 5; xx++) {
+                // output (y, x) samples source (cy + (y-cy)cos - (x-cx)sin, cx + (y-cy)sin + (x-cx)cos) = (4 - x, y)
+                assertEquals(ramp[(4 - xx) * 5 + y], turned[y * 5 + xx], 1e-5f, "pixel " + y + "," + xx);
+            }
+        }
+
+        NDArray img = nd.randomUniform(0, 1, new Shape(4, 3, 33, 33));
+        img.setRequiresGradient(true);
+        NDArray y;
+        try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+            y = DistortionLayer.randomRotation(img, 10f, new Random(4));
+            gc.backward(y.sum());
+        }
+        assertEquals(img.getShape(), y.getShape());
+        assertTrue(y.min().getFloat() >= 0f && y.max().getFloat() <= 1f);
+        assertEquals(img.get(":, :, 16, 16").stopGradient().toFloatArray()[0], y.get(":, :, 16, 16").toFloatArray()[0],
+                1e-5f, "the centre stays");
+        assertTrue(meanAbs(y.toFloatArray(), img.stopGradient().toFloatArray()) > 0.05, "the images turn");
+        assertTrue(img.getGradient().abs().sum().getFloat() > 0);
+    }
+
     @Test
     void colourJitterStaysInRangeAndChangesEachImage() {
         NDArray x = nd.randomUniform(0.2f, 0.8f, new Shape(3, 3, 16, 16));
@@ -199,6 +242,10 @@ class DistortionLayerTest {
         assertThrows(IllegalArgumentException.class,
                 () -> DistortionConfig.none().withCrop(0.5f, 0f));
         assertThrows(IllegalArgumentException.class,
+                () -> DistortionConfig.none().withCrop(0.5f, 0.8f, -1f));
+        assertThrows(IllegalArgumentException.class,
+                () -> DistortionConfig.none().withCrop(0.5f, 0.8f, 90f));
+        assertThrows(IllegalArgumentException.class,
                 () -> DistortionConfig.none().withColourJitter(1.5f));
         assertThrows(IllegalArgumentException.class,
                 () -> DistortionConfig.none().withView(0.5f, 0));
@@ -219,7 +266,17 @@ class DistortionLayerTest {
         DistortionConfig all = robust.withRescale(0.8f, 4f).withAdversarial(4f / 255f, 2).withCrop(0.5f, 0.8f)
                 .withColourJitter(0.1f).withView(0.7f, 40);
         assertEquals(new DistortionConfig(0.2f, 2f, 0.1f, 0.1f, 0.5f, 50, 95, 0.8f, 4f, 4f / 255f, 2,
-                0.5f, 0.8f, 0.1f, 0.7f, 40), all);
+                0.5f, 0.8f, 0.1f, 0.7f, 40, 0f), all);
+        assertEquals(10f, all.withCrop(0.5f, 0.8f, 10f).cropMaxRotation());
+        // the text run 12's checkpoint and model file hold: a config without rotation must still read the same
+        assertEquals("DistortionConfig[blurSigma=0.2, sharpness=2.0, hflipP=0.1, vflipP=0.1, jpegP=0.5, "
+                + "jpegQualityMin=50, jpegQualityMax=95, rescaleP=0.8, rescaleMaxFactor=4.0, adversarialRadius=0.003921569, "
+                + "adversarialSteps=1, cropP=0.5, cropMinScale=0.8, colourJitter=0.1, viewP=0.7, viewMinSize=40]",
+                robust.withRescale(0.8f, 4f).withAdversarial(1f / 255f, 1).withCrop(0.5f, 0.8f).withColourJitter(0.1f)
+                        .withView(0.7f, 40).toString());
+        assertTrue(all.withCrop(0.5f, 0.8f, 10f).toString().endsWith(", cropMaxRotation=10.0]"));
+        assertEquals(10f, all.withCrop(0.5f, 0.8f, 10f).withCrop(0.6f, 0.9f).cropMaxRotation(),
+                "re-framing crops alone keep the rotation");
         assertEquals(robust, all.withRescale(0.5f, 2f).withAdversarial(1f / 255f, 5).withCrop(0f, 1f)
                 .withColourJitter(0f).withView(0f, 1));
     }
