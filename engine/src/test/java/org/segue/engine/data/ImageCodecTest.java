@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.WritableRaster;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,10 +23,8 @@ class ImageCodecTest {
     void greyPngSamplesAreReadAsStoredNotBrightenedAsLinearLight(@TempDir Path dir) throws Exception {
         BufferedImage grey = new BufferedImage(SAMPLES.length, 1, BufferedImage.TYPE_BYTE_GRAY);
         grey.getRaster().setSamples(0, 0, SAMPLES.length, 1, 0, SAMPLES);
-        Path file = dir.resolve("grey.png");
-        ImageIO.write(grey, "png", file.toFile());
 
-        assertSamples(ImageCodec.read(file), SAMPLES, 255);
+        assertSamples(readAsPng(grey, dir), SAMPLES, 255);
     }
 
     @Test
@@ -33,10 +32,8 @@ class ImageCodecTest {
         int[] samples = {0, 7710, 32768, 65535};
         BufferedImage grey = new BufferedImage(samples.length, 1, BufferedImage.TYPE_USHORT_GRAY);
         grey.getRaster().setSamples(0, 0, samples.length, 1, 0, samples);
-        Path file = dir.resolve("grey16.png");
-        ImageIO.write(grey, "png", file.toFile());
 
-        assertSamples(ImageCodec.read(file), samples, 65535);
+        assertSamples(readAsPng(grey, dir), samples, 65535);
     }
 
     @Test
@@ -46,10 +43,8 @@ class ImageCodecTest {
         WritableRaster raster = cm.createCompatibleWritableRaster(SAMPLES.length, 1);
         raster.setSamples(0, 0, SAMPLES.length, 1, 0, SAMPLES);
         raster.setSamples(0, 0, SAMPLES.length, 1, 1, new int[] {255, 255, 255, 255, 255, 255});
-        Path file = dir.resolve("grey-alpha.png");
-        ImageIO.write(new BufferedImage(cm, raster, false, null), "png", file.toFile());
 
-        assertSamples(ImageCodec.read(file), SAMPLES, 255);
+        assertSamples(readAsPng(new BufferedImage(cm, raster, false, null), dir), SAMPLES, 255);
     }
 
     @Test
@@ -57,10 +52,8 @@ class ImageCodecTest {
         BufferedImage rgb = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
         rgb.setRGB(0, 0, (30 << 16) | (60 << 8) | 90);
         rgb.setRGB(1, 0, (255 << 16) | (0 << 8) | 128);
-        Path file = dir.resolve("rgb.png");
-        ImageIO.write(rgb, "png", file.toFile());
 
-        RgbImage read = ImageCodec.read(file);
+        RgbImage read = readAsPng(rgb, dir);
         float[] chw = read.chw();
         assertEquals(30, Math.round(chw[0] * 255));
         assertEquals(60, Math.round(chw[2] * 255));
@@ -68,6 +61,13 @@ class ImageCodecTest {
         assertEquals(255, Math.round(chw[1] * 255));
         assertEquals(0, Math.round(chw[3] * 255));
         assertEquals(128, Math.round(chw[5] * 255));
+    }
+
+    /** Writes the image as a PNG file with ImageIO and reads it back through the codec under test. */
+    private static RgbImage readAsPng(BufferedImage image, Path dir) throws Exception {
+        Path file = Files.createTempFile(dir, "image", ".png");
+        ImageIO.write(image, "png", file.toFile());
+        return ImageCodec.read(file);
     }
 
     private static void assertSamples(RgbImage image, int[] expected, int maxValue) {
