@@ -138,10 +138,18 @@ public final class SegueModel implements AutoCloseable {
         return size == null ? info.inputHeight() : Integer.parseInt(size.trim());
     }
 
-    /** Whether this model was trained with the codes of identity names (train --codes name). */
+    /**
+     * Whether this model takes the codes of identity names: trained with them (train --codes name) or
+     * with random code groups (train --code-groups), whose codes are spread over the 16-bit space as
+     * name codes are.
+     */
     public boolean usesNameCodes() {
-        return info.recipe().getOrDefault("codes", "").startsWith("folder-name");
+        String codes = info.recipe().getOrDefault("codes", "");
+        return codes.startsWith("folder-name") || codes.startsWith(GROUP_CODES);
     }
+
+    /** How a model trained with random code groups records its codes (the start of its "codes" entry). */
+    public static final String GROUP_CODES = "random-group codes";
 
     /**
      * The code of each identity as this model was trained to take it: the code of its name for a

@@ -79,6 +79,11 @@ final class TrainCommand implements Callable<Integer> {
             + "pseudo identities (LBP embeddings + K-means) and train on those")
     Integer pseudoLabels;
 
+    @Option(names = "--code-groups", description = "ignore the identities: deal the faces at random into this many "
+            + "groups, each with its own code, so the generator learns a pattern for any code (for people it never "
+            + "saw); not with --pseudo-labels or --codes name")
+    Integer codeGroups;
+
     @Option(names = "--codes", defaultValue = "index",
             description = "index: each identity folder's number is its code; name: the code of the folder's name, "
                     + "as 'protect --person' gives (default ${DEFAULT-VALUE})")
@@ -176,7 +181,7 @@ final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(data, config, recipe, pseudoLabels,
-                    output, checkpoint, DjlRuntime.resolveDevice(device), nameCodes()), new TerminalProgress(System.err),
+                    output, checkpoint, DjlRuntime.resolveDevice(device), nameCodes(), codeGroups), new TerminalProgress(System.err),
                     cancellation, System.err::println);
             TrainingResult result = outcome.result();
             for (TrainingResult.EpochStats s : result.history()) {
