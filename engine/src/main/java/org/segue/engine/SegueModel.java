@@ -140,16 +140,15 @@ public final class SegueModel implements AutoCloseable {
 
     /**
      * Whether this model takes the codes of identity names: trained with them (train --codes name) or
-     * with random code groups (train --code-groups), whose codes are spread over the 16-bit space as
-     * name codes are.
+     * to write any code (train --codes random).
      */
     public boolean usesNameCodes() {
         String codes = info.recipe().getOrDefault("codes", "");
-        return codes.startsWith("folder-name") || codes.startsWith(GROUP_CODES);
+        return codes.startsWith("folder-name") || codes.startsWith(RANDOM_CODES);
     }
 
-    /** How a model trained with random code groups records its codes (the start of its "codes" entry). */
-    public static final String GROUP_CODES = "random-group codes";
+    /** How a model trained to write random codes records them (the start of its recipe's "codes" entry). */
+    public static final String RANDOM_CODES = "random codes";
 
     /**
      * The code of each identity as this model was trained to take it: the code of its name for a

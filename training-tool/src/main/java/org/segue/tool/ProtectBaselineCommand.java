@@ -66,9 +66,16 @@ final class ProtectBaselineCommand implements Callable<Integer> {
                 if (maxRounds != null) {
                     config = config.withMaxRounds(maxRounds);
                 }
-                seconds = UnlearnableExamples.protectFolder(input, output, config, new TerminalProgress(System.err),
-                        new Cancellation());
-                details = "\"config\":" + jsonObject(config.describe());
+                UnlearnableExamples.Result result = UnlearnableExamples.protectFolder(input, output, config,
+                        new TerminalProgress(System.err), new Cancellation());
+                seconds = result.seconds();
+                // accuracy of the noise-finding model on the noisy and on the clean training images
+                details = String.format(Locale.ROOT, "\"config\":%s,\"rounds\":%d,\"converged\":%b,"
+                                + "\"noisyTrainAccuracy\":%.4f,\"cleanTrainAccuracy\":%.4f,\"roundAccuracies\":%s",
+                        jsonObject(config.describe()), result.rounds(), result.converged(), result.accuracy(),
+                        result.cleanAccuracy(), result.history().stream()
+                                .map(r -> String.format(Locale.ROOT, "%.4f", r.accuracy()))
+                                .collect(java.util.stream.Collectors.joining(",", "[", "]")));
             }
             default -> throw new IllegalArgumentException("unknown method '" + method + "': use lsp, ue-class or ue-sample");
         }

@@ -79,14 +79,11 @@ final class TrainCommand implements Callable<Integer> {
             + "pseudo identities (LBP embeddings + K-means) and train on those")
     Integer pseudoLabels;
 
-    @Option(names = "--code-groups", description = "ignore the identities: deal the faces at random into this many "
-            + "groups, each with its own code, so the generator learns a pattern for any code (for people it never "
-            + "saw); not with --pseudo-labels or --codes name")
-    Integer codeGroups;
-
     @Option(names = "--codes", defaultValue = "index",
             description = "index: each identity folder's number is its code; name: the code of the folder's name, "
-                    + "as 'protect --person' gives (default ${DEFAULT-VALUE})")
+                    + "as 'protect --person' gives; random: ignore the identities, give every face a fresh random "
+                    + "code at every step and train the surrogate to read the code back, so the generator writes "
+                    + "any code, also those of people it never saw (default ${DEFAULT-VALUE})")
     String codes;
 
     @Option(names = "--checkpoint", description = "checkpoint file (default: <output>.ckpt)")
@@ -97,9 +94,9 @@ final class TrainCommand implements Callable<Integer> {
 
     private boolean nameCodes() {
         return switch (codes) {
-            case "index" -> false;
+            case "index", "random" -> false;
             case "name" -> true;
-            default -> throw new IllegalArgumentException("--codes must be index or name, was " + codes);
+            default -> throw new IllegalArgumentException("--codes must be index, name or random, was " + codes);
         };
     }
 
@@ -181,7 +178,7 @@ final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(data, config, recipe, pseudoLabels,
-                    output, checkpoint, DjlRuntime.resolveDevice(device), nameCodes(), codeGroups), new TerminalProgress(System.err),
+                    output, checkpoint, DjlRuntime.resolveDevice(device), nameCodes(), "random".equals(codes)), new TerminalProgress(System.err),
                     cancellation, System.err::println);
             TrainingResult result = outcome.result();
             for (TrainingResult.EpochStats s : result.history()) {

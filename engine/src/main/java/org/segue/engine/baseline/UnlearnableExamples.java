@@ -241,9 +241,10 @@ public final class UnlearnableExamples {
      * to each file's original resolution (bilinear when enlarging, area-averaged when shrinking: both
      * take weighted means, so the bound holds), added to the original image and clamped to [0,1].
      *
-     * @return seconds spent generating the noise (not loading or writing), for speed tables
+     * @return how the noise was found; its {@code seconds} are those of generating the noise (not
+     *         loading or writing), for speed tables
      */
-    public static double protectFolder(Path in, Path out, Config config, ProgressListener progress,
+    public static Result protectFolder(Path in, Path out, Config config, ProgressListener progress,
                                        Cancellation cancellation) throws IOException {
         ImageFolder dataset = ImageFolder.scan(in);
         Result result = new UnlearnableExamples(config).generate(dataset.load(config.inputSize(), config.inputSize()),
@@ -266,7 +267,7 @@ public final class UnlearnableExamples {
             progress.onProgress(new ProgressListener.Progress("ue-write", i + 1, samples.size(),
                     (i + 1) + " images protected", (System.nanoTime() - start) / 1e9));
         }
-        return result.seconds();
+        return result;
     }
 
     /** The output name of DatasetProtector: the input's name with its extension replaced by .png. */

@@ -57,9 +57,6 @@ public final class SegueTrainer {
     private final TrainingConfig config;
     private final DistortionLayer distortion;
 
-    /** The code of each label during one training call (null: the label itself). */
-    private int[] codeOfLabel;
-
     public SegueTrainer(TrainingConfig config) {
         this.config = config;
         this.distortion = new DistortionLayer(config.distortion());
@@ -93,9 +90,29 @@ public final class SegueTrainer {
         if (codes != null && codes.length != numClasses) {
             throw new IllegalArgumentException(codes.length + " codes for " + numClasses + " labels");
         }
-        codeOfLabel = codes;
-        DjlRuntime.noGradientsOnThisThread(); // parameters are updated in place outside gradient scopes
         validate(model, images, labels, numClasses);
+        return train(model, images, new SideObjective.Identities(labels, numClasses, codes), checkpoint, progress,
+                cancellation);
+    }
+
+    /**
+     * Trains {@code model}'s generator to write codes rather than identities: every face gets a
+     * fresh random code at every step and the surrogate learns to read the code's bits back from the
+     * protected face ({@link SideObjective.CodeReading}). No labels are needed, and a code the
+     * generator never met is written the way every other code is, so people it never saw are
+     * protected like the ones it trained on.
+     */
+    public TrainingResult trainToWriteCodes(SegueModel model, List<RgbImage> images, Path checkpoint,
+                                            ProgressListener progress, Cancellation cancellation) throws IOException {
+        validate(model, images, new int[images.size()], 1);
+        return train(model, images, new SideObjective.CodeReading(model.info().codeBits()), checkpoint, progress,
+                cancellation);
+    }
+
+    private TrainingResult train(SegueModel model, List<RgbImage> images, SideObjective objective, Path checkpoint,
+                                 ProgressListener progress, Cancellation cancellation) throws IOException {
+        DjlRuntime.noGradientsOnThisThread(); // parameters are updated in place outside gradient scopes
+        int numClasses = objective.outputs();
         long start = System.nanoTime();
         try (NDManager surrogateManager = DjlRuntime.engine().newBaseManager(model.manager().getDevice())) {
             ResNet18 surrogate = newSurrogate(surrogateManager, numClasses);
@@ -105,10 +122,10 @@ public final class SegueTrainer {
             List<TrainingResult.EpochStats> history = new ArrayList<>();
             int firstEpoch = 1;
             if (checkpoint != null && Files.exists(checkpoint)) {
-                firstEpoch = restore(checkpoint, model, surrogate, adamG, adamS, history, numClasses) + 1;
+                firstEpoch = restore(checkpoint, model, surrogate, adamG, adamS, history, objective) + 1;
             }
             int stepsPerEpoch = (images.size() + config.batchSize() - 1) / config.batchSize();
-            Run run = new Run(model, surrogate, surrogateStore, adamG, adamS, images, labels, progress, cancellation,
+            Run run = new Run(model, surrogate, surrogateStore, adamG, adamS, images, objective, progress, cancellation,
                     stepsThrough(config.epochs(), stepsPerEpoch), stepsThrough(firstEpoch - 1, stepsPerEpoch), start);
             boolean early = !history.isEmpty() && history.get(history.size() - 1).lastBatchCe() < config.earlyStopLoss();
             for (int epoch = firstEpoch; epoch <= config.epochs() && !early; epoch++) {
@@ -126,7 +143,7 @@ public final class SegueTrainer {
                 history.add(new TrainingResult.EpochStats(epoch, surrogateStats[0], surrogateStats[1],
                         generatorStats[0], generatorStats[1], generatorStats[2], seconds(epochStart)));
                 if (checkpoint != null) {
-                    save(checkpoint, model, surrogate, adamG, adamS, history, numClasses);
+                    save(checkpoint, model, surrogate, adamG, adamS, history, objective);
                 }
                 early = generatorStats[1] < config.earlyStopLoss();
             }
@@ -174,12 +191,12 @@ public final class SegueTrainer {
      * steps {@link #train} runs. The surrogate's parameters live in {@code surrogateManager}.
      */
     Run benchmarkRun(SegueModel model, List<RgbImage> images, int[] labels, int numClasses, NDManager surrogateManager) {
-        codeOfLabel = null;
         DjlRuntime.noGradientsOnThisThread();
         validate(model, images, labels, numClasses);
         ResNet18 surrogate = newSurrogate(surrogateManager, numClasses);
         return new Run(model, surrogate, new ParameterStore(surrogateManager, false),
-                new Adam(model.generator().getParameters()), new Adam(surrogate.getParameters()), images, labels,
+                new Adam(model.generator().getParameters()), new Adam(surrogate.getParameters()), images,
+                new SideObjective.Identities(labels, numClasses, null),
                 ProgressListener.NONE, Cancellation.none(), 0, 0, System.nanoTime());
     }
 
@@ -204,7 +221,7 @@ public final class SegueTrainer {
         final Adam adamG;
         final Adam adamS;
         final List<RgbImage> images;
-        final int[] labels;
+        final SideObjective objective;
         final ProgressListener progress;
         final Cancellation cancellation;
         final long totalSteps;
@@ -212,7 +229,7 @@ public final class SegueTrainer {
         final long start;
 
         Run(SegueModel model, ResNet18 surrogate, ParameterStore surrogateStore, Adam adamG, Adam adamS,
-            List<RgbImage> images, int[] labels, ProgressListener progress, Cancellation cancellation,
+            List<RgbImage> images, SideObjective objective, ProgressListener progress, Cancellation cancellation,
             long totalSteps, long doneSteps, long start) {
             this.model = model;
             this.surrogate = surrogate;
@@ -220,23 +237,12 @@ public final class SegueTrainer {
             this.adamG = adamG;
             this.adamS = adamS;
             this.images = images;
-            this.labels = labels;
+            this.objective = objective;
             this.progress = progress;
             this.cancellation = cancellation;
             this.totalSteps = totalSteps;
             this.doneSteps = doneSteps;
             this.start = start;
-        }
-
-        private int[] codesOf(int[] batchLabels) {
-            if (codeOfLabel == null) {
-                return batchLabels;
-            }
-            int[] c = new int[batchLabels.length];
-            for (int i = 0; i < c.length; i++) {
-                c[i] = codeOfLabel[batchLabels[i]];
-            }
-            return c;
         }
 
         /**
@@ -288,10 +294,10 @@ public final class SegueTrainer {
          * surrogate, one Adam step at {@code lr}; returns {loss, correct predictions}.
          */
         double[] surrogateStep(int[] batch, float lr, Random rng) {
-            int[] y = Batches.select(labels, batch);
+            int[] y = objective.targets(batch, rng);
             try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
                 NDArray x = Batches.stack(step, images, batch);
-                NDArray codes = LabelCode.batch(step, codesOf(y), model.info().codeBits());
+                NDArray codes = LabelCode.batch(step, objective.codes(y), model.info().codeBits());
                 NDArray protectedImages = distortion.attackerView(Perturbation.apply(x,
                         atTrainingSize(Perturbation.delta(rawOutput(x, codes, true), config.epsilon()))), rng);
                 NDArray loss;
@@ -299,9 +305,9 @@ public final class SegueTrainer {
                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                     NDArray logits = surrogate.forward(surrogateStore, new NDList(protectedImages), true)
                             .singletonOrThrow();
-                    loss = Losses.crossEntropy(logits, y);
+                    loss = objective.loss(logits, y);
                     gc.backward(loss);
-                    correct = Losses.correct(logits, y);
+                    correct = objective.correct(logits, y);
                 }
                 adamS.step(lr);
                 return new double[] {loss.getFloat(), correct};
@@ -341,10 +347,10 @@ public final class SegueTrainer {
         double[] generatorStep(int[] batch, float lr, Random rng) {
             float radius = config.distortion().adversarialRadius();
             int pgdSteps = config.distortion().adversarialSteps();
-            int[] y = Batches.select(labels, batch);
+            int[] y = objective.targets(batch, rng);
             try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
                 NDArray x = Batches.stack(step, images, batch);
-                NDArray codes = LabelCode.batch(step, codesOf(y), model.info().codeBits());
+                NDArray codes = LabelCode.batch(step, objective.codes(y), model.info().codeBits());
                 NDArray generatorInput = radius > 0 && pgdSteps > 0
                         ? x.add(adversarial(x, y, radius, pgdSteps)).clip(0f, 1f) : x;
                 NDArray ce;
@@ -356,7 +362,7 @@ public final class SegueTrainer {
                     NDArray seen = distortion.apply(protectedImages, rng);
                     // Training-mode BatchNorm, as the authors' surrogate (never switched to eval) runs.
                     NDArray logits = surrogate.forward(surrogateStore, new NDList(seen), true).singletonOrThrow();
-                    ce = Losses.crossEntropy(logits, y);
+                    ce = objective.loss(logits, y);
                     l2 = Losses.meanL2(raw);
                     gc.backward(ce.add(l2.mul(config.l2Weight())));
                 }
@@ -372,16 +378,17 @@ public final class SegueTrainer {
         double[] shortcutGap() {
             double onProtected = 0;
             double onClean = 0;
-            for (int[] batch : batches(new Random(config.seed()))) {
-                int[] y = Batches.select(labels, batch);
+            Random rng = new Random(config.seed());
+            for (int[] batch : batches(rng)) {
+                int[] y = objective.targets(batch, rng);
                 try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
                     NDArray x = Batches.stack(step, images, batch);
-                    NDArray codes = LabelCode.batch(step, codesOf(y), model.info().codeBits());
+                    NDArray codes = LabelCode.batch(step, objective.codes(y), model.info().codeBits());
                     NDArray protectedImages = Perturbation.apply(x,
                             atTrainingSize(Perturbation.delta(rawOutput(x, codes, false), config.epsilon())));
-                    onProtected += Losses.crossEntropy(surrogate.forward(surrogateStore, new NDList(protectedImages), true)
+                    onProtected += objective.loss(surrogate.forward(surrogateStore, new NDList(protectedImages), true)
                             .singletonOrThrow(), y).getFloat() * batch.length;
-                    onClean += Losses.crossEntropy(surrogate.forward(surrogateStore, new NDList(x), true)
+                    onClean += objective.loss(surrogate.forward(surrogateStore, new NDList(x), true)
                             .singletonOrThrow(), y).getFloat() * batch.length;
                 }
             }
@@ -397,7 +404,7 @@ public final class SegueTrainer {
                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                     NDArray logits = surrogate.forward(surrogateStore, new NDList(x.add(adv).clip(0f, 1f)), true)
                             .singletonOrThrow();
-                    gc.backward(Losses.crossEntropy(logits, y));
+                    gc.backward(objective.loss(logits, y));
                 }
                 NDArray grad = adv.getGradient();
                 adv = adv.stopGradient().add(grad.sign().mul(stepSize)).clip(-radius, radius);
@@ -422,14 +429,15 @@ public final class SegueTrainer {
     }
 
     private void save(Path file, SegueModel model, ResNet18 surrogate, Adam adamG, Adam adamS,
-                      List<TrainingResult.EpochStats> history, int numClasses) throws IOException {
+                      List<TrainingResult.EpochStats> history, SideObjective objective) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         StateDicts.export(model.generator().stateDict()).forEach((k, v) -> tensors.put("G/" + k, v));
         StateDicts.export(named(surrogate.getParameters())).forEach((k, v) -> tensors.put("S/" + k, v));
         adamG.exportState().forEach((k, v) -> tensors.put("adamG/" + k, v));
         adamS.exportState().forEach((k, v) -> tensors.put("adamS/" + k, v));
         Map<String, String> recipe = new TreeMap<>(config.describe());
-        recipe.put("classes", Integer.toString(numClasses));
+        recipe.put("classes", Integer.toString(objective.outputs()));
+        recipe.put("objective", objective.name());
         for (TrainingResult.EpochStats s : history) {
             recipe.put(String.format("history.%04d", s.epoch()), s.toCsv());
         }
@@ -439,7 +447,7 @@ public final class SegueTrainer {
     }
 
     private int restore(Path file, SegueModel model, ResNet18 surrogate, Adam adamG, Adam adamS,
-                        List<TrainingResult.EpochStats> history, int numClasses) throws IOException {
+                        List<TrainingResult.EpochStats> history, SideObjective objective) throws IOException {
         ModelFile.Contents c = ModelFile.read(file);
         if (!CHECKPOINT_ARCHITECTURE.equals(c.info().architecture())) {
             throw new ModelFormatException(file + " is not a training checkpoint");
@@ -453,6 +461,13 @@ public final class SegueTrainer {
                         + ", this run has " + now.get(key) + "; use a new checkpoint file");
             }
         }
+        // checkpoints from before code reading existed trained on identities
+        String savedObjective = saved.getOrDefault("objective", SideObjective.Identities.NAME);
+        if (!objective.name().equals(savedObjective)) {
+            throw new ModelFormatException(file + " was written by a run whose surrogate learned " + savedObjective
+                    + ", this run's learns " + objective.name() + "; use a new checkpoint file");
+        }
+        int numClasses = objective.outputs();
         if (!Integer.toString(numClasses).equals(saved.get("classes"))) {
             throw new ModelFormatException(file + " was trained for " + saved.get("classes") + " classes, not " + numClasses);
         }

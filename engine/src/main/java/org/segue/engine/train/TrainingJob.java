@@ -16,16 +16,10 @@ import org.segue.engine.runtime.DjlRuntime;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
 
 /**
  * Training a generator from a dataset folder to a model file, the whole job every host runs (the CLI's
@@ -48,25 +42,23 @@ public final class TrainingJob {
      * @param device       where to train
      * @param nameCodes    give the generator each identity folder's name code (as {@code protect
      *                     --person} does) instead of the folder's number; ignored with pseudo labels
-     * @param codeGroups   ignore who is who: deal the faces at random into this many groups, each with
-     *                     its own code spread over the 16-bit space ({@link #groupCodes}); null for none
+     * @param codeReading  train G to write random codes that the surrogate reads back
+     *                     ({@link SegueTrainer#trainToWriteCodes}) instead of identities: the folder
+     *                     labels are not used
      */
     public record Request(Path dataset, TrainingConfig config, String recipeName, Integer pseudoLabels, Path output,
-                         Path checkpoint, Device device, boolean nameCodes, Integer codeGroups) {
+                         Path checkpoint, Device device, boolean nameCodes, boolean codeReading) {
 
         public Request {
-            if (codeGroups != null && (pseudoLabels != null || nameCodes)) {
-                throw new IllegalArgumentException("code groups replace the labels and their codes: "
-                        + "they cannot be combined with pseudo labels or name codes");
-            }
-            if (codeGroups != null && (codeGroups < 2 || codeGroups > 4096)) {
-                throw new IllegalArgumentException("code groups must be 2..4096, was " + codeGroups);
+            if (codeReading && (pseudoLabels != null || nameCodes)) {
+                throw new IllegalArgumentException("code reading trains on random codes, not on labels: "
+                        + "it cannot be combined with pseudo labels or name codes");
             }
         }
 
         public Request(Path dataset, TrainingConfig config, String recipeName, Integer pseudoLabels, Path output,
                        Path checkpoint, Device device, boolean nameCodes) {
-            this(dataset, config, recipeName, pseudoLabels, output, checkpoint, device, nameCodes, null);
+            this(dataset, config, recipeName, pseudoLabels, output, checkpoint, device, nameCodes, false);
         }
 
         public Request(Path dataset, TrainingConfig config, String recipeName, Integer pseudoLabels, Path output,
@@ -111,22 +103,14 @@ public final class TrainingJob {
             recipe.put("pseudo.clustering.accuracy", String.format("%.4f", accuracy));
             labels = pseudo;
             classes = k;
-        } else if (request.codeGroups() != null) {
-            int k = request.codeGroups();
-            if (k > images.size()) {
-                throw new IllegalArgumentException(k + " code groups for " + images.size() + " images: "
-                        + "every group needs at least one face");
-            }
-            labels = randomGroups(images.size(), k, config.seed());
-            classes = k;
-            recipe.put("labels", "random code groups (k=" + k + "; identities not used)");
+        } else if (request.codeReading()) {
+            recipe.put("labels", "none (code reading: random codes, read back bit by bit)");
         } else {
             recipe.put("labels", "folder names");
         }
         int[] codes = null;
-        if (request.codeGroups() != null) {
-            codes = groupCodes(request.codeGroups());
-            recipe.put("codes", SegueModel.GROUP_CODES + ", one per group, spread over the 16-bit space as name codes are");
+        if (request.codeReading()) {
+            recipe.put("codes", SegueModel.RANDOM_CODES + ", a fresh one per face and step");
         } else if (request.nameCodes() && request.pseudoLabels() == null) {
             codes = dataset.classes().stream().mapToInt(n -> LabelCode.labelForName(n, LabelCode.DEFAULT_BITS)).toArray();
             recipe.put("codes", "folder-name codes (as protect --person)");
@@ -142,8 +126,10 @@ public final class TrainingJob {
                 config.generatorSize(), LabelCode.DEFAULT_BITS, Map.of());
         try (SegueModel model = SegueModel.create(info, request.device())) {
             log.accept("Training on " + model.manager().getDevice() + "; checkpoint " + checkpoint);
-            TrainingResult result = new SegueTrainer(config).train(model, images, labels, classes, codes, checkpoint,
-                    progress, cancellation);
+            SegueTrainer trainer = new SegueTrainer(config);
+            TrainingResult result = request.codeReading()
+                    ? trainer.trainToWriteCodes(model, images, checkpoint, progress, cancellation)
+                    : trainer.train(model, images, labels, classes, codes, checkpoint, progress, cancellation);
             if (result.cancelled()) {
                 log.accept("Cancelled after epoch " + result.epochsCompleted() + "; run the same job again to resume.");
                 return new Outcome(result, null, recipe);
@@ -157,41 +143,5 @@ public final class TrainingJob {
             log.accept("Model written to " + request.output());
             return new Outcome(result, request.output(), recipe);
         }
-    }
-
-    /**
-     * Faces dealt at random into {@code k} groups of equal size (to within one face). Training on
-     * groups that have nothing to do with who is pictured leaves the surrogate one way to tell them
-     * apart: the perturbation the group's code asks for. The generator so learns to write a pattern
-     * for any code rather than to amplify what makes a known person recognisable, which is what it
-     * must do for people it never saw (transfer to other people and datasets).
-     */
-    static int[] randomGroups(int faces, int k, long seed) {
-        List<Integer> order = new ArrayList<>(IntStream.range(0, faces).boxed().toList());
-        Collections.shuffle(order, new Random(seed * 31 + 7));
-        int[] groups = new int[faces];
-        for (int i = 0; i < faces; i++) {
-            groups[order.get(i)] = i % k;
-        }
-        return groups;
-    }
-
-    /**
-     * {@code k} distinct codes spread over the 16-bit space like name codes (hashes of group names),
-     * so the generator practises on codes like the ones people's names give.
-     */
-    static int[] groupCodes(int k) {
-        int[] codes = new int[k];
-        Set<Integer> used = new HashSet<>();
-        for (int g = 0; g < k; g++) {
-            // two group names can hash to one code: the next salted name settles it
-            int code = LabelCode.labelForName("segue-training-group-" + g, LabelCode.DEFAULT_BITS);
-            for (int salt = 1; used.contains(code); salt++) {
-                code = LabelCode.labelForName("segue-training-group-" + g + "/" + salt, LabelCode.DEFAULT_BITS);
-            }
-            used.add(code);
-            codes[g] = code;
-        }
-        return codes;
     }
 }

@@ -152,8 +152,10 @@ class UnlearnableExamplesTest {
             }
         }
         Config config = new Config(SIZE, EPS, 2, 2, EPS / 2, 0.99f, 1, 4, 5e-4f, false, 1);
-        double seconds = UnlearnableExamples.protectFolder(in, out, config, ProgressListener.NONE, Cancellation.none());
-        assertTrue(seconds > 0);
+        UnlearnableExamples.Result result = UnlearnableExamples.protectFolder(in, out, config, ProgressListener.NONE,
+                Cancellation.none());
+        assertTrue(result.seconds() > 0);
+        assertEquals(1, result.rounds(), "one round allowed");
         int bound = Math.round(EPS * 255);
         int changed = 0;
         for (Path f : files) {
