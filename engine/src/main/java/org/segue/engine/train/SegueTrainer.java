@@ -126,13 +126,14 @@ public final class SegueTrainer {
             }
             int stepsPerEpoch = (images.size() + config.batchSize() - 1) / config.batchSize();
             Run run = new Run(model, surrogate, surrogateStore, adamG, adamS, images, objective, progress, cancellation,
-                    stepsThrough(config.epochs(), stepsPerEpoch), stepsThrough(firstEpoch - 1, stepsPerEpoch), start);
+                    stepsThrough(config.epochs(), stepsPerEpoch, objective),
+                    stepsThrough(firstEpoch - 1, stepsPerEpoch, objective), start);
             boolean early = !history.isEmpty() && history.get(history.size() - 1).lastBatchCe() < config.earlyStopLoss();
             for (int epoch = firstEpoch; epoch <= config.epochs() && !early; epoch++) {
                 long epochStart = System.nanoTime();
                 Random rng = new Random(config.seed() * 1_000_003L + epoch);
                 double[] surrogateStats = {Double.NaN, Double.NaN};
-                if (config.surrogateTrainsIn(epoch)) {
+                if (surrogateEpochIn(epoch, objective)) {
                     surrogateStats = run.surrogateEpoch(epoch, rng);
                 }
                 double[] generatorStats = run.generatorEpoch(epoch, rng);
@@ -201,12 +202,21 @@ public final class SegueTrainer {
     }
 
     /** Optimiser steps in epochs 1..lastEpoch: one pass for G, one more where the surrogate trains. */
-    private long stepsThrough(int lastEpoch, int stepsPerEpoch) {
+    private long stepsThrough(int lastEpoch, int stepsPerEpoch, SideObjective objective) {
         long steps = 0;
         for (int e = 1; e <= lastEpoch; e++) {
-            steps += stepsPerEpoch * (config.surrogateTrainsIn(e) ? 2L : 1L);
+            steps += stepsPerEpoch * (surrogateEpochIn(e, objective) ? 2L : 1L);
         }
         return steps;
+    }
+
+    /**
+     * Whether the surrogate trains an epoch of its own before G's in {@code epoch}: the paper's
+     * alternation. A cooperative objective trains the surrogate in G's own steps instead
+     * ({@link Run#generatorStep}).
+     */
+    private boolean surrogateEpochIn(int epoch, SideObjective objective) {
+        return !objective.cooperative() && config.surrogateTrainsIn(epoch);
     }
 
     private static double seconds(long startNanos) {
@@ -322,6 +332,7 @@ public final class SegueTrainer {
         /** One generator epoch; returns {mean CE, last-batch CE, mean L2} or null if cancelled. */
         double[] generatorEpoch(int epoch, Random rng) {
             float lr = TrainingConfig.cosine(config.generatorLr(), epoch - 1, config.epochs());
+            float surrogateLr = TrainingConfig.cosine(config.surrogateLr(), epoch - 1, config.epochs());
             Trainability.freeze(surrogate, true);
             double ceSum = 0;
             double l2Sum = 0;
@@ -330,7 +341,7 @@ public final class SegueTrainer {
                 if (cancellation.isCancelled()) {
                     return null;
                 }
-                double[] ceAndL2 = generatorStep(batch, lr, rng);
+                double[] ceAndL2 = generatorStep(batch, lr, surrogateLr, rng);
                 lastCe = ceAndL2[0];
                 ceSum += lastCe * batch.length;
                 l2Sum += (float) ceAndL2[1] * batch.length;
@@ -342,9 +353,12 @@ public final class SegueTrainer {
         /**
          * One generator step (the surrogate must be frozen): PGD on the input if the distortion has
          * it, G, the distortion layer (drawing from {@code rng}), the surrogate, one Adam step at
-         * {@code lr}; returns {CE, mean L2 of G's raw output}.
+         * {@code lr}; returns {CE, mean L2 of G's raw output}. With a cooperative objective the
+         * surrogate learns from the same loss in the same step (one Adam step at {@code surrogateLr}):
+         * writer and reader train together, as a watermark's encoder and decoder do, because a
+         * reader trained only now and then on a writer that writes nothing yet never starts to read.
          */
-        double[] generatorStep(int[] batch, float lr, Random rng) {
+        double[] generatorStep(int[] batch, float lr, float surrogateLr, Random rng) {
             float radius = config.distortion().adversarialRadius();
             int pgdSteps = config.distortion().adversarialSteps();
             int[] y = objective.targets(batch, rng);
@@ -355,6 +369,9 @@ public final class SegueTrainer {
                         ? x.add(adversarial(x, y, radius, pgdSteps)).clip(0f, 1f) : x;
                 NDArray ce;
                 NDArray l2;
+                if (objective.cooperative()) {
+                    Trainability.freeze(surrogate, false);
+                }
                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                     NDArray raw = rawOutput(generatorInput, codes, true);
                     NDArray protectedImages = Perturbation.apply(x,
@@ -367,6 +384,10 @@ public final class SegueTrainer {
                     gc.backward(ce.add(l2.mul(config.l2Weight())));
                 }
                 adamG.step(lr);
+                if (objective.cooperative()) {
+                    adamS.step(surrogateLr);
+                    Trainability.freeze(surrogate, true);
+                }
                 return new double[] {ce.getFloat(), l2.getFloat()};
             }
         }

@@ -36,6 +36,12 @@ sealed interface SideObjective {
     int correct(NDArray logits, int[] targets);
 
     /**
+     * Whether G and the surrogate pursue the same goal, so both learn in every step; otherwise the
+     * surrogate trains in epochs of its own and is frozen while G trains (the paper's alternation).
+     */
+    boolean cooperative();
+
+    /**
      * The paper's objective: the surrogate classifies identities (or pseudo identities); label
      * {@code l}'s side information is {@code codes[l]}, or {@code l} itself when codes is null.
      */
@@ -78,6 +84,11 @@ sealed interface SideObjective {
         @Override
         public int correct(NDArray logits, int[] targets) {
             return Losses.correct(logits, targets);
+        }
+
+        @Override
+        public boolean cooperative() {
+            return false;
         }
     }
 
@@ -134,6 +145,12 @@ sealed interface SideObjective {
                 ok += LabelCode.decode(read) == targets[i] ? 1 : 0;
             }
             return ok;
+        }
+
+        /** Writer and reader share the goal of a readable code: they train together. */
+        @Override
+        public boolean cooperative() {
+            return true;
         }
     }
 }
