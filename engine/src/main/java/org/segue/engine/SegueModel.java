@@ -138,17 +138,10 @@ public final class SegueModel implements AutoCloseable {
         return size == null ? info.inputHeight() : Integer.parseInt(size.trim());
     }
 
-    /**
-     * Whether this model takes the codes of identity names: trained with them (train --codes name) or
-     * to write any code (train --codes random).
-     */
+    /** Whether this model was trained with the codes of identity names (train --codes name). */
     public boolean usesNameCodes() {
-        String codes = info.recipe().getOrDefault("codes", "");
-        return codes.startsWith("folder-name") || codes.startsWith(RANDOM_CODES);
+        return info.recipe().getOrDefault("codes", "").startsWith("folder-name");
     }
-
-    /** How a model trained to write random codes records them (the start of its recipe's "codes" entry). */
-    public static final String RANDOM_CODES = "random codes";
 
     /**
      * The code of each identity as this model was trained to take it: the code of its name for a

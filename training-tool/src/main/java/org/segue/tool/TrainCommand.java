@@ -81,9 +81,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--codes", defaultValue = "index",
             description = "index: each identity folder's number is its code; name: the code of the folder's name, "
-                    + "as 'protect --person' gives; random: ignore the identities, give every face a fresh random "
-                    + "code at every step and train the surrogate to read the code back, so the generator writes "
-                    + "any code, also those of people it never saw (default ${DEFAULT-VALUE})")
+                    + "as 'protect --person' gives (default ${DEFAULT-VALUE})")
     String codes;
 
     @Option(names = "--checkpoint", description = "checkpoint file (default: <output>.ckpt)")
@@ -94,9 +92,9 @@ final class TrainCommand implements Callable<Integer> {
 
     private boolean nameCodes() {
         return switch (codes) {
-            case "index", "random" -> false;
+            case "index" -> false;
             case "name" -> true;
-            default -> throw new IllegalArgumentException("--codes must be index, name or random, was " + codes);
+            default -> throw new IllegalArgumentException("--codes must be index or name, was " + codes);
         };
     }
 
@@ -178,7 +176,7 @@ final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(data, config, recipe, pseudoLabels,
-                    output, checkpoint, DjlRuntime.resolveDevice(device), nameCodes(), "random".equals(codes)), new TerminalProgress(System.err),
+                    output, checkpoint, DjlRuntime.resolveDevice(device), nameCodes()), new TerminalProgress(System.err),
                     cancellation, System.err::println);
             TrainingResult result = outcome.result();
             for (TrainingResult.EpochStats s : result.history()) {

@@ -147,14 +147,6 @@ class SegueCliTest {
         assertEquals(1, badCrop.exit());
         assertTrue(badCrop.err().contains("--crop takes"), badCrop.err());
 
-        Run randomWithPseudo = run("train", "--data", dir.toString(), "--output", dir.resolve("v").toString(),
-                "--codes", "random", "--pseudo-labels", "4");
-        assertEquals(1, randomWithPseudo.exit());
-        assertTrue(randomWithPseudo.err().contains("cannot be combined with pseudo labels"), randomWithPseudo.err());
-        Run badCodes = run("train", "--data", dir.toString(), "--output", dir.resolve("u").toString(), "--codes", "names");
-        assertEquals(1, badCodes.exit());
-        assertTrue(badCodes.err().contains("index, name or random"), badCodes.err());
-
         assertEquals(2, run("train").exit(), "missing required options is a usage error");
         Run help = run("protect-dataset", "--help");
         assertEquals(0, help.exit());

@@ -14,14 +14,6 @@ public final class Losses {
         return logits.logSoftmax(1).mul(target).sum(new int[] {1}).neg().mean();
     }
 
-    /**
-     * Mean binary cross-entropy of logits against 0/1 targets of the same shape, written as
-     * {@code max(z,0) - z*t + log(1 + exp(-|z|))} so no exponential overflows.
-     */
-    public static NDArray binaryCrossEntropyWithLogits(NDArray logits, NDArray targets) {
-        return logits.maximum(0f).sub(logits.mul(targets)).add(logits.abs().neg().exp().add(1f).log()).mean();
-    }
-
     /** Mean over the batch of the L2 norm of each sample (the authors' regulariser on G's raw output). */
     public static NDArray meanL2(NDArray x) {
         long n = x.getShape().get(0);

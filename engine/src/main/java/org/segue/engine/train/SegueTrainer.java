@@ -57,6 +57,9 @@ public final class SegueTrainer {
     private final TrainingConfig config;
     private final DistortionLayer distortion;
 
+    /** The code of each label during one training call (null: the label itself). */
+    private int[] codeOfLabel;
+
     public SegueTrainer(TrainingConfig config) {
         this.config = config;
         this.distortion = new DistortionLayer(config.distortion());
@@ -90,29 +93,9 @@ public final class SegueTrainer {
         if (codes != null && codes.length != numClasses) {
             throw new IllegalArgumentException(codes.length + " codes for " + numClasses + " labels");
         }
-        validate(model, images, labels, numClasses);
-        return train(model, images, new SideObjective.Identities(labels, numClasses, codes), checkpoint, progress,
-                cancellation);
-    }
-
-    /**
-     * Trains {@code model}'s generator to write codes rather than identities: every face gets a
-     * fresh random code at every step and the surrogate learns to read the code's bits back from the
-     * protected face ({@link SideObjective.CodeReading}). No labels are needed, and a code the
-     * generator never met is written the way every other code is, so people it never saw are
-     * protected like the ones it trained on.
-     */
-    public TrainingResult trainToWriteCodes(SegueModel model, List<RgbImage> images, Path checkpoint,
-                                            ProgressListener progress, Cancellation cancellation) throws IOException {
-        validate(model, images, new int[images.size()], 1);
-        return train(model, images, new SideObjective.CodeReading(model.info().codeBits()), checkpoint, progress,
-                cancellation);
-    }
-
-    private TrainingResult train(SegueModel model, List<RgbImage> images, SideObjective objective, Path checkpoint,
-                                 ProgressListener progress, Cancellation cancellation) throws IOException {
+        codeOfLabel = codes;
         DjlRuntime.noGradientsOnThisThread(); // parameters are updated in place outside gradient scopes
-        int numClasses = objective.outputs();
+        validate(model, images, labels, numClasses);
         long start = System.nanoTime();
         try (NDManager surrogateManager = DjlRuntime.engine().newBaseManager(model.manager().getDevice())) {
             ResNet18 surrogate = newSurrogate(surrogateManager, numClasses);
@@ -122,18 +105,17 @@ public final class SegueTrainer {
             List<TrainingResult.EpochStats> history = new ArrayList<>();
             int firstEpoch = 1;
             if (checkpoint != null && Files.exists(checkpoint)) {
-                firstEpoch = restore(checkpoint, model, surrogate, adamG, adamS, history, objective) + 1;
+                firstEpoch = restore(checkpoint, model, surrogate, adamG, adamS, history, numClasses) + 1;
             }
             int stepsPerEpoch = (images.size() + config.batchSize() - 1) / config.batchSize();
-            Run run = new Run(model, surrogate, surrogateStore, adamG, adamS, images, objective, progress, cancellation,
-                    stepsThrough(config.epochs(), stepsPerEpoch, objective),
-                    stepsThrough(firstEpoch - 1, stepsPerEpoch, objective), start);
+            Run run = new Run(model, surrogate, surrogateStore, adamG, adamS, images, labels, progress, cancellation,
+                    stepsThrough(config.epochs(), stepsPerEpoch), stepsThrough(firstEpoch - 1, stepsPerEpoch), start);
             boolean early = !history.isEmpty() && history.get(history.size() - 1).lastBatchCe() < config.earlyStopLoss();
             for (int epoch = firstEpoch; epoch <= config.epochs() && !early; epoch++) {
                 long epochStart = System.nanoTime();
                 Random rng = new Random(config.seed() * 1_000_003L + epoch);
                 double[] surrogateStats = {Double.NaN, Double.NaN};
-                if (surrogateEpochIn(epoch, objective)) {
+                if (config.surrogateTrainsIn(epoch)) {
                     surrogateStats = run.surrogateEpoch(epoch, rng);
                 }
                 double[] generatorStats = run.generatorEpoch(epoch, rng);
@@ -144,7 +126,7 @@ public final class SegueTrainer {
                 history.add(new TrainingResult.EpochStats(epoch, surrogateStats[0], surrogateStats[1],
                         generatorStats[0], generatorStats[1], generatorStats[2], seconds(epochStart)));
                 if (checkpoint != null) {
-                    save(checkpoint, model, surrogate, adamG, adamS, history, objective);
+                    save(checkpoint, model, surrogate, adamG, adamS, history, numClasses);
                 }
                 early = generatorStats[1] < config.earlyStopLoss();
             }
@@ -192,31 +174,22 @@ public final class SegueTrainer {
      * steps {@link #train} runs. The surrogate's parameters live in {@code surrogateManager}.
      */
     Run benchmarkRun(SegueModel model, List<RgbImage> images, int[] labels, int numClasses, NDManager surrogateManager) {
+        codeOfLabel = null;
         DjlRuntime.noGradientsOnThisThread();
         validate(model, images, labels, numClasses);
         ResNet18 surrogate = newSurrogate(surrogateManager, numClasses);
         return new Run(model, surrogate, new ParameterStore(surrogateManager, false),
-                new Adam(model.generator().getParameters()), new Adam(surrogate.getParameters()), images,
-                new SideObjective.Identities(labels, numClasses, null),
+                new Adam(model.generator().getParameters()), new Adam(surrogate.getParameters()), images, labels,
                 ProgressListener.NONE, Cancellation.none(), 0, 0, System.nanoTime());
     }
 
     /** Optimiser steps in epochs 1..lastEpoch: one pass for G, one more where the surrogate trains. */
-    private long stepsThrough(int lastEpoch, int stepsPerEpoch, SideObjective objective) {
+    private long stepsThrough(int lastEpoch, int stepsPerEpoch) {
         long steps = 0;
         for (int e = 1; e <= lastEpoch; e++) {
-            steps += stepsPerEpoch * (surrogateEpochIn(e, objective) ? 2L : 1L);
+            steps += stepsPerEpoch * (config.surrogateTrainsIn(e) ? 2L : 1L);
         }
         return steps;
-    }
-
-    /**
-     * Whether the surrogate trains an epoch of its own before G's in {@code epoch}: the paper's
-     * alternation. A cooperative objective trains the surrogate in G's own steps instead
-     * ({@link Run#generatorStep}).
-     */
-    private boolean surrogateEpochIn(int epoch, SideObjective objective) {
-        return !objective.cooperative() && config.surrogateTrainsIn(epoch);
     }
 
     private static double seconds(long startNanos) {
@@ -231,7 +204,7 @@ public final class SegueTrainer {
         final Adam adamG;
         final Adam adamS;
         final List<RgbImage> images;
-        final SideObjective objective;
+        final int[] labels;
         final ProgressListener progress;
         final Cancellation cancellation;
         final long totalSteps;
@@ -239,7 +212,7 @@ public final class SegueTrainer {
         final long start;
 
         Run(SegueModel model, ResNet18 surrogate, ParameterStore surrogateStore, Adam adamG, Adam adamS,
-            List<RgbImage> images, SideObjective objective, ProgressListener progress, Cancellation cancellation,
+            List<RgbImage> images, int[] labels, ProgressListener progress, Cancellation cancellation,
             long totalSteps, long doneSteps, long start) {
             this.model = model;
             this.surrogate = surrogate;
@@ -247,12 +220,23 @@ public final class SegueTrainer {
             this.adamG = adamG;
             this.adamS = adamS;
             this.images = images;
-            this.objective = objective;
+            this.labels = labels;
             this.progress = progress;
             this.cancellation = cancellation;
             this.totalSteps = totalSteps;
             this.doneSteps = doneSteps;
             this.start = start;
+        }
+
+        private int[] codesOf(int[] batchLabels) {
+            if (codeOfLabel == null) {
+                return batchLabels;
+            }
+            int[] c = new int[batchLabels.length];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = codeOfLabel[batchLabels[i]];
+            }
+            return c;
         }
 
         /**
@@ -304,10 +288,10 @@ public final class SegueTrainer {
          * surrogate, one Adam step at {@code lr}; returns {loss, correct predictions}.
          */
         double[] surrogateStep(int[] batch, float lr, Random rng) {
-            int[] y = objective.targets(batch, rng);
+            int[] y = Batches.select(labels, batch);
             try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
                 NDArray x = Batches.stack(step, images, batch);
-                NDArray codes = LabelCode.batch(step, objective.codes(y), model.info().codeBits());
+                NDArray codes = LabelCode.batch(step, codesOf(y), model.info().codeBits());
                 NDArray protectedImages = distortion.attackerView(Perturbation.apply(x,
                         atTrainingSize(Perturbation.delta(rawOutput(x, codes, true), config.epsilon()))), rng);
                 NDArray loss;
@@ -315,9 +299,9 @@ public final class SegueTrainer {
                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                     NDArray logits = surrogate.forward(surrogateStore, new NDList(protectedImages), true)
                             .singletonOrThrow();
-                    loss = objective.loss(logits, y);
+                    loss = Losses.crossEntropy(logits, y);
                     gc.backward(loss);
-                    correct = objective.correct(logits, y);
+                    correct = Losses.correct(logits, y);
                 }
                 adamS.step(lr);
                 return new double[] {loss.getFloat(), correct};
@@ -332,7 +316,6 @@ public final class SegueTrainer {
         /** One generator epoch; returns {mean CE, last-batch CE, mean L2} or null if cancelled. */
         double[] generatorEpoch(int epoch, Random rng) {
             float lr = TrainingConfig.cosine(config.generatorLr(), epoch - 1, config.epochs());
-            float surrogateLr = TrainingConfig.cosine(config.surrogateLr(), epoch - 1, config.epochs());
             Trainability.freeze(surrogate, true);
             double ceSum = 0;
             double l2Sum = 0;
@@ -341,7 +324,7 @@ public final class SegueTrainer {
                 if (cancellation.isCancelled()) {
                     return null;
                 }
-                double[] ceAndL2 = generatorStep(batch, lr, surrogateLr, rng);
+                double[] ceAndL2 = generatorStep(batch, lr, rng);
                 lastCe = ceAndL2[0];
                 ceSum += lastCe * batch.length;
                 l2Sum += (float) ceAndL2[1] * batch.length;
@@ -353,25 +336,19 @@ public final class SegueTrainer {
         /**
          * One generator step (the surrogate must be frozen): PGD on the input if the distortion has
          * it, G, the distortion layer (drawing from {@code rng}), the surrogate, one Adam step at
-         * {@code lr}; returns {CE, mean L2 of G's raw output}. With a cooperative objective the
-         * surrogate learns from the same loss in the same step (one Adam step at {@code surrogateLr}):
-         * writer and reader train together, as a watermark's encoder and decoder do, because a
-         * reader trained only now and then on a writer that writes nothing yet never starts to read.
+         * {@code lr}; returns {CE, mean L2 of G's raw output}.
          */
-        double[] generatorStep(int[] batch, float lr, float surrogateLr, Random rng) {
+        double[] generatorStep(int[] batch, float lr, Random rng) {
             float radius = config.distortion().adversarialRadius();
             int pgdSteps = config.distortion().adversarialSteps();
-            int[] y = objective.targets(batch, rng);
+            int[] y = Batches.select(labels, batch);
             try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
                 NDArray x = Batches.stack(step, images, batch);
-                NDArray codes = LabelCode.batch(step, objective.codes(y), model.info().codeBits());
+                NDArray codes = LabelCode.batch(step, codesOf(y), model.info().codeBits());
                 NDArray generatorInput = radius > 0 && pgdSteps > 0
                         ? x.add(adversarial(x, y, radius, pgdSteps)).clip(0f, 1f) : x;
                 NDArray ce;
                 NDArray l2;
-                if (objective.cooperative()) {
-                    Trainability.freeze(surrogate, false);
-                }
                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                     NDArray raw = rawOutput(generatorInput, codes, true);
                     NDArray protectedImages = Perturbation.apply(x,
@@ -379,15 +356,11 @@ public final class SegueTrainer {
                     NDArray seen = distortion.apply(protectedImages, rng);
                     // Training-mode BatchNorm, as the authors' surrogate (never switched to eval) runs.
                     NDArray logits = surrogate.forward(surrogateStore, new NDList(seen), true).singletonOrThrow();
-                    ce = objective.loss(logits, y);
+                    ce = Losses.crossEntropy(logits, y);
                     l2 = Losses.meanL2(raw);
                     gc.backward(ce.add(l2.mul(config.l2Weight())));
                 }
                 adamG.step(lr);
-                if (objective.cooperative()) {
-                    adamS.step(surrogateLr);
-                    Trainability.freeze(surrogate, true);
-                }
                 return new double[] {ce.getFloat(), l2.getFloat()};
             }
         }
@@ -399,17 +372,16 @@ public final class SegueTrainer {
         double[] shortcutGap() {
             double onProtected = 0;
             double onClean = 0;
-            Random rng = new Random(config.seed());
-            for (int[] batch : batches(rng)) {
-                int[] y = objective.targets(batch, rng);
+            for (int[] batch : batches(new Random(config.seed()))) {
+                int[] y = Batches.select(labels, batch);
                 try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
                     NDArray x = Batches.stack(step, images, batch);
-                    NDArray codes = LabelCode.batch(step, objective.codes(y), model.info().codeBits());
+                    NDArray codes = LabelCode.batch(step, codesOf(y), model.info().codeBits());
                     NDArray protectedImages = Perturbation.apply(x,
                             atTrainingSize(Perturbation.delta(rawOutput(x, codes, false), config.epsilon())));
-                    onProtected += objective.loss(surrogate.forward(surrogateStore, new NDList(protectedImages), true)
+                    onProtected += Losses.crossEntropy(surrogate.forward(surrogateStore, new NDList(protectedImages), true)
                             .singletonOrThrow(), y).getFloat() * batch.length;
-                    onClean += objective.loss(surrogate.forward(surrogateStore, new NDList(x), true)
+                    onClean += Losses.crossEntropy(surrogate.forward(surrogateStore, new NDList(x), true)
                             .singletonOrThrow(), y).getFloat() * batch.length;
                 }
             }
@@ -425,7 +397,7 @@ public final class SegueTrainer {
                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                     NDArray logits = surrogate.forward(surrogateStore, new NDList(x.add(adv).clip(0f, 1f)), true)
                             .singletonOrThrow();
-                    gc.backward(objective.loss(logits, y));
+                    gc.backward(Losses.crossEntropy(logits, y));
                 }
                 NDArray grad = adv.getGradient();
                 adv = adv.stopGradient().add(grad.sign().mul(stepSize)).clip(-radius, radius);
@@ -450,15 +422,14 @@ public final class SegueTrainer {
     }
 
     private void save(Path file, SegueModel model, ResNet18 surrogate, Adam adamG, Adam adamS,
-                      List<TrainingResult.EpochStats> history, SideObjective objective) throws IOException {
+                      List<TrainingResult.EpochStats> history, int numClasses) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         StateDicts.export(model.generator().stateDict()).forEach((k, v) -> tensors.put("G/" + k, v));
         StateDicts.export(named(surrogate.getParameters())).forEach((k, v) -> tensors.put("S/" + k, v));
         adamG.exportState().forEach((k, v) -> tensors.put("adamG/" + k, v));
         adamS.exportState().forEach((k, v) -> tensors.put("adamS/" + k, v));
         Map<String, String> recipe = new TreeMap<>(config.describe());
-        recipe.put("classes", Integer.toString(objective.outputs()));
-        recipe.put("objective", objective.name());
+        recipe.put("classes", Integer.toString(numClasses));
         for (TrainingResult.EpochStats s : history) {
             recipe.put(String.format("history.%04d", s.epoch()), s.toCsv());
         }
@@ -468,7 +439,7 @@ public final class SegueTrainer {
     }
 
     private int restore(Path file, SegueModel model, ResNet18 surrogate, Adam adamG, Adam adamS,
-                        List<TrainingResult.EpochStats> history, SideObjective objective) throws IOException {
+                        List<TrainingResult.EpochStats> history, int numClasses) throws IOException {
         ModelFile.Contents c = ModelFile.read(file);
         if (!CHECKPOINT_ARCHITECTURE.equals(c.info().architecture())) {
             throw new ModelFormatException(file + " is not a training checkpoint");
@@ -482,13 +453,6 @@ public final class SegueTrainer {
                         + ", this run has " + now.get(key) + "; use a new checkpoint file");
             }
         }
-        // checkpoints from before code reading existed trained on identities
-        String savedObjective = saved.getOrDefault("objective", SideObjective.Identities.NAME);
-        if (!objective.name().equals(savedObjective)) {
-            throw new ModelFormatException(file + " was written by a run whose surrogate learned " + savedObjective
-                    + ", this run's learns " + objective.name() + "; use a new checkpoint file");
-        }
-        int numClasses = objective.outputs();
         if (!Integer.toString(numClasses).equals(saved.get("classes"))) {
             throw new ModelFormatException(file + " was trained for " + saved.get("classes") + " classes, not " + numClasses);
         }

@@ -122,7 +122,7 @@ public final class TrainerBenchmark {
             run.surrogateTrainable(false);
             for (int i = 0; i < warmUp + steps; i++) {
                 long t0 = System.nanoTime();
-                run.generatorStep(order.get(i % order.size()), config.generatorLr(), config.surrogateLr(), rng);
+                run.generatorStep(order.get(i % order.size()), config.generatorLr(), rng);
                 if (i >= warmUp) {
                     generator[i - warmUp] = (System.nanoTime() - t0) / 1e9;
                 }

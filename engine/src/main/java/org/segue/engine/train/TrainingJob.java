@@ -42,24 +42,9 @@ public final class TrainingJob {
      * @param device       where to train
      * @param nameCodes    give the generator each identity folder's name code (as {@code protect
      *                     --person} does) instead of the folder's number; ignored with pseudo labels
-     * @param codeReading  train G to write random codes that the surrogate reads back
-     *                     ({@link SegueTrainer#trainToWriteCodes}) instead of identities: the folder
-     *                     labels are not used
      */
     public record Request(Path dataset, TrainingConfig config, String recipeName, Integer pseudoLabels, Path output,
-                         Path checkpoint, Device device, boolean nameCodes, boolean codeReading) {
-
-        public Request {
-            if (codeReading && (pseudoLabels != null || nameCodes)) {
-                throw new IllegalArgumentException("code reading trains on random codes, not on labels: "
-                        + "it cannot be combined with pseudo labels or name codes");
-            }
-        }
-
-        public Request(Path dataset, TrainingConfig config, String recipeName, Integer pseudoLabels, Path output,
-                       Path checkpoint, Device device, boolean nameCodes) {
-            this(dataset, config, recipeName, pseudoLabels, output, checkpoint, device, nameCodes, false);
-        }
+                         Path checkpoint, Device device, boolean nameCodes) {
 
         public Request(Path dataset, TrainingConfig config, String recipeName, Integer pseudoLabels, Path output,
                        Path checkpoint, Device device) {
@@ -103,15 +88,11 @@ public final class TrainingJob {
             recipe.put("pseudo.clustering.accuracy", String.format("%.4f", accuracy));
             labels = pseudo;
             classes = k;
-        } else if (request.codeReading()) {
-            recipe.put("labels", "none (code reading: random codes, read back bit by bit)");
         } else {
             recipe.put("labels", "folder names");
         }
         int[] codes = null;
-        if (request.codeReading()) {
-            recipe.put("codes", SegueModel.RANDOM_CODES + ", a fresh one per face and step");
-        } else if (request.nameCodes() && request.pseudoLabels() == null) {
+        if (request.nameCodes() && request.pseudoLabels() == null) {
             codes = dataset.classes().stream().mapToInt(n -> LabelCode.labelForName(n, LabelCode.DEFAULT_BITS)).toArray();
             recipe.put("codes", "folder-name codes (as protect --person)");
         } else {
@@ -126,10 +107,8 @@ public final class TrainingJob {
                 config.generatorSize(), LabelCode.DEFAULT_BITS, Map.of());
         try (SegueModel model = SegueModel.create(info, request.device())) {
             log.accept("Training on " + model.manager().getDevice() + "; checkpoint " + checkpoint);
-            SegueTrainer trainer = new SegueTrainer(config);
-            TrainingResult result = request.codeReading()
-                    ? trainer.trainToWriteCodes(model, images, checkpoint, progress, cancellation)
-                    : trainer.train(model, images, labels, classes, codes, checkpoint, progress, cancellation);
+            TrainingResult result = new SegueTrainer(config).train(model, images, labels, classes, codes, checkpoint,
+                    progress, cancellation);
             if (result.cancelled()) {
                 log.accept("Cancelled after epoch " + result.epochsCompleted() + "; run the same job again to resume.");
                 return new Outcome(result, null, recipe);
