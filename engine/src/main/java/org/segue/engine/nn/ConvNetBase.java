@@ -13,6 +13,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.XavierInitializer;
@@ -49,6 +50,8 @@ abstract class ConvNetBase extends AbstractBlock {
 
     protected final int numClasses;
     protected final boolean smallInputStem;
+    /** Dropout rate on the pooled features while training (torchvision's classifier dropout); 0 for none. */
+    private float classifierDropout;
 
     ConvNetBase(int numClasses, boolean smallInputStem) {
         this.numClasses = numClasses;
@@ -57,6 +60,18 @@ abstract class ConvNetBase extends AbstractBlock {
 
     public boolean smallInputStem() {
         return smallInputStem;
+    }
+
+    /** Drops this fraction of the pooled features before the classifier in training, as torchvision does. */
+    final void setClassifierDropout(float rate) {
+        if (!(rate >= 0f && rate < 1f)) {
+            throw new IllegalArgumentException("dropout rate must be in [0, 1), was " + rate);
+        }
+        classifierDropout = rate;
+    }
+
+    public float classifierDropout() {
+        return classifierDropout;
     }
 
     /** The classifier on top of {@link #features}. */
@@ -144,7 +159,11 @@ abstract class ConvNetBase extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(apply(classifier(), ps, features(ps, inputs.singletonOrThrow(), training), training));
+        NDArray features = features(ps, inputs.singletonOrThrow(), training);
+        if (training && classifierDropout > 0f) {
+            features = Dropout.dropout(features, classifierDropout, true).singletonOrThrow();
+        }
+        return new NDList(apply(classifier(), ps, features, training));
     }
 
     @Override

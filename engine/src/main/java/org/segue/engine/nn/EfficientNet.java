@@ -4,7 +4,8 @@ import ai.djl.training.initializer.UniformInitializer;
 
 /**
  * EfficientNet-B0-style (no stochastic depth): torchvision's EfficientNet-B0 layer for layer, without
- * stochastic depth and without the classifier's dropout (neither has parameters). A 3x3/2 stem of 32
+ * stochastic depth (no parameters), with torchvision's dropout of 0.2 before the classifier in training
+ * (added in session 9; attacker rows measured before had none). A 3x3/2 stem of 32
  * channels, 16 MBConv blocks in the B0 stages (channels 16,24,40,80,112,192,320; repeats 1,2,2,3,3,4,1;
  * strides 1,2,2,2,1,2,1; kernels 3,3,5,3,5,5,3; expansion 1 in the first stage, 6 after), each with
  * squeeze-and-excitation (ratio 0.25 of the block's input channels), SiLU activations, and a 1x1 head of
@@ -40,6 +41,7 @@ public final class EfficientNet extends InvertedResidualNet {
             }
         }
         // torchvision's EfficientNet initialises its classifier U(-1/sqrt(out), 1/sqrt(out)).
-        addHead("features." + (STAGES.length + 1), HEAD_CHANNELS, new UniformInitializer((float) (1 / Math.sqrt(numClasses))));
+        addHead("features." + (STAGES.length + 1), HEAD_CHANNELS, new UniformInitializer((float) (1 / Math.sqrt(numClasses))),
+                0.2f);
     }
 }

@@ -44,8 +44,12 @@ abstract class InvertedResidualNet extends ConvNetBase {
         blocks.add(new InvertedResidual(name, in, out, expansion, kernel, stride, squeezeExcite));
     }
 
-    /** Adds the 1x1 head convolution and the classifier, and sets torchvision's initialisation. */
-    final void addHead(String name, int channels, Initializer classifierWeight) {
+    /**
+     * Adds the 1x1 head convolution and the classifier with dropout {@code dropout} on its input in
+     * training, and sets torchvision's initialisation.
+     */
+    final void addHead(String name, int channels, Initializer classifierWeight, float dropout) {
+        setClassifierDropout(dropout);
         head = new ConvBn(this, name, channels, 1, 1, activation);
         fc = add("classifier", Linear.builder().setUnits(numClasses).build());
         initialiseLikeTorchvision(classifierWeight);

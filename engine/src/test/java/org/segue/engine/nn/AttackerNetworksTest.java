@@ -75,6 +75,39 @@ class AttackerNetworksTest {
         }
     }
 
+    /** torchvision's MobileNetV2 and EfficientNet-B0 drop 0.2 of the pooled features in training. */
+    @Test
+    void torchvisionCopiesDropTheClassifiersInputInTrainingOnly() {
+        Map<String, Float> dropout = Map.of("resnet18", 0f, "resnet50", 0f, "mobilenetv2", 0.2f, "inception", 0f,
+                "efficientnet", 0.2f);
+        try (NDManager nd = DjlRuntime.engine().newBaseManager(Device.cpu())) {
+            for (String name : names()) {
+                AbstractBlock net = AttackerNetworks.create(name, 10, false);
+                net.initialize(nd, DataType.FLOAT32, new Shape(4, 3, 64, 64));
+                float rate = net instanceof ConvNetBase c ? c.classifierDropout() : 0f;
+                assertEquals(dropout.get(name), rate, name);
+                ParameterStore ps = new ParameterStore(nd, false);
+                NDArray x = nd.randomUniform(0, 1, new Shape(4, 3, 64, 64));
+                // The same batch twice: training-mode BatchNorm normalises both passes alike, so only
+                // dropout can make them differ; inference passes never differ.
+                float[] inference1 = net.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
+                float[] inference2 = net.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
+                assertEquals(java.util.Arrays.toString(inference1), java.util.Arrays.toString(inference2), name);
+                float[] training1 = net.forward(ps, new NDList(x), true).singletonOrThrow().toFloatArray();
+                float[] training2 = net.forward(ps, new NDList(x), true).singletonOrThrow().toFloatArray();
+                double diff = 0;
+                for (int i = 0; i < training1.length; i++) {
+                    diff += Math.abs(training1[i] - training2[i]);
+                }
+                if (rate > 0f) {
+                    assertTrue(diff > 1e-4, name + ": two training passes over the same batch gave the same logits");
+                } else {
+                    assertEquals(0.0, diff, 1e-4, name + ": a network without dropout changed between passes");
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("names")
     void smallInputStemWorksOnOddSizes(String name) {
