@@ -107,6 +107,32 @@ class SegueCliTest {
     }
 
     @Test
+    void protectsWithBaselinesAndRecordsHowTheNoiseWasFound(@TempDir Path dir) throws Exception {
+        Path data = syntheticDataset(dir.resolve("data"), 4, 3);
+        Path json = dir.resolve("ue.json");
+        Run ue = run("protect-baseline", "--method", "ue-class", "--input", data.toString(), "--output",
+                dir.resolve("ue").toString(), "--input-size", "16", "--max-rounds", "2", "--json", json.toString());
+        assertEquals(0, ue.exit(), ue.err());
+        com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        assertEquals("ue-class", o.get("method").getAsString());
+        int rounds = o.get("rounds").getAsInt();
+        assertTrue(rounds >= 1 && rounds <= 2, "rounds " + rounds);
+        assertEquals(rounds, o.getAsJsonArray("roundAccuracies").size());
+        assertEquals(o.get("converged").getAsBoolean(), o.get("noisyTrainAccuracy").getAsDouble() >= 0.9,
+                "converged means the class-wise stopping accuracy (90%) was reached");
+        assertTrue(o.get("seconds").getAsDouble() > 0);
+        try (Stream<Path> s = Files.walk(dir.resolve("ue"))) {
+            assertEquals(12, s.filter(p -> p.toString().endsWith(".png")).count());
+        }
+        Run lsp = run("protect-baseline", "--method", "lsp", "--input", data.toString(), "--output",
+                dir.resolve("lsp").toString());
+        assertEquals(0, lsp.exit(), lsp.err());
+        Run again = run("protect-baseline", "--method", "lsp", "--input", data.toString(), "--output",
+                dir.resolve("lsp").toString());
+        assertEquals(1, again.exit(), "an existing output folder is never written into");
+    }
+
+    @Test
     void rerunningTrainResumesFromTheCheckpoint(@TempDir Path dir) throws Exception {
         Path data = syntheticDataset(dir.resolve("data"), 4, 2);
         Path model = dir.resolve("m.segue");
