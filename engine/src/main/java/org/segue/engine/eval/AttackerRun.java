@@ -4,6 +4,7 @@ import org.segue.engine.data.ImageCodec;
 import org.segue.engine.data.ImageFolder;
 import org.segue.engine.data.ImageOps;
 import org.segue.engine.data.RgbImage;
+import org.segue.engine.nn.AttackerNetworks;
 import org.segue.engine.progress.Cancellation;
 import org.segue.engine.progress.ProgressListener;
 
@@ -49,13 +50,15 @@ public record AttackerRun(Path train, Path test, int inputSize, ImageOps.Filter 
         public String toJson() {
             Attacker.Config a = run.attacker();
             return String.format(Locale.ROOT, "{\"train\":%s,\"test\":%s,\"inputSize\":%d,\"resize\":\"%s\","
-                            + "\"jpegQuality\":%s,\"architecture\":\"%s\",\"augmentation\":\"%s\",\"adversarialRadius\":%.6f,"
+                            + "\"jpegQuality\":%s,\"architecture\":\"%s\",\"classifierDropout\":%s,\"augmentation\":\"%s\","
+                            + "\"adversarialRadius\":%.6f,"
                             + "\"adversarialSteps\":%d,\"epochs\":%d,\"batchSize\":%d,\"learningRate\":%s,\"smallStem\":%b,"
                             + "\"seed\":%d,\"classes\":%d,\"trainAccuracy\":%.4f,\"testAccuracy\":%.4f,\"testLoss\":%.4f,"
                             + "\"testCount\":%d,\"seconds\":%.1f,\"machine\":\"%s\"}",
                     quote(run.train().toString()), quote(run.test().toString()), run.inputSize(),
                     run.resize().name().toLowerCase(Locale.ROOT), run.jpegQuality() == null ? "null" : run.jpegQuality(),
-                    a.architecture(), a.augmentation().name().toLowerCase(Locale.ROOT), a.adversarialRadius(),
+                    a.architecture(), Float.toString(AttackerNetworks.classifierDropout(a.architecture())),
+                    a.augmentation().name().toLowerCase(Locale.ROOT), a.adversarialRadius(),
                     a.adversarialSteps(), a.epochs(), a.batchSize(), Float.toString(a.learningRate()), a.smallInputStem(),
                     a.seed(), classes, trainAccuracy, testAccuracy, testLoss, testCount, seconds, machine());
         }

@@ -33,6 +33,14 @@ public final class AttackerNetworks {
     }
 
     /**
+     * The fraction of the classifier's input the named network drops in training (torchvision's
+     * dropout; 0 where the network has none), so a result can say which network it measured.
+     */
+    public static float classifierDropout(String name) {
+        return create(name, 1, false) instanceof ConvNetBase net ? net.classifierDropout() : 0f;
+    }
+
+    /**
      * A new, uninitialised network.
      *
      * @param name one of {@link #names()} (case-insensitive)

@@ -142,6 +142,30 @@ class EvaluationSuiteTest {
     }
 
     @Test
+    void seedsOfAnotherNetworkUnderTheSamePlanLineAreNotAveraged(@TempDir Path out) throws Exception {
+        EvaluationPlan plan = EvaluationPlan.parse(String.join("\n",
+                "row m train=p test=c arch=mobilenetv2 label=\"old\"",
+                "row m-s1 train=p test=c arch=mobilenetv2 seed=1 label=\"old, seed 1\"",
+                "row d train=p test=c arch=mobilenetv2 label=\"dropout\"",
+                "row d-s1 train=p test=c arch=mobilenetv2 seed=1 label=\"dropout, seed 1\""), "p");
+        double[] accuracy = {0.245, 0.215, 0.125, 0.15};
+        for (int i = 0; i < accuracy.length; i++) {
+            writeResult(out, plan.rows().get(i), accuracy[i]);
+        }
+        String json = Files.readString(out.resolve("d.json"));
+        assertTrue(json.contains("\"classifierDropout\":0.2"), "a result names the network's dropout: " + json);
+        // m and m-s1 stand for results measured before the networks had dropout: they do not record it
+        for (String id : List.of("m", "m-s1")) {
+            Path f = out.resolve(id + ".json");
+            Files.writeString(f, Files.readString(f).replace("\"classifierDropout\":0.2,", ""));
+        }
+        EvaluationSuite.run(plan, out, false, ProgressListener.NONE, Cancellation.none(), line -> { });
+        String summary = Files.readString(out.resolve("summary.md"));
+        assertTrue(summary.contains("| m, m-s1 | old | 0, 1 | 24.5%, 21.5% | **23.0%** |"), summary);
+        assertTrue(summary.contains("| d, d-s1 | dropout | 0, 1 | 12.5%, 15.0% | **13.8%** |"), summary);
+    }
+
+    @Test
     void planMistakesNameTheirLine() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EvaluationPlan.parse("row a train=x test=y\nrow b train=x test=y arch=vgg", "p"));
