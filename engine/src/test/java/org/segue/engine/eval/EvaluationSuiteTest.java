@@ -113,10 +113,13 @@ class EvaluationSuiteTest {
         assertEquals(2, (int) again.get(2).number("epochs"));
     }
 
-    /** Stores a row's result as the suite does, as if its attacker had measured {@code accuracy}. */
-    private static void writeResult(Path out, EvaluationPlan.Row row, double accuracy) throws Exception {
-        String body = new AttackerRun.Result(row.attackerRun(), 10, 1.0, accuracy, 4.0, 200, 300.0).toJson();
-        Files.writeString(out.resolve(row.id() + ".json"), EvaluationSuite.stored(row, body) + "\n");
+    /** Stores each row's result as the suite does, as if row i's attacker had measured {@code accuracy[i]}. */
+    private static void writeResults(Path out, EvaluationPlan plan, double... accuracy) throws Exception {
+        for (int i = 0; i < accuracy.length; i++) {
+            EvaluationPlan.Row row = plan.rows().get(i);
+            String body = new AttackerRun.Result(row.attackerRun(), 10, 1.0, accuracy[i], 4.0, 200, 300.0).toJson();
+            Files.writeString(out.resolve(row.id() + ".json"), EvaluationSuite.stored(row, body) + "\n");
+        }
     }
 
     @Test
@@ -127,10 +130,7 @@ class EvaluationSuiteTest {
                 "row a-s2 train=p test=c size=112 epochs=15 seed=2 label=\"model A, seed 2\"",
                 "row a64 train=p test=c size=64 epochs=15 label=\"model A\"",
                 "row b train=q test=c size=112 epochs=15 seed=1 label=\"model B\""), "p");
-        double[] accuracy = {0.155, 0.12, 0.135, 0.10, 0.30};
-        for (int i = 0; i < accuracy.length; i++) {
-            writeResult(out, plan.rows().get(i), accuracy[i]);
-        }
+        writeResults(out, plan, 0.155, 0.12, 0.135, 0.10, 0.30);
         EvaluationSuite.run(plan, out, false, ProgressListener.NONE, Cancellation.none(), line -> { });
         String summary = Files.readString(out.resolve("summary.md"));
         // a, a-s1 and a-s2 measure the same attacker: (15.5 + 12.0 + 13.5) / 3 = 13.67
@@ -148,10 +148,7 @@ class EvaluationSuiteTest {
                 "row m-s1 train=p test=c arch=mobilenetv2 seed=1 label=\"old, seed 1\"",
                 "row d train=p test=c arch=mobilenetv2 label=\"dropout\"",
                 "row d-s1 train=p test=c arch=mobilenetv2 seed=1 label=\"dropout, seed 1\""), "p");
-        double[] accuracy = {0.245, 0.215, 0.125, 0.15};
-        for (int i = 0; i < accuracy.length; i++) {
-            writeResult(out, plan.rows().get(i), accuracy[i]);
-        }
+        writeResults(out, plan, 0.245, 0.215, 0.125, 0.15);
         String json = Files.readString(out.resolve("d.json"));
         assertTrue(json.contains("\"classifierDropout\":0.2"), "a result names the network's dropout: " + json);
         // m and m-s1 stand for results measured before the networks had dropout: they do not record it
