@@ -4,7 +4,8 @@
 #   runs/eval/orl10-split        train (faces 1-8) / test (9-10), symbolic links into ../shared
 #   runs/eval/segue-orl10        protected with the codes of their own names (as `protect --person` does)
 #   runs/eval/segue-orl10-trained  person i protected with the code WebFace10's identity i was trained with
-# usage (repository root, after docs/eval/prepare-sets.sh has made runs/eval/orl-split):
+#   runs/eval/webface10-8, segue-webface10-8  the control: WebFace10 cut to ORL's 8 training faces per person
+# usage (repository root, after docs/eval/prepare-sets.sh has made runs/eval/orl-split and segue-webface10):
 #   docs/eval/orl10-sets.sh [JAR]    (the shipped default model; name codes of WebFace10's folders 0..9)
 set -euo pipefail
 J=${1:-training-tool/target/segue.jar}
@@ -27,3 +28,15 @@ java -jar "$J" protect-dataset --input $OUT/.orl10-work/in --output $OUT/.orl10-
 mkdir -p $OUT/segue-orl10-trained
 for k in $(seq 0 9); do mv $OUT/.orl10-work/out/$k $OUT/segue-orl10-trained/${ids[$k]}; done
 rm -rf $OUT/.orl10-work
+
+# The control: WebFace10 with ORL's training-set size (the first 8 faces of each identity), protected by the
+# shipped model (from runs/eval/segue-webface10, docs/eval/prepare-sets.sh) and clean, tested on the whole
+# WebFace10 test set. If protection holds here, ORL's failure is its faces', not its size's.
+rm -rf $OUT/webface10-8 $OUT/segue-webface10-8
+for id in $(ls ../shared/datasets/webface10/train); do
+  mkdir -p $OUT/webface10-8/$id $OUT/segue-webface10-8/$id
+  for f in $(ls ../shared/datasets/webface10/train/$id | sort -n | head -8); do
+    ln -s "$(readlink -f ../shared/datasets/webface10/train/$id/$f)" $OUT/webface10-8/$id/
+    ln -s "$(readlink -f $OUT/segue-webface10/$id/${f%.*}.png)" $OUT/segue-webface10-8/$id/
+  done
+done
