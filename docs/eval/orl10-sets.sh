@@ -4,7 +4,7 @@
 #   runs/eval/orl10-split        train (faces 1-8) / test (9-10), symbolic links into ../shared
 #   runs/eval/segue-orl10        protected with the codes of their own names (as `protect --person` does)
 #   runs/eval/segue-orl10-trained  person i protected with the code WebFace10's identity i was trained with
-#   runs/eval/webface10-8, segue-webface10-8  the control: WebFace10 cut to ORL's 8 training faces per person
+#   runs/eval/webface10-N, segue-webface10-N  the control: WebFace10 cut to N = 8 (ORL's), 16, 32, 64 training faces per person
 # usage (repository root, after docs/eval/prepare-sets.sh has made runs/eval/orl-split and segue-webface10):
 #   docs/eval/orl10-sets.sh [JAR]    (the shipped default model; name codes of WebFace10's folders 0..9)
 set -euo pipefail
@@ -29,14 +29,16 @@ mkdir -p $OUT/segue-orl10-trained
 for k in $(seq 0 9); do mv $OUT/.orl10-work/out/$k $OUT/segue-orl10-trained/${ids[$k]}; done
 rm -rf $OUT/.orl10-work
 
-# The control: WebFace10 with ORL's training-set size (the first 8 faces of each identity), protected by the
-# shipped model (from runs/eval/segue-webface10, docs/eval/prepare-sets.sh) and clean, tested on the whole
-# WebFace10 test set. If protection holds here, ORL's failure is its faces', not its size's.
-rm -rf $OUT/webface10-8 $OUT/segue-webface10-8
-for id in $(ls ../shared/datasets/webface10/train); do
-  mkdir -p $OUT/webface10-8/$id $OUT/segue-webface10-8/$id
-  for f in $(ls ../shared/datasets/webface10/train/$id | sort -n | head -8); do
-    ln -s "$(readlink -f ../shared/datasets/webface10/train/$id/$f)" $OUT/webface10-8/$id/
-    ln -s "$(readlink -f $OUT/segue-webface10/$id/${f%.*}.png)" $OUT/segue-webface10-8/$id/
+# The control: WebFace10 with ORL's training-set size (the first 8 faces of each identity), and with 16, 32 and 64,
+# protected by the shipped model (from runs/eval/segue-webface10, docs/eval/prepare-sets.sh) and clean, tested on
+# the whole WebFace10 test set: how the protection grows with the photos an attacker has of each person.
+for n in 8 16 32 64; do
+  rm -rf $OUT/webface10-$n $OUT/segue-webface10-$n
+  for id in $(ls ../shared/datasets/webface10/train); do
+    mkdir -p $OUT/webface10-$n/$id $OUT/segue-webface10-$n/$id
+    for f in $(ls ../shared/datasets/webface10/train/$id | sort -n | head -$n); do
+      ln -s "$(readlink -f ../shared/datasets/webface10/train/$id/$f)" $OUT/webface10-$n/$id/
+      ln -s "$(readlink -f $OUT/segue-webface10/$id/${f%.*}.png)" $OUT/segue-webface10-$n/$id/
+    done
   done
 done
