@@ -77,9 +77,9 @@ public final class CodeDistinctness {
         return model.codesFor(names);
     }
 
-    /** [code][face] -> the perturbation (CHW planes) of that face under that code. */
-    private static float[][][] perturbations(SegueModel model, List<RgbImage> faces, int[] codes) {
-        float[][][] deltas = new float[codes.length][faces.size()][];
+    /** [code][face] -> the perturbation (CHW planes) of that face under that code, widened to double for the sums. */
+    private static double[][][] perturbations(SegueModel model, List<RgbImage> faces, int[] codes) {
+        double[][][] deltas = new double[codes.length][faces.size()][];
         for (int c = 0; c < codes.length; c++) {
             for (int start = 0; start < faces.size(); start += 50) {
                 List<RgbImage> chunk = faces.subList(start, Math.min(faces.size(), start + 50));
@@ -87,14 +87,15 @@ public final class CodeDistinctness {
                 Arrays.fill(labels, codes[c]);
                 List<float[]> d = model.perturbationsAtFullSize(chunk, labels, model.info().epsilon());
                 for (int i = 0; i < d.size(); i++) {
-                    deltas[c][start + i] = d.get(i);
+                    float[] delta = d.get(i);
+                    deltas[c][start + i] = java.util.stream.IntStream.range(0, delta.length).mapToDouble(t -> delta[t]).toArray();
                 }
             }
         }
         return deltas;
     }
 
-    private static void report(String what, float[][][] deltas) {
+    private static void report(String what, double[][][] deltas) {
         int codes = deltas.length;
         int faces = deltas[0].length;
         int dim = deltas[0][0].length;
@@ -133,10 +134,10 @@ public final class CodeDistinctness {
             }
         }
         double energy = 0;
-        for (float[][] perCode : deltas) {
-            for (float[] d : perCode) {
-                for (float v : d) {
-                    energy += v * (double) v;
+        for (double[][] perCode : deltas) {
+            for (double[] d : perCode) {
+                for (double v : d) {
+                    energy += v * v;
                 }
             }
         }
@@ -160,15 +161,6 @@ public final class CodeDistinctness {
                         + " nearest other: min %.2f, median %.2f, max %.2f%n",
                 what, 100.0 * right / total, 100.0 / codes, 100 * (codeEnergy * faces) / energy, ownDistance / total,
                 nearestCentroid[0], nearestCentroid[codes / 2], nearestCentroid[codes - 1]);
-    }
-
-    private static double distance(float[] a, double[] b) {
-        double sum = 0;
-        for (int t = 0; t < a.length; t++) {
-            double e = a[t] - b[t];
-            sum += e * e;
-        }
-        return Math.sqrt(sum);
     }
 
     private static double distance(double[] a, double[] b) {
