@@ -43,6 +43,17 @@ final class TrainCommand implements Callable<Integer> {
             + "in 8-bit levels (the recipes use 1); a larger radius trains against adversarially trained attackers")
     Float pgdRadius;
 
+    @Option(names = "--pgd-on", defaultValue = "generator-input",
+            description = "where rho_d acts: generator-input (the authors' code) or surrogate-input (the protected image "
+            + "the surrogate sees, which also trains on such images: robust error-minimising noise, against attackers "
+            + "that train adversarially; default ${DEFAULT-VALUE})")
+    String pgdOn;
+
+    @Option(names = "--init", paramLabel = "MODEL",
+            description = "start from this model's generator weights (fine-tuning) instead of fresh ones; "
+            + "its generator size and epsilon must match the recipe")
+    Path initialModel;
+
     @Option(names = "--distortion", description = "authors | resize | robust | none: override the recipe's distortion layer "
             + "(resize = authors + 1-2x rescaling; robust = resize + differentiable JPEG)")
     String distortion;
@@ -139,6 +150,16 @@ final class TrainCommand implements Callable<Integer> {
             int steps = Math.max(1, config.distortion().adversarialSteps());
             config = config.withDistortion(config.distortion().withAdversarial(pgdRadius / 255f, steps));
         }
+        boolean onSurrogateInput = switch (pgdOn) {
+            case "generator-input" -> false;
+            case "surrogate-input" -> true;
+            default -> throw new IllegalArgumentException("--pgd-on must be generator-input or surrogate-input, was " + pgdOn);
+        };
+        if (onSurrogateInput && config.distortion().adversarialSteps() == 0) {
+            throw new IllegalArgumentException("--pgd-on surrogate-input needs PGD steps (--pgd-steps is 0)");
+        }
+        config = config.withDistortion(config.distortion().withAdversarial(config.distortion().adversarialRadius(),
+                config.distortion().adversarialSteps(), onSurrogateInput));
         if (rescale != null) {
             if (rescale.length != 2) {
                 throw new IllegalArgumentException("--rescale takes PROBABILITY,MAX_FACTOR");
@@ -176,7 +197,8 @@ final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(data, config, recipe, pseudoLabels,
-                    output, checkpoint, DjlRuntime.resolveDevice(device), nameCodes()), new TerminalProgress(System.err),
+                    output, checkpoint, DjlRuntime.resolveDevice(device), nameCodes(), initialModel),
+                    new TerminalProgress(System.err),
                     cancellation, System.err::println);
             TrainingResult result = outcome.result();
             for (TrainingResult.EpochStats s : result.history()) {

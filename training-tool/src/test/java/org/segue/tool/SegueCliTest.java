@@ -78,7 +78,7 @@ class SegueCliTest {
         Path model = dir.resolve("m.segue");
         Run train = run("train", "--data", data.toString(), "--output", model.toString(), "--recipe", "cpu",
                 "--epochs", "2", "--input-size", "32", "--batch-size", "8", "--pgd-steps", "1", "--pgd-radius", "2", "--view", "1,16",
-                "--crop", "1,0.8,10");
+                "--crop", "1,0.8,10", "--pgd-on", "surrogate-input");
         assertEquals(0, train.exit(), train.err());
         assertTrue(Files.exists(model));
         assertTrue(Files.exists(Path.of(model + ".ckpt")), "checkpoint kept for resuming");
@@ -87,8 +87,15 @@ class SegueCliTest {
         assertEquals("32", c.info().recipe().get("input.size"));
         assertTrue(c.info().recipe().get("distortion").contains("adversarialRadius=" + 2f / 255f),
                 c.info().recipe().get("distortion"));
-        assertTrue(c.info().recipe().get("distortion").contains("viewP=1.0, viewMinSize=16, cropMaxRotation=10.0"),
+        assertTrue(c.info().recipe().get("distortion").contains(
+                "viewP=1.0, viewMinSize=16, cropMaxRotation=10.0, adversarialOnSurrogateInput=true"),
                 c.info().recipe().get("distortion"));
+
+        Path tuned = dir.resolve("tuned.segue");
+        Run fineTune = run("train", "--data", data.toString(), "--output", tuned.toString(), "--init", model.toString(),
+                "--epochs", "1", "--input-size", "32", "--batch-size", "8", "--pgd-steps", "0");
+        assertEquals(0, fineTune.exit(), fineTune.err());
+        assertEquals("m.segue", ModelFile.read(tuned).info().recipe().get("initial.model"));
 
         Path out = dir.resolve("protected");
         Run protect = run("protect-dataset", "--model", model.toString(), "--input", data.toString(),
@@ -164,6 +171,14 @@ class SegueCliTest {
                 "--pgd-steps", "0", "--pgd-radius", "2");
         assertEquals(1, contradiction.exit());
         assertTrue(contradiction.err().contains("contradicts"), contradiction.err());
+
+        Run badPlace = run("train", "--data", dir.toString(), "--output", dir.resolve("v").toString(), "--pgd-on", "output");
+        assertEquals(1, badPlace.exit());
+        assertTrue(badPlace.err().contains("--pgd-on must be generator-input or surrogate-input"), badPlace.err());
+        Run placeWithoutPgd = run("train", "--data", dir.toString(), "--output", dir.resolve("u").toString(),
+                "--pgd-steps", "0", "--pgd-on", "surrogate-input");
+        assertEquals(1, placeWithoutPgd.exit());
+        assertTrue(placeWithoutPgd.err().contains("needs PGD steps"), placeWithoutPgd.err());
 
         Run badView = run("train", "--data", dir.toString(), "--output", dir.resolve("z").toString(), "--view", "0.5,7.5");
         assertEquals(1, badView.exit());

@@ -31,18 +31,34 @@ package org.segue.engine.distortion;
  * @param viewMinSize  smallest side of such a view (pixels)
  * @param cropMaxRotation in a re-framed batch, each image is also rotated about its centre by an angle
  *                     drawn uniformly from +-this many degrees (0: crops only), as a re-aligned face is
+ * @param adversarialOnSurrogateInput where rho_d acts. false: on the generator's input, as the authors'
+ *                     code applies it. true: on the protected image at the training size, before the
+ *                     other distortions (where an attacker's adversarial training perturbs its input),
+ *                     and the surrogate also trains on such images, so the generator learns noise whose
+ *                     shortcut survives an attacker's adversarial training of that radius (robust
+ *                     error-minimising noise, REM, Fu et al. 2022: min over the noise, max over rho)
  */
 public record DistortionConfig(float blurSigma, float sharpness, float hflipP, float vflipP,
         float jpegP, int jpegQualityMin, int jpegQualityMax, float rescaleP, float rescaleMaxFactor,
         float adversarialRadius, int adversarialSteps, float cropP, float cropMinScale, float colourJitter,
-        float viewP, int viewMinSize, float cropMaxRotation) {
+        float viewP, int viewMinSize, float cropMaxRotation, boolean adversarialOnSurrogateInput) {
+
+    /** A configuration with rho_d on the generator's input, as the authors'. */
+    public DistortionConfig(float blurSigma, float sharpness, float hflipP, float vflipP,
+            float jpegP, int jpegQualityMin, int jpegQualityMax, float rescaleP, float rescaleMaxFactor,
+            float adversarialRadius, int adversarialSteps, float cropP, float cropMinScale, float colourJitter,
+            float viewP, int viewMinSize, float cropMaxRotation) {
+        this(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax, rescaleP, rescaleMaxFactor,
+                adversarialRadius, adversarialSteps, cropP, cropMinScale, colourJitter, viewP, viewMinSize,
+                cropMaxRotation, false);
+    }
 
     /** A configuration without re-framing and colour jitter. */
     public DistortionConfig(float blurSigma, float sharpness, float hflipP, float vflipP,
             float jpegP, int jpegQualityMin, int jpegQualityMax, float rescaleP, float rescaleMaxFactor,
             float adversarialRadius, int adversarialSteps) {
         this(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax, rescaleP, rescaleMaxFactor,
-                adversarialRadius, adversarialSteps, 0f, 1f, 0f, 0f, 1, 0f);
+                adversarialRadius, adversarialSteps, 0f, 1f, 0f, 0f, 1, 0f, false);
     }
 
     public DistortionConfig {
@@ -77,8 +93,9 @@ public record DistortionConfig(float blurSigma, float sharpness, float hflipP, f
     }
 
     /**
-     * The record's own form, without the rotation where there is none: a checkpoint compares this
-     * text before it resumes, and one written before rotations existed must still resume.
+     * The record's own form, without the rotation where there is none and without where rho_d acts
+     * where it is the generator's input: a checkpoint compares this text before it resumes, and one
+     * written before these parts existed must still resume.
      */
     @Override
     public String toString() {
@@ -87,7 +104,8 @@ public record DistortionConfig(float blurSigma, float sharpness, float hflipP, f
                 + "adversarialRadius=%s, adversarialSteps=%d, cropP=%s, cropMinScale=%s, colourJitter=%s, viewP=%s, "
                 + "viewMinSize=%d", blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax, rescaleP,
                 rescaleMaxFactor, adversarialRadius, adversarialSteps, cropP, cropMinScale, colourJitter, viewP, viewMinSize);
-        return all + (cropMaxRotation == 0f ? "" : ", cropMaxRotation=" + cropMaxRotation) + "]";
+        return all + (cropMaxRotation == 0f ? "" : ", cropMaxRotation=" + cropMaxRotation)
+                + (adversarialOnSurrogateInput ? ", adversarialOnSurrogateInput=true" : "") + "]";
     }
 
     private static void requireProbability(float p, String name) {
@@ -123,10 +141,17 @@ public record DistortionConfig(float blurSigma, float sharpness, float hflipP, f
         return b.build();
     }
 
+    /** rho_d and its PGD steps; where it acts is kept. */
     public DistortionConfig withAdversarial(float radius, int steps) {
+        return withAdversarial(radius, steps, adversarialOnSurrogateInput);
+    }
+
+    /** rho_d, its PGD steps, and whether it acts on the surrogate's input (REM-style) or the generator's. */
+    public DistortionConfig withAdversarial(float radius, int steps, boolean onSurrogateInput) {
         Builder b = toBuilder();
         b.adversarialRadius = radius;
         b.adversarialSteps = steps;
+        b.adversarialOnSurrogateInput = onSurrogateInput;
         return b.build();
     }
 
@@ -168,6 +193,7 @@ public record DistortionConfig(float blurSigma, float sharpness, float hflipP, f
         float blurSigma, sharpness, hflipP, vflipP, jpegP, rescaleP, rescaleMaxFactor, adversarialRadius;
         float cropP, cropMinScale, colourJitter, viewP, cropMaxRotation;
         int jpegQualityMin, jpegQualityMax, adversarialSteps, viewMinSize;
+        boolean adversarialOnSurrogateInput;
 
         Builder(DistortionConfig c) {
             blurSigma = c.blurSigma;
@@ -187,12 +213,13 @@ public record DistortionConfig(float blurSigma, float sharpness, float hflipP, f
             viewP = c.viewP;
             viewMinSize = c.viewMinSize;
             cropMaxRotation = c.cropMaxRotation;
+            adversarialOnSurrogateInput = c.adversarialOnSurrogateInput;
         }
 
         DistortionConfig build() {
             return new DistortionConfig(blurSigma, sharpness, hflipP, vflipP, jpegP, jpegQualityMin, jpegQualityMax,
                     rescaleP, rescaleMaxFactor, adversarialRadius, adversarialSteps, cropP, cropMinScale, colourJitter,
-                    viewP, viewMinSize, cropMaxRotation);
+                    viewP, viewMinSize, cropMaxRotation, adversarialOnSurrogateInput);
         }
     }
 }

@@ -14,6 +14,7 @@ import org.segue.engine.Perturbation;
 import org.segue.engine.SegueModel;
 import org.segue.engine.data.Batches;
 import org.segue.engine.data.RgbImage;
+import org.segue.engine.distortion.DistortionConfig;
 import org.segue.engine.distortion.DistortionLayer;
 import org.segue.engine.distortion.Resize;
 import org.segue.engine.model.ModelFile;
@@ -44,7 +45,10 @@ import java.util.TreeMap;
  * adversarial perturbation (PGD, radius rho_d) is added to the generator's input, the protected
  * image passes the distortion layer, and G minimises CE + 0.001 * mean L2 of its raw output, i.e. it
  * learns error-minimising noise. Training stops early once the surrogate's last-batch loss is
- * below the threshold.
+ * below the threshold. With {@link DistortionConfig#adversarialOnSurrogateInput()} rho_d instead
+ * perturbs the protected image (before the distortion layer), in the surrogate's own training and in
+ * G's: the surrogate trains as an adversarially training attacker would, and G learns noise whose
+ * shortcut survives that (robust error-minimising noise, REM).
  *
  * <p>Each step runs inside its own {@link NDScope} so native memory stays bounded; a checkpoint is
  * written after every epoch and a run given the same checkpoint file resumes after the last
@@ -292,8 +296,15 @@ public final class SegueTrainer {
             try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
                 NDArray x = Batches.stack(step, images, batch);
                 NDArray codes = LabelCode.batch(step, codesOf(y), model.info().codeBits());
-                NDArray protectedImages = distortion.attackerView(Perturbation.apply(x,
-                        atTrainingSize(Perturbation.delta(rawOutput(x, codes, true), config.epsilon()))), rng);
+                NDArray protectedImages = Perturbation.apply(x,
+                        atTrainingSize(Perturbation.delta(rawOutput(x, codes, true), config.epsilon())));
+                if (adversarialOnSurrogateInput()) {
+                    // REM's min over theta of max over rho: the surrogate trains as an adversarially training attacker would
+                    Trainability.freeze(surrogate, true);
+                    protectedImages = withAdversarial(protectedImages, y);
+                    Trainability.freeze(surrogate, false);
+                }
+                protectedImages = distortion.attackerView(protectedImages, rng);
                 NDArray loss;
                 int correct;
                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
@@ -345,14 +356,22 @@ public final class SegueTrainer {
             try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
                 NDArray x = Batches.stack(step, images, batch);
                 NDArray codes = LabelCode.batch(step, codesOf(y), model.info().codeBits());
-                NDArray generatorInput = radius > 0 && pgdSteps > 0
-                        ? x.add(adversarial(x, y, radius, pgdSteps)).clip(0f, 1f) : x;
+                boolean onGeneratorInput = radius > 0 && pgdSteps > 0 && !adversarialOnSurrogateInput();
+                NDArray generatorInput = onGeneratorInput ? x.add(adversarial(x, y, radius, pgdSteps)).clip(0f, 1f) : x;
+                // rho for the protected image is found before the collector opens (only one may be open), on
+                // this step's protected images; the pass below recomputes them with the same batch statistics
+                NDArray rho = adversarialOnSurrogateInput() ? adversarial(Perturbation.apply(x,
+                        atTrainingSize(Perturbation.delta(rawOutput(x, codes, true), config.epsilon()))), y, radius, pgdSteps)
+                        : null;
                 NDArray ce;
                 NDArray l2;
                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                     NDArray raw = rawOutput(generatorInput, codes, true);
                     NDArray protectedImages = Perturbation.apply(x,
                             atTrainingSize(Perturbation.delta(raw, config.epsilon())));
+                    if (rho != null) {
+                        protectedImages = protectedImages.add(rho).clip(0f, 1f);
+                    }
                     NDArray seen = distortion.apply(protectedImages, rng);
                     // Training-mode BatchNorm, as the authors' surrogate (never switched to eval) runs.
                     NDArray logits = surrogate.forward(surrogateStore, new NDList(seen), true).singletonOrThrow();
@@ -386,6 +405,18 @@ public final class SegueTrainer {
                 }
             }
             return new double[] {onProtected / images.size(), onClean / images.size()};
+        }
+
+        /** Whether rho_d acts on the protected image the surrogate sees (REM-style) rather than on G's input. */
+        boolean adversarialOnSurrogateInput() {
+            DistortionConfig d = config.distortion();
+            return d.adversarialOnSurrogateInput() && d.adversarialRadius() > 0 && d.adversarialSteps() > 0;
+        }
+
+        /** {@code images} plus rho_d found by PGD against the (frozen) surrogate, clipped to the valid range. */
+        NDArray withAdversarial(NDArray images, int[] y) {
+            DistortionConfig d = config.distortion();
+            return images.add(adversarial(images, y, d.adversarialRadius(), d.adversarialSteps())).clip(0f, 1f);
         }
 
         /** PGD that maximises the frozen surrogate's loss within an L-inf ball of {@code radius}. */

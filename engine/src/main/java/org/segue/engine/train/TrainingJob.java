@@ -42,9 +42,16 @@ public final class TrainingJob {
      * @param device       where to train
      * @param nameCodes    give the generator each identity folder's name code (as {@code protect
      *                     --person} does) instead of the folder's number; ignored with pseudo labels
+     * @param initialModel a model file whose generator weights training starts from (fine-tuning, e.g.
+     *                     the shipped model with another distortion); null: fresh weights
      */
     public record Request(Path dataset, TrainingConfig config, String recipeName, Integer pseudoLabels, Path output,
-                         Path checkpoint, Device device, boolean nameCodes) {
+                         Path checkpoint, Device device, boolean nameCodes, Path initialModel) {
+
+        public Request(Path dataset, TrainingConfig config, String recipeName, Integer pseudoLabels, Path output,
+                       Path checkpoint, Device device, boolean nameCodes) {
+            this(dataset, config, recipeName, pseudoLabels, output, checkpoint, device, nameCodes, null);
+        }
 
         public Request(Path dataset, TrainingConfig config, String recipeName, Integer pseudoLabels, Path output,
                        Path checkpoint, Device device) {
@@ -105,7 +112,11 @@ public final class TrainingJob {
         DjlRuntime.engine().setRandomSeed((int) config.seed());
         ModelInfo info = new ModelInfo(SegueGenerator.ARCHITECTURE, config.epsilon(), config.generatorSize(),
                 config.generatorSize(), LabelCode.DEFAULT_BITS, Map.of());
-        try (SegueModel model = SegueModel.create(info, request.device())) {
+        if (request.initialModel() != null) {
+            recipe.put("initial.model", String.valueOf(request.initialModel().getFileName()));
+        }
+        try (SegueModel model = request.initialModel() == null ? SegueModel.create(info, request.device())
+                : initialModel(request.initialModel(), info, request.device())) {
             log.accept("Training on " + model.manager().getDevice() + "; checkpoint " + checkpoint);
             TrainingResult result = new SegueTrainer(config).train(model, images, labels, classes, codes, checkpoint,
                     progress, cancellation);
@@ -122,5 +133,23 @@ public final class TrainingJob {
             log.accept("Model written to " + request.output());
             return new Outcome(result, request.output(), recipe);
         }
+    }
+
+    /** The model to fine-tune, refused unless its generator has the shape and bound this recipe trains. */
+    private static SegueModel initialModel(Path file, ModelInfo wanted, Device device) throws IOException {
+        SegueModel model = SegueModel.load(file, device);
+        ModelInfo has = model.info();
+        if (!has.architecture().equals(wanted.architecture()) || has.inputHeight() != wanted.inputHeight()
+                || has.inputWidth() != wanted.inputWidth() || has.codeBits() != wanted.codeBits()
+                || has.epsilon() != wanted.epsilon()) {
+            model.close();
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "%s cannot start this training: its generator is %s at %dx%d with %d-bit codes and epsilon %.4f, "
+                    + "the recipe needs %s at %dx%d with %d-bit codes and epsilon %.4f (input size / perturbation scale)",
+                    file.getFileName(), has.architecture(), has.inputWidth(), has.inputHeight(), has.codeBits(),
+                    has.epsilon(), wanted.architecture(), wanted.inputWidth(), wanted.inputHeight(), wanted.codeBits(),
+                    wanted.epsilon()));
+        }
+        return model;
     }
 }

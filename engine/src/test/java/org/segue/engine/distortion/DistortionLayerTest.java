@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -279,6 +280,19 @@ class DistortionLayerTest {
                 "re-framing crops alone keep the rotation");
         assertEquals(robust, all.withRescale(0.5f, 2f).withAdversarial(1f / 255f, 5).withCrop(0f, 1f)
                 .withColourJitter(0f).withView(0f, 1));
+    }
+
+    /** Where rho_d acts survives every other with-method, and only the REM-style choice shows in the text. */
+    @Test
+    void whereRhoActsIsKeptAndNamedOnlyWhenItIsTheSurrogatesInput() {
+        DistortionConfig rem = DistortionConfig.robust().withAdversarial(4f / 255f, 2, true);
+        DistortionConfig later = rem.withRescale(0.8f, 4f).withCrop(0.5f, 0.8f, 10f).withColourJitter(0.1f)
+                .withView(0.7f, 40).withAdversarial(2f / 255f, 3);
+        assertTrue(later.adversarialOnSurrogateInput());
+        assertEquals(2f / 255f, later.adversarialRadius());
+        assertTrue(later.toString().endsWith(", cropMaxRotation=10.0, adversarialOnSurrogateInput=true]"), later.toString());
+        assertFalse(DistortionConfig.robust().adversarialOnSurrogateInput(), "the authors' place is the default");
+        assertFalse(rem.withAdversarial(4f / 255f, 2, false).toString().contains("adversarialOnSurrogateInput"));
     }
 
     @Test

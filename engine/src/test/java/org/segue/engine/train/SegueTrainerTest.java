@@ -1,6 +1,7 @@
 package org.segue.engine.train;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segue.engine.SegueModel;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -134,6 +136,56 @@ class SegueTrainerTest {
             assertThrows(IllegalArgumentException.class, () -> new SegueTrainer(config).train(fullSize, images,
                     roundRobin(64), CLASSES, null, ProgressListener.NONE, Cancellation.none()),
                     "a 32 px generator does not fit a recipe that needs 16 px");
+        }
+    }
+
+    /**
+     * rho_d on the surrogate's input (REM-style): the generator's step scores G against protected images
+     * pushed by PGD to where the surrogate errs most, so from the same weights and batch its loss is
+     * higher than without rho; rho on G's input instead leaves the protected image's own loss nearly as is.
+     */
+    @Test
+    void adversarialOnTheSurrogatesInputRaisesTheLossTheGeneratorMinimises() {
+        List<RgbImage> images = sameScene(16);
+        int[] labels = roundRobin(16);
+        int[] batch = new int[16];
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = i;
+        }
+        float radius = 8f / 255f;
+        double plain = firstGeneratorCe(DistortionConfig.none(), images, labels, batch);
+        double robust = firstGeneratorCe(DistortionConfig.none().withAdversarial(radius, 2, true), images, labels, batch);
+        assertTrue(robust > plain + 1e-3, "CE with rho on the surrogate's input " + robust + " vs without " + plain);
+        assertEquals(plain, firstGeneratorCe(DistortionConfig.none().withAdversarial(0f, 0, true), images, labels, batch),
+                1e-6, "without a radius the flag changes nothing");
+    }
+
+    private static double firstGeneratorCe(DistortionConfig distortion, List<RgbImage> images, int[] labels, int[] batch) {
+        TrainingConfig config = new TrainingConfig(SIZE, 1, 16, 2e-3f, 1e-3f, 1e-3f, 1, 1e-4f, false, EPS, distortion, 1);
+        try (SegueModel model = freshModel(); NDManager surrogateManager = DjlRuntime.engine().newBaseManager(Device.cpu())) {
+            SegueTrainer.Run run = new SegueTrainer(config).benchmarkRun(model, images, labels, CLASSES, surrogateManager);
+            run.surrogateTrainable(false);
+            return run.generatorStep(batch, 2e-3f, new Random(0))[0];
+        }
+    }
+
+    /**
+     * With rho on the surrogate's input in both steps the surrogate trains adversarially, so the shortcut
+     * takes longer to plant than in the plain alternation; within ten tiny epochs the generator's loss
+     * against the adversarially perturbed, adversarially trained surrogate falls clearly.
+     */
+    @Test
+    void robustShortcutTrainingLowersTheRobustLoss() throws Exception {
+        List<RgbImage> images = sameScene(64);
+        TrainingConfig config = new TrainingConfig(SIZE, 10, 16, 2e-3f, 1e-3f, 1e-3f, 1, 1e-4f, false, EPS,
+                DistortionConfig.authors().withAdversarial(4f / 255f, 2, true), 1);
+        try (SegueModel model = freshModel()) {
+            TrainingResult result = new SegueTrainer(config).train(model, images, roundRobin(64), CLASSES,
+                    null, ProgressListener.NONE, Cancellation.none());
+            assertEquals(10, result.epochsCompleted());
+            double first = result.history().get(0).generatorCe();
+            double last = result.history().get(9).generatorCe();
+            assertTrue(last < 0.75 * first, "generator CE under rho: epoch 1 " + first + ", epoch 10 " + last);
         }
     }
 

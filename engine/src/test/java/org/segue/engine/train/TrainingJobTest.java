@@ -1,0 +1,100 @@
+package org.segue.engine.train;
+
+import ai.djl.Device;
+import ai.djl.nn.Parameter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segue.engine.SegueModel;
+import org.segue.engine.data.ImageCodec;
+import org.segue.engine.data.RgbImage;
+import org.segue.engine.model.ModelInfo;
+import org.segue.engine.nn.SegueGenerator;
+import org.segue.engine.progress.Cancellation;
+import org.segue.engine.progress.ProgressListener;
+import org.segue.engine.runtime.DjlRuntime;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The whole training job on a tiny folder dataset: fine-tuning from a model file, and refusing one that does not fit. */
+class TrainingJobTest {
+
+    private static final int SIZE = SegueTrainerTest.SIZE;
+
+    private static Path dataset(Path dir) throws Exception {
+        Path root = dir.resolve("faces");
+        RgbImage scene = SegueTrainerTest.sameScene(1).get(0);
+        for (String person : new String[] {"ada", "ben", "cy", "dee"}) {
+            Files.createDirectories(root.resolve(person));
+            for (int i = 0; i < 4; i++) {
+                ImageCodec.writePng(scene, root.resolve(person).resolve(i + ".png"));
+            }
+        }
+        return root;
+    }
+
+    private static Path savedModel(Path file, int size, int seed) throws Exception {
+        DjlRuntime.engine().setRandomSeed(seed);
+        ModelInfo info = new ModelInfo(SegueGenerator.ARCHITECTURE, SegueTrainerTest.EPS, size, size, 16, Map.of());
+        try (SegueModel model = SegueModel.create(info, Device.cpu())) {
+            model.save(file, Map.of());
+        }
+        return file;
+    }
+
+    /** Largest absolute difference between the two models' weights (BatchNorm running statistics excluded). */
+    private static double weightDistance(Path a, Path b) throws Exception {
+        try (SegueModel ma = SegueModel.load(a, Device.cpu()); SegueModel mb = SegueModel.load(b, Device.cpu())) {
+            Map<String, Parameter> pb = mb.generator().stateDict();
+            double max = 0;
+            for (Map.Entry<String, Parameter> e : ma.generator().stateDict().entrySet()) {
+                if (e.getValue().getType() == Parameter.Type.RUNNING_MEAN
+                        || e.getValue().getType() == Parameter.Type.RUNNING_VAR) {
+                    continue;
+                }
+                float[] x = e.getValue().getArray().toFloatArray();
+                float[] y = pb.get(e.getKey()).getArray().toFloatArray();
+                for (int i = 0; i < x.length; i++) {
+                    max = Math.max(max, Math.abs(x[i] - y[i]));
+                }
+            }
+            return max;
+        }
+    }
+
+    @Test
+    void fineTuningStartsFromTheGivenModelsWeights(@TempDir Path dir) throws Exception {
+        Path data = dataset(dir);
+        Path initial = savedModel(dir.resolve("initial.segue"), SIZE, 7);
+        // a learning rate so small that the weights stay where they started, unless they started elsewhere
+        TrainingConfig config = SegueTrainerTest.tinyConfig(1).withGeneratorLr(1e-9f);
+        Path tuned = dir.resolve("tuned.segue");
+        TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(data, config, "test", null, tuned, null,
+                Device.cpu(), true, initial), ProgressListener.NONE, Cancellation.none(), line -> { });
+        assertEquals("initial.segue", outcome.recipe().get("initial.model"));
+        assertTrue(weightDistance(initial, tuned) < 1e-5, "fine-tuned weights moved " + weightDistance(initial, tuned));
+
+        Path fresh = dir.resolve("fresh.segue");
+        TrainingJob.run(new TrainingJob.Request(data, config, "test", null, fresh, null, Device.cpu(), true),
+                ProgressListener.NONE, Cancellation.none(), line -> { });
+        assertTrue(weightDistance(initial, fresh) > 1e-3, "a fresh start does not begin from the initial model");
+    }
+
+    @Test
+    void refusesAnInitialModelOfAnotherGeneratorSize(@TempDir Path dir) throws Exception {
+        Path data = dataset(dir);
+        Path halfSize = savedModel(dir.resolve("half.segue"), SIZE / 2, 7);
+        Path out = dir.resolve("out.segue");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingJob.run(
+                new TrainingJob.Request(data, SegueTrainerTest.tinyConfig(1), "test", null, out, null, Device.cpu(), true,
+                        halfSize), ProgressListener.NONE, Cancellation.none(), line -> { }));
+        assertTrue(e.getMessage().contains("half.segue") && e.getMessage().contains("16x16")
+                && e.getMessage().contains("32x32"), e.getMessage());
+        assertTrue(Files.notExists(out), "nothing is written");
+    }
+}
