@@ -264,6 +264,11 @@ public final class SegueTrainer {
                     : Resize.bilinear(delta, config.inputSize(), config.inputSize());
         }
 
+        /** {@code x} protected by G's raw output {@code raw}: bounded to epsilon, brought to the training size, added. */
+        NDArray protect(NDArray x, NDArray raw) {
+            return Perturbation.apply(x, atTrainingSize(Perturbation.delta(raw, config.epsilon())));
+        }
+
         /** One surrogate epoch on protected images; returns {mean loss, accuracy} or null if cancelled. */
         double[] surrogateEpoch(int epoch, Random rng) {
             float lr = TrainingConfig.cosine(config.surrogateLr(), (epoch - 1) / config.surrogateEvery(),
@@ -296,8 +301,7 @@ public final class SegueTrainer {
             try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
                 NDArray x = Batches.stack(step, images, batch);
                 NDArray codes = LabelCode.batch(step, codesOf(y), model.info().codeBits());
-                NDArray protectedImages = Perturbation.apply(x,
-                        atTrainingSize(Perturbation.delta(rawOutput(x, codes, true), config.epsilon())));
+                NDArray protectedImages = protect(x, rawOutput(x, codes, true));
                 if (adversarialOnSurrogateInput()) {
                     // REM's min over theta of max over rho: the surrogate trains as an adversarially training attacker would
                     Trainability.freeze(surrogate, true);
@@ -360,15 +364,13 @@ public final class SegueTrainer {
                 NDArray generatorInput = onGeneratorInput ? x.add(adversarial(x, y, radius, pgdSteps)).clip(0f, 1f) : x;
                 // rho for the protected image is found before the collector opens (only one may be open), on
                 // this step's protected images; the pass below recomputes them with the same batch statistics
-                NDArray rho = adversarialOnSurrogateInput() ? adversarial(Perturbation.apply(x,
-                        atTrainingSize(Perturbation.delta(rawOutput(x, codes, true), config.epsilon()))), y, radius, pgdSteps)
-                        : null;
+                NDArray rho = adversarialOnSurrogateInput()
+                        ? adversarial(protect(x, rawOutput(x, codes, true)), y, radius, pgdSteps) : null;
                 NDArray ce;
                 NDArray l2;
                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                     NDArray raw = rawOutput(generatorInput, codes, true);
-                    NDArray protectedImages = Perturbation.apply(x,
-                            atTrainingSize(Perturbation.delta(raw, config.epsilon())));
+                    NDArray protectedImages = protect(x, raw);
                     if (rho != null) {
                         protectedImages = protectedImages.add(rho).clip(0f, 1f);
                     }
@@ -396,8 +398,7 @@ public final class SegueTrainer {
                 try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
                     NDArray x = Batches.stack(step, images, batch);
                     NDArray codes = LabelCode.batch(step, codesOf(y), model.info().codeBits());
-                    NDArray protectedImages = Perturbation.apply(x,
-                            atTrainingSize(Perturbation.delta(rawOutput(x, codes, false), config.epsilon())));
+                    NDArray protectedImages = protect(x, rawOutput(x, codes, false));
                     onProtected += Losses.crossEntropy(surrogate.forward(surrogateStore, new NDList(protectedImages), true)
                             .singletonOrThrow(), y).getFloat() * batch.length;
                     onClean += Losses.crossEntropy(surrogate.forward(surrogateStore, new NDList(x), true)
