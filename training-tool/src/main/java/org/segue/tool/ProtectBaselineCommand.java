@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "protect-baseline", mixinStandardHelpOptions = true,
         description = {"Protects an ImageFolder dataset with a baseline method from the literature, for comparison:",
-                "lsp (linearly separable class-wise patch noise, training-free), ue-class and ue-sample",
+                "lsp (linearly separable patch noise from per-identity clusters, training-free, as its authors build it),",
+                "ue-class and ue-sample",
                 "(unlearnable examples: error-minimising noise by min-min optimisation). Writes lossless PNGs",
                 "in the same layout as protect-dataset and reports the generation time."})
 final class ProtectBaselineCommand implements Callable<Integer> {
@@ -35,6 +36,10 @@ final class ProtectBaselineCommand implements Callable<Integer> {
     @Option(names = "--input-size", defaultValue = "112",
             description = "UE: resolution the noise is optimised at (upsampled to each file's size); default ${DEFAULT-VALUE}")
     int inputSize;
+
+    @Option(names = "--patch-size",
+            description = "LSP: side of one uniform noise cell in pixels; default a quarter of the image side (4x4 cells)")
+    Integer patchSize;
 
     @Option(names = "--max-rounds", description = "UE: override the number of min-min rounds")
     Integer maxRounds;
@@ -56,9 +61,10 @@ final class ProtectBaselineCommand implements Callable<Integer> {
             case "lsp" -> {
                 ImageFolder dataset = ImageFolder.scan(input);
                 RgbImage first = ImageCodec.read(dataset.samples().get(0).file());
-                LspNoise lsp = LspNoise.withDefaults(first.height(), first.width(), seed);
+                LspNoise lsp = patchSize == null ? LspNoise.withDefaults(first.height(), first.width(), seed)
+                        : new LspNoise(first.height(), first.width(), patchSize, LspNoise.DEFAULT_EPS, seed);
                 seconds = lsp.protectFolder(input, output);
-                details = String.format(Locale.ROOT, "\"patchSize\":%d,\"eps\":%.6f", lsp.patchSize(), lsp.eps());
+                details = String.format(Locale.ROOT, "\"patchSize\":%d,\"rmsEps\":%.6f", lsp.patchSize(), lsp.eps());
             }
             case "ue-class", "ue-sample" -> {
                 UnlearnableExamples.Config config = UnlearnableExamples.Config.defaults(method.equals("ue-class"))

@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command line end to end on a tiny synthetic dataset: train, protect, evaluate, errors. */
@@ -131,9 +132,18 @@ class SegueCliTest {
         try (Stream<Path> s = Files.walk(dir.resolve("ue"))) {
             assertEquals(12, s.filter(p -> p.toString().endsWith(".png")).count());
         }
+        Path lspJson = dir.resolve("lsp.json");
         Run lsp = run("protect-baseline", "--method", "lsp", "--input", data.toString(), "--output",
-                dir.resolve("lsp").toString());
+                dir.resolve("lsp").toString(), "--patch-size", "4", "--json", lspJson.toString());
         assertEquals(0, lsp.exit(), lsp.err());
+        com.google.gson.JsonObject l = com.google.gson.JsonParser.parseString(Files.readString(lspJson)).getAsJsonObject();
+        assertEquals(4, l.get("patchSize").getAsInt());
+        assertEquals(8 / 255.0, l.get("rmsEps").getAsDouble(), 1e-6);
+        Run badPatch = run("protect-baseline", "--method", "lsp", "--input", data.toString(), "--output",
+                dir.resolve("lsp0").toString(), "--patch-size", "0");
+        assertEquals(1, badPatch.exit());
+        assertTrue(badPatch.err().contains("patch size"), badPatch.err());
+        assertFalse(Files.exists(dir.resolve("lsp0")), "nothing written for a refused configuration");
         Run again = run("protect-baseline", "--method", "lsp", "--input", data.toString(), "--output",
                 dir.resolve("lsp").toString());
         assertEquals(1, again.exit(), "an existing output folder is never written into");

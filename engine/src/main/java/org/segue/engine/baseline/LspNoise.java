@@ -12,40 +12,53 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The LSP baseline ("linearly separable perturbations", Yu et al., <i>Availability Attacks Create
- * Shortcuts</i>, KDD 2022): a training-free, class-wise noise. Every class gets one fixed pattern of
- * uniform patches, one Gaussian value per channel and patch cell; the same pattern is added to every
- * image of that class. Such patterns are trivially linearly separable, so a network trained on the
- * protected images learns the noise (a shortcut) instead of the faces.
+ * Shortcuts</i>, KDD 2022), built as the authors' {@code synthetic_perturbations/cifar_train.py} builds it:
+ * training-free noise whose every image gets its own point from its class's Gaussian cluster.
  *
- * <p>Construction, per class: draw N(0,1) for each (channel, cell) of a grid of
- * {@code patchSize x patchSize} cells covering the image (edge cells are cut when the size is no
- * multiple of the patch size), fill every cell with its value (upsampling by repetition), then scale
- * the whole pattern so that its L-inf norm is exactly {@code eps}. The original code normalises each
- * pattern in L2 and then clips it to the L-inf ball; scaling by the L-inf norm instead keeps the
- * Gaussian pattern's shape (no clipped plateaus), uses the whole budget and holds the bound exactly,
- * which is what a comparison at equal L-inf budget needs. Patterns are seeded per (seed, label), so a
- * label's noise does not depend on which labels were asked for before.
+ * <p>Construction (the authors' {@code make_classification} call, {@code class_sep = 10}, one cluster per
+ * class, every feature informative): a grid of {@code patchSize x patchSize} cells covers the image (edge
+ * cells cut), one feature per (cell, channel), {@code F} features in all. Each class has a centroid at a
+ * random vertex of the hypercube {@code {-10, +10}^F} and a random mixing matrix {@code A} with entries
+ * uniform in [-1, 1]; an image's feature vector is {@code z A + centroid} with {@code z ~ N(0, I)}. The
+ * vector is laid out as uniform patches and scaled to the authors' L2 norm, {@code eps * sqrt(3 * H * W)}:
+ * a per-pixel root mean square of {@code eps}. Like the authors', the noise is not clipped to an L-inf ball
+ * (its largest values are about 2-3 eps); only the protected image is clamped to [0, 1].
  *
- * <p>Images of another size than the one configured get the pattern resampled by nearest neighbour,
- * so every value added is one of the pattern's values and the bound still holds.
+ * <p>What differs from the original, and why it does not matter for a comparison: sklearn draws distinct
+ * hypercube vertices, here each class draws its own vertex (two of ten classes share one with probability
+ * below 2^-40 for F = 48); the random streams are Java's, seeded per (seed, class) and (seed, class, image),
+ * so an image's noise does not depend on the order it is asked for.
+ *
+ * <p>Images of another size than the one configured get their pattern resampled by nearest neighbour.
  */
 public final class LspNoise {
 
-    /** The product's budget. */
+    /** The product's budget, as the per-pixel RMS the authors' L2 norm gives (their own default is 6/255). */
     public static final float DEFAULT_EPS = 8f / 255f;
-    /** Cells per side by default (patch size = image size / 8). */
-    public static final int DEFAULT_CELLS = 8;
+    /**
+     * Cells per side by default: 4, the authors' CIFAR-10 setting (8-px patches on 32 px) and the Segue
+     * paper's best LSP on faces (56-px patches on 224 px).
+     */
+    public static final int DEFAULT_CELLS = 4;
+    /** The authors' {@code class_sep}: half the side of the hypercube the class centroids sit on. */
+    static final double CLASS_SEPARATION = 10.0;
 
     private final int height;
     private final int width;
     private final int patchSize;
+    private final int rows;
+    private final int cols;
     private final float eps;
     private final long seed;
-    private final Map<Integer, float[]> cache = new ConcurrentHashMap<>();
+    private final Map<Integer, Cluster> clusters = new ConcurrentHashMap<>();
+
+    /** One class's Gaussian cluster: its centroid and mixing matrix (row-major F x F). */
+    private record Cluster(double[] centroid, double[] mixing) {
+    }
 
     /**
      * @param patchSize side of one uniform cell in pixels, 1..max(height, width)
-     * @param eps       L-inf norm of every class pattern, in (0, 1]
+     * @param eps       per-pixel root mean square of every noise pattern, in (0, 1]
      */
     public LspNoise(int height, int width, int patchSize, float eps, long seed) {
         if (height <= 0 || width <= 0) {
@@ -60,11 +73,13 @@ public final class LspNoise {
         this.height = height;
         this.width = width;
         this.patchSize = patchSize;
+        this.rows = (height + patchSize - 1) / patchSize;
+        this.cols = (width + patchSize - 1) / patchSize;
         this.eps = eps;
         this.seed = seed;
     }
 
-    /** Default configuration: 8x8 cells (patch size = min(height, width) / 8, at least 1), eps = 8/255. */
+    /** Default configuration: 4x4 cells (patch size = min(height, width) / 4, at least 1), eps = 8/255. */
     public static LspNoise withDefaults(int height, int width, long seed) {
         return new LspNoise(height, width, Math.max(1, Math.min(height, width) / DEFAULT_CELLS), DEFAULT_EPS, seed);
     }
@@ -81,45 +96,70 @@ public final class LspNoise {
         return patchSize;
     }
 
+    /** The per-pixel root mean square of every pattern. */
     public float eps() {
         return eps;
     }
 
-    /**
-     * The class pattern at the configured size, CHW planes with values in [-eps, eps]. The array is
-     * shared (cached): do not modify it.
-     */
-    public float[] noiseFor(int label) {
-        if (label < 0) {
-            throw new IllegalArgumentException("label must be >= 0, was " + label);
-        }
-        return cache.computeIfAbsent(label, this::generate);
+    /** Features per image: one per cell and channel. */
+    int features() {
+        return 3 * rows * cols;
     }
 
-    private float[] generate(int label) {
-        int rows = (height + patchSize - 1) / patchSize;
-        int cols = (width + patchSize - 1) / patchSize;
-        // one generator per label, its seed mixed from (seed, label) so that neighbouring labels or
-        // seeds do not give correlated java.util.Random streams
-        Random random = new Random(mix(seed * 0x9E3779B97F4A7C15L + label));
-        double[] cells = new double[3 * rows * cols];
-        double max = 0;
-        for (int i = 0; i < cells.length; i++) {
-            cells[i] = random.nextGaussian();
-            max = Math.max(max, Math.abs(cells[i]));
+    /**
+     * The noise of image {@code sample} of class {@code label} at the configured size, CHW planes, per-pixel
+     * RMS eps. A new array on every call.
+     */
+    public float[] noiseFor(int label, int sample) {
+        if (label < 0 || sample < 0) {
+            throw new IllegalArgumentException("label and sample must be >= 0, were " + label + ", " + sample);
         }
+        Cluster cluster = clusters.computeIfAbsent(label, this::cluster);
+        int f = features();
+        Random random = new Random(mix(mix(seed * 0x9E3779B97F4A7C15L + label) + sample));
+        double[] z = new double[f];
+        for (int i = 0; i < f; i++) {
+            z[i] = random.nextGaussian();
+        }
+        double[] point = cluster.centroid().clone();
+        for (int i = 0; i < f; i++) {
+            for (int j = 0; j < f; j++) {
+                point[j] += z[i] * cluster.mixing()[i * f + j];
+            }
+        }
+        // features in the authors' layout (cell row, cell column, channel), repeated over each cell's pixels
         float[] noise = new float[3 * height * width];
+        double sumOfSquares = 0;
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < height; y++) {
                 int cellRow = y / patchSize;
                 for (int x = 0; x < width; x++) {
-                    double g = cells[(c * rows + cellRow) * cols + x / patchSize];
-                    // |g| <= max, so |g / max| <= 1 and the product rounds to at most eps (eps is a float)
-                    noise[(c * height + y) * width + x] = (float) (eps * (g / max));
+                    double v = point[(cellRow * cols + x / patchSize) * 3 + c];
+                    noise[(c * height + y) * width + x] = (float) v;
+                    sumOfSquares += v * v;
                 }
             }
         }
+        double scale = eps * Math.sqrt(noise.length / sumOfSquares);
+        for (int i = 0; i < noise.length; i++) {
+            noise[i] = (float) (noise[i] * scale);
+        }
         return noise;
+    }
+
+    private Cluster cluster(int label) {
+        int f = features();
+        // seeded from (seed, label) alone, so a class's cluster does not depend on the classes asked for before
+        Random random = new Random(mix(seed * 0x9E3779B97F4A7C15L + label) ^ 0x5DEECE66DL);
+        double[] centroid = new double[f];
+        for (int i = 0; i < f; i++) {
+            centroid[i] = random.nextBoolean() ? CLASS_SEPARATION : -CLASS_SEPARATION;
+        }
+        double[] mixing = new double[f * f];
+        for (int i = 0; i < mixing.length; i++) {
+            mixing[i] = 2 * random.nextDouble() - 1;
+        }
+        return new Cluster(centroid, mixing);
     }
 
     /** SplitMix64's finaliser: spreads nearby seeds over the whole 64-bit range. */
@@ -129,9 +169,9 @@ public final class LspNoise {
         return z ^ (z >>> 31);
     }
 
-    /** The class pattern at height x width: the configured one, or it resampled by nearest neighbour. */
-    public float[] noiseFor(int label, int h, int w) {
-        float[] base = noiseFor(label);
+    /** The noise at height x width: the configured one, or it resampled by nearest neighbour. */
+    public float[] noiseFor(int label, int sample, int h, int w) {
+        float[] base = noiseFor(label, sample);
         if (h == height && w == width) {
             return base;
         }
@@ -148,9 +188,9 @@ public final class LspNoise {
         return out;
     }
 
-    /** clamp(x + noise(label), 0, 1); clamping only shrinks the change, so the bound holds. */
-    public RgbImage apply(RgbImage x, int label) {
-        float[] noise = noiseFor(label, x.height(), x.width());
+    /** clamp(x + noise(label, sample), 0, 1), as the authors clip the protected image. */
+    public RgbImage apply(RgbImage x, int label, int sample) {
+        float[] noise = noiseFor(label, sample, x.height(), x.width());
         float[] in = x.chw();
         float[] out = new float[in.length];
         for (int i = 0; i < in.length; i++) {
@@ -164,17 +204,19 @@ public final class LspNoise {
      * naming of {@link org.segue.engine.batch.DatasetProtector}: images keep their own size, the label
      * is the identity's index in ImageFolder order, and PNG is lossless, so the protected files differ
      * from the 8-bit originals by at most round(eps*255) levels. Unlike DatasetProtector, an unreadable
-     * image aborts: a baseline set with holes would not compare with the others.
+     * image aborts: a baseline set with holes would not compare with the others. Each class's images are
+     * numbered 0, 1, ... in the dataset's order, and image k of a class gets that class's sample k.
      *
      * @return elapsed seconds
      */
     public double protectFolder(Path in, Path out) throws IOException {
         long start = System.nanoTime();
         ImageFolder dataset = ImageFolder.scan(in);
+        int[] seen = new int[dataset.classes().size()];
         for (ImageFolder.Sample s : dataset.samples()) {
             RgbImage image = ImageCodec.read(s.file());
             Path target = out.resolve(dataset.classes().get(s.label())).resolve(pngName(s.file()));
-            ImageCodec.writePng(apply(image, s.label()), target);
+            ImageCodec.writePng(apply(image, s.label(), seen[s.label()]++), target);
         }
         return (System.nanoTime() - start) / 1e9;
     }

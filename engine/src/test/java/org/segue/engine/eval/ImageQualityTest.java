@@ -189,7 +189,8 @@ class ImageQualityTest {
         ImageQuality.Summary s = ImageQuality.compareFolders(clean, prot);
         assertEquals(6, s.images());
         assertEquals(0, s.identical());
-        assertTrue(s.maxLinf() <= 8 + 1e-4 && s.maxLinf() >= 7, "max Linf " + s.maxLinf());
+        // LSP's noise has a per-pixel RMS of 8 levels and is not clipped: its largest change is above 8 levels
+        assertTrue(s.maxLinf() > 8 && s.maxLinf() < 32, "max Linf " + s.maxLinf());
         assertTrue(s.meanPsnr() > 30 && s.meanPsnr() < 60, s.toString());
         assertTrue(s.meanSsim() > 0 && s.meanSsim() < 1, s.toString());
         // a folder compared with itself: all identical
