@@ -5,6 +5,7 @@ import org.segue.engine.LabelCode;
 import org.segue.engine.SegueModel;
 import org.segue.engine.data.ImageFolder;
 import org.segue.engine.data.RgbImage;
+import org.segue.engine.model.ModelFile;
 import org.segue.engine.model.ModelInfo;
 import org.segue.engine.nn.SegueGenerator;
 import org.segue.engine.progress.Cancellation;
@@ -72,6 +73,12 @@ public final class TrainingJob {
                               Consumer<String> log) throws IOException {
         TrainingConfig config = request.config();
         SegueGenerator.checkInputSize(config.generatorSize(), config.generatorSize());
+        ModelInfo info = new ModelInfo(SegueGenerator.ARCHITECTURE, config.epsilon(), config.generatorSize(),
+                config.generatorSize(), LabelCode.DEFAULT_BITS, Map.of());
+        if (request.initialModel() != null) {
+            // before the dataset is read and clustered: a model that cannot start this training is refused at once
+            checkFits(request.initialModel(), ModelFile.read(request.initialModel()).info(), info);
+        }
         ImageFolder dataset = ImageFolder.scan(request.dataset());
         log.accept(String.format("Loading %d images of %d identities at %dx%d...", dataset.samples().size(),
                 dataset.classes().size(), config.inputSize(), config.inputSize()));
@@ -110,13 +117,11 @@ public final class TrainingJob {
         }
         Path checkpoint = request.checkpoint() != null ? request.checkpoint() : Path.of(request.output() + ".ckpt");
         DjlRuntime.engine().setRandomSeed((int) config.seed());
-        ModelInfo info = new ModelInfo(SegueGenerator.ARCHITECTURE, config.epsilon(), config.generatorSize(),
-                config.generatorSize(), LabelCode.DEFAULT_BITS, Map.of());
         if (request.initialModel() != null) {
             recipe.put("initial.model", String.valueOf(request.initialModel().getFileName()));
         }
         try (SegueModel model = request.initialModel() == null ? SegueModel.create(info, request.device())
-                : initialModel(request.initialModel(), info, request.device())) {
+                : SegueModel.load(request.initialModel(), request.device())) {
             log.accept("Training on " + model.manager().getDevice() + "; checkpoint " + checkpoint);
             TrainingResult result = new SegueTrainer(config).train(model, images, labels, classes, codes, checkpoint,
                     progress, cancellation);
@@ -135,14 +140,11 @@ public final class TrainingJob {
         }
     }
 
-    /** The model to fine-tune, refused unless its generator has the shape and bound this recipe trains. */
-    private static SegueModel initialModel(Path file, ModelInfo wanted, Device device) throws IOException {
-        SegueModel model = SegueModel.load(file, device);
-        ModelInfo has = model.info();
+    /** Refuses a model to fine-tune unless its generator has the shape and bound this recipe trains. */
+    private static void checkFits(Path file, ModelInfo has, ModelInfo wanted) {
         if (!has.architecture().equals(wanted.architecture()) || has.inputHeight() != wanted.inputHeight()
                 || has.inputWidth() != wanted.inputWidth() || has.codeBits() != wanted.codeBits()
                 || has.epsilon() != wanted.epsilon()) {
-            model.close();
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
                     "%s cannot start this training: its generator is %s at %dx%d with %d-bit codes and epsilon %.4f, "
                     + "the recipe needs %s at %dx%d with %d-bit codes and epsilon %.4f (input size / perturbation scale)",
@@ -150,6 +152,5 @@ public final class TrainingJob {
                     has.epsilon(), wanted.architecture(), wanted.inputWidth(), wanted.inputHeight(), wanted.codeBits(),
                     wanted.epsilon()));
         }
-        return model;
     }
 }

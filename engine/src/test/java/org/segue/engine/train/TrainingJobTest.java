@@ -96,5 +96,10 @@ class TrainingJobTest {
         assertTrue(e.getMessage().contains("half.segue") && e.getMessage().contains("16x16")
                 && e.getMessage().contains("32x32"), e.getMessage());
         assertTrue(Files.notExists(out), "nothing is written");
+        // refused before the dataset is read: a folder that does not exist is not even looked at
+        IllegalArgumentException early = assertThrows(IllegalArgumentException.class, () -> TrainingJob.run(
+                new TrainingJob.Request(dir.resolve("no such folder"), SegueTrainerTest.tinyConfig(1), "test", null, out,
+                        null, Device.cpu(), true, halfSize), ProgressListener.NONE, Cancellation.none(), line -> { }));
+        assertTrue(early.getMessage().contains("half.segue"), early.getMessage());
     }
 }
