@@ -24,7 +24,9 @@ final class TrainCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--recipe", defaultValue = "cpu",
-            description = "cpu (112 px, 20 epochs, PGD-1, + JPEG/resize) or paper (224 px, 30 epochs, PGD-5); default ${DEFAULT-VALUE}")
+            description = "shipped (the default model's recipe: cpu for 30 epochs with a band-limited perturbation, "
+            + "re-framing, colour jitter, attacker-size views and name codes), cpu (112 px, 20 epochs, PGD-1, + JPEG/resize) "
+            + "or paper (224 px, 30 epochs, PGD-5); default ${DEFAULT-VALUE}")
     String recipe;
 
     @Option(names = "--epochs", description = "override the recipe's epochs")
@@ -90,9 +92,9 @@ final class TrainCommand implements Callable<Integer> {
             + "pseudo identities (LBP embeddings + K-means) and train on those")
     Integer pseudoLabels;
 
-    @Option(names = "--codes", defaultValue = "index",
+    @Option(names = "--codes",
             description = "index: each identity folder's number is its code; name: the code of the folder's name, "
-                    + "as 'protect --person' gives (default ${DEFAULT-VALUE})")
+                    + "as 'protect --person' gives (default: name with --recipe shipped, index otherwise)")
     String codes;
 
     @Option(names = "--checkpoint", description = "checkpoint file (default: <output>.ckpt)")
@@ -102,6 +104,9 @@ final class TrainCommand implements Callable<Integer> {
     String device;
 
     private boolean nameCodes() {
+        if (codes == null) {
+            return TrainingConfig.usesNameCodes(recipe);
+        }
         return switch (codes) {
             case "index" -> false;
             case "name" -> true;
@@ -111,11 +116,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainingConfig config = "paper".equals(recipe) ? TrainingConfig.paper()
-                : "cpu".equals(recipe) ? TrainingConfig.cpu() : null;
-        if (config == null) {
-            throw new IllegalArgumentException("unknown recipe '" + recipe + "': use cpu or paper");
-        }
+        TrainingConfig config = TrainingConfig.recipe(recipe);
         if (epochs != null) {
             config = config.withEpochs(epochs);
         }

@@ -150,6 +150,26 @@ class SegueCliTest {
     }
 
     @Test
+    void theShippedRecipeTrainsWithNameCodesUnlessToldOtherwise(@TempDir Path dir) throws Exception {
+        Path data = syntheticDataset(dir.resolve("data"), 2, 3);
+        Path model = dir.resolve("shipped.segue");
+        Run r = run("train", "--recipe", "shipped", "--data", data.toString(), "--output", model.toString(),
+                "--input-size", "48", "--epochs", "1", "--batch-size", "6");
+        assertEquals(0, r.exit(), r.err());
+        java.util.Map<String, String> recipe = ModelFile.read(model).info().recipe();
+        assertEquals("shipped", recipe.get("recipe"));
+        assertEquals("2", recipe.get("perturbation.scale"), "the shipped model's band-limited perturbation");
+        assertTrue(recipe.get("codes").startsWith("folder-name codes"), recipe.get("codes"));
+        Path indexed = dir.resolve("indexed.segue");
+        assertEquals(0, run("train", "--recipe", "shipped", "--codes", "index", "--data", data.toString(), "--output",
+                indexed.toString(), "--input-size", "48", "--epochs", "1", "--batch-size", "6").exit());
+        assertEquals("label numbers", ModelFile.read(indexed).info().recipe().get("codes"));
+        Run unknown = run("train", "--recipe", "fast", "--data", data.toString(), "--output", dir.resolve("x.segue").toString());
+        assertEquals(1, unknown.exit());
+        assertTrue(unknown.err().contains("shipped, cpu, paper"), unknown.err());
+    }
+
+    @Test
     void rerunningTrainResumesFromTheCheckpoint(@TempDir Path dir) throws Exception {
         Path data = syntheticDataset(dir.resolve("data"), 4, 2);
         Path model = dir.resolve("m.segue");

@@ -28,15 +28,16 @@ public class TrainFaceProtectorCommand implements PlugIn {
     public void run(String arg) {
         GenericDialog gd = new GenericDialog(TITLE);
         Dialogs.addFolderField(gd, "Dataset folder", Prefs.get("segue.dataset", ""));
-        gd.addChoice("Recipe", new String[] {"cpu", "paper"}, "cpu");
+        gd.addChoice("Recipe", TrainingConfig.RECIPES.toArray(new String[0]), "shipped");
         gd.addNumericField("Epochs", 30, 0);
-        gd.addNumericField("Input size", 112, 0, 4, "pixels (multiple of 4)");
+        gd.addNumericField("Input size", 112, 0, 4, "pixels (multiple of 4; of 8 for shipped)");
         gd.addCheckbox("Pseudo labels", false);
         gd.addNumericField("Identities", 10, 0, 5, "clusters, with pseudo labels");
         gd.addChoice("Device", new String[] {"auto", "cpu", "gpu"}, "auto");
         Dialogs.addFileField(gd, "Output model", SegueSession.modelsFolder().resolve("trained.segue").toString());
-        gd.addMessage("cpu: 112 px, PGD-1 and resize/JPEG distortions (about 1 minute per epoch for 1,300 faces\n"
-                + "on 2 cores). paper: the authors' 224 px recipe, for GPU hosts (Fiji with the CUDA natives).");
+        gd.addMessage("shipped: the default model's recipe (set Epochs to 30; about 40 s per epoch for 1,300 faces on\n"
+                + "2 cores; codes from the person folders' names). cpu: 112 px, PGD-1 and resize/JPEG distortions.\n"
+                + "paper: the authors' 224 px recipe, for GPU hosts (Fiji with the CUDA natives).");
         gd.showDialog();
         if (gd.wasCanceled()) {
             return;
@@ -52,10 +53,9 @@ public class TrainFaceProtectorCommand implements PlugIn {
         Prefs.set("segue.dataset", dataset.toString());
         TrainingJob.Request request;
         try {
-            TrainingConfig config = (recipe.equals("paper") ? TrainingConfig.paper() : TrainingConfig.cpu())
-                    .withEpochs(epochs).withInputSize(inputSize);
+            TrainingConfig config = TrainingConfig.recipe(recipe).withEpochs(epochs).withInputSize(inputSize);
             request = new TrainingJob.Request(dataset, config, recipe, pseudo ? identities : null, output, null,
-                    DjlRuntime.resolveDevice(device));
+                    DjlRuntime.resolveDevice(device), TrainingConfig.usesNameCodes(recipe) && !pseudo);
         } catch (RuntimeException e) {
             IJ.error(TITLE, e.getMessage());
             return;

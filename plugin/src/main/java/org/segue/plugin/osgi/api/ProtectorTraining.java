@@ -12,7 +12,7 @@ public interface ProtectorTraining {
      * A training job.
      *
      * @param dataset      folder of {@code <person>/<face images>}
-     * @param recipe       "cpu" or "paper"
+     * @param recipe       "shipped" (the default model's recipe), "cpu" or "paper"; another name is refused
      * @param epochs       training epochs
      * @param inputSize    training resolution (multiple of 4)
      * @param device       "auto", "cpu" or "gpu"
@@ -22,6 +22,11 @@ public interface ProtectorTraining {
     record Request(Path dataset, String recipe, int epochs, int inputSize, String device, Integer pseudoLabels,
                    Path output) {}
 
-    /** Starts a job in the background; the listener hears its progress and end. */
+    /**
+     * Starts a job in the background; the listener hears its progress and end.
+     *
+     * @throws IllegalArgumentException at once, before anything runs, for an unknown recipe (other bad
+     *                                  settings, a dataset that cannot be read say, reach the listener's failed)
+     */
     TrainingHandle start(Request request, TrainingListener listener);
 }

@@ -56,7 +56,7 @@ public class ProtectorTrainingComponent implements ProtectorTraining {
 
     @Override
     public TrainingHandle start(Request request, TrainingListener listener) {
-        TrainingConfig config = ("paper".equals(request.recipe()) ? TrainingConfig.paper() : TrainingConfig.cpu())
+        TrainingConfig config = TrainingConfig.recipe(request.recipe())
                 .withEpochs(request.epochs()).withInputSize(request.inputSize());
         Job job = new Job();
         running.add(job);
@@ -64,7 +64,8 @@ public class ProtectorTrainingComponent implements ProtectorTraining {
             try {
                 TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(request.dataset(), config,
                         request.recipe(), request.pseudoLabels(), request.output(), null,
-                        DjlRuntime.resolveDevice(request.device())),
+                        DjlRuntime.resolveDevice(request.device()),
+                        TrainingConfig.usesNameCodes(request.recipe()) && request.pseudoLabels() == null),
                         p -> listener.progress(p.fraction(), p.phase() + ": " + p.message(), p.etaSeconds()),
                         job.cancellation, line -> { });
                 if (outcome.model() == null) {
