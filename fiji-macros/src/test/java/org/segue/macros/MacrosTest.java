@@ -159,8 +159,11 @@ class MacrosTest {
         }
         Path model = dir.resolve("models/mine.segue");
         ij1.runMacro(macro("Retrain_From_Folder.ijm"), "dataset=[" + dir.resolve("faces") + "] output=[" + model
-                + "] epochs=1 size=32 device=cpu");
+                + "] epochs=1 size=48 device=cpu");
         assertTrue(Files.isRegularFile(model), "the macro trained and wrote a model");
-        assertEquals("32", String.valueOf(org.segue.engine.model.ModelFile.read(model).info().inputHeight()));
+        org.segue.engine.model.ModelInfo info = org.segue.engine.model.ModelFile.read(model).info();
+        assertEquals("shipped", info.recipe().get("recipe"), "the shipped model's recipe by default");
+        assertEquals(24, info.inputHeight(), "its generator works at half the training size");
+        assertTrue(info.recipe().get("codes").startsWith("folder-name codes"), info.recipe().get("codes"));
     }
 }
