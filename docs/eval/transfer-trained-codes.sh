@@ -4,10 +4,11 @@
 # celeb10 class i gets WebFace10 class i's code). Run 12 was trained with name codes of WebFace10's
 # folders 0..9, so identity i is protected under a folder named (i mod 10) and renamed back afterwards.
 # ORL's 40 people share the ten codes four to a code (four passes of ten).
-# usage: docs/eval/transfer-trained-codes.sh MODEL JAR   (writes runs/eval/segue-celeb10-trained, runs/eval/segue-orl-trained)
+# usage: docs/eval/transfer-trained-codes.sh MODEL JAR [NAME]
+#   writes runs/eval/NAME-celeb10-trained and runs/eval/NAME-orl-trained (NAME: segue, the shipped model's sets)
 # MODEL must be trained with --codes name on folders named 0..9 (WebFace10, as every shipped model since run 7).
 set -euo pipefail
-MODEL=${1:-runs/run12/run12.segue}; J=${2:-training-tool/target/segue.jar}
+MODEL=${1:-runs/run12/run12.segue}; J=${2:-training-tool/target/segue.jar}; NAME=${3:-segue}
 protect_as_trained() {  # SRC_DATASET OUT
   local src=$1 out=$2 work=runs/eval/xfer-work
   rm -rf "$work" "$out"; mkdir -p "$out"
@@ -28,5 +29,5 @@ protect_as_trained() {  # SRC_DATASET OUT
   done
   rm -rf "$work"
 }
-protect_as_trained ../shared/datasets/celeb10/train runs/eval/segue-celeb10-trained
-protect_as_trained runs/eval/orl-split/train runs/eval/segue-orl-trained
+protect_as_trained ../shared/datasets/celeb10/train runs/eval/$NAME-celeb10-trained
+protect_as_trained runs/eval/orl-split/train runs/eval/$NAME-orl-trained
