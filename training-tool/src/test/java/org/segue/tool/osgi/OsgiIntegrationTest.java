@@ -208,6 +208,11 @@ class OsgiIntegrationTest {
     @Order(5)
     void aTrainingJobReportsProgressAndItsModelIsUsedAfterwards() throws Exception {
         Path model = work.resolve("models/retrained.segue");
+        IllegalArgumentException unknown = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> felix.service(ProtectorTraining.class, 10_000).start(new ProtectorTraining.Request(
+                        work.resolve("faces"), "fast", 1, 32, "cpu", null, model), new TrainingListener() { }));
+        assertTrue(unknown.getMessage().contains("shipped, cpu, paper"), "refused at once, naming the recipes: "
+                + unknown.getMessage());
         List<Double> progress = new CopyOnWriteArrayList<>();
         AtomicReference<Path> completed = new AtomicReference<>();
         TrainingHandle job = felix.service(ProtectorTraining.class, 10_000).start(new ProtectorTraining.Request(
