@@ -55,7 +55,7 @@ public class TrainFaceProtectorCommand implements PlugIn {
         try {
             TrainingConfig config = TrainingConfig.recipe(recipe).withEpochs(epochs).withInputSize(inputSize);
             request = new TrainingJob.Request(dataset, config, recipe, pseudo ? identities : null, output, null,
-                    DjlRuntime.resolveDevice(device), TrainingConfig.usesNameCodes(recipe) && !pseudo);
+                    DjlRuntime.resolveDevice(device), TrainingConfig.usesNameCodes(recipe));
         } catch (RuntimeException e) {
             IJ.error(TITLE, e.getMessage());
             return;

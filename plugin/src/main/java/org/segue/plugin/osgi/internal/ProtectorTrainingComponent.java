@@ -65,7 +65,7 @@ public class ProtectorTrainingComponent implements ProtectorTraining {
                 TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(request.dataset(), config,
                         request.recipe(), request.pseudoLabels(), request.output(), null,
                         DjlRuntime.resolveDevice(request.device()),
-                        TrainingConfig.usesNameCodes(request.recipe()) && request.pseudoLabels() == null),
+                        TrainingConfig.usesNameCodes(request.recipe())),
                         p -> listener.progress(p.fraction(), p.phase() + ": " + p.message(), p.etaSeconds()),
                         job.cancellation, line -> { });
                 if (outcome.model() == null) {
