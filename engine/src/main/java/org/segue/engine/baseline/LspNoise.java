@@ -116,7 +116,7 @@ public final class LspNoise {
         }
         Cluster cluster = clusters.computeIfAbsent(label, this::cluster);
         int f = features();
-        Random random = new Random(mix(mix(seed * 0x9E3779B97F4A7C15L + label) + sample));
+        Random random = new Random(mix(classSeed(label) + sample));
         double[] z = new double[f];
         for (int i = 0; i < f; i++) {
             z[i] = random.nextGaussian();
@@ -150,7 +150,7 @@ public final class LspNoise {
     private Cluster cluster(int label) {
         int f = features();
         // seeded from (seed, label) alone, so a class's cluster does not depend on the classes asked for before
-        Random random = new Random(mix(seed * 0x9E3779B97F4A7C15L + label) ^ 0x5DEECE66DL);
+        Random random = new Random(classSeed(label) ^ 0x5DEECE66DL);
         double[] centroid = new double[f];
         for (int i = 0; i < f; i++) {
             centroid[i] = random.nextBoolean() ? CLASS_SEPARATION : -CLASS_SEPARATION;
@@ -160,6 +160,11 @@ public final class LspNoise {
             mixing[i] = 2 * random.nextDouble() - 1;
         }
         return new Cluster(centroid, mixing);
+    }
+
+    /** The seed of one class's random streams, mixed from (seed, label) so neighbouring labels do not correlate. */
+    private long classSeed(int label) {
+        return mix(seed * 0x9E3779B97F4A7C15L + label);
     }
 
     /** SplitMix64's finaliser: spreads nearby seeds over the whole 64-bit range. */
