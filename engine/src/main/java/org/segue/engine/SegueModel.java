@@ -63,7 +63,7 @@ public final class SegueModel implements AutoCloseable {
     }
 
     public static SegueModel load(Path file, Device device) throws IOException {
-        return fromContents(ModelFile.read(file), device, file.toString());
+        return load(ModelFile.read(file), file.toString(), device);
     }
 
     /** Class-path location of the default model shipped inside the engine jar (see docs/model-card.md). */
@@ -81,10 +81,14 @@ public final class SegueModel implements AutoCloseable {
 
     /** Loads a model held in memory, e.g. a resource shipped inside a jar. */
     public static SegueModel load(byte[] bytes, String source, Device device) throws IOException {
-        return fromContents(ModelFile.parse(bytes, source), device, source);
+        return load(ModelFile.parse(bytes, source), source, device);
     }
 
-    private static SegueModel fromContents(ModelFile.Contents contents, Device device, String source)
+    /**
+     * Builds a model from a file already read and verified, e.g. one whose header a caller checked before
+     * committing to it; {@code source} names it in errors.
+     */
+    public static SegueModel load(ModelFile.Contents contents, String source, Device device)
             throws ModelFormatException {
         SegueModel model;
         try {

@@ -75,9 +75,11 @@ public final class TrainingJob {
         SegueGenerator.checkInputSize(config.generatorSize(), config.generatorSize());
         ModelInfo info = new ModelInfo(SegueGenerator.ARCHITECTURE, config.epsilon(), config.generatorSize(),
                 config.generatorSize(), LabelCode.DEFAULT_BITS, Map.of());
-        if (request.initialModel() != null) {
-            // before the dataset is read and clustered: a model that cannot start this training is refused at once
-            checkFits(request.initialModel(), ModelFile.read(request.initialModel()).info(), info);
+        // read and checked before the dataset is read and clustered: a model that cannot start this training is
+        // refused at once
+        ModelFile.Contents initial = request.initialModel() == null ? null : ModelFile.read(request.initialModel());
+        if (initial != null) {
+            checkFits(request.initialModel(), initial.info(), info);
         }
         ImageFolder dataset = ImageFolder.scan(request.dataset());
         log.accept(String.format("Loading %d images of %d identities at %dx%d...", dataset.samples().size(),
@@ -120,8 +122,8 @@ public final class TrainingJob {
         if (request.initialModel() != null) {
             recipe.put("initial.model", String.valueOf(request.initialModel().getFileName()));
         }
-        try (SegueModel model = request.initialModel() == null ? SegueModel.create(info, request.device())
-                : SegueModel.load(request.initialModel(), request.device())) {
+        try (SegueModel model = initial == null ? SegueModel.create(info, request.device())
+                : SegueModel.load(initial, request.initialModel().toString(), request.device())) {
             log.accept("Training on " + model.manager().getDevice() + "; checkpoint " + checkpoint);
             TrainingResult result = new SegueTrainer(config).train(model, images, labels, classes, codes, checkpoint,
                     progress, cancellation);
