@@ -7,8 +7,7 @@ set -euo pipefail
 JAR=${JAR:-training-tool/target/segue.jar}
 MODEL=${1:-engine/src/main/resources/org/segue/engine/models/default.segue}
 source "$(dirname "$0")/sets-lib.sh"
-mkdir -p "$OUT"
-orl_split
+# the ORL split and the model's sets (candidate-sets.sh makes runs/eval and the split first)
 docs/eval/candidate-sets.sh "$MODEL" segue "$JAR"
 [ -f runs/official-webface10.segue ] || java -jar $JAR import-official \
     --npz ../shared/fixtures/segue-official/segue-webface10-generator.npz --output runs/official-webface10.segue
