@@ -14,7 +14,14 @@ Jobs:
            job's overrides), the training set protected as SegueModel does, attackers at several sizes.
 
 Data folder layout (--data): webface10/{train,test}, celeb10/{train,test}, orl/s*/N.png, <model>.segue
-(run7, run12), official.npz, java/<model>/<class>/<file>.png (Java-written samples for the parity check).
+(run7, run12, run19), official.npz, java/<model>/<class>/<file>.png (Java-written samples for the parity check),
+ue/<class>/<file>.png (Java-written class-wise UE files the class noise is recovered from, see ue_class_noise).
+
+Training sets besides the Segue models: 'webface10@lsp' (LspNoise.java ported bit for bit: Java's Random,
+the seeds, the cluster and the layout; seed 0, 4x4 cells, RMS 8/255, as `protect-baseline --method lsp`) and
+'webface10@ueclass' (the Java class-wise UE set, each class's noise recovered from a few of its files).
+'webface10val/train' and 'webface10val/test' are docs/eval/validation-split.sh's split: faces 0-99 and
+100-129 of each WebFace10 training identity.
 """
 import argparse, hashlib, io, json, math, os, sys, time, unicodedata
 import numpy as np
@@ -52,6 +59,111 @@ def protect(g, x, codes, gsize, dev):
     return torch.cat(out)
 
 
+# ---- LSP, ported from engine/.../baseline/LspNoise.java --------------------------------------------------
+
+M64 = (1 << 64) - 1
+
+
+class JavaRandom:
+    """java.util.Random: the 48-bit LCG, nextBoolean, nextDouble and the polar nextGaussian."""
+
+    def __init__(self, seed):
+        self.s = (seed ^ 0x5DEECE66D) & ((1 << 48) - 1)
+        self.next_gaussian_value = None
+
+    def next(self, bits):
+        self.s = (self.s * 0x5DEECE66D + 0xB) & ((1 << 48) - 1)
+        r = self.s >> (48 - bits)
+        return r - (1 << 32) if r >= 1 << 31 else r
+
+    def next_boolean(self):
+        return self.next(1) != 0
+
+    def next_double(self):
+        return ((self.next(26) << 27) + self.next(27)) * 2.0 ** -53
+
+    def next_gaussian(self):
+        if self.next_gaussian_value is not None:
+            v, self.next_gaussian_value = self.next_gaussian_value, None
+            return v
+        while True:
+            v1, v2 = 2 * self.next_double() - 1, 2 * self.next_double() - 1
+            s = v1 * v1 + v2 * v2
+            if 0 < s < 1:
+                break
+        mul = math.sqrt(-2 * math.log(s) / s)
+        self.next_gaussian_value = v2 * mul
+        return v1 * mul
+
+
+def splitmix(z):
+    z &= M64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    return z ^ (z >> 31)
+
+
+class Lsp:
+    """LspNoise(height, width, patch, eps, seed): noise_for(label, sample) as float32 CHW, as the Java class."""
+
+    def __init__(self, height, width, patch, eps=np.float32(8) / np.float32(255), seed=0):
+        self.h, self.w, self.p, self.eps, self.seed = height, width, patch, float(np.float32(eps)), seed
+        self.rows, self.cols = (height + patch - 1) // patch, (width + patch - 1) // patch
+        self.f = 3 * self.rows * self.cols
+        self.clusters = {}
+
+    def class_seed(self, label):
+        return splitmix(self.seed * 0x9E3779B97F4A7C15 + label)
+
+    def cluster(self, label):
+        if label not in self.clusters:
+            r = JavaRandom(self.class_seed(label) ^ 0x5DEECE66D)
+            centroid = np.array([10.0 if r.next_boolean() else -10.0 for _ in range(self.f)])
+            mixing = np.array([2 * r.next_double() - 1 for _ in range(self.f * self.f)]).reshape(self.f, self.f)
+            self.clusters[label] = (centroid, mixing)
+        return self.clusters[label]
+
+    def noise_for(self, label, sample):
+        centroid, mixing = self.cluster(label)
+        r = JavaRandom(splitmix(self.class_seed(label) + sample))
+        z = np.array([r.next_gaussian() for _ in range(self.f)])
+        point = centroid.copy()
+        for i in range(self.f):  # the Java loop's order of additions, so the doubles agree bit for bit
+            point += z[i] * mixing[i]
+        ys, xs = np.arange(self.h) // self.p, np.arange(self.w) // self.p
+        cells = (ys[:, None] * self.cols + xs[None, :])                       # H x W
+        v = np.stack([point[cells * 3 + c] for c in range(3)])                # 3 x H x W, doubles
+        scale = self.eps * math.sqrt(v.size / float((v * v).sum()))
+        return (v.astype(np.float32).astype(np.float64) * scale).astype(np.float32)
+
+
+def lsp_protect(x, y):
+    """LspNoise.protectFolder on a loaded folder (all images of one size): image k of a class gets sample k."""
+    lsp = Lsp(x.shape[2], x.shape[3], max(1, min(x.shape[2], x.shape[3]) // 4))
+    seen, out = {}, torch.empty_like(x)
+    for i in range(len(x)):
+        label = int(y[i]); k = seen.get(label, 0); seen[label] = k + 1
+        out[i] = (x[i] + torch.from_numpy(lsp.noise_for(label, k))).clamp(0, 1)
+    return (out * 255).round() / 255
+
+
+def ue_class_noise(root, x, y, files):
+    """The class-wise UE noise of each class, in 8-bit levels at the files' size, recovered from the Java-written
+    files in root/ue/<class>/: where a pixel is not clipped, file - clean = the class noise (one pattern per class,
+    resized to the file size), up to rounding and JPEG decoder differences; the median over the files takes it."""
+    noise = {}
+    for c in sorted(os.listdir(os.path.join(root, 'ue'))):
+        deltas = []
+        for f in sorted(os.listdir(os.path.join(root, 'ue', c))):
+            png = torch.from_numpy(np.asarray(Image.open(os.path.join(root, 'ue', c, f)).convert('RGB'))).permute(2, 0, 1).float()
+            clean = x[files.index(os.path.join(c, f[:-4] + '.jpg'))] * 255
+            d = png - clean.round()
+            d[(png == 0) | (png == 255)] = float('nan')
+            deltas.append(d)
+        noise[c] = torch.nanmedian(torch.stack(deltas), 0).values.nan_to_num(0)
+    return noise
+
+
 class Data:
     """Datasets and protected sets, loaded once per worker process."""
 
@@ -62,6 +174,11 @@ class Data:
         if name not in self.cache:
             if name.startswith('orl/'):
                 self.cache[name] = self._orl(name.split('/')[1])
+            elif name.startswith('webface10val/'):
+                x, y, files, classes = self.folder('webface10/train')
+                first = name.endswith('/train')
+                keep = [i for i, f in enumerate(files) if (int(os.path.basename(f).split('.')[0]) < 100) == first]
+                self.cache[name] = (x[keep], y[keep], [files[i] for i in keep], classes)
             else:
                 x, y, files = load_folder(os.path.join(self.root, name))
                 classes = sorted(os.listdir(os.path.join(self.root, name)),
@@ -95,7 +212,12 @@ class Data:
         dataset, _, model = spec.partition('@')
         model, _, codes_from = model.partition(':')
         x, y, files, classes = self.folder(dataset + '/train')
-        if model:
+        if model == 'lsp':
+            x = lsp_protect(x, y)
+        elif model == 'ueclass':
+            noise = ue_class_noise(self.root, x, y, files)
+            x = torch.stack([((x[i] * 255).round() + noise[classes[int(y[i])]]).clamp(0, 255) for i in range(len(x))]) / 255
+        elif model:
             g, gsize, by_name = self.generator(model)
             if codes_from == 'trained':
                 order = sorted(classes)
@@ -287,7 +409,7 @@ def run_job(job):
             return row
         if job['kind'] == 'parity':
             model = job.get('model', 'run7')
-            x, _ = DATA.training_set('webface10@' + model)
+            x, _ = DATA.training_set('webface10@' + model)  # also lsp and ueclass
             files = DATA.folder('webface10/train')[2]
             diffs = []
             base = os.path.join(DATA.root, 'java', model)
