@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -24,12 +26,15 @@ final class TrainCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--recipe", defaultValue = "cpu",
-            description = "shipped (the default model's recipe: cpu for 30 epochs with a band-limited perturbation, "
-            + "re-framing, colour jitter, attacker-size views and name codes), cpu (112 px, 20 epochs, PGD-1, + JPEG/resize) "
-            + "or paper (224 px, 30 epochs, PGD-5); default ${DEFAULT-VALUE}")
+            description = "shipped (the default model's recipe, two stages: cpu for 30 epochs with a band-limited "
+            + "perturbation, re-framing, colour jitter, attacker-size views and name codes, then a 12-epoch fine-tune with "
+            + "rho_d 4/255 on the surrogate's input), cpu (112 px, 20 epochs, PGD-1, + JPEG/resize) "
+            + "or paper (224 px, 30 epochs, PGD-5); default ${DEFAULT-VALUE}. The overrides below apply to every stage, "
+            + "--epochs to the first")
     String recipe;
 
-    @Option(names = "--epochs", description = "override the recipe's epochs")
+    @Option(names = "--epochs", description = "override the recipe's epochs (of its first stage: later stages are "
+            + "fine-tunes of a fixed length)")
     Integer epochs;
 
     @Option(names = "--input-size", description = "override the recipe's training resolution (multiple of 4)")
@@ -45,15 +50,15 @@ final class TrainCommand implements Callable<Integer> {
             + "in 8-bit levels (the recipes use 1); a larger radius trains against adversarially trained attackers")
     Float pgdRadius;
 
-    @Option(names = "--pgd-on", defaultValue = "generator-input",
+    @Option(names = "--pgd-on",
             description = "where rho_d acts: generator-input (the authors' code) or surrogate-input (the protected image "
             + "the surrogate sees, which also trains on such images: robust error-minimising noise, against attackers "
-            + "that train adversarially; default ${DEFAULT-VALUE})")
+            + "that train adversarially); default: the recipe's (generator-input but in the shipped fine-tune)")
     String pgdOn;
 
     @Option(names = "--init", paramLabel = "MODEL",
-            description = "start from this model's generator weights (fine-tuning) instead of fresh ones; "
-            + "its generator size and epsilon must match the recipe")
+            description = "start from this model's generator weights (fine-tuning) instead of fresh ones (the first "
+            + "stage's, with a recipe of several); its generator size and epsilon must match the recipe")
     Path initialModel;
 
     @Option(names = "--distortion", description = "authors | resize | robust | none: override the recipe's distortion layer "
@@ -116,10 +121,43 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainingConfig config = TrainingConfig.recipe(recipe);
-        if (epochs != null) {
-            config = config.withEpochs(epochs);
+        List<TrainingConfig> stages = new ArrayList<>();
+        for (TrainingConfig stage : TrainingConfig.stages(recipe)) {
+            stages.add(withOverrides(stages.isEmpty() && epochs != null ? stage.withEpochs(epochs) : stage));
         }
+        TrainingConfig config = stages.get(0);
+
+        Cancellation cancellation = new Cancellation();
+        Thread hook = new Thread(cancellation::cancel);
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(data, config, recipe, pseudoLabels,
+                    output, checkpoint, DjlRuntime.resolveDevice(device), nameCodes(), initialModel),
+                    stages.subList(1, stages.size()), new TerminalProgress(System.err),
+                    cancellation, System.err::println);
+            TrainingResult result = outcome.result();
+            for (TrainingResult.EpochStats s : result.history()) {
+                System.out.printf("epoch %2d  surrogate loss %.4f acc %.3f | generator CE %.4f (last batch %.4f) L2 %.2f | %.0f s%n",
+                        s.epoch(), s.surrogateLoss(), s.surrogateAccuracy(), s.generatorCe(), s.lastBatchCe(),
+                        s.generatorL2(), s.seconds());
+            }
+            if (result.cancelled()) {
+                return 130;
+            }
+            System.out.printf("final surrogate loss on protected training images %.4f, on the same images clean %.4f%n",
+                    result.surrogateLossProtected(), result.surrogateLossClean());
+            return 0;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already shutting down
+            }
+        }
+    }
+
+    /** One stage of the recipe with the command line's overrides (all but --epochs, which only the first stage takes). */
+    private TrainingConfig withOverrides(TrainingConfig config) {
         if (inputSize != null) {
             config = config.withInputSize(inputSize);
         }
@@ -135,11 +173,11 @@ final class TrainCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("unknown distortion '" + distortion + "'");
             };
             config = config.withDistortion(d.withAdversarial(config.distortion().adversarialRadius(),
-                    config.distortion().adversarialSteps()));
+                    config.distortion().adversarialSteps(), config.distortion().adversarialOnSurrogateInput()));
         }
         if (pgdSteps != null) {
-            config = config.withDistortion(config.distortion().withAdversarial(
-                    pgdSteps == 0 ? 0f : Math.max(config.distortion().adversarialRadius(), 1f / 255f), pgdSteps));
+            config = config.withDistortion(pgdSteps == 0 ? config.distortion().withAdversarial(0f, 0, false)
+                    : config.distortion().withAdversarial(Math.max(config.distortion().adversarialRadius(), 1f / 255f), pgdSteps));
         }
         if (pgdRadius != null) {
             if (!(pgdRadius > 0 && pgdRadius <= 255)) {
@@ -151,16 +189,18 @@ final class TrainCommand implements Callable<Integer> {
             int steps = Math.max(1, config.distortion().adversarialSteps());
             config = config.withDistortion(config.distortion().withAdversarial(pgdRadius / 255f, steps));
         }
-        boolean onSurrogateInput = switch (pgdOn) {
-            case "generator-input" -> false;
-            case "surrogate-input" -> true;
-            default -> throw new IllegalArgumentException("--pgd-on must be generator-input or surrogate-input, was " + pgdOn);
-        };
-        if (onSurrogateInput && config.distortion().adversarialSteps() == 0) {
+        if (pgdOn != null) {
+            boolean onSurrogateInput = switch (pgdOn) {
+                case "generator-input" -> false;
+                case "surrogate-input" -> true;
+                default -> throw new IllegalArgumentException("--pgd-on must be generator-input or surrogate-input, was " + pgdOn);
+            };
+            config = config.withDistortion(config.distortion().withAdversarial(config.distortion().adversarialRadius(),
+                    config.distortion().adversarialSteps(), onSurrogateInput));
+        }
+        if (config.distortion().adversarialOnSurrogateInput() && config.distortion().adversarialSteps() == 0) {
             throw new IllegalArgumentException("--pgd-on surrogate-input needs PGD steps (--pgd-steps is 0)");
         }
-        config = config.withDistortion(config.distortion().withAdversarial(config.distortion().adversarialRadius(),
-                config.distortion().adversarialSteps(), onSurrogateInput));
         if (rescale != null) {
             if (rescale.length != 2) {
                 throw new IllegalArgumentException("--rescale takes PROBABILITY,MAX_FACTOR");
@@ -191,34 +231,6 @@ final class TrainCommand implements Callable<Integer> {
         if (generatorLr != null) {
             config = config.withGeneratorLr(generatorLr);
         }
-        config = config.withSeed(seed);
-
-        Cancellation cancellation = new Cancellation();
-        Thread hook = new Thread(cancellation::cancel);
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(data, config, recipe, pseudoLabels,
-                    output, checkpoint, DjlRuntime.resolveDevice(device), nameCodes(), initialModel),
-                    new TerminalProgress(System.err),
-                    cancellation, System.err::println);
-            TrainingResult result = outcome.result();
-            for (TrainingResult.EpochStats s : result.history()) {
-                System.out.printf("epoch %2d  surrogate loss %.4f acc %.3f | generator CE %.4f (last batch %.4f) L2 %.2f | %.0f s%n",
-                        s.epoch(), s.surrogateLoss(), s.surrogateAccuracy(), s.generatorCe(), s.lastBatchCe(),
-                        s.generatorL2(), s.seconds());
-            }
-            if (result.cancelled()) {
-                return 130;
-            }
-            System.out.printf("final surrogate loss on protected training images %.4f, on the same images clean %.4f%n",
-                    result.surrogateLossProtected(), result.surrogateLossClean());
-            return 0;
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // the JVM is already shutting down
-            }
-        }
+        return config.withSeed(seed);
     }
 }

@@ -16,7 +16,9 @@ import org.segue.engine.pseudo.PseudoLabeler;
 import org.segue.engine.runtime.DjlRuntime;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +69,54 @@ public final class TrainingJob {
     public record Outcome(TrainingResult result, Path model, Map<String, String> recipe) {}
 
     private TrainingJob() {}
+
+    /**
+     * Runs a recipe of several stages (TrainingConfig.stages): the request's config first, then each of
+     * {@code fineTunes}, each starting from the generator the stage before wrote. The stages before the last
+     * write {@code <output>.stage1}, {@code .stage2}, ... (not .segue files, so no host offers them as
+     * models); a rerun after a cancellation reuses those that are complete and resumes the stage that was
+     * running from its checkpoint. They are deleted once the last stage has written the output. The request's
+     * initial model, if any, starts the first stage; its checkpoint, if named, serves the last.
+     */
+    public static Outcome run(Request request, List<TrainingConfig> fineTunes, ProgressListener progress,
+                              Cancellation cancellation, Consumer<String> log) throws IOException {
+        if (fineTunes.isEmpty()) {
+            return run(request, progress, cancellation, log);
+        }
+        int stages = fineTunes.size() + 1;
+        List<Path> written = new ArrayList<>();
+        Path previous = request.initialModel();
+        Outcome outcome = null;
+        for (int stage = 1; stage <= stages; stage++) {
+            boolean last = stage == stages;
+            Path output = last ? request.output() : stageFile(request.output(), stage);
+            TrainingConfig config = stage == 1 ? request.config() : fineTunes.get(stage - 2);
+            if (!last && Files.isRegularFile(output)) {
+                log.accept(String.format("Stage %d of %d: reusing %s, written by an earlier run of this job (delete it "
+                        + "to train the stage again)", stage, stages, output.getFileName()));
+            } else {
+                log.accept(String.format("Stage %d of %d: %d epochs%s", stage, stages, config.epochs(),
+                        previous == null ? " from fresh weights" : " from " + previous.getFileName()));
+                outcome = run(new Request(request.dataset(), config, request.recipeName(), request.pseudoLabels(),
+                        output, last ? request.checkpoint() : null, request.device(), request.nameCodes(), previous),
+                        progress, cancellation, log);
+                if (outcome.model() == null) {
+                    return outcome;
+                }
+            }
+            written.add(output);
+            previous = output;
+        }
+        for (Path intermediate : written.subList(0, written.size() - 1)) {
+            Files.deleteIfExists(intermediate);
+        }
+        return outcome;
+    }
+
+    /** Where stage {@code stage} (1-based, not the last) of a recipe writing {@code output} keeps its model. */
+    static Path stageFile(Path output, int stage) {
+        return output.resolveSibling(output.getFileName() + ".stage" + stage);
+    }
 
     /** Runs the job; {@code log} receives a few human-readable lines (counts and timings, no names). */
     public static Outcome run(Request request, ProgressListener progress, Cancellation cancellation,

@@ -15,13 +15,19 @@ import org.segue.engine.runtime.DjlRuntime;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The whole training job on a tiny folder dataset: fine-tuning from a model file, and refusing one that does not fit. */
+/**
+ * The whole training job on a tiny folder dataset: fine-tuning from a model file, a recipe of two stages, and refusing
+ * a model that does not fit.
+ */
 class TrainingJobTest {
 
     private static final int SIZE = SegueTrainerTest.SIZE;
@@ -83,6 +89,37 @@ class TrainingJobTest {
         TrainingJob.run(new TrainingJob.Request(data, config, "test", null, fresh, null, Device.cpu(), true),
                 ProgressListener.NONE, Cancellation.none(), line -> { });
         assertTrue(weightDistance(initial, fresh) > 1e-3, "a fresh start does not begin from the initial model");
+    }
+
+    @Test
+    void aTwoStageRecipeFineTunesTheFirstStagesModelAndResumesAfterACancel(@TempDir Path dir) throws Exception {
+        Path data = dataset(dir);
+        TrainingConfig first = SegueTrainerTest.tinyConfig(1);
+        // the second stage's learning rate is so small that its weights stay those the first stage wrote
+        List<TrainingConfig> fineTune = List.of(first.withGeneratorLr(1e-9f));
+        Path out = dir.resolve("two.segue");
+        Path stage1 = dir.resolve("two.segue.stage1");
+        Cancellation cancellation = new Cancellation();
+        List<String> log = new ArrayList<>();
+        TrainingJob.Outcome cancelled = TrainingJob.run(new TrainingJob.Request(data, first, "test", null, out, null,
+                Device.cpu(), true), fineTune, ProgressListener.NONE, cancellation, line -> {
+                    log.add(line);
+                    if (line.startsWith("Stage 2 of 2")) {
+                        cancellation.cancel();
+                    }
+                });
+        assertNull(cancelled.model(), "cancelled in the second stage");
+        assertTrue(Files.isRegularFile(stage1) && Files.notExists(out), "the first stage's model is kept, no output");
+        Path firstStage = Files.copy(stage1, dir.resolve("first-stage.segue"));
+
+        log.clear();
+        TrainingJob.Outcome done = TrainingJob.run(new TrainingJob.Request(data, first, "test", null, out, null,
+                Device.cpu(), true), fineTune, ProgressListener.NONE, Cancellation.none(), log::add);
+        assertEquals(out, done.model());
+        assertTrue(log.get(0).startsWith("Stage 1 of 2: reusing two.segue.stage1"), log.get(0));
+        assertEquals("two.segue.stage1", done.recipe().get("initial.model"), "the second stage starts from the first's model");
+        assertTrue(weightDistance(firstStage, out) < 1e-5, "the fine-tune started elsewhere: " + weightDistance(firstStage, out));
+        assertTrue(Files.notExists(stage1), "the intermediate model is deleted once the recipe is complete");
     }
 
     @Test

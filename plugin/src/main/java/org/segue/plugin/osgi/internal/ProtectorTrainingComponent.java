@@ -56,16 +56,15 @@ public class ProtectorTrainingComponent implements ProtectorTraining {
 
     @Override
     public TrainingHandle start(Request request, TrainingListener listener) {
-        TrainingConfig config = TrainingConfig.recipe(request.recipe())
-                .withEpochs(request.epochs()).withInputSize(request.inputSize());
+        List<TrainingConfig> stages = TrainingConfig.stages(request.recipe(), request.epochs(), request.inputSize());
         Job job = new Job();
         running.add(job);
         Thread worker = new Thread(() -> {
             try {
-                TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(request.dataset(), config,
+                TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(request.dataset(), stages.get(0),
                         request.recipe(), request.pseudoLabels(), request.output(), null,
                         DjlRuntime.resolveDevice(request.device()),
-                        TrainingConfig.usesNameCodes(request.recipe())),
+                        TrainingConfig.usesNameCodes(request.recipe())), stages.subList(1, stages.size()),
                         p -> listener.progress(p.fraction(), p.phase() + ": " + p.message(), p.etaSeconds()),
                         job.cancellation, line -> { });
                 if (outcome.model() == null) {
