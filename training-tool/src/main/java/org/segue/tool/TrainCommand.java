@@ -47,7 +47,8 @@ final class TrainCommand implements Callable<Integer> {
     Integer pgdSteps;
 
     @Option(names = "--pgd-radius", description = "override rho_d, the L-inf radius of the adversarial distortion, "
-            + "in 8-bit levels (the recipes use 1); a larger radius trains against adversarially trained attackers")
+            + "in 8-bit levels (the recipes use 1, the shipped fine-tune 4); a larger radius trains against adversarially "
+            + "trained attackers")
     Float pgdRadius;
 
     @Option(names = "--pgd-on",
