@@ -75,8 +75,9 @@ public final class TrainingJob {
      * {@code fineTunes}, each starting from the generator the stage before wrote. The stages before the last
      * write {@code <output>.stage1}, {@code .stage2}, ... (not .segue files, so no host offers them as
      * models); a rerun after a cancellation reuses those that are complete and resumes the stage that was
-     * running from its checkpoint. They are deleted once the last stage has written the output. The request's
-     * initial model, if any, starts the first stage; its checkpoint, if named, serves the last.
+     * running from its checkpoint. They and their checkpoints are deleted once the last stage has written the
+     * output. The request's initial model, if any, starts the first stage; its checkpoint, if named, serves the
+     * last.
      */
     public static Outcome run(Request request, List<TrainingConfig> fineTunes, ProgressListener progress,
                               Cancellation cancellation, Consumer<String> log) throws IOException {
@@ -109,6 +110,8 @@ public final class TrainingJob {
         }
         for (Path intermediate : written.subList(0, written.size() - 1)) {
             Files.deleteIfExists(intermediate);
+            // its checkpoint (surrogate and optimiser states, about 135 MB) could only resume a model now gone
+            Files.deleteIfExists(Path.of(intermediate + ".ckpt"));
         }
         return outcome;
     }

@@ -119,7 +119,8 @@ class TrainingJobTest {
         assertTrue(log.get(0).startsWith("Stage 1 of 2: reusing two.segue.stage1"), log.get(0));
         assertEquals("two.segue.stage1", done.recipe().get("initial.model"), "the second stage starts from the first's model");
         assertTrue(weightDistance(firstStage, out) < 1e-5, "the fine-tune started elsewhere: " + weightDistance(firstStage, out));
-        assertTrue(Files.notExists(stage1), "the intermediate model is deleted once the recipe is complete");
+        assertTrue(Files.notExists(stage1) && Files.notExists(dir.resolve("two.segue.stage1.ckpt")),
+                "the intermediate model and its checkpoint are deleted once the recipe is complete");
     }
 
     @Test
