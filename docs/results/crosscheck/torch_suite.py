@@ -147,15 +147,20 @@ def lsp_protect(x, y):
     return (out * 255).round() / 255
 
 
-def ue_class_noise(root, x, y, files):
+def png_levels(path):
+    """An image file as a 3 x H x W float tensor of 8-bit levels (0..255)."""
+    return torch.from_numpy(np.asarray(Image.open(path).convert('RGB'))).permute(2, 0, 1).float()
+
+
+def ue_class_noise(root, x, files):
     """The class-wise UE noise of each class, in 8-bit levels at the files' size, recovered from the Java-written
-    files in root/ue/<class>/: where a pixel is not clipped, file - clean = the class noise (one pattern per class,
+    files in root/ue/<class>/: where a value is not clipped, file - clean = the class noise (one pattern per class,
     resized to the file size), up to rounding and JPEG decoder differences; the median over the files takes it."""
     noise = {}
     for c in sorted(os.listdir(os.path.join(root, 'ue'))):
         deltas = []
         for f in sorted(os.listdir(os.path.join(root, 'ue', c))):
-            png = torch.from_numpy(np.asarray(Image.open(os.path.join(root, 'ue', c, f)).convert('RGB'))).permute(2, 0, 1).float()
+            png = png_levels(os.path.join(root, 'ue', c, f))
             clean = x[files.index(os.path.join(c, f[:-4] + '.jpg'))] * 255
             d = png - clean.round()
             d[(png == 0) | (png == 255)] = float('nan')
@@ -215,8 +220,9 @@ class Data:
         if model == 'lsp':
             x = lsp_protect(x, y)
         elif model == 'ueclass':
-            noise = ue_class_noise(self.root, x, y, files)
-            x = torch.stack([((x[i] * 255).round() + noise[classes[int(y[i])]]).clamp(0, 255) for i in range(len(x))]) / 255
+            noise = ue_class_noise(self.root, x, files)
+            by_label = torch.stack([noise[c] for c in classes])
+            x = ((x * 255).round() + by_label[y]).clamp(0, 255) / 255
         elif model:
             g, gsize, by_name = self.generator(model)
             if codes_from == 'trained':
@@ -415,7 +421,7 @@ def run_job(job):
             base = os.path.join(DATA.root, 'java', model)
             for c in sorted(os.listdir(base)):
                 for f in sorted(os.listdir(os.path.join(base, c))):
-                    j = torch.from_numpy(np.asarray(Image.open(os.path.join(base, c, f)).convert('RGB'))).permute(2, 0, 1).float()
+                    j = png_levels(os.path.join(base, c, f))
                     i = files.index(os.path.join(c, f[:-4] + '.jpg'))
                     diffs.append((j - x[i] * 255).abs().max().item())
             clean = DATA.folder('webface10/train')[0]

@@ -122,17 +122,17 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<TrainingConfig> stages = new ArrayList<>();
-        for (TrainingConfig stage : TrainingConfig.stages(recipe)) {
-            stages.add(withOverrides(stages.isEmpty() && epochs != null ? stage.withEpochs(epochs) : stage));
+        List<TrainingConfig> stages = new ArrayList<>(TrainingConfig.stages(recipe));
+        if (epochs != null) {
+            stages.set(0, stages.get(0).withEpochs(epochs));
         }
-        TrainingConfig config = stages.get(0);
+        stages.replaceAll(this::withOverrides);
 
         Cancellation cancellation = new Cancellation();
         Thread hook = new Thread(cancellation::cancel);
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(data, config, recipe, pseudoLabels,
+            TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(data, stages.get(0), recipe, pseudoLabels,
                     output, checkpoint, DjlRuntime.resolveDevice(device), nameCodes(), initialModel),
                     stages.subList(1, stages.size()), new TerminalProgress(System.err),
                     cancellation, System.err::println);

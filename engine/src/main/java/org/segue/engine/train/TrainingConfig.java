@@ -114,10 +114,9 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
      * {@code inputSize} every stage's.
      */
     public static List<TrainingConfig> stages(String name, int epochs, int inputSize) {
-        List<TrainingConfig> stages = new ArrayList<>();
-        for (TrainingConfig stage : stages(name)) {
-            stages.add((stages.isEmpty() ? stage.withEpochs(epochs) : stage).withInputSize(inputSize));
-        }
+        List<TrainingConfig> stages = new ArrayList<>(stages(name));
+        stages.set(0, stages.get(0).withEpochs(epochs));
+        stages.replaceAll(stage -> stage.withInputSize(inputSize));
         return List.copyOf(stages);
     }
 
