@@ -20,4 +20,6 @@ baseline() { java -jar $JAR protect-baseline --method $1 --input $DATA/webface10
 build lsp-webface10 baseline lsp
 # UE runs min-min rounds until the noise is learned: about 4 min per round for class-wise on this CPU
 build ue-class-webface10 baseline ue-class
+# sample-wise: 20 descent steps per round, stops at 99% (4 rounds, about 11 min each on this CPU in session 9)
+build ue-sample-webface10 baseline ue-sample
 echo "sets ready in $OUT"

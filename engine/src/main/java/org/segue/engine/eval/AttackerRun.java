@@ -53,14 +53,14 @@ public record AttackerRun(Path train, Path test, int inputSize, ImageOps.Filter 
                             + "\"jpegQuality\":%s,\"architecture\":\"%s\",\"classifierDropout\":%s,\"augmentation\":\"%s\","
                             + "\"adversarialRadius\":%.6f,"
                             + "\"adversarialSteps\":%d,\"epochs\":%d,\"batchSize\":%d,\"learningRate\":%s,\"smallStem\":%b,"
-                            + "\"seed\":%d,\"classes\":%d,\"trainAccuracy\":%.4f,\"testAccuracy\":%.4f,\"testLoss\":%.4f,"
+                            + "\"seed\":%d,\"streamSeed\":%d,\"classes\":%d,\"trainAccuracy\":%.4f,\"testAccuracy\":%.4f,\"testLoss\":%.4f,"
                             + "\"testCount\":%d,\"seconds\":%.1f,\"machine\":\"%s\"}",
                     quote(run.train().toString()), quote(run.test().toString()), run.inputSize(),
                     run.resize().name().toLowerCase(Locale.ROOT), run.jpegQuality() == null ? "null" : run.jpegQuality(),
                     a.architecture(), Float.toString(AttackerNetworks.classifierDropout(a.architecture())),
                     a.augmentation().name().toLowerCase(Locale.ROOT), a.adversarialRadius(),
                     a.adversarialSteps(), a.epochs(), a.batchSize(), Float.toString(a.learningRate()), a.smallInputStem(),
-                    a.seed(), classes, trainAccuracy, testAccuracy, testLoss, testCount, seconds, machine());
+                    a.seed(), a.streamSeed(), classes, trainAccuracy, testAccuracy, testLoss, testCount, seconds, machine());
         }
     }
 

@@ -233,6 +233,10 @@ public final class EvaluationSuite {
                 // torchvision's dropout (session 9); results from before it do not record it: none
                 double dropout = r.number("classifierDropout");
                 measured.put("classifierDropout", Double.toString(Double.isNaN(dropout) ? 0 : dropout));
+                // up to session 15 the attacker seeded its streams with the seed itself, so seed 0 could start
+                // from the network a protection method had seeded 0 (the UE noise-finder); those results do
+                // not record a stream seed and are not averaged with later ones
+                measured.put("streams", Double.isNaN(r.number("streamSeed")) ? "the seed" : "the attacker's own");
                 groups.computeIfAbsent(measured, k -> new ArrayList<>()).add(r);
             }
         }

@@ -163,6 +163,28 @@ class EvaluationSuiteTest {
     }
 
     @Test
+    void seedsMeasuredBeforeTheAttackerHadStreamsOfItsOwnAreNotAveragedWithLaterOnes(@TempDir Path out) throws Exception {
+        EvaluationPlan plan = EvaluationPlan.parse(String.join("\n",
+                "row u train=p test=c label=\"raw\"",
+                "row u-s1 train=p test=c seed=1 label=\"raw, seed 1\"",
+                "row v train=p test=c label=\"own\"",
+                "row v-s1 train=p test=c seed=1 label=\"own, seed 1\""), "p");
+        writeResults(out, plan, 0.105, 0.805, 0.78, 0.80);
+        String json = Files.readString(out.resolve("v.json"));
+        assertTrue(json.contains("\"streamSeed\":" + new Attacker.Config(15, 16, 5e-4f, false, 0).streamSeed() + ","),
+                "a result names the seed its attacker's streams started from: " + json);
+        // u and u-s1 stand for results measured before: they do not record it
+        for (String id : List.of("u", "u-s1")) {
+            Path f = out.resolve(id + ".json");
+            Files.writeString(f, Files.readString(f).replaceAll("\"streamSeed\":-?[0-9]+,", ""));
+        }
+        EvaluationSuite.run(plan, out, false, ProgressListener.NONE, Cancellation.none(), line -> { });
+        String summary = Files.readString(out.resolve("summary.md"));
+        assertTrue(summary.contains("| u, u-s1 | raw | 0, 1 | 10.5%, 80.5% | **45.5%** |"), summary);
+        assertTrue(summary.contains("| v, v-s1 | own | 0, 1 | 78.0%, 80.0% | **79.0%** |"), summary);
+    }
+
+    @Test
     void planMistakesNameTheirLine() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EvaluationPlan.parse("row a train=x test=y\nrow b train=x test=y arch=vgg", "p"));
