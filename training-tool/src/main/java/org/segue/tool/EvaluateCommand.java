@@ -57,7 +57,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--small-stem", description = "3x3/1 stem without down-sampling (the authors' choice for small inputs)")
     boolean smallStem;
 
-    @Option(names = "--seed", defaultValue = "0", description = "default ${DEFAULT-VALUE}")
+    @Option(names = "--seed", defaultValue = "0", description = "the attacker's seed; its weights, batch order and "
+            + "augmentation come from streams of its own derived from it, never from the streams a protection "
+            + "method seeded with the same number uses (default ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--json", description = "also write the result as JSON to this file")
