@@ -58,8 +58,8 @@ final class EvaluateCommand implements Callable<Integer> {
     boolean smallStem;
 
     @Option(names = "--seed", defaultValue = "0", description = "the attacker's seed; its weights, batch order and "
-            + "augmentation come from streams of its own derived from it, never from the streams a protection "
-            + "method seeded with the same number uses (default ${DEFAULT-VALUE})")
+            + "augmentation come from streams derived from it, not from those of a protection method seeded with "
+            + "the same number (default ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--json", description = "also write the result as JSON to this file")
