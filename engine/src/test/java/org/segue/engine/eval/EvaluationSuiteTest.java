@@ -122,6 +122,17 @@ class EvaluationSuiteTest {
         }
     }
 
+    /** Rewrites the stored results of rows {@code ids} as results from before a field existed: without it. */
+    private static void measuredBeforeTheField(Path out, String field, String... ids) throws Exception {
+        for (String id : ids) {
+            Path f = out.resolve(id + ".json");
+            String json = Files.readString(f);
+            String without = json.replaceAll(field, "");
+            assertTrue(without.length() < json.length(), "no " + field + " in " + json);
+            Files.writeString(f, without);
+        }
+    }
+
     @Test
     void rowsThatDifferOnlyInTheirSeedAreAveraged(@TempDir Path out) throws Exception {
         EvaluationPlan plan = EvaluationPlan.parse(String.join("\n",
@@ -152,10 +163,7 @@ class EvaluationSuiteTest {
         String json = Files.readString(out.resolve("d.json"));
         assertTrue(json.contains("\"classifierDropout\":0.2"), "a result names the network's dropout: " + json);
         // m and m-s1 stand for results measured before the networks had dropout: they do not record it
-        for (String id : List.of("m", "m-s1")) {
-            Path f = out.resolve(id + ".json");
-            Files.writeString(f, Files.readString(f).replace("\"classifierDropout\":0.2,", ""));
-        }
+        measuredBeforeTheField(out, "\"classifierDropout\":0\\.2,", "m", "m-s1");
         EvaluationSuite.run(plan, out, false, ProgressListener.NONE, Cancellation.none(), line -> { });
         String summary = Files.readString(out.resolve("summary.md"));
         assertTrue(summary.contains("| m, m-s1 | old | 0, 1 | 24.5%, 21.5% | **23.0%** |"), summary);
@@ -174,10 +182,7 @@ class EvaluationSuiteTest {
         assertTrue(json.contains("\"streamSeed\":" + new Attacker.Config(15, 16, 5e-4f, false, 0).streamSeed() + ","),
                 "a result names the seed its attacker's streams started from: " + json);
         // u and u-s1 stand for results measured before: they do not record it
-        for (String id : List.of("u", "u-s1")) {
-            Path f = out.resolve(id + ".json");
-            Files.writeString(f, Files.readString(f).replaceAll("\"streamSeed\":-?[0-9]+,", ""));
-        }
+        measuredBeforeTheField(out, "\"streamSeed\":-?[0-9]+,", "u", "u-s1");
         EvaluationSuite.run(plan, out, false, ProgressListener.NONE, Cancellation.none(), line -> { });
         String summary = Files.readString(out.resolve("summary.md"));
         assertTrue(summary.contains("| u, u-s1 | raw | 0, 1 | 10.5%, 80.5% | **45.5%** |"), summary);
