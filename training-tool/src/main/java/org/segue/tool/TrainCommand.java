@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -122,19 +121,15 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<TrainingConfig> stages = new ArrayList<>(TrainingConfig.stages(recipe));
-        if (epochs != null) {
-            stages.set(0, stages.get(0).withEpochs(epochs));
-        }
-        stages.replaceAll(this::withOverrides);
+        List<TrainingConfig> stages = TrainingConfig.stages(recipe, epochs, this::withOverrides);
 
         Cancellation cancellation = new Cancellation();
         Thread hook = new Thread(cancellation::cancel);
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(data, stages.get(0), recipe, pseudoLabels,
+            TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(data, stages, recipe, pseudoLabels,
                     output, checkpoint, DjlRuntime.resolveDevice(device), nameCodes(), initialModel),
-                    stages.subList(1, stages.size()), new TerminalProgress(System.err),
+                    new TerminalProgress(System.err),
                     cancellation, System.err::println);
             TrainingResult result = outcome.result();
             for (TrainingResult.EpochStats s : result.history()) {

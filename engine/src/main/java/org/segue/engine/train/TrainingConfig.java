@@ -4,6 +4,7 @@ import org.segue.engine.distortion.DistortionConfig;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Everything that decides one generator training run (one stage of a recipe). Defaults follow the authors'
@@ -110,13 +111,23 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
 
     /**
      * The stages of a named recipe with the two settings the Fiji and OSGi hosts offer: {@code epochs} sets the
-     * first stage's (the training from scratch; later stages are fine-tunes of a fixed length) and
-     * {@code inputSize} every stage's.
+     * first stage's and {@code inputSize} every stage's (as {@link #stages(String, Integer, UnaryOperator)}).
      */
     public static List<TrainingConfig> stages(String name, int epochs, int inputSize) {
+        return stages(name, epochs, stage -> stage.withInputSize(inputSize));
+    }
+
+    /**
+     * The stages of a named recipe with a host's settings: {@code epochs}, when not null, sets the first stage's
+     * (the training from scratch; later stages are fine-tunes of a fixed length), and {@code eachStage} applies the
+     * host's other settings (input size, batch size, distortion, ...) to every stage.
+     */
+    public static List<TrainingConfig> stages(String name, Integer epochs, UnaryOperator<TrainingConfig> eachStage) {
         List<TrainingConfig> stages = new ArrayList<>(stages(name));
-        stages.set(0, stages.get(0).withEpochs(epochs));
-        stages.replaceAll(stage -> stage.withInputSize(inputSize));
+        if (epochs != null) {
+            stages.set(0, stages.get(0).withEpochs(epochs));
+        }
+        stages.replaceAll(eachStage);
         return List.copyOf(stages);
     }
 

@@ -36,29 +36,38 @@ public final class TrainingJob {
      * A training job.
      *
      * @param dataset      folder of {@code <identity>/<images>}
-     * @param config       the training recipe
+     * @param stages       the training recipe, one or more stages (TrainingConfig.stages): each stage after the
+     *                     first fine-tunes the generator the stage before wrote
      * @param recipeName   a name for the recipe, recorded in the model ("cpu", "paper", ...)
      * @param pseudoLabels cluster the faces into this many pseudo identities instead of using the
      *                     folder labels; null to use the folders
      * @param output       the model file to write
-     * @param checkpoint   checkpoint file (resumed from when present); null: {@code output + ".ckpt"}
+     * @param checkpoint   the last stage's checkpoint file (resumed from when present); null: {@code output + ".ckpt"}
      * @param device       where to train
      * @param nameCodes    give the generator each identity folder's name code (as {@code protect
      *                     --person} does) instead of the folder's number; ignored with pseudo labels
-     * @param initialModel a model file whose generator weights training starts from (fine-tuning, e.g.
+     * @param initialModel a model file whose generator weights the first stage starts from (fine-tuning, e.g.
      *                     the shipped model with another distortion); null: fresh weights
      */
-    public record Request(Path dataset, TrainingConfig config, String recipeName, Integer pseudoLabels, Path output,
-                         Path checkpoint, Device device, boolean nameCodes, Path initialModel) {
+    public record Request(Path dataset, List<TrainingConfig> stages, String recipeName, Integer pseudoLabels,
+                         Path output, Path checkpoint, Device device, boolean nameCodes, Path initialModel) {
 
-        public Request(Path dataset, TrainingConfig config, String recipeName, Integer pseudoLabels, Path output,
-                       Path checkpoint, Device device, boolean nameCodes) {
-            this(dataset, config, recipeName, pseudoLabels, output, checkpoint, device, nameCodes, null);
+        public Request {
+            stages = List.copyOf(stages);
+            if (stages.isEmpty()) {
+                throw new IllegalArgumentException("a training recipe needs at least one stage");
+            }
         }
 
-        public Request(Path dataset, TrainingConfig config, String recipeName, Integer pseudoLabels, Path output,
-                       Path checkpoint, Device device) {
-            this(dataset, config, recipeName, pseudoLabels, output, checkpoint, device, false);
+        public Request(Path dataset, List<TrainingConfig> stages, String recipeName, Integer pseudoLabels, Path output,
+                       Path checkpoint, Device device, boolean nameCodes) {
+            this(dataset, stages, recipeName, pseudoLabels, output, checkpoint, device, nameCodes, null);
+        }
+
+        /** The same job with one stage only: how each stage of a recipe runs. */
+        private Request stage(TrainingConfig config, Path stageOutput, Path stageCheckpoint, Path startFrom) {
+            return new Request(dataset, List.of(config), recipeName, pseudoLabels, stageOutput, stageCheckpoint, device,
+                    nameCodes, startFrom);
         }
     }
 
@@ -71,35 +80,34 @@ public final class TrainingJob {
     private TrainingJob() {}
 
     /**
-     * Runs a recipe of several stages (TrainingConfig.stages): the request's config first, then each of
-     * {@code fineTunes}, each starting from the generator the stage before wrote. The stages before the last
-     * write {@code <output>.stage1}, {@code .stage2}, ... (not .segue files, so no host offers them as
-     * models); a rerun after a cancellation reuses those that are complete and resumes the stage that was
-     * running from its checkpoint. They and their checkpoints are deleted once the last stage has written the
-     * output. The request's initial model, if any, starts the first stage; its checkpoint, if named, serves the
-     * last.
+     * Runs the job; {@code log} receives a few human-readable lines (stages, counts and timings, no names). With
+     * several stages each starts from the generator the stage before wrote. The stages before the last write
+     * {@code <output>.stage1}, {@code .stage2}, ... (not .segue files, so no host offers them as models); a rerun
+     * after a cancellation reuses those that are complete and resumes the stage that was running from its
+     * checkpoint. They and their checkpoints are deleted once the last stage has written the output. The request's
+     * initial model, if any, starts the first stage; its checkpoint, if named, serves the last.
      */
-    public static Outcome run(Request request, List<TrainingConfig> fineTunes, ProgressListener progress,
-                              Cancellation cancellation, Consumer<String> log) throws IOException {
-        if (fineTunes.isEmpty()) {
-            return run(request, progress, cancellation, log);
+    public static Outcome run(Request request, ProgressListener progress, Cancellation cancellation,
+                              Consumer<String> log) throws IOException {
+        List<TrainingConfig> configs = request.stages();
+        if (configs.size() == 1) {
+            return runStage(request, progress, cancellation, log);
         }
-        int stages = fineTunes.size() + 1;
+        int stages = configs.size();
         List<Path> written = new ArrayList<>();
         Path previous = request.initialModel();
         Outcome outcome = null;
         for (int stage = 1; stage <= stages; stage++) {
             boolean last = stage == stages;
             Path output = last ? request.output() : stageFile(request.output(), stage);
-            TrainingConfig config = stage == 1 ? request.config() : fineTunes.get(stage - 2);
+            TrainingConfig config = configs.get(stage - 1);
             if (!last && Files.isRegularFile(output)) {
                 log.accept(String.format("Stage %d of %d: reusing %s, written by an earlier run of this job (delete it "
                         + "to train the stage again)", stage, stages, output.getFileName()));
             } else {
                 log.accept(String.format("Stage %d of %d: %d epochs%s", stage, stages, config.epochs(),
                         previous == null ? " from fresh weights" : " from " + previous.getFileName()));
-                outcome = run(new Request(request.dataset(), config, request.recipeName(), request.pseudoLabels(),
-                        output, last ? request.checkpoint() : null, request.device(), request.nameCodes(), previous),
+                outcome = runStage(request.stage(config, output, last ? request.checkpoint() : null, previous),
                         progress, cancellation, log);
                 if (outcome.model() == null) {
                     return outcome;
@@ -121,10 +129,10 @@ public final class TrainingJob {
         return output.resolveSibling(output.getFileName() + ".stage" + stage);
     }
 
-    /** Runs the job; {@code log} receives a few human-readable lines (counts and timings, no names). */
-    public static Outcome run(Request request, ProgressListener progress, Cancellation cancellation,
-                              Consumer<String> log) throws IOException {
-        TrainingConfig config = request.config();
+    /** Runs a request of one stage. */
+    private static Outcome runStage(Request request, ProgressListener progress, Cancellation cancellation,
+                                    Consumer<String> log) throws IOException {
+        TrainingConfig config = request.stages().get(0);
         SegueGenerator.checkInputSize(config.generatorSize(), config.generatorSize());
         ModelInfo info = new ModelInfo(SegueGenerator.ARCHITECTURE, config.epsilon(), config.generatorSize(),
                 config.generatorSize(), LabelCode.DEFAULT_BITS, Map.of());

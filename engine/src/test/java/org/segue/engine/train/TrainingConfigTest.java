@@ -69,4 +69,14 @@ class TrainingConfigTest {
         assertTrue(stages.get(1).distortion().adversarialOnSurrogateInput());
         assertEquals(List.of(TrainingConfig.cpu().withEpochs(3).withInputSize(48)), TrainingConfig.stages("cpu", 3, 48));
     }
+
+    @Test
+    void aHostThatLeavesTheEpochsOpenKeepsTheRecipesAndAppliesItsOtherSettingsToEveryStage() {
+        List<TrainingConfig> stages = TrainingConfig.stages("shipped", null, stage -> stage.withBatchSize(4));
+        assertEquals(TrainingConfig.stages("shipped").stream().map(TrainingConfig::epochs).toList(),
+                stages.stream().map(TrainingConfig::epochs).toList());
+        assertEquals(List.of(4, 4), stages.stream().map(TrainingConfig::batchSize).toList());
+        assertEquals(List.of(7, 12), TrainingConfig.stages("shipped", 7, stage -> stage).stream()
+                .map(TrainingConfig::epochs).toList());
+    }
 }

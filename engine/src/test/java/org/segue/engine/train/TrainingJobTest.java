@@ -80,13 +80,13 @@ class TrainingJobTest {
         // a learning rate so small that the weights stay where they started, unless they started elsewhere
         TrainingConfig config = SegueTrainerTest.tinyConfig(1).withGeneratorLr(1e-9f);
         Path tuned = dir.resolve("tuned.segue");
-        TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(data, config, "test", null, tuned, null,
+        TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(data, List.of(config), "test", null, tuned, null,
                 Device.cpu(), true, initial), ProgressListener.NONE, Cancellation.none(), line -> { });
         assertEquals("initial.segue", outcome.recipe().get("initial.model"));
         assertTrue(weightDistance(initial, tuned) < 1e-5, "fine-tuned weights moved " + weightDistance(initial, tuned));
 
         Path fresh = dir.resolve("fresh.segue");
-        TrainingJob.run(new TrainingJob.Request(data, config, "test", null, fresh, null, Device.cpu(), true),
+        TrainingJob.run(new TrainingJob.Request(data, List.of(config), "test", null, fresh, null, Device.cpu(), true),
                 ProgressListener.NONE, Cancellation.none(), line -> { });
         assertTrue(weightDistance(initial, fresh) > 1e-3, "a fresh start does not begin from the initial model");
     }
@@ -96,13 +96,13 @@ class TrainingJobTest {
         Path data = dataset(dir);
         TrainingConfig first = SegueTrainerTest.tinyConfig(1);
         // the second stage's learning rate is so small that its weights stay those the first stage wrote
-        List<TrainingConfig> fineTune = List.of(first.withGeneratorLr(1e-9f));
+        List<TrainingConfig> stages = List.of(first, first.withGeneratorLr(1e-9f));
         Path out = dir.resolve("two.segue");
         Path stage1 = dir.resolve("two.segue.stage1");
         Cancellation cancellation = new Cancellation();
         List<String> log = new ArrayList<>();
-        TrainingJob.Outcome cancelled = TrainingJob.run(new TrainingJob.Request(data, first, "test", null, out, null,
-                Device.cpu(), true), fineTune, ProgressListener.NONE, cancellation, line -> {
+        TrainingJob.Outcome cancelled = TrainingJob.run(new TrainingJob.Request(data, stages, "test", null, out, null,
+                Device.cpu(), true), ProgressListener.NONE, cancellation, line -> {
                     log.add(line);
                     if (line.startsWith("Stage 2 of 2")) {
                         cancellation.cancel();
@@ -113,8 +113,8 @@ class TrainingJobTest {
         Path firstStage = Files.copy(stage1, dir.resolve("first-stage.segue"));
 
         log.clear();
-        TrainingJob.Outcome done = TrainingJob.run(new TrainingJob.Request(data, first, "test", null, out, null,
-                Device.cpu(), true), fineTune, ProgressListener.NONE, Cancellation.none(), log::add);
+        TrainingJob.Outcome done = TrainingJob.run(new TrainingJob.Request(data, stages, "test", null, out, null,
+                Device.cpu(), true), ProgressListener.NONE, Cancellation.none(), log::add);
         assertEquals(out, done.model());
         assertTrue(log.get(0).startsWith("Stage 1 of 2: reusing two.segue.stage1"), log.get(0));
         assertEquals("two.segue.stage1", done.recipe().get("initial.model"), "the second stage starts from the first's model");
@@ -129,15 +129,22 @@ class TrainingJobTest {
         Path halfSize = savedModel(dir.resolve("half.segue"), SIZE / 2, 7);
         Path out = dir.resolve("out.segue");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingJob.run(
-                new TrainingJob.Request(data, SegueTrainerTest.tinyConfig(1), "test", null, out, null, Device.cpu(), true,
+                new TrainingJob.Request(data, List.of(SegueTrainerTest.tinyConfig(1)), "test", null, out, null, Device.cpu(), true,
                         halfSize), ProgressListener.NONE, Cancellation.none(), line -> { }));
         assertTrue(e.getMessage().contains("half.segue") && e.getMessage().contains("16x16")
                 && e.getMessage().contains("32x32"), e.getMessage());
         assertTrue(Files.notExists(out), "nothing is written");
         // refused before the dataset is read: a folder that does not exist is not even looked at
         IllegalArgumentException early = assertThrows(IllegalArgumentException.class, () -> TrainingJob.run(
-                new TrainingJob.Request(dir.resolve("no such folder"), SegueTrainerTest.tinyConfig(1), "test", null, out,
+                new TrainingJob.Request(dir.resolve("no such folder"), List.of(SegueTrainerTest.tinyConfig(1)), "test", null, out,
                         null, Device.cpu(), true, halfSize), ProgressListener.NONE, Cancellation.none(), line -> { }));
         assertTrue(early.getMessage().contains("half.segue"), early.getMessage());
+    }
+
+    @Test
+    void aRequestWithoutStagesIsRefused(@TempDir Path dir) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainingJob.Request(dir,
+                List.of(), "test", null, dir.resolve("out.segue"), null, Device.cpu(), true));
+        assertTrue(e.getMessage().contains("at least one stage"), e.getMessage());
     }
 }

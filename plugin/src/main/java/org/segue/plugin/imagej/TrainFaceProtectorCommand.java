@@ -12,7 +12,6 @@ import org.segue.engine.train.TrainingJob;
 
 import java.awt.GraphicsEnvironment;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Plugins > Face Protection > Train Face Protector: trains a generator on a folder of
@@ -54,31 +53,29 @@ public class TrainFaceProtectorCommand implements PlugIn {
         Path output = Path.of(gd.getNextString());
         Prefs.set("segue.dataset", dataset.toString());
         TrainingJob.Request request;
-        List<TrainingConfig> fineTunes;
         try {
-            List<TrainingConfig> stages = TrainingConfig.stages(recipe, epochs, inputSize);
-            request = new TrainingJob.Request(dataset, stages.get(0), recipe, pseudo ? identities : null, output, null,
-                    DjlRuntime.resolveDevice(device), TrainingConfig.usesNameCodes(recipe));
-            fineTunes = stages.subList(1, stages.size());
+            request = new TrainingJob.Request(dataset, TrainingConfig.stages(recipe, epochs, inputSize), recipe,
+                    pseudo ? identities : null, output, null, DjlRuntime.resolveDevice(device),
+                    TrainingConfig.usesNameCodes(recipe));
         } catch (RuntimeException e) {
             IJ.error(TITLE, e.getMessage());
             return;
         }
         boolean blocking = Macro.getOptions() != null || GraphicsEnvironment.isHeadless() || "blocking".equals(arg);
         if (blocking) {
-            train(request, fineTunes);
+            train(request);
         } else {
-            Thread worker = new Thread(() -> train(request, fineTunes), "Segue training");
+            Thread worker = new Thread(() -> train(request), "Segue training");
             worker.setDaemon(true);
             worker.start();
         }
     }
 
-    private static void train(TrainingJob.Request request, List<TrainingConfig> fineTunes) {
+    private static void train(TrainingJob.Request request) {
         Cancellation cancellation = new Cancellation();
         ImageJProgress progress = new ImageJProgress(TITLE, cancellation);
         try {
-            TrainingJob.Outcome outcome = TrainingJob.run(request, fineTunes, progress, cancellation,
+            TrainingJob.Outcome outcome = TrainingJob.run(request, progress, cancellation,
                     line -> IJ.log(TITLE + ": " + line));
             progress.done();
             if (outcome.model() != null) {

@@ -61,10 +61,10 @@ public class ProtectorTrainingComponent implements ProtectorTraining {
         running.add(job);
         Thread worker = new Thread(() -> {
             try {
-                TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(request.dataset(), stages.get(0),
+                TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(request.dataset(), stages,
                         request.recipe(), request.pseudoLabels(), request.output(), null,
                         DjlRuntime.resolveDevice(request.device()),
-                        TrainingConfig.usesNameCodes(request.recipe())), stages.subList(1, stages.size()),
+                        TrainingConfig.usesNameCodes(request.recipe())),
                         p -> listener.progress(p.fraction(), p.phase() + ": " + p.message(), p.etaSeconds()),
                         job.cancellation, line -> { });
                 if (outcome.model() == null) {
