@@ -7,4 +7,4 @@
 export PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
 python3 docs/results/crosscheck/torch_suite.py --data .devdata --jobs docs/results/crosscheck/run10-jobs.json \
-    --out $OUT/results.jsonl --workers ${WORKERS:-16} --threads 1 --deadline ${DEADLINE:-480} 2>&1 | grep -v Warning | tee $OUT/log.txt
+    --out $OUT/results.jsonl --workers ${WORKERS:-16} --threads 1 --deadline ${DEADLINE:-480} 2>&1 | grep --line-buffered -v Warning | tee $OUT/log.txt
