@@ -161,7 +161,7 @@ class MacrosTest {
         ij1.runMacro(macro("Retrain_From_Folder.ijm"), "dataset=[" + dir.resolve("faces") + "] output=[" + model
                 + "] epochs=1 size=48 device=cpu");
         assertTrue(Files.isRegularFile(model), "the macro trained and wrote a model");
-        org.segue.engine.model.ModelInfo info = org.segue.engine.model.ModelFile.read(model).info();
+        org.segue.engine.generator.ModelInfo info = org.segue.engine.generator.ModelFile.read(model).info();
         assertEquals("shipped", info.recipe().get("recipe"), "the shipped model's recipe by default");
         assertEquals(24, info.inputHeight(), "its generator works at half the training size");
         assertTrue(info.recipe().get("codes").startsWith("folder-name codes"), info.recipe().get("codes"));

@@ -1,14 +1,15 @@
 package org.segue.tool;
 
-import org.segue.engine.SegueModel;
-import org.segue.engine.batch.PhotoBatch;
+import org.segue.engine.api.ConsoleProgress;
+import org.segue.engine.generator.SegueModel;
+import org.segue.engine.photo.PhotoBatch;
 import org.segue.engine.photo.FaceDetector;
 import org.segue.engine.photo.OpenCvFaceDetector;
 import org.segue.engine.photo.PhotoProtector;
-import org.segue.engine.photo.metadata.MetadataPolicy;
-import org.segue.engine.progress.Cancellation;
-import org.segue.engine.progress.ProgressListener;
-import org.segue.engine.runtime.DjlRuntime;
+import org.segue.engine.metadata.MetadataPolicy;
+import org.segue.engine.api.Cancellation;
+import org.segue.engine.api.ProgressListener;
+import org.segue.engine.internal.DjlRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -127,7 +128,7 @@ final class ProtectCommand implements Callable<Integer> {
             PhotoProtector protector = new PhotoProtector(m, detector, options);
             PhotoBatch.Request request = new PhotoBatch.Request(inputs, out, inPlace, dryRun, overlayDir, reportFile,
                     identities);
-            ProgressListener progress = new TerminalProgress(System.err);
+            ProgressListener progress = new ConsoleProgress(System.err);
             PhotoBatch.Summary s = PhotoBatch.run(protector, request, progress, cancellation);
             printSummary(s, reportFile);
             if (s.cancelled()) {

@@ -6,14 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code segue} command-line tool. */
 @Command(name = "segue", mixinStandardHelpOptions = true, version = "segue 0.1.0",
         description = "Protects face images from being learned by face-recognition models (Segue).",
-        subcommands = {ProtectCommand.class, TrainCommand.class, ProtectDatasetCommand.class, ProtectBaselineCommand.class,
-                EvaluateCommand.class, EvaluateSuiteCommand.class, ClusterCommand.class, BenchCommand.class,
-                BenchPhotoCommand.class, BenchTrainCommand.class, DamRuntimeCommand.class,
-                ImportOfficialCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ProtectCommand.class, TrainCommand.class, DamRuntimeCommand.class, CommandLine.HelpCommand.class})
 public final class SegueCli {
-
-    /** Exit code when a command ran but some inputs failed. */
-    public static final int EXIT_PARTIAL = 3;
 
     public static void main(String[] args) {
         System.exit(execute(args));

@@ -1,11 +1,12 @@
 package org.segue.tool;
 
+import org.segue.engine.api.ConsoleProgress;
 import org.segue.engine.distortion.DistortionConfig;
-import org.segue.engine.progress.Cancellation;
-import org.segue.engine.runtime.DjlRuntime;
-import org.segue.engine.train.TrainingConfig;
-import org.segue.engine.train.TrainingJob;
-import org.segue.engine.train.TrainingResult;
+import org.segue.engine.api.Cancellation;
+import org.segue.engine.internal.DjlRuntime;
+import org.segue.engine.training.TrainingConfig;
+import org.segue.engine.training.TrainingJob;
+import org.segue.engine.training.TrainingResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -129,7 +130,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(data, stages, recipe, pseudoLabels,
                     output, checkpoint, DjlRuntime.resolveDevice(device), nameCodes(), initialModel),
-                    new TerminalProgress(System.err),
+                    new ConsoleProgress(System.err),
                     cancellation, System.err::println);
             TrainingResult result = outcome.result();
             for (TrainingResult.EpochStats s : result.history()) {

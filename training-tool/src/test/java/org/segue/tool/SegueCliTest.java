@@ -2,9 +2,9 @@ package org.segue.tool;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.segue.engine.data.ImageCodec;
-import org.segue.engine.data.RgbImage;
-import org.segue.engine.model.ModelFile;
+import org.segue.engine.internal.ImageCodec;
+import org.segue.engine.internal.RgbImage;
+import org.segue.engine.generator.ModelFile;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The command line end to end on a tiny synthetic dataset: train, protect, evaluate, errors. */
+/** The command line end to end on a tiny synthetic dataset and a real photo: train, protect, errors. */
 class SegueCliTest {
 
     static Path syntheticDataset(Path root, int perClass, long seed) throws Exception {
@@ -55,24 +55,6 @@ class SegueCliTest {
         }
     }
 
-    /** The generator benchmark writes its table and JSON: one figure per setting, timed runs, peak memory. */
-    @Test
-    void benchWritesTableAndJson(@TempDir Path dir) throws Exception {
-        Path json = dir.resolve("bench.json");
-        Path markdown = dir.resolve("bench.md");
-        Run bench = run("bench", "--sizes", "32", "--batches", "2", "--repeats", "2", "--generator-only",
-                "--json", json.toString(), "--markdown", markdown.toString());
-        assertEquals(0, bench.exit(), bench.err());
-        com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject();
-        com.google.gson.JsonObject r = o.getAsJsonArray("results").get(0).getAsJsonObject();
-        assertEquals(32, r.get("inputSize").getAsInt());
-        assertEquals(2, r.getAsJsonObject("facesPerSecond").getAsJsonArray("runs").size());
-        assertTrue(r.getAsJsonObject("facesPerSecond").get("median").getAsDouble() > 0);
-        assertTrue(r.get("gflopPerFace").getAsDouble() > 0);
-        assertTrue(Files.readString(markdown).contains("| 32 | 2 |"), Files.readString(markdown));
-        assertEquals(1, run("bench", "--repeats", "0").exit(), "a bad option value is refused");
-    }
-
     @Test
     void trainsProtectsAndEvaluates(@TempDir Path dir) throws Exception {
         Path data = syntheticDataset(dir.resolve("data"), 8, 1);
@@ -98,55 +80,6 @@ class SegueCliTest {
         assertEquals(0, fineTune.exit(), fineTune.err());
         assertEquals("m.segue", ModelFile.read(tuned).info().recipe().get("initial.model"));
 
-        Path out = dir.resolve("protected");
-        Run protect = run("protect-dataset", "--model", model.toString(), "--input", data.toString(),
-                "--output", out.toString());
-        assertEquals(0, protect.exit(), protect.err());
-        try (Stream<Path> s = Files.walk(out)) {
-            assertEquals(24, s.filter(p -> p.toString().endsWith(".png")).count());
-        }
-
-        Path json = dir.resolve("eval.json");
-        Run eval = run("evaluate", "--train", out.toString(), "--test", data.toString(), "--input-size", "32",
-                "--epochs", "1", "--json", json.toString());
-        assertEquals(0, eval.exit(), eval.err());
-        assertTrue(eval.out().contains("clean test accuracy"), eval.out());
-        assertTrue(Files.readString(json).contains("\"testAccuracy\""));
-    }
-
-    @Test
-    void protectsWithBaselinesAndRecordsHowTheNoiseWasFound(@TempDir Path dir) throws Exception {
-        Path data = syntheticDataset(dir.resolve("data"), 4, 3);
-        Path json = dir.resolve("ue.json");
-        Run ue = run("protect-baseline", "--method", "ue-class", "--input", data.toString(), "--output",
-                dir.resolve("ue").toString(), "--input-size", "16", "--max-rounds", "2", "--json", json.toString());
-        assertEquals(0, ue.exit(), ue.err());
-        com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject();
-        assertEquals("ue-class", o.get("method").getAsString());
-        int rounds = o.get("rounds").getAsInt();
-        assertTrue(rounds >= 1 && rounds <= 2, "rounds " + rounds);
-        assertEquals(rounds, o.getAsJsonArray("roundAccuracies").size());
-        assertEquals(o.get("converged").getAsBoolean(), o.get("noisyTrainAccuracy").getAsDouble() >= 0.9,
-                "converged means the class-wise stopping accuracy (90%) was reached");
-        assertTrue(o.get("seconds").getAsDouble() > 0);
-        try (Stream<Path> s = Files.walk(dir.resolve("ue"))) {
-            assertEquals(12, s.filter(p -> p.toString().endsWith(".png")).count());
-        }
-        Path lspJson = dir.resolve("lsp.json");
-        Run lsp = run("protect-baseline", "--method", "lsp", "--input", data.toString(), "--output",
-                dir.resolve("lsp").toString(), "--patch-size", "4", "--json", lspJson.toString());
-        assertEquals(0, lsp.exit(), lsp.err());
-        com.google.gson.JsonObject l = com.google.gson.JsonParser.parseString(Files.readString(lspJson)).getAsJsonObject();
-        assertEquals(4, l.get("patchSize").getAsInt());
-        assertEquals(8 / 255.0, l.get("rmsEps").getAsDouble(), 1e-6);
-        Run badPatch = run("protect-baseline", "--method", "lsp", "--input", data.toString(), "--output",
-                dir.resolve("lsp0").toString(), "--patch-size", "0");
-        assertEquals(1, badPatch.exit());
-        assertTrue(badPatch.err().contains("patch size"), badPatch.err());
-        assertFalse(Files.exists(dir.resolve("lsp0")), "nothing written for a refused configuration");
-        Run again = run("protect-baseline", "--method", "lsp", "--input", data.toString(), "--output",
-                dir.resolve("lsp").toString());
-        assertEquals(1, again.exit(), "an existing output folder is never written into");
     }
 
     @Test
@@ -189,14 +122,6 @@ class SegueCliTest {
 
     @Test
     void errorsAreMessagesNotStackTraces(@TempDir Path dir) throws Exception {
-        Path bad = dir.resolve("bad.segue");
-        Files.writeString(bad, "garbage");
-        Run r = run("protect-dataset", "--model", bad.toString(), "--input", dir.toString(), "--output",
-                dir.resolve("..").resolve("elsewhere").toString());
-        assertEquals(1, r.exit());
-        assertTrue(r.err().startsWith("segue: "), r.err());
-        assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
-
         Run missing = run("train", "--data", dir.resolve("nope").toString(), "--output", dir.resolve("x").toString());
         assertEquals(1, missing.exit());
         assertTrue(missing.err().contains("not found"), missing.err());
@@ -222,8 +147,9 @@ class SegueCliTest {
         assertEquals(1, badCrop.exit());
         assertTrue(badCrop.err().contains("--crop takes"), badCrop.err());
 
+        assertTrue(missing.err().startsWith("segue: ") && !missing.err().contains("\tat "), "no stack trace: " + missing.err());
         assertEquals(2, run("train").exit(), "missing required options is a usage error");
-        Run help = run("protect-dataset", "--help");
+        Run help = run("train", "--help");
         assertEquals(0, help.exit());
         assertTrue(help.out().contains("--pseudo-labels"));
     }
@@ -262,8 +188,8 @@ class SegueCliTest {
         javax.imageio.ImageIO.write(img, "png", in.resolve("photo.png").toFile());
         byte[] original = Files.readAllBytes(in.resolve("photo.png"));
         byte[] good;
-        try (java.io.InputStream s = org.segue.engine.SegueModel.class.getResourceAsStream(
-                org.segue.engine.SegueModel.DEFAULT_MODEL_RESOURCE)) {
+        try (java.io.InputStream s = org.segue.engine.generator.SegueModel.class.getResourceAsStream(
+                org.segue.engine.generator.SegueModel.DEFAULT_MODEL_RESOURCE)) {
             good = s.readAllBytes();
         }
         byte[] tampered = good.clone();

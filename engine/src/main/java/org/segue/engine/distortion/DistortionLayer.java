@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
-import org.segue.engine.nn.Layers;
+import org.segue.engine.internal.nn.Layers;
 
 import java.util.Random;
 

@@ -3,10 +3,10 @@ package org.segue.engine.photo;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifIFD0Directory;
-import org.segue.engine.photo.metadata.JpegMetadata;
-import org.segue.engine.photo.metadata.MetadataPolicy;
-import org.segue.engine.photo.metadata.MetadataReport;
-import org.segue.engine.photo.metadata.PngMetadata;
+import org.segue.engine.metadata.JpegMetadata;
+import org.segue.engine.metadata.MetadataPolicy;
+import org.segue.engine.metadata.MetadataReport;
+import org.segue.engine.metadata.PngMetadata;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;

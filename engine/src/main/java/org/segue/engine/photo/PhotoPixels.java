@@ -1,6 +1,6 @@
 package org.segue.engine.photo;
 
-import org.segue.engine.data.RgbImage;
+import org.segue.engine.internal.RgbImage;
 
 import java.awt.AlphaComposite;
 import java.awt.Graphics2D;

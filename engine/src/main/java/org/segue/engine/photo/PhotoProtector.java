@@ -1,10 +1,10 @@
 package org.segue.engine.photo;
 
-import org.segue.engine.Perturbation;
-import org.segue.engine.SegueModel;
-import org.segue.engine.data.RgbImage;
-import org.segue.engine.photo.metadata.MetadataPolicy;
-import org.segue.engine.photo.metadata.MetadataReport;
+import org.segue.engine.generator.Perturbation;
+import org.segue.engine.generator.SegueModel;
+import org.segue.engine.internal.RgbImage;
+import org.segue.engine.metadata.MetadataPolicy;
+import org.segue.engine.metadata.MetadataReport;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -8,10 +8,10 @@ import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.segue.engine.data.Batches;
-import org.segue.engine.data.ImageCodec;
-import org.segue.engine.data.RgbImage;
-import org.segue.engine.runtime.DjlRuntime;
+import org.segue.engine.internal.Batches;
+import org.segue.engine.internal.ImageCodec;
+import org.segue.engine.internal.RgbImage;
+import org.segue.engine.internal.DjlRuntime;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;

@@ -1,10 +1,10 @@
 package org.segue.engine.photo;
 
 import org.junit.jupiter.api.Test;
-import org.segue.engine.LabelCode;
-import org.segue.engine.SegueModel;
+import org.segue.engine.sideinfo.LabelCode;
+import org.segue.engine.generator.SegueModel;
 import org.segue.engine.SharedData;
-import org.segue.engine.runtime.DjlRuntime;
+import org.segue.engine.internal.DjlRuntime;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;

@@ -11,10 +11,10 @@ import com.drew.metadata.icc.IccDirectory;
 import com.drew.metadata.iptc.IptcDirectory;
 import com.drew.metadata.xmp.XmpDirectory;
 import org.junit.jupiter.api.Test;
-import org.segue.engine.SegueModel;
-import org.segue.engine.photo.metadata.JpegMetadata;
-import org.segue.engine.photo.metadata.MetadataPolicy;
-import org.segue.engine.runtime.DjlRuntime;
+import org.segue.engine.generator.SegueModel;
+import org.segue.engine.metadata.JpegMetadata;
+import org.segue.engine.metadata.MetadataPolicy;
+import org.segue.engine.internal.DjlRuntime;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;

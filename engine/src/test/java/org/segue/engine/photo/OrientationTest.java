@@ -3,10 +3,10 @@ package org.segue.engine.photo;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import org.junit.jupiter.api.Test;
-import org.segue.engine.SegueModel;
+import org.segue.engine.generator.SegueModel;
 import org.segue.engine.SharedData;
-import org.segue.engine.photo.metadata.JpegMetadata;
-import org.segue.engine.runtime.DjlRuntime;
+import org.segue.engine.metadata.JpegMetadata;
+import org.segue.engine.internal.DjlRuntime;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;

@@ -3,8 +3,8 @@ package org.segue.engine.photo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
-import org.segue.engine.SegueModel;
-import org.segue.engine.runtime.DjlRuntime;
+import org.segue.engine.generator.SegueModel;
+import org.segue.engine.internal.DjlRuntime;
 
 import javax.imageio.ImageIO;
 import java.awt.Transparency;

@@ -1,7 +1,7 @@
 package org.segue.engine.photo;
 
-import org.segue.engine.SegueModel;
-import org.segue.engine.runtime.DjlRuntime;
+import org.segue.engine.generator.SegueModel;
+import org.segue.engine.internal.DjlRuntime;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

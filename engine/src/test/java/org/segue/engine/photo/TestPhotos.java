@@ -1,6 +1,6 @@
 package org.segue.engine.photo;
 
-import org.segue.engine.photo.metadata.JpegMetadata;
+import org.segue.engine.metadata.JpegMetadata;
 
 import javax.imageio.ImageIO;
 import java.awt.color.ColorSpace;

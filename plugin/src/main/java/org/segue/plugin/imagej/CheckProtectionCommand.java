@@ -5,8 +5,8 @@ import ij.Prefs;
 import ij.gui.GenericDialog;
 import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
-import org.segue.engine.eval.ProtectionCheck;
-import org.segue.engine.progress.Cancellation;
+import org.segue.engine.check.ProtectionCheck;
+import org.segue.engine.api.Cancellation;
 
 import java.nio.file.Path;
 

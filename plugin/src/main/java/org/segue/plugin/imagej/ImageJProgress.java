@@ -1,8 +1,8 @@
 package org.segue.plugin.imagej;
 
 import ij.IJ;
-import org.segue.engine.progress.Cancellation;
-import org.segue.engine.progress.ProgressListener;
+import org.segue.engine.api.Cancellation;
+import org.segue.engine.api.ProgressListener;
 
 /**
  * Engine progress shown the ImageJ way: the progress bar, and a status line with the phase, the

@@ -8,13 +8,13 @@ import ij.gui.GenericDialog;
 import ij.gui.Overlay;
 import ij.gui.Roi;
 import ij.plugin.PlugIn;
-import org.segue.engine.LabelCode;
-import org.segue.engine.SegueModel;
-import org.segue.engine.batch.PhotoBatch;
+import org.segue.engine.sideinfo.LabelCode;
+import org.segue.engine.generator.SegueModel;
+import org.segue.engine.photo.PhotoBatch;
 import org.segue.engine.photo.FaceBox;
 import org.segue.engine.photo.PhotoProtector;
-import org.segue.engine.photo.metadata.MetadataPolicy;
-import org.segue.engine.progress.Cancellation;
+import org.segue.engine.metadata.MetadataPolicy;
+import org.segue.engine.api.Cancellation;
 
 import java.awt.Color;
 import java.nio.file.Path;

@@ -2,10 +2,10 @@ package org.segue.plugin.imagej;
 
 import ij.IJ;
 import ij.Prefs;
-import org.segue.engine.SegueModel;
+import org.segue.engine.generator.SegueModel;
 import org.segue.engine.photo.FaceDetector;
 import org.segue.engine.photo.OpenCvFaceDetector;
-import org.segue.engine.runtime.DjlRuntime;
+import org.segue.engine.internal.DjlRuntime;
 
 import java.io.IOException;
 import java.nio.file.Files;

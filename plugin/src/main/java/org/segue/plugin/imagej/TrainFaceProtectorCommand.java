@@ -5,10 +5,10 @@ import ij.Macro;
 import ij.Prefs;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
-import org.segue.engine.progress.Cancellation;
-import org.segue.engine.runtime.DjlRuntime;
-import org.segue.engine.train.TrainingConfig;
-import org.segue.engine.train.TrainingJob;
+import org.segue.engine.api.Cancellation;
+import org.segue.engine.internal.DjlRuntime;
+import org.segue.engine.training.TrainingConfig;
+import org.segue.engine.training.TrainingJob;
 
 import java.awt.GraphicsEnvironment;
 import java.nio.file.Path;

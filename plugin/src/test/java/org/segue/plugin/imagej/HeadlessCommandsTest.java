@@ -106,7 +106,7 @@ class HeadlessCommandsTest {
         ij1.runMacro("run(\"Train Face Protector\", \"dataset=[" + data + "] recipe=cpu epochs=1 input=32 "
                 + "identities=3 device=cpu output=[" + model + "]\");\n", "");
         assertTrue(Files.isRegularFile(model), "the trained model was written");
-        assertTrue(org.segue.engine.model.ModelFile.read(model).info().recipe().get("epochs.completed").equals("1"));
+        assertTrue(org.segue.engine.generator.ModelFile.read(model).info().recipe().get("epochs.completed").equals("1"));
 
         Path out = dir.resolve("protected");
         ij1.runMacro("run(\"Protect Faces\", \"apply=Folder input=[" + data + "] output=[" + out + "] model=["

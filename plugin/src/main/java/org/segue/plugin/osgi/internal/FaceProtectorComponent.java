@@ -6,13 +6,13 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
-import org.segue.engine.SegueModel;
-import org.segue.engine.io.AtomicFiles;
+import org.segue.engine.generator.SegueModel;
+import org.segue.engine.internal.AtomicFiles;
 import org.segue.engine.photo.FaceDetector;
 import org.segue.engine.photo.OpenCvFaceDetector;
 import org.segue.engine.photo.PhotoProtector;
-import org.segue.engine.photo.metadata.MetadataPolicy;
-import org.segue.engine.runtime.DjlRuntime;
+import org.segue.engine.metadata.MetadataPolicy;
+import org.segue.engine.internal.DjlRuntime;
 import org.segue.plugin.osgi.api.FaceProtector;
 import org.segue.plugin.osgi.api.ProtectionOutcome;
 
@@ -120,7 +120,7 @@ public class FaceProtectorComponent implements FaceProtector {
     private static int[] codes(int faces) {
         int[] labels = new int[faces];
         for (int i = 0; i < faces; i++) {
-            labels[i] = org.segue.engine.LabelCode.labelForGroup(i);
+            labels[i] = org.segue.engine.sideinfo.LabelCode.labelForGroup(i);
         }
         return labels;
     }

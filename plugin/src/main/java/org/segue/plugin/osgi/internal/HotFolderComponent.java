@@ -6,7 +6,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
-import org.segue.engine.io.AtomicFiles;
+import org.segue.engine.internal.AtomicFiles;
 import org.segue.engine.photo.PhotoFormat;
 import org.segue.plugin.osgi.api.FaceProtector;
 

@@ -1,0 +1,108 @@
+package org.segue.engine.check;
+
+import org.segue.engine.generator.SegueModel;
+import org.segue.engine.training.ImageFolder;
+import org.segue.engine.internal.ImageOps;
+import org.segue.engine.internal.RgbImage;
+import org.segue.engine.api.Cancellation;
+import org.segue.engine.api.ProgressListener;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A quick answer to "does protection hold on my faces?": a labelled folder of face crops is split
+ * per identity into training and test faces; one attacker (ResNet18 from scratch) learns the clean
+ * training faces, another the same faces protected by the model; both are tested on the clean test
+ * faces. Protection holds when the second attacker is much closer to chance than the first. This is
+ * the evaluation harness in a small configuration (few epochs, small input), so its figures are
+ * indicative, not the published ones.
+ */
+public final class ProtectionCheck {
+
+    /**
+     * @param epochs       attacker epochs
+     * @param inputSize    attacker input size (faces are resized to it, antialiased)
+     * @param testFraction share of each identity's faces held out for testing
+     */
+    public record Config(int epochs, int inputSize, double testFraction, long seed) {
+
+        public Config {
+            if (epochs < 1 || inputSize < 32 || !(testFraction > 0 && testFraction < 1)) {
+                throw new IllegalArgumentException("check needs epochs >= 1, input size >= 32 and a test fraction in (0,1)");
+            }
+        }
+    }
+
+    /** Accuracies on the clean test faces; null accuracies when cancelled. */
+    public record Result(int identities, int trainFaces, int testFaces, double chance, Double cleanAccuracy,
+                         Double protectedAccuracy, double seconds) {
+
+        public boolean cancelled() {
+            return cleanAccuracy == null || protectedAccuracy == null;
+        }
+    }
+
+    private ProtectionCheck() {}
+
+    public static Result run(SegueModel model, Path labelledFolder, Config config, ProgressListener progress,
+                             Cancellation cancellation) throws IOException {
+        long start = System.nanoTime();
+        ImageFolder folder = ImageFolder.scan(labelledFolder);
+        int classes = folder.classes().size();
+        if (classes < 2) {
+            throw new IllegalArgumentException(labelledFolder + " needs at least two identity folders");
+        }
+        int size = model.info().inputHeight();
+        List<RgbImage> faces = folder.load(size, model.info().inputWidth());
+        int[] labels = folder.labels();
+        // every k-th face of an identity is a test face, the rest train
+        int period = Math.max(2, (int) Math.round(1 / config.testFraction()));
+        int[] seen = new int[classes];
+        List<Integer> train = new ArrayList<>();
+        List<Integer> test = new ArrayList<>();
+        for (int i = 0; i < faces.size(); i++) {
+            (seen[labels[i]]++ % period == period - 1 ? test : train).add(i);
+        }
+        if (train.isEmpty() || test.isEmpty()) {
+            throw new IllegalArgumentException(labelledFolder + " holds too few faces to split into training and test");
+        }
+        List<RgbImage> trainFaces = pick(faces, train);
+        int[] trainLabels = train.stream().mapToInt(i -> labels[i]).toArray();
+        int[] codeOf = model.codesFor(folder.classes()); // the side information the model was trained to take
+        int[] trainCodes = java.util.Arrays.stream(trainLabels).map(l -> codeOf[l]).toArray();
+        List<RgbImage> protectedFaces = new ArrayList<>();
+        for (int from = 0; from < trainFaces.size(); from += 32) {
+            int to = Math.min(trainFaces.size(), from + 32);
+            protectedFaces.addAll(model.protectImages(trainFaces.subList(from, to),
+                    java.util.Arrays.copyOfRange(trainCodes, from, to)));
+        }
+        List<RgbImage> testFaces = resized(pick(faces, test), config.inputSize());
+        int[] testLabels = test.stream().mapToInt(i -> labels[i]).toArray();
+        Attacker.Config attacker = new Attacker.Config(config.epochs(), 16, 5e-4f, false, config.seed());
+        Double clean = accuracy(attacker, resized(trainFaces, config.inputSize()), trainLabels, classes, testFaces,
+                testLabels, progress, cancellation);
+        Double shielded = clean == null ? null : accuracy(attacker, resized(protectedFaces, config.inputSize()),
+                trainLabels, classes, testFaces, testLabels, progress, cancellation);
+        return new Result(classes, train.size(), test.size(), 1.0 / classes, clean, shielded,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    private static Double accuracy(Attacker.Config config, List<RgbImage> train, int[] trainLabels, int classes,
+                                   List<RgbImage> test, int[] testLabels, ProgressListener progress,
+                                   Cancellation cancellation) {
+        try (Attacker a = Attacker.train(config, train, trainLabels, classes, progress, cancellation)) {
+            return a == null ? null : a.score(test, testLabels).accuracy();
+        }
+    }
+
+    private static List<RgbImage> pick(List<RgbImage> all, List<Integer> indices) {
+        return indices.stream().map(all::get).toList();
+    }
+
+    private static List<RgbImage> resized(List<RgbImage> images, int size) {
+        return images.stream().map(img -> ImageOps.resize(img, size, size)).toList();
+    }
+}

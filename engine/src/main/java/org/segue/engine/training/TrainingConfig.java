@@ -1,0 +1,214 @@
+package org.segue.engine.training;
+
+import org.segue.engine.distortion.DistortionConfig;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Everything that decides one generator training run (one stage of a recipe). Defaults follow the authors'
+ * code; the presets are the documented recipes (docs/model-card.md, training-tool/lab/results/webface10.md).
+ *
+ * @param inputSize        square training resolution (multiple of 4, >= 16)
+ * @param epochs           generator epochs (the authors: 30)
+ * @param batchSize        images per step (the authors: 16)
+ * @param generatorLr      Adam learning rate of G (5e-4), cosine-annealed per epoch
+ * @param surrogateLr      Adam learning rate of the surrogate (5e-4), cosine-annealed per epoch
+ * @param l2Weight         weight of the mean L2 norm of G's raw output in G's loss (0.001)
+ * @param surrogateEvery   the surrogate trains one epoch in epochs 1, 1+k, 1+2k... (k = 5)
+ * @param earlyStopLoss    stop once the surrogate's loss on the last G batch falls below this (0.01)
+ * @param smallInputStem   surrogate uses a 3x3/1 stem without max-pool (the authors, for <= 112 px)
+ * @param epsilon          L-inf budget of the perturbation
+ * @param distortion       the distortion layer between G and the surrogate
+ * @param seed             seed of every random choice (initialisation, shuffling, distortions)
+ * @param perturbationScale the generator works at {@code inputSize / perturbationScale}: the
+ *                         training image is area-downscaled for it and its perturbation is
+ *                         upscaled bilinearly before it is added. 1 is the paper; 2 or more gives
+ *                         band-limited perturbations that survive the attacker's resizing
+ *                         (issue 9) and cost a fraction of the generator's compute
+ */
+public record TrainingConfig(int inputSize, int epochs, int batchSize, float generatorLr, float surrogateLr,
+        float l2Weight, int surrogateEvery, float earlyStopLoss, boolean smallInputStem, float epsilon,
+        DistortionConfig distortion, long seed, int perturbationScale) {
+
+    /** A configuration whose generator works at the training resolution (the paper's). */
+    public TrainingConfig(int inputSize, int epochs, int batchSize, float generatorLr, float surrogateLr,
+            float l2Weight, int surrogateEvery, float earlyStopLoss, boolean smallInputStem, float epsilon,
+            DistortionConfig distortion, long seed) {
+        this(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery, earlyStopLoss,
+                smallInputStem, epsilon, distortion, seed, 1);
+    }
+
+    public TrainingConfig {
+        if (perturbationScale < 1 || inputSize % perturbationScale != 0) {
+            throw new IllegalArgumentException("perturbation scale must be a positive divisor of the input size "
+                    + inputSize + ", was " + perturbationScale);
+        }
+        if (epochs < 1 || batchSize < 1 || surrogateEvery < 1) {
+            throw new IllegalArgumentException("epochs, batch size and surrogate interval must be positive");
+        }
+        if (generatorLr <= 0 || surrogateLr <= 0) {
+            throw new IllegalArgumentException("learning rates must be positive");
+        }
+    }
+
+    /** The authors' recipe: 224 px, 30 epochs, batch 16, PGD-5 with rho_d 1/255, their transforms. */
+    public static TrainingConfig paper() {
+        return new TrainingConfig(224, 30, 16, 5e-4f, 5e-4f, 1e-3f, 5, 0.01f, false, 8f / 255f,
+                DistortionConfig.authors(), 0);
+    }
+
+    /**
+     * The CPU recipe for a 2-core machine: 112 px, 20 epochs, batch 16, PGD-1, the authors'
+     * transforms plus JPEG and 1x-2x rescaling, ImageNet stem on the surrogate (4x cheaper than the
+     * 3x3/1 stem at 112 px).
+     */
+    public static TrainingConfig cpu() {
+        return new TrainingConfig(112, 20, 16, 5e-4f, 5e-4f, 1e-3f, 5, 0.01f, false, 8f / 255f,
+                DistortionConfig.robust().withAdversarial(1f / 255f, 1), 0);
+    }
+
+    /**
+     * The first stage of the shipped default model's recipe (run 12, docs/model-card.md): the CPU recipe for 30
+     * epochs with the generator at half the training size (a band-limited perturbation), 1-4x rescaling (p 0.8),
+     * random resized crops 0.8-1 (p 0.5), 10% brightness/contrast jitter and attacker-size views of 40-112 px
+     * (p 0.7). About 20 minutes for 1,300 faces on 2 cores.
+     */
+    public static TrainingConfig shippedFirstStage() {
+        return cpu().withEpochs(30).withPerturbationScale(2).withDistortion(DistortionConfig.robust()
+                .withAdversarial(1f / 255f, 1).withRescale(0.8f, 4f).withCrop(0.5f, 0.8f)
+                .withColourJitter(0.1f).withView(0.7f, 40));
+    }
+
+    /**
+     * The second stage (run 19): the first stage's generator fine-tuned for 12 epochs with rho_d 4/255 in 2 PGD
+     * steps on the surrogate's input and the surrogate retrained every 2 epochs, so the shortcut survives an
+     * attacker that trains adversarially (REM-style; docs/evaluation.md). About 30 minutes on 2 cores.
+     */
+    public static TrainingConfig shippedFineTune() {
+        TrainingConfig first = shippedFirstStage();
+        return first.withEpochs(12).withSurrogateEvery(2)
+                .withDistortion(first.distortion().withAdversarial(4f / 255f, 2, true));
+    }
+
+    /** The named recipes that train --recipe, the Fiji Train command and the OSGi training service offer. */
+    public static final List<String> RECIPES = List.of("shipped", "cpu", "paper");
+
+    /**
+     * The stages of the recipe of that name (one of {@link #RECIPES}): each stage after the first starts from the
+     * generator the stage before wrote (as {@link TrainingJob} runs them). "shipped" has two ({@link #shippedFirstStage},
+     * {@link #shippedFineTune}), the authors' recipes one.
+     */
+    public static List<TrainingConfig> stages(String name) {
+        return switch (String.valueOf(name)) {
+            case "shipped" -> List.of(shippedFirstStage(), shippedFineTune());
+            case "cpu" -> List.of(cpu());
+            case "paper" -> List.of(paper());
+            default -> throw new IllegalArgumentException("unknown recipe '" + name + "': use " + String.join(", ", RECIPES));
+        };
+    }
+
+    /**
+     * The stages of a named recipe with the two settings the Fiji and OSGi hosts offer: {@code epochs} sets the
+     * first stage's and {@code inputSize} every stage's (as {@link #stages(String, Integer, UnaryOperator)}).
+     */
+    public static List<TrainingConfig> stages(String name, int epochs, int inputSize) {
+        return stages(name, epochs, stage -> stage.withInputSize(inputSize));
+    }
+
+    /**
+     * The stages of a named recipe with a host's settings: {@code epochs}, when not null, sets the first stage's
+     * (the training from scratch; later stages are fine-tunes of a fixed length), and {@code eachStage} applies the
+     * host's other settings (input size, batch size, distortion, ...) to every stage.
+     */
+    public static List<TrainingConfig> stages(String name, Integer epochs, UnaryOperator<TrainingConfig> eachStage) {
+        List<TrainingConfig> stages = new ArrayList<>(stages(name));
+        if (epochs != null) {
+            stages.set(0, stages.get(0).withEpochs(epochs));
+        }
+        stages.replaceAll(eachStage);
+        return List.copyOf(stages);
+    }
+
+    /**
+     * Whether a recipe's models code each identity by its folder name, as {@code protect --person} and the
+     * shipped model do (the other recipes number the folders, as the authors' code does).
+     */
+    public static boolean usesNameCodes(String recipe) {
+        return "shipped".equals(recipe);
+    }
+
+    public TrainingConfig withEpochs(int e) {
+        return new TrainingConfig(inputSize, e, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale);
+    }
+
+    public TrainingConfig withInputSize(int size) {
+        return new TrainingConfig(size, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale);
+    }
+
+    public TrainingConfig withBatchSize(int b) {
+        return new TrainingConfig(inputSize, epochs, b, generatorLr, surrogateLr, l2Weight, surrogateEvery,
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale);
+    }
+
+    public TrainingConfig withSeed(long s) {
+        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
+                earlyStopLoss, smallInputStem, epsilon, distortion, s, perturbationScale);
+    }
+
+    public TrainingConfig withDistortion(DistortionConfig d) {
+        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
+                earlyStopLoss, smallInputStem, epsilon, d, seed, perturbationScale);
+    }
+
+    public TrainingConfig withSurrogateEvery(int every) {
+        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, every,
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale);
+    }
+
+    public TrainingConfig withGeneratorLr(float lr) {
+        return new TrainingConfig(inputSize, epochs, batchSize, lr, surrogateLr, l2Weight, surrogateEvery,
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale);
+    }
+
+    public TrainingConfig withPerturbationScale(int scale) {
+        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, scale);
+    }
+
+    /** The generator's (square) working resolution: the model file's input size. */
+    public int generatorSize() {
+        return inputSize / perturbationScale;
+    }
+
+    /** Whether the surrogate trains in (1-based) {@code epoch}. */
+    public boolean surrogateTrainsIn(int epoch) {
+        return epoch % surrogateEvery == 1 % surrogateEvery;
+    }
+
+    /** Cosine-annealed learning rate for (0-based) epoch {@code e} of {@code total}, to 0 at the end. */
+    public static float cosine(float base, int e, int total) {
+        return (float) (base * 0.5 * (1 + Math.cos(Math.PI * e / total)));
+    }
+
+    /** Human-readable key/value pairs for the model file's recipe section. */
+    public java.util.Map<String, String> describe() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("input.size", Integer.toString(inputSize));
+        m.put("epochs", Integer.toString(epochs));
+        m.put("batch.size", Integer.toString(batchSize));
+        m.put("lr.generator", Float.toString(generatorLr));
+        m.put("lr.surrogate", Float.toString(surrogateLr));
+        m.put("l2.weight", Float.toString(l2Weight));
+        m.put("surrogate.every", Integer.toString(surrogateEvery));
+        m.put("early.stop.loss", Float.toString(earlyStopLoss));
+        m.put("surrogate.stem", smallInputStem ? "3x3/1" : "7x7/2+maxpool");
+        m.put("distortion", distortion.toString());
+        m.put("seed", Long.toString(seed));
+        m.put("perturbation.scale", Integer.toString(perturbationScale));
+        return m;
+    }
+}

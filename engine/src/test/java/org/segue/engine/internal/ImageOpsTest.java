@@ -1,0 +1,48 @@
+package org.segue.engine.internal;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ImageOpsTest {
+
+    @Test
+    void resamplingAveragesWhenShrinkingAndInterpolatesWhenEnlarging() {
+        float[] grey = {
+                1, 3, 0, 0,
+                5, 7, 0, 4,
+                2, 2, 9, 9,
+                2, 2, 9, 9};
+        // 4 -> 2: each output pixel is the mean of a 2x2 block
+        assertArrayEquals(new float[] {4, 1, 2, 9}, ImageOps.resizePlanes(grey, 1, 4, 4, 2, 2), 1e-6f);
+        // 2 -> 4 along each axis: pixel centres at -0.25 (clamped), 0.25, 0.75, 1.25 (clamped) of the source
+        float[] small = {0, 4, 8, 12};
+        float[] up = ImageOps.resizePlanes(small, 1, 2, 2, 4, 4);
+        assertArrayEquals(new float[] {0, 1, 3, 4}, Arrays.copyOfRange(up, 0, 4), 1e-6f);
+        assertArrayEquals(new float[] {2, 3, 5, 6}, Arrays.copyOfRange(up, 4, 8), 1e-6f);
+        assertArrayEquals(new float[] {8, 9, 11, 12}, Arrays.copyOfRange(up, 12, 16), 1e-6f);
+        // same size: untouched
+        assertArrayEquals(grey, ImageOps.resizePlanes(grey, 1, 4, 4, 4, 4));
+        // 3 -> 2 (non-integer factor): output 0 covers source [0, 1.5), so weights 2/3 and 1/3
+        float[] three = {3, 6, 9, 3, 6, 9, 3, 6, 9};
+        assertArrayEquals(new float[] {4, 8, 4, 8}, ImageOps.resizePlanes(three, 1, 3, 3, 2, 2), 1e-5f);
+    }
+
+    @Test
+    void flatRegionsStayExactlyFlatAndPlanesStaySeparate() {
+        float[] twoPlanes = new float[2 * 7 * 5];
+        Arrays.fill(twoPlanes, 0, 35, 0.1f);
+        Arrays.fill(twoPlanes, 35, 70, 0.7f);
+        float[] out = ImageOps.resizePlanes(twoPlanes, 2, 7, 5, 3, 4);
+        for (int i = 0; i < 12; i++) {
+            assertEquals(0.1f, out[i]);
+            assertEquals(0.7f, out[12 + i]);
+        }
+        RgbImage img = new RgbImage(new float[3 * 6 * 6], 6, 6);
+        assertEquals(img, ImageOps.resize(img, 6, 6));
+        assertEquals(3, ImageOps.resize(img, 3, 2).height());
+    }
+}

@@ -1,0 +1,148 @@
+package org.segue.engine.photo;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segue.engine.generator.SegueModel;
+import org.segue.engine.photo.FixedBoxDetector;
+import org.segue.engine.photo.TestEngine;
+import org.segue.engine.photo.PhotoProtector;
+import org.segue.engine.api.Cancellation;
+import org.segue.engine.api.ProgressListener;
+import org.segue.engine.internal.DjlRuntime;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Batch protection of a folder tree: mirrored output, originals untouched, failures isolated, report. */
+class PhotoBatchTest {
+
+    private static final PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(),
+            new FixedBoxDetector(), PhotoProtector.Options.defaults());
+
+    private static Path tree(Path root) throws Exception {
+        Random r = new Random(3);
+        BufferedImage img = new BufferedImage(120, 90, BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < 90; y++) {
+            for (int x = 0; x < 120; x++) {
+                img.setRGB(x, y, r.nextInt(1 << 24));
+            }
+        }
+        Files.createDirectories(root.resolve("a/b"));
+        ImageIO.write(img, "png", root.resolve("a/x.png").toFile());
+        ImageIO.write(img, "jpeg", root.resolve("a/b/y.jpg").toFile());
+        Files.writeString(root.resolve("bad.jpg"), "this is text, not a photo");
+        Files.writeString(root.resolve("notes.txt"), "not a photo name: skipped");
+        return root;
+    }
+
+    private static Map<String, String> checksums(Path root) throws Exception {
+        Map<String, String> sums = new HashMap<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                sums.put(root.relativize(p).toString(),
+                        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+            }
+        }
+        return sums;
+    }
+
+    private static PhotoBatch.Summary run(PhotoBatch.Request request) throws Exception {
+        return PhotoBatch.run(protector, request, ProgressListener.NONE, new Cancellation());
+    }
+
+    @Test
+    void mirrorsTheTreeKeepsOriginalsAndReportsFailures(@TempDir Path dir) throws Exception {
+        Path in = tree(dir.resolve("in"));
+        Map<String, String> before = checksums(in);
+        Path out = dir.resolve("out");
+        Path report = out.resolve("protection-report.json");
+        // what a run killed mid-write left behind; the next run removes it
+        Path stale = Files.createDirectories(out.resolve("a")).resolve(".x.png.123456789.part");
+        Files.write(stale, new byte[] {1, 2, 3});
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(1))));
+        PhotoBatch.Summary s = run(new PhotoBatch.Request(List.of(in), out, false, false, out.resolve("overlays"),
+                report, new PhotoBatch.Identities.Person("Ada Lovelace")));
+        assertEquals(3, s.photos());
+        assertEquals(2, s.written());
+        assertEquals(1, s.failed().size());
+        assertEquals("bad.jpg", s.failed().get(0).photo());
+        assertTrue(s.failed().get(0).reason().contains("not a JPEG"), s.failed().get(0).reason());
+        assertTrue(Files.exists(out.resolve("a/x.png")));
+        assertFalse(Files.exists(stale), "the stale temporary file of a killed run is removed");
+        assertTrue(Files.exists(out.resolve("a/b/y.jpg")));
+        assertTrue(Files.exists(out.resolve("overlays/a/x.png.faces.jpg")));
+        assertFalse(Files.exists(out.resolve("bad.jpg")), "no output for a failed photo");
+        assertEquals(before, checksums(in), "originals must be byte-identical");
+        String json = Files.readString(report, StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"a/x.png\"") && json.contains("\"failed\""), json);
+        assertFalse(json.contains("Ada"), "the report must not hold person names");
+        try (Stream<Path> files = Files.walk(dir)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".part")), "no temporary files left");
+        }
+    }
+
+    @Test
+    void aMappingLineGivesTheSameCodeAsTheName(@TempDir Path dir) throws Exception {
+        Path in = tree(dir.resolve("in"));
+        run(new PhotoBatch.Request(List.of(in.resolve("a/x.png")), dir.resolve("named"), false, false, null, null,
+                new PhotoBatch.Identities.Person("ada lovelace ")));
+        run(new PhotoBatch.Request(List.of(in.resolve("a/x.png")), dir.resolve("mapped"), false, false, null, null,
+                new PhotoBatch.Identities.Mapping(Map.of("x.png", "Ada Lovelace"), 0)));
+        run(new PhotoBatch.Request(List.of(in.resolve("a/x.png")), dir.resolve("other"), false, false, null, null,
+                new PhotoBatch.Identities.Person("Charles Babbage")));
+        byte[] named = Files.readAllBytes(dir.resolve("named/x.png"));
+        assertArrayEquals(named, Files.readAllBytes(dir.resolve("mapped/x.png")), "same person, same protection");
+        assertNotEquals(java.util.Arrays.hashCode(named), java.util.Arrays.hashCode(Files.readAllBytes(dir.resolve("other/x.png"))),
+                "another person gets another code");
+    }
+
+    @Test
+    void dryRunWritesNothingAndInPlaceReplacesOnlyPhotos(@TempDir Path dir) throws Exception {
+        Path in = tree(dir.resolve("in"));
+        Map<String, String> before = checksums(in);
+        PhotoBatch.Summary dry = run(new PhotoBatch.Request(List.of(in), dir.resolve("out"), false, true, null, null,
+                new PhotoBatch.Identities.Grouped(0)));
+        assertEquals(2, dry.faces());
+        assertFalse(Files.exists(dir.resolve("out")));
+        assertEquals(before, checksums(in));
+
+        PhotoBatch.Summary inPlace = run(new PhotoBatch.Request(List.of(in), null, true, false, null, null,
+                new PhotoBatch.Identities.Grouped(0)));
+        assertEquals(2, inPlace.written());
+        Map<String, String> after = checksums(in);
+        assertNotEquals(before.get("a/x.png"), after.get("a/x.png"));
+        assertEquals(before.get("bad.jpg"), after.get("bad.jpg"));
+        assertEquals(before.get("notes.txt"), after.get("notes.txt"));
+    }
+
+    @Test
+    void refusesAnOutputInsideTheInputAndStopsWhenCancelled(@TempDir Path dir) throws Exception {
+        Path in = tree(dir.resolve("in"));
+        assertThrows(IllegalArgumentException.class, () -> run(new PhotoBatch.Request(List.of(in), in.resolve("out"),
+                false, false, null, null, new PhotoBatch.Identities.Grouped(0))));
+        Cancellation cancelled = new Cancellation();
+        cancelled.cancel();
+        PhotoBatch.Summary s = PhotoBatch.run(protector, new PhotoBatch.Request(List.of(in), dir.resolve("out"), false,
+                false, null, null, new PhotoBatch.Identities.Person("x")), ProgressListener.NONE, cancelled);
+        assertTrue(s.cancelled());
+        assertEquals(0, s.written());
+    }
+}

@@ -1,0 +1,150 @@
+package org.segue.engine.training;
+
+import ai.djl.Device;
+import ai.djl.nn.Parameter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segue.engine.generator.SegueModel;
+import org.segue.engine.internal.ImageCodec;
+import org.segue.engine.internal.RgbImage;
+import org.segue.engine.generator.ModelInfo;
+import org.segue.engine.generator.SegueGenerator;
+import org.segue.engine.api.Cancellation;
+import org.segue.engine.api.ProgressListener;
+import org.segue.engine.internal.DjlRuntime;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole training job on a tiny folder dataset: fine-tuning from a model file, a recipe of two stages, and refusing
+ * a model that does not fit.
+ */
+class TrainingJobTest {
+
+    private static final int SIZE = SegueTrainerTest.SIZE;
+
+    private static Path dataset(Path dir) throws Exception {
+        Path root = dir.resolve("faces");
+        RgbImage scene = SegueTrainerTest.sameScene(1).get(0);
+        for (String person : new String[] {"ada", "ben", "cy", "dee"}) {
+            Files.createDirectories(root.resolve(person));
+            for (int i = 0; i < 4; i++) {
+                ImageCodec.writePng(scene, root.resolve(person).resolve(i + ".png"));
+            }
+        }
+        return root;
+    }
+
+    private static Path savedModel(Path file, int size, int seed) throws Exception {
+        DjlRuntime.engine().setRandomSeed(seed);
+        ModelInfo info = new ModelInfo(SegueGenerator.ARCHITECTURE, SegueTrainerTest.EPS, size, size, 16, Map.of());
+        try (SegueModel model = SegueModel.create(info, Device.cpu())) {
+            model.save(file, Map.of());
+        }
+        return file;
+    }
+
+    /** Largest absolute difference between the two models' weights (BatchNorm running statistics excluded). */
+    private static double weightDistance(Path a, Path b) throws Exception {
+        try (SegueModel ma = SegueModel.load(a, Device.cpu()); SegueModel mb = SegueModel.load(b, Device.cpu())) {
+            Map<String, Parameter> pb = mb.generator().stateDict();
+            double max = 0;
+            for (Map.Entry<String, Parameter> e : ma.generator().stateDict().entrySet()) {
+                if (e.getValue().getType() == Parameter.Type.RUNNING_MEAN
+                        || e.getValue().getType() == Parameter.Type.RUNNING_VAR) {
+                    continue;
+                }
+                float[] x = e.getValue().getArray().toFloatArray();
+                float[] y = pb.get(e.getKey()).getArray().toFloatArray();
+                for (int i = 0; i < x.length; i++) {
+                    max = Math.max(max, Math.abs(x[i] - y[i]));
+                }
+            }
+            return max;
+        }
+    }
+
+    @Test
+    void fineTuningStartsFromTheGivenModelsWeights(@TempDir Path dir) throws Exception {
+        Path data = dataset(dir);
+        Path initial = savedModel(dir.resolve("initial.segue"), SIZE, 7);
+        // a learning rate so small that the weights stay where they started, unless they started elsewhere
+        TrainingConfig config = SegueTrainerTest.tinyConfig(1).withGeneratorLr(1e-9f);
+        Path tuned = dir.resolve("tuned.segue");
+        TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(data, List.of(config), "test", null, tuned, null,
+                Device.cpu(), true, initial), ProgressListener.NONE, Cancellation.none(), line -> { });
+        assertEquals("initial.segue", outcome.recipe().get("initial.model"));
+        assertTrue(weightDistance(initial, tuned) < 1e-5, "fine-tuned weights moved " + weightDistance(initial, tuned));
+
+        Path fresh = dir.resolve("fresh.segue");
+        TrainingJob.run(new TrainingJob.Request(data, List.of(config), "test", null, fresh, null, Device.cpu(), true),
+                ProgressListener.NONE, Cancellation.none(), line -> { });
+        assertTrue(weightDistance(initial, fresh) > 1e-3, "a fresh start does not begin from the initial model");
+    }
+
+    @Test
+    void aTwoStageRecipeFineTunesTheFirstStagesModelAndResumesAfterACancel(@TempDir Path dir) throws Exception {
+        Path data = dataset(dir);
+        TrainingConfig first = SegueTrainerTest.tinyConfig(1);
+        // the second stage's learning rate is so small that its weights stay those the first stage wrote
+        List<TrainingConfig> stages = List.of(first, first.withGeneratorLr(1e-9f));
+        Path out = dir.resolve("two.segue");
+        Path stage1 = dir.resolve("two.segue.stage1");
+        Cancellation cancellation = new Cancellation();
+        List<String> log = new ArrayList<>();
+        TrainingJob.Outcome cancelled = TrainingJob.run(new TrainingJob.Request(data, stages, "test", null, out, null,
+                Device.cpu(), true), ProgressListener.NONE, cancellation, line -> {
+                    log.add(line);
+                    if (line.startsWith("Stage 2 of 2")) {
+                        cancellation.cancel();
+                    }
+                });
+        assertNull(cancelled.model(), "cancelled in the second stage");
+        assertTrue(Files.isRegularFile(stage1) && Files.notExists(out), "the first stage's model is kept, no output");
+        Path firstStage = Files.copy(stage1, dir.resolve("first-stage.segue"));
+
+        log.clear();
+        TrainingJob.Outcome done = TrainingJob.run(new TrainingJob.Request(data, stages, "test", null, out, null,
+                Device.cpu(), true), ProgressListener.NONE, Cancellation.none(), log::add);
+        assertEquals(out, done.model());
+        assertTrue(log.get(0).startsWith("Stage 1 of 2: reusing two.segue.stage1"), log.get(0));
+        assertEquals("two.segue.stage1", done.recipe().get("initial.model"), "the second stage starts from the first's model");
+        assertTrue(weightDistance(firstStage, out) < 1e-5, "the fine-tune started elsewhere: " + weightDistance(firstStage, out));
+        assertTrue(Files.notExists(stage1) && Files.notExists(dir.resolve("two.segue.stage1.ckpt")),
+                "the intermediate model and its checkpoint are deleted once the recipe is complete");
+    }
+
+    @Test
+    void refusesAnInitialModelOfAnotherGeneratorSize(@TempDir Path dir) throws Exception {
+        Path data = dataset(dir);
+        Path halfSize = savedModel(dir.resolve("half.segue"), SIZE / 2, 7);
+        Path out = dir.resolve("out.segue");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingJob.run(
+                new TrainingJob.Request(data, List.of(SegueTrainerTest.tinyConfig(1)), "test", null, out, null, Device.cpu(), true,
+                        halfSize), ProgressListener.NONE, Cancellation.none(), line -> { }));
+        assertTrue(e.getMessage().contains("half.segue") && e.getMessage().contains("16x16")
+                && e.getMessage().contains("32x32"), e.getMessage());
+        assertTrue(Files.notExists(out), "nothing is written");
+        // refused before the dataset is read: a folder that does not exist is not even looked at
+        IllegalArgumentException early = assertThrows(IllegalArgumentException.class, () -> TrainingJob.run(
+                new TrainingJob.Request(dir.resolve("no such folder"), List.of(SegueTrainerTest.tinyConfig(1)), "test", null, out,
+                        null, Device.cpu(), true, halfSize), ProgressListener.NONE, Cancellation.none(), line -> { }));
+        assertTrue(early.getMessage().contains("half.segue"), early.getMessage());
+    }
+
+    @Test
+    void aRequestWithoutStagesIsRefused(@TempDir Path dir) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainingJob.Request(dir,
+                List.of(), "test", null, dir.resolve("out.segue"), null, Device.cpu(), true));
+        assertTrue(e.getMessage().contains("at least one stage"), e.getMessage());
+    }
+}

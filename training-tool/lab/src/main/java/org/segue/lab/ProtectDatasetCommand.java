@@ -1,0 +1,78 @@
+package org.segue.lab;
+
+import org.segue.engine.api.ConsoleProgress;
+import org.segue.engine.generator.SegueModel;
+import org.segue.lab.dataset.DatasetProtector;
+import org.segue.engine.training.ImageFolder;
+import org.segue.engine.api.Cancellation;
+import org.segue.engine.sideinfo.ClusteringAccuracy;
+import org.segue.engine.sideinfo.LbpFeatureExtractor;
+import org.segue.engine.sideinfo.PseudoLabeler;
+import org.segue.engine.internal.DjlRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "protect-dataset", mixinStandardHelpOptions = true,
+        description = {"Protects every image of an ImageFolder dataset (<identity>/<images>) into a mirrored folder",
+                "of lossless PNGs. The side information is the identity folder's index, or pseudo labels."})
+final class ProtectDatasetCommand implements Callable<Integer> {
+
+    @Option(names = "--model", description = "model file (.segue); default: the model shipped with Segue")
+    Path model;
+
+    @Option(names = "--input", required = true, description = "dataset folder: <identity>/<images>")
+    Path input;
+
+    @Option(names = "--output", required = true, description = "output folder (created; originals are never touched)")
+    Path output;
+
+    @Option(names = "--pseudo-labels", description = "use this many K-means clusters of LBP embeddings as labels")
+    Integer pseudoLabels;
+
+    @Option(names = "--codes", defaultValue = "auto",
+            description = "index: identity folder number 0..N-1; name: the stable code of the folder name, as 'protect --person' gives; "
+                    + "auto: what the model was trained with (default ${DEFAULT-VALUE})")
+    String codes;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "faces per generator call (default ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto | cpu | gpu (default ${DEFAULT-VALUE})")
+    String device;
+
+    @Override
+    public Integer call() throws Exception {
+        if (output.toAbsolutePath().normalize().startsWith(input.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("the output folder must not lie inside the input folder");
+        }
+        ImageFolder dataset = ImageFolder.scan(input);
+        try (SegueModel m = model == null ? SegueModel.loadDefault(DjlRuntime.resolveDevice(device))
+                : SegueModel.load(model, DjlRuntime.resolveDevice(device))) {
+            int[] codeOf = switch (codes) {
+                case "auto" -> m.codesFor(dataset.classes());
+                case "index" -> java.util.stream.IntStream.range(0, dataset.classes().size()).toArray();
+                case "name" -> dataset.classes().stream().mapToInt(n -> org.segue.engine.sideinfo.LabelCode.labelForName(n,
+                        org.segue.engine.sideinfo.LabelCode.DEFAULT_BITS)).toArray();
+                default -> throw new IllegalArgumentException("--codes must be auto, index or name, was " + codes);
+            };
+            int[] labels = dataset.samples().stream().mapToInt(sample -> codeOf[sample.label()]).toArray();
+            if (pseudoLabels != null) {
+                // the trainer clustered the faces at its training size: the same size gives the same clusters
+                int size = m.trainingInputSize();
+                int[] pseudo = PseudoLabeler.label(dataset.load(size, size), pseudoLabels, new LbpFeatureExtractor(), 10, 0);
+                System.err.printf("Pseudo labels: clustering accuracy %.1f%% against folder labels%n",
+                        100 * ClusteringAccuracy.of(pseudo, dataset.labels()));
+                labels = pseudo;
+            }
+            DatasetProtector.Summary s = DatasetProtector.protect(m, dataset, labels, output, batchSize,
+                    new ConsoleProgress(System.err), new Cancellation());
+            System.out.printf("Protected %d images into %s in %.1f s (%.1f images/s)%n", s.written(), output,
+                    s.seconds(), s.written() / s.seconds());
+            s.failures().forEach(f -> System.err.println("failed: " + f));
+            return s.failures().isEmpty() ? 0 : LabCli.EXIT_PARTIAL;
+        }
+    }
+}

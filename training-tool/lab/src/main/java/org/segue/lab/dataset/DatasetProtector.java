@@ -1,0 +1,71 @@
+package org.segue.lab.dataset;
+
+import org.segue.engine.generator.SegueModel;
+import org.segue.engine.internal.ImageCodec;
+import org.segue.engine.training.ImageFolder;
+import org.segue.engine.internal.RgbImage;
+import org.segue.engine.api.Cancellation;
+import org.segue.engine.api.ProgressListener;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Protects a dataset in ImageFolder layout into a mirrored folder of lossless PNGs
+ * ({@code out/<identity>/<name>.png}). One unreadable image is reported and skipped; it never
+ * aborts the batch.
+ */
+public final class DatasetProtector {
+
+    /** Outcome: how many images were written, and one line per image that failed. */
+    public record Summary(int written, List<String> failures, double seconds) {}
+
+    private DatasetProtector() {}
+
+    /**
+     * @param labels side-information label of each sample of {@code dataset}, in its order
+     */
+    public static Summary protect(SegueModel model, ImageFolder dataset, int[] labels, Path outDir, int batchSize,
+                                  ProgressListener progress, Cancellation cancellation) throws IOException {
+        long start = System.nanoTime();
+        List<ImageFolder.Sample> samples = dataset.samples();
+        List<String> failures = new ArrayList<>();
+        int written = 0;
+        for (int i = 0; i < samples.size(); i += batchSize) {
+            cancellation.throwIfCancelled();
+            List<ImageFolder.Sample> chunk = samples.subList(i, Math.min(samples.size(), i + batchSize));
+            List<RgbImage> images = new ArrayList<>();
+            List<Path> targets = new ArrayList<>();
+            List<Integer> chunkLabels = new ArrayList<>();
+            for (int j = 0; j < chunk.size(); j++) {
+                ImageFolder.Sample s = chunk.get(j);
+                try {
+                    images.add(ImageCodec.read(s.file()));
+                    targets.add(outDir.resolve(dataset.classes().get(s.label())).resolve(pngName(s.file())));
+                    chunkLabels.add(labels[i + j]);
+                } catch (IOException | RuntimeException e) {
+                    failures.add(s.file() + ": " + e.getMessage());
+                }
+            }
+            if (!images.isEmpty()) {
+                List<RgbImage> done = model.protectImages(images,
+                        chunkLabels.stream().mapToInt(Integer::intValue).toArray());
+                for (int j = 0; j < done.size(); j++) {
+                    ImageCodec.writePng(done.get(j), targets.get(j));
+                    written++;
+                }
+            }
+            progress.onProgress(new ProgressListener.Progress("protect", Math.min(samples.size(), i + batchSize),
+                    samples.size(), written + " images protected", (System.nanoTime() - start) / 1e9));
+        }
+        return new Summary(written, failures, (System.nanoTime() - start) / 1e9);
+    }
+
+    static String pngName(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return (dot > 0 ? name.substring(0, dot) : name) + ".png";
+    }
+}
