@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  *
  * <p>Usage, from the repository root, after {@code mvn -B -q install -DskipTests}:
  * <pre>
- * OPT_OUT_TRACKING=true java -Dai.djl.offline=true -cp training-tool/target/segue.jar training-tool/lab/plans/CodeDistinctness.java \
+ * OPT_OUT_TRACKING=true java -Dai.djl.offline=true -cp training-tool/lab/target/segue-lab.jar:training-tool/lab/target/lib/* training-tool/lab/plans/CodeDistinctness.java \
  *     MODEL FACES PER_IDENTITY CODE_SET...
  * </pre>
  * MODEL: a .segue file or {@code default}; FACES: a folder {@code <identity>/<images>}, of which the first

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  *
  * <p>Usage, from the repository root, after {@code mvn -B -q install -DskipTests}:
  * <pre>
- * java -cp training-tool/target/segue.jar training-tool/lab/plans/CrosscheckCharts.java training-tool/lab/results/crosscheck \
+ * java -cp training-tool/lab/target/segue-lab.jar:training-tool/lab/target/lib/* training-tool/lab/plans/CrosscheckCharts.java training-tool/lab/results/crosscheck \
  *     training-tool/lab/results/crosscheck/run*-results.jsonl
  * </pre>
  */

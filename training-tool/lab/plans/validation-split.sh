@@ -5,7 +5,7 @@
 # that protects best on this validation split; the test set is only used for the final figures.
 # Usage: training-tool/lab/plans/validation-split.sh PROTECTED_SET NAME   (makes runs/eval/val/NAME-train, val/clean-val)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../../.."
 SET=$1; NAME=$2; DATA=../shared/datasets/webface10/train; OUT=runs/eval/val
 for person in $DATA/*; do
   id=$(basename $person)

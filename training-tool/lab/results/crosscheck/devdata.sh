@@ -5,7 +5,7 @@
 # Needs the Java-written sets of training-tool/lab/plans/prepare-sets.sh under runs/eval (for the parity jobs and the UE noise).
 # Usage, from anywhere:  training-tool/lab/results/crosscheck/devdata.sh [--no-celeb10] [--no-orl]
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+cd "$(dirname "$0")/../../../.."
 SHARED=../shared; D=.devdata; EVAL=runs/eval
 celeb=1; orl=1
 for a in "$@"; do

@@ -1,26 +1,21 @@
 package org.segue.tool;
 
-import org.segue.engine.api.ConsoleProgress;
-import org.segue.engine.generator.SegueModel;
-import org.segue.engine.photo.PhotoBatch;
-import org.segue.engine.photo.FaceDetector;
-import org.segue.engine.photo.OpenCvFaceDetector;
-import org.segue.engine.photo.PhotoProtector;
-import org.segue.engine.metadata.MetadataPolicy;
+import org.segue.engine.api.BatchRequest;
+import org.segue.engine.api.BatchSummary;
 import org.segue.engine.api.Cancellation;
-import org.segue.engine.api.ProgressListener;
-import org.segue.engine.internal.DjlRuntime;
+import org.segue.engine.api.ConsoleProgress;
+import org.segue.engine.api.Identities;
+import org.segue.engine.api.ModelSource;
+import org.segue.engine.api.PhotoResult;
+import org.segue.engine.api.ProtectionOptions;
+import org.segue.engine.api.Protector;
+import org.segue.engine.api.Segue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -93,24 +88,25 @@ final class ProtectCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--out DIR is required (or --in-place, or --dry-run)");
         }
-        if (epsilonLevels < 1 || epsilonLevels > 8) {
-            throw new IllegalArgumentException("--epsilon must be 1..8 levels, was " + epsilonLevels);
-        }
         if (person != null && mapping != null) {
             throw new IllegalArgumentException("give either --person or --mapping, not both");
         }
-        PhotoBatch.Identities identities = person != null ? new PhotoBatch.Identities.Person(person)
-                : mapping != null ? new PhotoBatch.Identities.Mapping(readMapping(mapping), groups)
-                : new PhotoBatch.Identities.Grouped(groups);
+        Identities identities = person != null ? Identities.person(person)
+                : mapping != null ? Identities.mapping(mapping, groups) : Identities.grouped(groups);
+        ProtectionOptions options = ProtectionOptions.builder()
+                .strengthLevels(epsilonLevels)
+                .jpegQuality(quality)
+                .keepLocation(keepLocation)
+                .faceMargin(margin)
+                .maxMegapixels(maxMegapixels)
+                .identities(identities)
+                .build();
         Path overlayDir = overlay == null ? null
                 : overlay.toString().isEmpty() ? (out != null ? out.resolve("overlays") : Path.of("overlays")) : overlay;
-        Path reportFile = report != null ? report : (out != null && !inPlace ? out.resolve("protection-report.json") : null);
-        PhotoProtector.Options options = PhotoProtector.Options.defaults()
-                .withEpsilon(epsilonLevels / 255f)
-                .withJpegQuality(quality)
-                .withMetadata(new MetadataPolicy(keepLocation))
-                .withFaceMargin(margin)
-                .withMaxPixels((long) (maxMegapixels * 1_000_000));
+        Path reportFile = report != null ? report
+                : (out != null && !inPlace ? out.resolve(BatchRequest.REPORT_NAME) : null);
+        BatchRequest request = new BatchRequest(inputs, inPlace || dryRun ? null : out, inPlace, dryRun, overlayDir,
+                reportFile);
         Cancellation cancellation = new Cancellation();
         CountDownLatch finished = new CountDownLatch(1);
         Thread onInterrupt = new Thread(() -> {
@@ -122,14 +118,8 @@ final class ProtectCommand implements Callable<Integer> {
             }
         });
         Runtime.getRuntime().addShutdownHook(onInterrupt);
-        try (SegueModel m = model == null ? SegueModel.loadDefault(DjlRuntime.resolveDevice(device))
-                : SegueModel.load(model, DjlRuntime.resolveDevice(device));
-             FaceDetector detector = new OpenCvFaceDetector()) {
-            PhotoProtector protector = new PhotoProtector(m, detector, options);
-            PhotoBatch.Request request = new PhotoBatch.Request(inputs, out, inPlace, dryRun, overlayDir, reportFile,
-                    identities);
-            ProgressListener progress = new ConsoleProgress(System.err);
-            PhotoBatch.Summary s = PhotoBatch.run(protector, request, progress, cancellation);
+        try (Protector protector = Segue.open(model == null ? ModelSource.shipped() : ModelSource.file(model), device)) {
+            BatchSummary s = protector.protect(request, options, new ConsoleProgress(System.err), cancellation);
             printSummary(s, reportFile);
             if (s.cancelled()) {
                 return 130;
@@ -145,42 +135,22 @@ final class ProtectCommand implements Callable<Integer> {
         }
     }
 
-    private void printSummary(PhotoBatch.Summary s, Path reportFile) {
+    private void printSummary(BatchSummary s, Path reportFile) {
         if (dryRun) {
-            for (PhotoBatch.PhotoReport r : s.reports()) {
-                if (!r.status().equals("failed")) {
+            for (PhotoResult r : s.results()) {
+                if (!r.isFailed()) {
                     System.out.printf("%s: %d face(s) %s%n", r.photo(), r.faces().size(), r.faces());
                 }
             }
         }
-        long noFace = s.reports().stream().filter(r -> !r.status().equals("failed") && r.faces().isEmpty()).count();
         System.out.printf("%d photo(s), %d face(s) found, %d protected file(s) written, %d without a face, %d failed (%.1f s)%s%n",
-                s.photos(), s.faces(), s.written(), noFace, s.failed().size(), s.seconds(),
+                s.photos(), s.faces(), s.written(), s.withoutFaces(), s.failed().size(), s.seconds(),
                 s.cancelled() ? ", cancelled" : "");
-        for (PhotoBatch.PhotoReport f : s.failed()) {
+        for (PhotoResult f : s.failed()) {
             System.err.println("failed: " + f.photo() + ": " + f.reason());
         }
         if (reportFile != null) {
             System.out.println("Report: " + reportFile);
         }
-    }
-
-    /** Reads {@code photo[#face],person} lines; blank lines and lines starting with # are skipped. */
-    static Map<String, String> readMapping(Path file) throws IOException {
-        Map<String, String> people = new LinkedHashMap<>();
-        int n = 0;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            n++;
-            String t = line.strip();
-            if (t.isEmpty() || t.startsWith("#")) {
-                continue;
-            }
-            int comma = t.lastIndexOf(',');
-            if (comma <= 0 || comma == t.length() - 1) {
-                throw new IllegalArgumentException(file + " line " + n + ": expected photo[#face],person");
-            }
-            people.put(t.substring(0, comma).strip(), t.substring(comma + 1).strip());
-        }
-        return people;
     }
 }

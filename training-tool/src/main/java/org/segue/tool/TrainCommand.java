@@ -1,17 +1,15 @@
 package org.segue.tool;
 
-import org.segue.engine.api.ConsoleProgress;
-import org.segue.engine.distortion.DistortionConfig;
 import org.segue.engine.api.Cancellation;
-import org.segue.engine.internal.DjlRuntime;
-import org.segue.engine.training.TrainingConfig;
-import org.segue.engine.training.TrainingJob;
-import org.segue.engine.training.TrainingResult;
+import org.segue.engine.api.ConsoleProgress;
+import org.segue.engine.api.Segue;
+import org.segue.engine.api.TrainingOutcome;
+import org.segue.engine.api.TrainingRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -109,40 +107,25 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "auto | cpu | gpu (default ${DEFAULT-VALUE})")
     String device;
 
-    private boolean nameCodes() {
-        if (codes == null) {
-            return TrainingConfig.usesNameCodes(recipe);
-        }
-        return switch (codes) {
-            case "index" -> false;
-            case "name" -> true;
-            default -> throw new IllegalArgumentException("--codes must be index or name, was " + codes);
-        };
-    }
-
     @Override
     public Integer call() throws Exception {
-        List<TrainingConfig> stages = TrainingConfig.stages(recipe, epochs, this::withOverrides);
-
+        TrainingRequest request = request();
         Cancellation cancellation = new Cancellation();
         Thread hook = new Thread(cancellation::cancel);
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(data, stages, recipe, pseudoLabels,
-                    output, checkpoint, DjlRuntime.resolveDevice(device), nameCodes(), initialModel),
-                    new ConsoleProgress(System.err),
-                    cancellation, System.err::println);
-            TrainingResult result = outcome.result();
-            for (TrainingResult.EpochStats s : result.history()) {
+            TrainingOutcome outcome = Segue.train(request, new ConsoleProgress(System.err), cancellation,
+                    System.err::println);
+            for (TrainingOutcome.Epoch s : outcome.epochs()) {
                 System.out.printf("epoch %2d  surrogate loss %.4f acc %.3f | generator CE %.4f (last batch %.4f) L2 %.2f | %.0f s%n",
                         s.epoch(), s.surrogateLoss(), s.surrogateAccuracy(), s.generatorCe(), s.lastBatchCe(),
                         s.generatorL2(), s.seconds());
             }
-            if (result.cancelled()) {
+            if (outcome.cancelled()) {
                 return 130;
             }
             System.out.printf("final surrogate loss on protected training images %.4f, on the same images clean %.4f%n",
-                    result.surrogateLossProtected(), result.surrogateLossClean());
+                    outcome.surrogateLossProtected(), outcome.surrogateLossClean());
             return 0;
         } finally {
             try {
@@ -153,81 +136,54 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** One stage of the recipe with the command line's overrides (all but --epochs, which only the first stage takes). */
-    private TrainingConfig withOverrides(TrainingConfig config) {
-        if (inputSize != null) {
-            config = config.withInputSize(inputSize);
-        }
-        if (batchSize != null) {
-            config = config.withBatchSize(batchSize);
+    /** The command line as the api's training request; the engine checks the values, this the option syntax. */
+    private TrainingRequest request() {
+        TrainingRequest.Builder b = TrainingRequest.builder(data, output).recipe(recipe).epochs(epochs)
+                .inputSize(inputSize).batchSize(batchSize).pgdSteps(pgdSteps).pgdRadiusLevels(pgdRadius)
+                .colourJitter(colourJitter).perturbationScale(perturbationScale).surrogateEvery(surrogateEvery)
+                .generatorLr(generatorLr).seed(seed).pseudoLabels(pseudoLabels).initialModel(initialModel)
+                .checkpoint(checkpoint).device(device);
+        if (codes != null) {
+            b.codes(switch (codes) {
+                case "index" -> TrainingRequest.Codes.INDEX;
+                case "name" -> TrainingRequest.Codes.NAME;
+                default -> throw new IllegalArgumentException("--codes must be index or name, was " + codes);
+            });
         }
         if (distortion != null) {
-            DistortionConfig d = switch (distortion) {
-                case "authors" -> DistortionConfig.authors();
-                case "robust" -> DistortionConfig.robust();
-                case "resize" -> DistortionConfig.resize();
-                case "none" -> DistortionConfig.none();
-                default -> throw new IllegalArgumentException("unknown distortion '" + distortion + "'");
-            };
-            config = config.withDistortion(d.withAdversarial(config.distortion().adversarialRadius(),
-                    config.distortion().adversarialSteps(), config.distortion().adversarialOnSurrogateInput()));
-        }
-        if (pgdSteps != null) {
-            config = config.withDistortion(pgdSteps == 0 ? config.distortion().withAdversarial(0f, 0, false)
-                    : config.distortion().withAdversarial(Math.max(config.distortion().adversarialRadius(), 1f / 255f), pgdSteps));
-        }
-        if (pgdRadius != null) {
-            if (!(pgdRadius > 0 && pgdRadius <= 255)) {
-                throw new IllegalArgumentException("--pgd-radius must be in (0, 255] levels, was " + pgdRadius);
+            try {
+                b.distortion(TrainingRequest.Distortion.valueOf(distortion.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown distortion '" + distortion + "'");
             }
-            if (pgdSteps != null && pgdSteps == 0) {
-                throw new IllegalArgumentException("--pgd-radius contradicts --pgd-steps 0 (no adversarial distortion)");
-            }
-            int steps = Math.max(1, config.distortion().adversarialSteps());
-            config = config.withDistortion(config.distortion().withAdversarial(pgdRadius / 255f, steps));
         }
         if (pgdOn != null) {
-            boolean onSurrogateInput = switch (pgdOn) {
-                case "generator-input" -> false;
-                case "surrogate-input" -> true;
+            b.pgdTarget(switch (pgdOn) {
+                case "generator-input" -> TrainingRequest.PgdTarget.GENERATOR_INPUT;
+                case "surrogate-input" -> TrainingRequest.PgdTarget.SURROGATE_INPUT;
                 default -> throw new IllegalArgumentException("--pgd-on must be generator-input or surrogate-input, was " + pgdOn);
-            };
-            config = config.withDistortion(config.distortion().withAdversarial(config.distortion().adversarialRadius(),
-                    config.distortion().adversarialSteps(), onSurrogateInput));
-        }
-        if (config.distortion().adversarialOnSurrogateInput() && config.distortion().adversarialSteps() == 0) {
-            throw new IllegalArgumentException("--pgd-on surrogate-input needs PGD steps (--pgd-steps is 0)");
+            });
         }
         if (rescale != null) {
             if (rescale.length != 2) {
                 throw new IllegalArgumentException("--rescale takes PROBABILITY,MAX_FACTOR");
             }
-            config = config.withDistortion(config.distortion().withRescale(rescale[0], rescale[1]));
+            b.rescale(rescale[0], rescale[1]);
         }
         if (crop != null) {
             if (crop.length != 2 && crop.length != 3) {
                 throw new IllegalArgumentException("--crop takes PROBABILITY,MIN_AREA[,MAX_DEGREES]");
             }
-            config = config.withDistortion(config.distortion().withCrop(crop[0], crop[1], crop.length == 3 ? crop[2] : 0f));
+            b.crop(crop[0], crop[1], crop.length == 3 ? crop[2] : 0f);
         }
         if (view != null) {
             if (view.length != 2 || view[1] != Math.rint(view[1]) || view[1] < 1) {
                 throw new IllegalArgumentException("--view takes PROBABILITY,MIN_SIZE (MIN_SIZE in whole pixels)");
             }
-            config = config.withDistortion(config.distortion().withView(view[0], (int) view[1]));
+            b.view(view[0], (int) view[1]);
         }
-        if (colourJitter != null) {
-            config = config.withDistortion(config.distortion().withColourJitter(colourJitter));
-        }
-        if (perturbationScale != null) {
-            config = config.withPerturbationScale(perturbationScale);
-        }
-        if (surrogateEvery != null) {
-            config = config.withSurrogateEvery(surrogateEvery);
-        }
-        if (generatorLr != null) {
-            config = config.withGeneratorLr(generatorLr);
-        }
-        return config.withSeed(seed);
+        TrainingRequest request = b.build();
+        Segue.validate(request);
+        return request;
     }
 }

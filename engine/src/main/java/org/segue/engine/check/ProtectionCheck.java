@@ -5,6 +5,8 @@ import org.segue.engine.training.ImageFolder;
 import org.segue.engine.internal.ImageOps;
 import org.segue.engine.internal.RgbImage;
 import org.segue.engine.api.Cancellation;
+import org.segue.engine.api.CheckRequest;
+import org.segue.engine.api.CheckResult;
 import org.segue.engine.api.ProgressListener;
 
 import java.io.IOException;
@@ -27,33 +29,15 @@ public final class ProtectionCheck {
      * @param inputSize    attacker input size (faces are resized to it, antialiased)
      * @param testFraction share of each identity's faces held out for testing
      */
-    public record Config(int epochs, int inputSize, double testFraction, long seed) {
-
-        public Config {
-            if (epochs < 1 || inputSize < 32 || !(testFraction > 0 && testFraction < 1)) {
-                throw new IllegalArgumentException("check needs epochs >= 1, input size >= 32 and a test fraction in (0,1)");
-            }
-        }
-    }
-
-    /** Accuracies on the clean test faces; null accuracies when cancelled. */
-    public record Result(int identities, int trainFaces, int testFaces, double chance, Double cleanAccuracy,
-                         Double protectedAccuracy, double seconds) {
-
-        public boolean cancelled() {
-            return cleanAccuracy == null || protectedAccuracy == null;
-        }
-    }
-
     private ProtectionCheck() {}
 
-    public static Result run(SegueModel model, Path labelledFolder, Config config, ProgressListener progress,
+    public static CheckResult run(SegueModel model, CheckRequest config, ProgressListener progress,
                              Cancellation cancellation) throws IOException {
         long start = System.nanoTime();
-        ImageFolder folder = ImageFolder.scan(labelledFolder);
+        ImageFolder folder = ImageFolder.scan(config.folder());
         int classes = folder.classes().size();
         if (classes < 2) {
-            throw new IllegalArgumentException(labelledFolder + " needs at least two identity folders");
+            throw new IllegalArgumentException(config.folder() + " needs at least two identity folders");
         }
         int size = model.info().inputHeight();
         List<RgbImage> faces = folder.load(size, model.info().inputWidth());
@@ -67,7 +51,7 @@ public final class ProtectionCheck {
             (seen[labels[i]]++ % period == period - 1 ? test : train).add(i);
         }
         if (train.isEmpty() || test.isEmpty()) {
-            throw new IllegalArgumentException(labelledFolder + " holds too few faces to split into training and test");
+            throw new IllegalArgumentException(config.folder() + " holds too few faces to split into training and test");
         }
         List<RgbImage> trainFaces = pick(faces, train);
         int[] trainLabels = train.stream().mapToInt(i -> labels[i]).toArray();
@@ -86,7 +70,7 @@ public final class ProtectionCheck {
                 testLabels, progress, cancellation);
         Double shielded = clean == null ? null : accuracy(attacker, resized(protectedFaces, config.inputSize()),
                 trainLabels, classes, testFaces, testLabels, progress, cancellation);
-        return new Result(classes, train.size(), test.size(), 1.0 / classes, clean, shielded,
+        return new CheckResult(classes, train.size(), test.size(), 1.0 / classes, clean, shielded,
                 (System.nanoTime() - start) / 1e9);
     }
 

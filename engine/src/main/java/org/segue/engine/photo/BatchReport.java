@@ -1,11 +1,16 @@
 package org.segue.engine.photo;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.JsonSerializer;
+import org.segue.engine.api.BatchSummary;
+import org.segue.engine.api.PhotoResult;
 import org.segue.engine.internal.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * The JSON report of a batch: totals, then one entry per photo with its faces (upright pixel boxes
@@ -16,8 +21,11 @@ final class BatchReport {
 
     private BatchReport() {}
 
-    static void write(Path file, PhotoBatch.Summary summary) throws IOException {
-        String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(summary);
+    static void write(Path file, BatchSummary summary) throws IOException {
+        String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+                .registerTypeAdapter(PhotoResult.Status.class, (JsonSerializer<PhotoResult.Status>) (status, type, c) ->
+                        new JsonPrimitive(status.name().toLowerCase(Locale.ROOT)))
+                .create().toJson(summary);
         AtomicFiles.write(file, json.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,5 +1,7 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.spi.FaceBox;
+import org.segue.engine.spi.FaceDetector;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;

@@ -1,5 +1,6 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.spi.FaceBox;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 

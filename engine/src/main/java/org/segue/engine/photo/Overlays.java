@@ -1,7 +1,7 @@
 package org.segue.engine.photo;
 
 import org.segue.engine.internal.AtomicFiles;
-import org.segue.engine.photo.FaceBox;
+import org.segue.engine.spi.FaceBox;
 import org.segue.engine.photo.Orientation;
 import org.segue.engine.photo.PhotoPixels;
 import org.segue.engine.photo.PhotoProtector;

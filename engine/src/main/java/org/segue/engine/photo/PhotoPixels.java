@@ -1,5 +1,6 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.spi.FaceBox;
 import org.segue.engine.internal.RgbImage;
 
 import java.awt.AlphaComposite;

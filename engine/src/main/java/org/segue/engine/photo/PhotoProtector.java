@@ -1,8 +1,12 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.spi.FaceBox;
+import org.segue.engine.spi.FaceDetector;
 import org.segue.engine.generator.Perturbation;
 import org.segue.engine.generator.SegueModel;
 import org.segue.engine.internal.RgbImage;
+import org.segue.engine.api.PhotoResult;
+import org.segue.engine.api.ProtectionOptions;
 import org.segue.engine.metadata.MetadataPolicy;
 import org.segue.engine.metadata.MetadataReport;
 
@@ -43,6 +47,12 @@ public final class PhotoProtector {
             if (maxPixels < 1) {
                 throw new IllegalArgumentException("pixel limit must be positive, was " + maxPixels);
             }
+        }
+
+        /** The options a host chose through the api. */
+        public static Options of(ProtectionOptions chosen) {
+            return new Options(chosen.epsilon(), chosen.faceMargin(), chosen.jpegQuality(),
+                    new MetadataPolicy(chosen.keepLocation()), (long) (chosen.maxMegapixels() * 1_000_000));
         }
 
         /** eps 8/255, margin 0.3, JPEG quality 95, location removed, 100 megapixels at most. */
@@ -122,6 +132,23 @@ public final class PhotoProtector {
         long t0 = System.nanoTime();
         PhotoCodec.Decoded decoded = PhotoCodec.decode(bytes, source, options.maxPixels());
         return detect(source, decoded, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Decodes a photo whose faces were found before (by an earlier pass over the same file): the detector
+     * does not run again.
+     */
+    public Analysed analyseWithFaces(byte[] bytes, String source, List<Face> faces) throws PhotoException {
+        long t0 = System.nanoTime();
+        PhotoCodec.Decoded decoded = PhotoCodec.decode(bytes, source, options.maxPixels());
+        return new Analysed(source, decoded, List.copyOf(faces), (System.nanoTime() - t0) / 1e9, 0);
+    }
+
+    /** The api's record of a protected photo. */
+    public static PhotoResult describe(String photo, Result result) {
+        return new PhotoResult(photo, PhotoResult.Status.PROTECTED,
+                result.faces().stream().map(Face::region).toList(), result.metadata().removedItems(),
+                result.maxChange(), result.maxValue(), result.format().name(), null);
     }
 
     /**

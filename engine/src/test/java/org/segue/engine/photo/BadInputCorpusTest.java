@@ -1,5 +1,9 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.api.PhotoResult;
+import org.segue.engine.api.BatchSummary;
+import org.segue.engine.api.BatchRequest;
+import org.segue.engine.api.Identities;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segue.engine.generator.SegueModel;
@@ -140,26 +144,26 @@ class BadInputCorpusTest {
         Path out = dir.resolve("out");
         PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), TestEngine.detector(),
                 PhotoProtector.Options.defaults().withMaxPixels(1_000_000));
-        PhotoBatch.Summary s = PhotoBatch.run(protector, new PhotoBatch.Request(List.of(in), out, false, false, null,
-                out.resolve("report.json"), new PhotoBatch.Identities.Grouped(0)), ProgressListener.NONE, new Cancellation());
+        BatchSummary s = PhotoBatch.run(protector, new Identities.Grouped(0), new BatchRequest(List.of(in), out, false, false, null,
+                out.resolve("report.json")), ProgressListener.NONE, new Cancellation());
 
-        Map<String, PhotoBatch.PhotoReport> byPhoto = s.reports().stream()
-                .collect(Collectors.toMap(PhotoBatch.PhotoReport::photo, r -> r, (a, b) -> a));
+        Map<String, PhotoResult> byPhoto = s.results().stream()
+                .collect(Collectors.toMap(PhotoResult::photo, r -> r, (a, b) -> a));
         for (Map.Entry<String, String> e : expected.entrySet()) {
-            PhotoBatch.PhotoReport r = byPhoto.get(e.getKey());
+            PhotoResult r = byPhoto.get(e.getKey());
             assertTrue(r != null, e.getKey() + " missing from the report: " + byPhoto.keySet());
             if (e.getValue().equals("protected")) {
-                assertEquals("protected", r.status(), e.getKey() + ": " + r.reason());
+                assertEquals(PhotoResult.Status.PROTECTED, r.status(), e.getKey() + ": " + r.reason());
                 assertTrue(Files.isRegularFile(out.resolve(e.getKey())), e.getKey() + " not written");
             } else {
-                assertEquals("failed", r.status(), e.getKey());
+                assertEquals(PhotoResult.Status.FAILED, r.status(), e.getKey());
                 assertTrue(r.reason().toLowerCase().contains(e.getValue().toLowerCase()),
                         e.getKey() + ": reason '" + r.reason() + "' should mention " + e.getValue());
                 assertFalse(Files.exists(out.resolve(e.getKey())), e.getKey() + ": no output for a failed photo");
             }
         }
-        assertTrue(s.reports().stream().anyMatch(r -> r.reason() != null && r.reason().contains("loop")),
-                "the symlink loop is reported: " + s.reports());
+        assertTrue(s.results().stream().anyMatch(r -> r.reason() != null && r.reason().contains("loop")),
+                "the symlink loop is reported: " + s.results());
         long failures = expected.values().stream().filter(v -> !v.equals("protected")).count();
         assertEquals(failures + 1, s.failed().size(), "failures counted (the loop included)");
         assertEquals(before, checksums(in), "every original is byte-identical");
@@ -175,11 +179,11 @@ class BadInputCorpusTest {
         Files.write(in.resolve("b.png"), TestPhotos.encode(noise(50, 40, BufferedImage.TYPE_3BYTE_BGR), "png"));
         Path blocker = Files.writeString(dir.resolve("not-a-folder"), "a file where the output folder should be");
         Path out = blocker.resolve("protected");
-        PhotoBatch.Summary s = PhotoBatch.run(new PhotoProtector(TestEngine.defaultModel(), TestEngine.detector(), PhotoProtector.Options.defaults()),
-                new PhotoBatch.Request(List.of(in), out, false, false, null, null, new PhotoBatch.Identities.Person("x")),
+        BatchSummary s = PhotoBatch.run(new PhotoProtector(TestEngine.defaultModel(), TestEngine.detector(), PhotoProtector.Options.defaults()),
+                new Identities.Person("x"), new BatchRequest(List.of(in), out, false, false, null, null),
                 ProgressListener.NONE, new Cancellation());
         assertEquals(2, s.failed().size());
-        for (PhotoBatch.PhotoReport r : s.failed()) {
+        for (PhotoResult r : s.failed()) {
             assertTrue(r.reason().contains("not-a-folder"), r.reason());
         }
     }

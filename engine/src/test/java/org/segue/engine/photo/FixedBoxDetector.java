@@ -1,5 +1,7 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.spi.FaceBox;
+import org.segue.engine.spi.FaceDetector;
 import java.awt.image.BufferedImage;
 import java.util.List;
 

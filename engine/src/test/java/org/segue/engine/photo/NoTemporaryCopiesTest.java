@@ -1,5 +1,8 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.api.BatchSummary;
+import org.segue.engine.api.BatchRequest;
+import org.segue.engine.api.Identities;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,8 +51,8 @@ class NoTemporaryCopiesTest {
             PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), new FixedBoxDetector(),
                     PhotoProtector.Options.defaults());
             Path out = dir.resolve("out");
-            PhotoBatch.Summary s = PhotoBatch.run(protector, new PhotoBatch.Request(List.of(in), out, false, false,
-                    out.resolve("overlays"), out.resolve("report.json"), new PhotoBatch.Identities.Person("x")),
+            BatchSummary s = PhotoBatch.run(protector, new Identities.Person("x"), new BatchRequest(List.of(in), out, false, false,
+                    out.resolve("overlays"), out.resolve("report.json")),
                     ProgressListener.NONE, new Cancellation());
             assertEquals(2, s.written(), "failures: " + s.failed());
             assertTrue(Files.exists(out.resolve("overlays/a.jpg.faces.jpg")));

@@ -1,5 +1,6 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.spi.FaceBox;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,8 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.api.BatchSummary;
+import org.segue.engine.api.BatchRequest;
+import org.segue.engine.api.Identities;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segue.engine.generator.SegueModel;
@@ -63,8 +66,8 @@ class PhotoBatchTest {
         return sums;
     }
 
-    private static PhotoBatch.Summary run(PhotoBatch.Request request) throws Exception {
-        return PhotoBatch.run(protector, request, ProgressListener.NONE, new Cancellation());
+    private static BatchSummary run(Identities identities, BatchRequest request) throws Exception {
+        return PhotoBatch.run(protector, identities, request, ProgressListener.NONE, new Cancellation());
     }
 
     @Test
@@ -78,8 +81,8 @@ class PhotoBatchTest {
         Files.write(stale, new byte[] {1, 2, 3});
         Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(
                 java.time.Instant.now().minus(java.time.Duration.ofHours(1))));
-        PhotoBatch.Summary s = run(new PhotoBatch.Request(List.of(in), out, false, false, out.resolve("overlays"),
-                report, new PhotoBatch.Identities.Person("Ada Lovelace")));
+        BatchSummary s = run(new Identities.Person("Ada Lovelace"), new BatchRequest(List.of(in), out, false, false, out.resolve("overlays"),
+                report));
         assertEquals(3, s.photos());
         assertEquals(2, s.written());
         assertEquals(1, s.failed().size());
@@ -102,12 +105,9 @@ class PhotoBatchTest {
     @Test
     void aMappingLineGivesTheSameCodeAsTheName(@TempDir Path dir) throws Exception {
         Path in = tree(dir.resolve("in"));
-        run(new PhotoBatch.Request(List.of(in.resolve("a/x.png")), dir.resolve("named"), false, false, null, null,
-                new PhotoBatch.Identities.Person("ada lovelace ")));
-        run(new PhotoBatch.Request(List.of(in.resolve("a/x.png")), dir.resolve("mapped"), false, false, null, null,
-                new PhotoBatch.Identities.Mapping(Map.of("x.png", "Ada Lovelace"), 0)));
-        run(new PhotoBatch.Request(List.of(in.resolve("a/x.png")), dir.resolve("other"), false, false, null, null,
-                new PhotoBatch.Identities.Person("Charles Babbage")));
+        run(new Identities.Person("ada lovelace "), new BatchRequest(List.of(in.resolve("a/x.png")), dir.resolve("named"), false, false, null, null));
+        run(new Identities.Mapping(Map.of("x.png", "Ada Lovelace"), 0), new BatchRequest(List.of(in.resolve("a/x.png")), dir.resolve("mapped"), false, false, null, null));
+        run(new Identities.Person("Charles Babbage"), new BatchRequest(List.of(in.resolve("a/x.png")), dir.resolve("other"), false, false, null, null));
         byte[] named = Files.readAllBytes(dir.resolve("named/x.png"));
         assertArrayEquals(named, Files.readAllBytes(dir.resolve("mapped/x.png")), "same person, same protection");
         assertNotEquals(java.util.Arrays.hashCode(named), java.util.Arrays.hashCode(Files.readAllBytes(dir.resolve("other/x.png"))),
@@ -118,14 +118,12 @@ class PhotoBatchTest {
     void dryRunWritesNothingAndInPlaceReplacesOnlyPhotos(@TempDir Path dir) throws Exception {
         Path in = tree(dir.resolve("in"));
         Map<String, String> before = checksums(in);
-        PhotoBatch.Summary dry = run(new PhotoBatch.Request(List.of(in), dir.resolve("out"), false, true, null, null,
-                new PhotoBatch.Identities.Grouped(0)));
+        BatchSummary dry = run(new Identities.Grouped(0), new BatchRequest(List.of(in), dir.resolve("out"), false, true, null, null));
         assertEquals(2, dry.faces());
         assertFalse(Files.exists(dir.resolve("out")));
         assertEquals(before, checksums(in));
 
-        PhotoBatch.Summary inPlace = run(new PhotoBatch.Request(List.of(in), null, true, false, null, null,
-                new PhotoBatch.Identities.Grouped(0)));
+        BatchSummary inPlace = run(new Identities.Grouped(0), new BatchRequest(List.of(in), null, true, false, null, null));
         assertEquals(2, inPlace.written());
         Map<String, String> after = checksums(in);
         assertNotEquals(before.get("a/x.png"), after.get("a/x.png"));
@@ -136,12 +134,12 @@ class PhotoBatchTest {
     @Test
     void refusesAnOutputInsideTheInputAndStopsWhenCancelled(@TempDir Path dir) throws Exception {
         Path in = tree(dir.resolve("in"));
-        assertThrows(IllegalArgumentException.class, () -> run(new PhotoBatch.Request(List.of(in), in.resolve("out"),
-                false, false, null, null, new PhotoBatch.Identities.Grouped(0))));
+        assertThrows(IllegalArgumentException.class, () -> run(new Identities.Grouped(0), new BatchRequest(List.of(in), in.resolve("out"),
+                false, false, null, null)));
         Cancellation cancelled = new Cancellation();
         cancelled.cancel();
-        PhotoBatch.Summary s = PhotoBatch.run(protector, new PhotoBatch.Request(List.of(in), dir.resolve("out"), false,
-                false, null, null, new PhotoBatch.Identities.Person("x")), ProgressListener.NONE, cancelled);
+        BatchSummary s = PhotoBatch.run(protector, new Identities.Person("x"), new BatchRequest(List.of(in), dir.resolve("out"), false,
+                false, null, null), ProgressListener.NONE, cancelled);
         assertTrue(s.cancelled());
         assertEquals(0, s.written());
     }

@@ -1,5 +1,6 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.spi.FaceBox;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;

@@ -5,7 +5,8 @@ import ij.Prefs;
 import ij.gui.GenericDialog;
 import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
-import org.segue.engine.check.ProtectionCheck;
+import org.segue.engine.api.CheckRequest;
+import org.segue.engine.api.CheckResult;
 import org.segue.engine.api.Cancellation;
 
 import java.nio.file.Path;
@@ -42,8 +43,8 @@ public class CheckProtectionCommand implements PlugIn {
         try {
             Cancellation cancellation = new Cancellation();
             ImageJProgress progress = new ImageJProgress(TITLE, cancellation);
-            ProtectionCheck.Result r = ProtectionCheck.run(SegueSession.model(model), folder,
-                    new ProtectionCheck.Config(epochs, size, testFraction, 0), progress, cancellation);
+            CheckResult r = SegueSession.protector(model).check(new CheckRequest(folder, epochs, size, testFraction, 0),
+                    progress, cancellation);
             progress.done();
             if (r.cancelled()) {
                 IJ.showStatus(TITLE + ": cancelled");

@@ -8,12 +8,14 @@ import ij.gui.GenericDialog;
 import ij.gui.Overlay;
 import ij.gui.Roi;
 import ij.plugin.PlugIn;
-import org.segue.engine.sideinfo.LabelCode;
-import org.segue.engine.generator.SegueModel;
-import org.segue.engine.photo.PhotoBatch;
-import org.segue.engine.photo.FaceBox;
-import org.segue.engine.photo.PhotoProtector;
-import org.segue.engine.metadata.MetadataPolicy;
+import org.segue.engine.api.BatchRequest;
+import org.segue.engine.api.BatchSummary;
+import org.segue.engine.api.Identities;
+import org.segue.engine.api.PhotoResult;
+import org.segue.engine.api.ProtectedImage;
+import org.segue.engine.api.ProtectionOptions;
+import org.segue.engine.api.Protector;
+import org.segue.engine.spi.FaceBox;
 import org.segue.engine.api.Cancellation;
 
 import java.awt.Color;
@@ -32,7 +34,7 @@ public class ProtectFacesCommand implements PlugIn {
     static final String CURRENT_IMAGE = "Current image";
     static final String FOLDER = "Folder";
     /** Largest strength, in 8-bit levels: the budget the generator was trained for (8/255). */
-    static final int MAX_LEVELS = 8;
+    static final int MAX_LEVELS = ProtectionOptions.MAX_LEVELS;
 
     @Override
     public void run(String arg) {
@@ -73,46 +75,43 @@ public class ProtectFacesCommand implements PlugIn {
             return;
         }
         try {
-            SegueModel model = SegueSession.model(modelChoice);
-            PhotoProtector protector = new PhotoProtector(model, SegueSession.detector(),
-                    PhotoProtector.Options.defaults().withEpsilon(strength / 255f).withJpegQuality(quality)
-                            .withMetadata(new MetadataPolicy(keepLocation)));
+            Protector protector = SegueSession.protector(modelChoice);
+            ProtectionOptions.Builder options = ProtectionOptions.builder().strengthLevels(strength)
+                    .jpegQuality(quality).keepLocation(keepLocation);
             if (target.equals(FOLDER)) {
                 Prefs.set("segue.input", input);
                 Prefs.set("segue.output", output);
-                protectFolder(protector, input, output, person);
+                // a folder holds several people: an unnamed batch is grouped by look-alike faces
+                protectFolder(protector, options.identities(Identities.grouped(0)).person(person).build(), input,
+                        output);
             } else {
-                protectImage(protector, person, showDetections);
+                // one image, several unnamed faces: most likely several people, one code each
+                protectImage(protector, options.identities(Identities.eachFaceApart()).person(person).build(),
+                        showDetections);
             }
         } catch (Exception e) {
             IJ.error(TITLE, e.getMessage() != null ? e.getMessage() : e.toString());
         }
     }
 
-    private static void protectImage(PhotoProtector protector, String person, boolean showDetections)
+    private static void protectImage(Protector protector, ProtectionOptions options, boolean showDetections)
             throws Exception {
         ImagePlus source = WindowManager.getCurrentImage();
         if (source == null) {
             IJ.error(TITLE, "There is no image open. Open a photo, or choose 'Apply to: Folder'.");
             return;
         }
-        PhotoProtector.Analysed photo = protector.analyse(ImagePlusPixels.toBufferedImage(source.getProcessor()),
-                source.getTitle());
-        int[] labels = new int[photo.faces().size()];
-        for (int i = 0; i < labels.length; i++) {
-            // one image, several unnamed faces: most likely several people, one code each
-            labels[i] = person.isEmpty() ? LabelCode.labelForGroup(i) : LabelCode.labelForName(person, LabelCode.DEFAULT_BITS);
-        }
-        PhotoProtector.ProtectedPixels done = protector.protectPixels(photo, labels);
+        ProtectedImage done = protector.protectImage(ImagePlusPixels.toBufferedImage(source.getProcessor()),
+                source.getTitle(), options);
         ImagePlus result = new ImagePlus(protectedTitle(source.getTitle()),
-                ImagePlusPixels.toProcessor(done.pixels().image(), source.getProcessor()));
+                ImagePlusPixels.toProcessor(done.image(), source.getProcessor()));
         result.setCalibration(source.getCalibration());
         if (showDetections) {
-            result.setOverlay(outline(photo.faces()));
+            result.setOverlay(outline(done.result().faces()));
         }
         result.show();
         IJ.log(String.format("%s: %s - %d face(s) protected, largest change %d of %d", TITLE, source.getTitle(),
-                photo.faces().size(), done.maxChange(), done.pixels().maxValue()));
+                done.result().faces().size(), done.result().maxChange(), done.result().maxValue()));
     }
 
     static String protectedTitle(String title) {
@@ -121,10 +120,10 @@ public class ProtectFacesCommand implements PlugIn {
     }
 
     /** The protected regions as named rectangles, the detector's boxes inside them. */
-    static Overlay outline(List<PhotoProtector.Face> faces) {
+    static Overlay outline(List<FaceBox> faces) {
         Overlay overlay = new Overlay();
         for (int i = 0; i < faces.size(); i++) {
-            FaceBox r = faces.get(i).region();
+            FaceBox r = faces.get(i);
             Roi roi = new Roi(r.x(), r.y(), r.width(), r.height());
             roi.setName("face " + i);
             roi.setStrokeColor(Color.GREEN);
@@ -134,24 +133,22 @@ public class ProtectFacesCommand implements PlugIn {
         return overlay;
     }
 
-    private static void protectFolder(PhotoProtector protector, String input, String output, String person)
+    private static void protectFolder(Protector protector, ProtectionOptions options, String input, String output)
             throws Exception {
         if (input.isBlank() || output.isBlank()) {
             IJ.error(TITLE, "Choose an input folder and an output folder.");
             return;
         }
         Path out = Path.of(output);
-        PhotoBatch.Identities identities = person.isEmpty() ? new PhotoBatch.Identities.Grouped(0)
-                : new PhotoBatch.Identities.Person(person);
+        BatchRequest request = BatchRequest.into(out, Path.of(input));
         Cancellation cancellation = new Cancellation();
         ImageJProgress progress = new ImageJProgress(TITLE, cancellation);
-        PhotoBatch.Summary s = PhotoBatch.run(protector, new PhotoBatch.Request(List.of(Path.of(input)), out, false,
-                false, null, out.resolve("protection-report.json"), identities), progress, cancellation);
+        BatchSummary s = protector.protect(request, options, progress, cancellation);
         progress.done();
         IJ.log(String.format("%s: %d photo(s), %d face(s), %d written, %d failed%s (%.1f s); report: %s", TITLE,
                 s.photos(), s.faces(), s.written(), s.failed().size(), s.cancelled() ? ", cancelled" : "",
-                s.seconds(), out.resolve("protection-report.json")));
-        for (PhotoBatch.PhotoReport f : s.failed()) {
+                s.seconds(), request.reportFile()));
+        for (PhotoResult f : s.failed()) {
             IJ.log("  failed: " + f.photo() + ": " + f.reason());
         }
         IJ.showStatus(TITLE + ": " + s.written() + " photo(s) protected");

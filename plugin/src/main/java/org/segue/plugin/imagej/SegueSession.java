@@ -2,62 +2,44 @@ package org.segue.plugin.imagej;
 
 import ij.IJ;
 import ij.Prefs;
-import org.segue.engine.generator.SegueModel;
-import org.segue.engine.photo.FaceDetector;
-import org.segue.engine.photo.OpenCvFaceDetector;
-import org.segue.engine.internal.DjlRuntime;
+import org.segue.engine.api.ModelSource;
+import org.segue.engine.api.Protector;
+import org.segue.engine.api.Segue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What the Face Protection commands share inside one ImageJ session: the loaded model (loading one
- * starts the PyTorch engine, about a second, so it is kept until another is chosen), the face
- * detector, and where trained models live. Host glue only; all protection logic is in the engine.
+ * What the Face Protection commands share inside one ImageJ session: the opened model (opening one
+ * starts the PyTorch engine, about a second, so it is kept until another is chosen) and where trained
+ * models live. Host glue only; all protection logic is behind the engine's api.
  */
 final class SegueSession {
 
     /** The value of the Model field that selects the model shipped inside the engine. */
-    static final String DEFAULT_MODEL = "default";
+    static final String DEFAULT_MODEL = ModelSource.SHIPPED_NAME;
     private static final String LAST_MODEL_PREF = "segue.model";
 
-    private static SegueModel model;
+    private static Protector protector;
     private static String modelKey;
-    private static FaceDetector detector;
 
     private SegueSession() {}
 
-    /** The model for a Model field value: "default" or a .segue file path. */
-    static synchronized SegueModel model(String choice) throws IOException {
-        String c = choice == null || choice.isBlank() ? DEFAULT_MODEL : choice.strip();
-        String key;
-        if (c.equals(DEFAULT_MODEL)) {
-            key = DEFAULT_MODEL;
-        } else {
-            Path file = Path.of(c);
-            if (!Files.isRegularFile(file)) {
-                throw new IOException("model file not found: " + c);
-            }
-            key = file.toAbsolutePath().normalize() + "@" + Files.getLastModifiedTime(file).toMillis();
-        }
+    /** The opened model for a Model field value: "default" or a .segue file path. */
+    static synchronized Protector protector(String choice) throws IOException {
+        ModelSource source = ModelSource.parse(choice);
+        String key = source.isShipped() ? DEFAULT_MODEL : source.file().toAbsolutePath().normalize() + "@"
+                + (Files.isRegularFile(source.file()) ? Files.getLastModifiedTime(source.file()).toMillis() : 0);
         if (!key.equals(modelKey)) {
-            SegueModel loaded = c.equals(DEFAULT_MODEL) ? SegueModel.loadDefault(DjlRuntime.defaultDevice())
-                    : SegueModel.load(Path.of(c));
-            if (model != null) {
-                model.close();
+            Protector opened = Segue.open(source, "auto");
+            if (protector != null) {
+                protector.close();
             }
-            model = loaded;
+            protector = opened;
             modelKey = key;
         }
-        return model;
-    }
-
-    static synchronized FaceDetector detector() throws IOException {
-        if (detector == null) {
-            detector = new OpenCvFaceDetector();
-        }
-        return detector;
+        return protector;
     }
 
     /** Where trained models go by default: {@code <ImageJ>/models/segue}, else ~/.segue/models. */

@@ -6,9 +6,9 @@ import ij.Prefs;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 import org.segue.engine.api.Cancellation;
-import org.segue.engine.internal.DjlRuntime;
-import org.segue.engine.training.TrainingConfig;
-import org.segue.engine.training.TrainingJob;
+import org.segue.engine.api.Segue;
+import org.segue.engine.api.TrainingOutcome;
+import org.segue.engine.api.TrainingRequest;
 
 import java.awt.GraphicsEnvironment;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ public class TrainFaceProtectorCommand implements PlugIn {
     public void run(String arg) {
         GenericDialog gd = new GenericDialog(TITLE);
         Dialogs.addFolderField(gd, "Dataset folder", Prefs.get("segue.dataset", ""));
-        gd.addChoice("Recipe", TrainingConfig.RECIPES.toArray(new String[0]), "shipped");
+        gd.addChoice("Recipe", TrainingRequest.RECIPES.toArray(new String[0]), "shipped");
         gd.addNumericField("Epochs", 30, 0);
         gd.addNumericField("Input size", 112, 0, 4, "pixels (multiple of 4; of 8 for shipped)");
         gd.addCheckbox("Pseudo labels", false);
@@ -52,11 +52,11 @@ public class TrainFaceProtectorCommand implements PlugIn {
         String device = gd.getNextChoice();
         Path output = Path.of(gd.getNextString());
         Prefs.set("segue.dataset", dataset.toString());
-        TrainingJob.Request request;
+        TrainingRequest request;
         try {
-            request = new TrainingJob.Request(dataset, TrainingConfig.stages(recipe, epochs, inputSize), recipe,
-                    pseudo ? identities : null, output, null, DjlRuntime.resolveDevice(device),
-                    TrainingConfig.usesNameCodes(recipe));
+            request = TrainingRequest.builder(dataset, output).recipe(recipe).epochs(epochs).inputSize(inputSize)
+                    .pseudoLabels(pseudo ? identities : null).device(device).build();
+            Segue.validate(request);
         } catch (RuntimeException e) {
             IJ.error(TITLE, e.getMessage());
             return;
@@ -71,12 +71,11 @@ public class TrainFaceProtectorCommand implements PlugIn {
         }
     }
 
-    private static void train(TrainingJob.Request request) {
+    private static void train(TrainingRequest request) {
         Cancellation cancellation = new Cancellation();
         ImageJProgress progress = new ImageJProgress(TITLE, cancellation);
         try {
-            TrainingJob.Outcome outcome = TrainingJob.run(request, progress, cancellation,
-                    line -> IJ.log(TITLE + ": " + line));
+            TrainingOutcome outcome = Segue.train(request, progress, cancellation, line -> IJ.log(TITLE + ": " + line));
             progress.done();
             if (outcome.model() != null) {
                 SegueSession.rememberModel(outcome.model());

@@ -19,14 +19,23 @@ public interface ProtectorTraining {
      * @param device       "auto", "cpu" or "gpu"
      * @param pseudoLabels number of pseudo identities for unlabelled faces, or null to use the folders
      * @param output       model file to write
+     * @param overrides    more of the recipe's settings as {@code name=value} pairs with the command line's option
+     *                     names (e.g. "pgd-radius=4 crop=0.5,0.8,10"); blank or null: none
      */
     record Request(Path dataset, String recipe, int epochs, int inputSize, String device, Integer pseudoLabels,
-                   Path output) {}
+                   Path output, String overrides) {
+
+        /** A job with the recipe's own settings but the epochs and input size. */
+        public Request(Path dataset, String recipe, int epochs, int inputSize, String device, Integer pseudoLabels,
+                       Path output) {
+            this(dataset, recipe, epochs, inputSize, device, pseudoLabels, output, null);
+        }
+    }
 
     /**
      * Starts a job in the background; the listener hears its progress and end.
      *
-     * @throws IllegalArgumentException at once, before anything runs, for an unknown recipe (other bad
+     * @throws IllegalArgumentException at once, before anything runs, for an unknown recipe or setting (other bad
      *                                  settings, a dataset that cannot be read say, reach the listener's failed)
      */
     TrainingHandle start(Request request, TrainingListener listener);

@@ -6,8 +6,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
-import org.segue.engine.internal.AtomicFiles;
-import org.segue.engine.photo.PhotoFormat;
+import org.segue.engine.api.PhotoFiles;
 import org.segue.plugin.osgi.api.FaceProtector;
 
 import java.io.IOException;
@@ -71,7 +70,7 @@ public class HotFolderComponent {
         }
         for (Path file : files) {
             String name = file.getFileName().toString();
-            if (!PhotoFormat.looksLikePhoto(name) || AtomicFiles.isTemporary(name) || Files.exists(output.resolve(name))) {
+            if (!PhotoFiles.isPhotoName(name) || Files.exists(output.resolve(name))) {
                 continue;
             }
             long size;
@@ -96,7 +95,7 @@ public class HotFolderComponent {
     private void moveAside(Path file, String reason) {
         String name = file.getFileName().toString();
         try {
-            AtomicFiles.write(failed.resolve(name + ".reason.txt"), (reason + System.lineSeparator())
+            PhotoFiles.writeAtomically(failed.resolve(name + ".reason.txt"), (reason + System.lineSeparator())
                     .getBytes(StandardCharsets.UTF_8));
             Files.move(file, failed.resolve(name), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

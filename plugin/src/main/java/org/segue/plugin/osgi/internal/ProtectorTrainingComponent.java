@@ -6,9 +6,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.segue.engine.api.Cancellation;
-import org.segue.engine.internal.DjlRuntime;
-import org.segue.engine.training.TrainingConfig;
-import org.segue.engine.training.TrainingJob;
+import org.segue.engine.api.Segue;
+import org.segue.engine.api.TrainingOutcome;
+import org.segue.engine.api.TrainingRequest;
 import org.segue.plugin.osgi.api.FaceProtector;
 import org.segue.plugin.osgi.api.ProtectorTraining;
 import org.segue.plugin.osgi.api.TrainingHandle;
@@ -22,7 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The ProtectorTraining service: runs the engine's {@link TrainingJob} on its own thread, reports
+ * The ProtectorTraining service: runs the engine's training ({@link Segue#train}) on its own thread, reports
  * progress to the listener, and on success points FaceProtector's configuration at the new model,
  * which Configuration Admin delivers to FaceProtector as a modification: no bundle restarts.
  */
@@ -56,15 +56,15 @@ public class ProtectorTrainingComponent implements ProtectorTraining {
 
     @Override
     public TrainingHandle start(Request request, TrainingListener listener) {
-        List<TrainingConfig> stages = TrainingConfig.stages(request.recipe(), request.epochs(), request.inputSize());
+        TrainingRequest training = TrainingRequest.builder(request.dataset(), request.output()).recipe(request.recipe())
+                .epochs(request.epochs()).inputSize(request.inputSize()).pseudoLabels(request.pseudoLabels())
+                .device(request.device()).overrides(request.overrides()).build();
+        Segue.validate(training);
         Job job = new Job();
         running.add(job);
         Thread worker = new Thread(() -> {
             try {
-                TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(request.dataset(), stages,
-                        request.recipe(), request.pseudoLabels(), request.output(), null,
-                        DjlRuntime.resolveDevice(request.device()),
-                        TrainingConfig.usesNameCodes(request.recipe())),
+                TrainingOutcome outcome = Segue.train(training,
                         p -> listener.progress(p.fraction(), p.phase() + ": " + p.message(), p.etaSeconds()),
                         job.cancellation, line -> { });
                 if (outcome.model() == null) {

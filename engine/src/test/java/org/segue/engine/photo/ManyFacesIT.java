@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A group photo of 200 real faces (WebFace10 crops in a 20 x 10 grid) is protected in one go. */
-class ManyFacesTest {
+class ManyFacesIT {
 
     @Test
     void twoHundredFaces() throws Exception {
@@ -39,7 +39,7 @@ class ManyFacesTest {
             PhotoProtector.Result r = protector.protect(a, new int[a.faces().size()]);
             assertTrue(a.faces().size() >= 150, "found only " + a.faces().size() + " of 200 faces");
             assertTrue(r.maxChange() <= 8, "change " + r.maxChange());
-            int[] worst = CelebaWildTest.compare(group, ImageIO.read(new ByteArrayInputStream(r.output())), a.faces());
+            int[] worst = CelebaWildIT.compare(group, ImageIO.read(new ByteArrayInputStream(r.output())), a.faces());
             assertTrue(worst[0] <= 8 && worst[1] == 0, "inside " + worst[0] + ", outside " + worst[1]);
             System.out.printf("group photo: %d of 200 faces found, %.2f s%n", a.faces().size(), r.timings().total());
         }

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Protected PNGs written from real WebFace10 faces stay within 8 levels of the originals. */
-class DatasetProtectorTest {
+class DatasetProtectorIT {
 
     /** Copies the first images of three identities, so the test stays small. */
     static Path smallCopy(Path dir) throws Exception {

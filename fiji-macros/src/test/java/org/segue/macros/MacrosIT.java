@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * --headless does) with the plugin jar this build packaged, on real photos; the files it writes are
  * then checked: faces changed within 8 levels, every other pixel identical, metadata rules held.
  */
-class MacrosTest {
+class MacrosIT {
 
     static {
         LegacyInjector.preinit(); // ImageJ's classes must be patched before anything loads them
@@ -55,7 +55,7 @@ class MacrosTest {
             }
         }
         System.setProperty("plugins.dir", fiji.toString());
-        ij1 = new LegacyEnvironment(MacrosTest.class.getClassLoader(), true);
+        ij1 = new LegacyEnvironment(MacrosIT.class.getClassLoader(), true);
     }
 
     private static String macro(String name) throws Exception {

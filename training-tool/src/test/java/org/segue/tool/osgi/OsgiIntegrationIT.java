@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * folder. One framework for the whole class (natives bind to one class loader per JVM).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class OsgiIntegrationTest {
+class OsgiIntegrationIT {
 
     @TempDir
     static Path work;

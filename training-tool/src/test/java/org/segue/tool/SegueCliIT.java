@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command line end to end on a tiny synthetic dataset and a real photo: train, protect, errors. */
-class SegueCliTest {
+class SegueCliIT {
 
     static Path syntheticDataset(Path root, int perClass, long seed) throws Exception {
         Random r = new Random(seed);

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Our generator, loaded with the authors' weights, reproduces their PyTorch output. */
-class ParityTest {
+class ParityIT {
 
     @Test
     void reproducesTheOfficialGeneratorOutput() throws Exception {

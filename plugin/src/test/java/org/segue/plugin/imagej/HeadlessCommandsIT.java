@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Face Protection commands run headless through ImageJ 1.x patched by ij1-patcher, as in Fiji --headless. */
-class HeadlessCommandsTest {
+class HeadlessCommandsIT {
 
     static {
         // ij1-patcher must patch ImageJ's classes before anything loads them
@@ -43,7 +43,7 @@ class HeadlessCommandsTest {
             }
         }
         System.setProperty("plugins.dir", fiji.toString());
-        ij1 = new LegacyEnvironment(HeadlessCommandsTest.class.getClassLoader(), true);
+        ij1 = new LegacyEnvironment(HeadlessCommandsIT.class.getClassLoader(), true);
     }
 
     @Test

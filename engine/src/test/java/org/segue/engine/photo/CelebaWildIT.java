@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * are found in at least 90% of them, and on every saved lossless file the pixels outside face regions
  * are bit-identical while those inside moved by at most 8 levels.
  */
-class CelebaWildTest {
+class CelebaWildIT {
 
     @Test
     void protectsEveryPhotoWithinTheBoundAndFindsFacesInNinetyPercent() throws Exception {

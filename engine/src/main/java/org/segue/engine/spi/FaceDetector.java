@@ -1,4 +1,4 @@
-package org.segue.engine.photo;
+package org.segue.engine.spi;
 
 import java.awt.image.BufferedImage;
 import java.util.List;

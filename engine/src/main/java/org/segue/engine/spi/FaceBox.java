@@ -1,4 +1,4 @@
-package org.segue.engine.photo;
+package org.segue.engine.spi;
 
 /**
  * An axis-aligned rectangle in pixel coordinates (x, y of the top-left pixel; width and height in

@@ -1,0 +1,41 @@
+package org.segue.engine.api;
+
+import java.nio.file.Path;
+
+/**
+ * A protection check on a small labelled folder of {@code <person>/<face images>}: one attacker trained from
+ * scratch on the clean faces, one on the same faces protected, both tested on held-out clean faces.
+ *
+ * @param folder       the labelled folder
+ * @param epochs       attacker training epochs (default 5)
+ * @param inputSize    attacker resolution in pixels, at least 32 (default 64)
+ * @param testFraction share of each person's faces held out for testing, in (0,1) (default 0.3)
+ * @param seed         the split's and the attackers' seed
+ */
+public record CheckRequest(Path folder, int epochs, int inputSize, double testFraction, long seed) {
+
+    public CheckRequest {
+        if (folder == null) {
+            throw new IllegalArgumentException("a labelled folder is needed");
+        }
+        if (epochs < 1 || inputSize < 32 || !(testFraction > 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("check needs epochs >= 1, input size >= 32 and a test fraction in (0,1)");
+        }
+    }
+
+    public static CheckRequest of(Path folder) {
+        return new CheckRequest(folder, 5, 64, 0.3, 0);
+    }
+
+    public CheckRequest withEpochs(int n) {
+        return new CheckRequest(folder, n, inputSize, testFraction, seed);
+    }
+
+    public CheckRequest withInputSize(int size) {
+        return new CheckRequest(folder, epochs, size, testFraction, seed);
+    }
+
+    public CheckRequest withTestFraction(double fraction) {
+        return new CheckRequest(folder, epochs, inputSize, fraction, seed);
+    }
+}

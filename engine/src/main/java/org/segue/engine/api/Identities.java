@@ -1,0 +1,99 @@
+package org.segue.engine.api;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Who each face is: the generator's side information is one identity code per face, and a person's
+ * faces must share theirs. Decided here for every host; person names never leave this object (no
+ * report, log or output holds them).
+ */
+public sealed interface Identities {
+
+    /** Every face is this person: a stable code from the name (the same on every photo and run). */
+    record Person(String name) implements Identities {
+        public Person {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("a person needs a name");
+            }
+        }
+
+        /** The record's text without the name, so a log line or exception never shows it. */
+        @Override
+        public String toString() {
+            return "Person[name withheld]";
+        }
+    }
+
+    /**
+     * Faces are looked up in a mapping ({@code photo} or {@code photo#face} -> person name, photo paths
+     * as in the report); faces not listed are grouped as {@link Grouped} does.
+     */
+    record Mapping(Map<String, String> people, int groups) implements Identities {
+        public Mapping {
+            people = Map.copyOf(people);
+            if (groups < 0) {
+                throw new IllegalArgumentException("groups must be >= 0, was " + groups);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Mapping[" + people.size() + " entries, groups=" + groups + "]";
+        }
+    }
+
+    /**
+     * The faces of a batch are grouped into {@code groups} clusters of look-alike faces, one code per
+     * cluster; 0 chooses ceil(sqrt(faces)). A single photo has no batch to group: its faces are taken
+     * as different people, as {@link EachFaceApart}.
+     */
+    record Grouped(int groups) implements Identities {
+        public Grouped {
+            if (groups < 0) {
+                throw new IllegalArgumentException("groups must be >= 0, was " + groups);
+            }
+        }
+    }
+
+    /** Nobody said who is who: the faces of one photo are different people, one code each. */
+    record EachFaceApart() implements Identities {}
+
+    static Identities person(String name) {
+        return new Person(name);
+    }
+
+    static Identities grouped(int groups) {
+        return new Grouped(groups);
+    }
+
+    static Identities eachFaceApart() {
+        return new EachFaceApart();
+    }
+
+    /**
+     * Reads {@code photo[#face],person} lines into a {@link Mapping}; blank lines and lines starting
+     * with # are skipped.
+     */
+    static Mapping mapping(Path csv, int groups) throws IOException {
+        Map<String, String> people = new LinkedHashMap<>();
+        int n = 0;
+        for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
+            n++;
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#")) {
+                continue;
+            }
+            int comma = t.lastIndexOf(',');
+            if (comma <= 0 || comma == t.length() - 1) {
+                throw new IllegalArgumentException(csv + " line " + n + ": expected photo[#face],person");
+            }
+            people.put(t.substring(0, comma).strip(), t.substring(comma + 1).strip());
+        }
+        return new Mapping(people, groups);
+    }
+}

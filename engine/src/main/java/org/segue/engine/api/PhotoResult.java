@@ -1,0 +1,37 @@
+package org.segue.engine.api;
+
+import org.segue.engine.spi.FaceBox;
+
+import java.util.List;
+
+/**
+ * What happened to one photo: the one record every host reports (the batch report's entries, the
+ * OSGi service's answer, the Fiji log). It holds no person names and no pixels.
+ *
+ * @param photo           the photo as the report names it (path relative to its input folder, or its name)
+ * @param status          protected, detected (dry run) or failed
+ * @param faces           the protected face regions (upright pixel coordinates)
+ * @param metadataRemoved kinds of metadata removed ("GPS location", "EXIF thumbnail (IFD1)", ...)
+ * @param maxChange       largest change of any sample before encoding, in the photo's sample units
+ * @param maxValue        255 or 65535: the sample range {@code maxChange} is measured in
+ * @param format          JPEG, PNG, TIFF, BMP; null for an image given as pixels or a photo that failed
+ * @param reason          why it failed; null otherwise
+ */
+public record PhotoResult(String photo, Status status, List<FaceBox> faces, List<String> metadataRemoved,
+                          int maxChange, int maxValue, String format, String reason) {
+
+    public enum Status { PROTECTED, DETECTED, FAILED }
+
+    public PhotoResult {
+        faces = List.copyOf(faces);
+        metadataRemoved = List.copyOf(metadataRemoved);
+    }
+
+    public static PhotoResult failed(String photo, List<FaceBox> faces, String reason) {
+        return new PhotoResult(photo, Status.FAILED, faces, List.of(), 0, 0, null, reason);
+    }
+
+    public boolean isFailed() {
+        return status == Status.FAILED;
+    }
+}

@@ -1,0 +1,108 @@
+package org.segue.engine.api;
+
+/**
+ * How photos are protected, built with {@link #builder()}; every field has the product's default.
+ *
+ * @param strengthLevels largest change per sample in 8-bit levels, 1..8 (8: the budget the models are trained for)
+ * @param jpegQuality    quality of JPEG output, 1..100
+ * @param keepLocation   keep GPS location metadata (removed by default)
+ * @param faceMargin     each detected face is widened by this fraction of its size on every side, 0..2
+ * @param maxMegapixels  larger photos are refused before they are decoded
+ * @param identities     who each face is (default: faces of one photo are different people; batches group them)
+ */
+public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean keepLocation, double faceMargin,
+                                double maxMegapixels, Identities identities) {
+
+    /** The largest strength: the budget of 8/255 the models are trained for. */
+    public static final int MAX_LEVELS = 8;
+
+    public ProtectionOptions {
+        if (strengthLevels < 1 || strengthLevels > MAX_LEVELS) {
+            throw new IllegalArgumentException("strength must be 1.." + MAX_LEVELS + " levels, was " + strengthLevels);
+        }
+        if (jpegQuality < 1 || jpegQuality > 100) {
+            throw new IllegalArgumentException("JPEG quality must be 1..100, was " + jpegQuality);
+        }
+        if (!(faceMargin >= 0 && faceMargin <= 2)) {
+            throw new IllegalArgumentException("face margin must be in [0, 2], was " + faceMargin);
+        }
+        if (!(maxMegapixels > 0)) {
+            throw new IllegalArgumentException("the megapixel limit must be positive, was " + maxMegapixels);
+        }
+        if (identities == null) {
+            throw new IllegalArgumentException("identities are needed (Identities.grouped(0) groups them)");
+        }
+    }
+
+    public static ProtectionOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().strengthLevels(strengthLevels).jpegQuality(jpegQuality).keepLocation(keepLocation)
+                .faceMargin(faceMargin).maxMegapixels(maxMegapixels).identities(identities);
+    }
+
+    /** The budget in [0,1] units. */
+    public float epsilon() {
+        return strengthLevels / 255f;
+    }
+
+    public static final class Builder {
+        private int strengthLevels = MAX_LEVELS;
+        private int jpegQuality = 95;
+        private boolean keepLocation;
+        private double faceMargin = 0.3;
+        private double maxMegapixels = 100;
+        private Identities identities = new Identities.Grouped(0);
+
+        private Builder() {}
+
+        public Builder strengthLevels(int levels) {
+            this.strengthLevels = levels;
+            return this;
+        }
+
+        public Builder jpegQuality(int quality) {
+            this.jpegQuality = quality;
+            return this;
+        }
+
+        public Builder keepLocation(boolean keep) {
+            this.keepLocation = keep;
+            return this;
+        }
+
+        public Builder faceMargin(double margin) {
+            this.faceMargin = margin;
+            return this;
+        }
+
+        public Builder maxMegapixels(double limit) {
+            this.maxMegapixels = limit;
+            return this;
+        }
+
+        public Builder identities(Identities identities) {
+            this.identities = identities;
+            return this;
+        }
+
+        /** Every face is this person; a blank name leaves the identities as they were. */
+        public Builder person(String name) {
+            if (name != null && !name.isBlank()) {
+                this.identities = new Identities.Person(name.strip());
+            }
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first setting out of range */
+        public ProtectionOptions build() {
+            return new ProtectionOptions(strengthLevels, jpegQuality, keepLocation, faceMargin, maxMegapixels, identities);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package org.segue.engine.api;
+
+import org.segue.engine.check.ProtectionCheck;
+import org.segue.engine.generator.SegueModel;
+import org.segue.engine.internal.AtomicFiles;
+import org.segue.engine.photo.PhotoBatch;
+import org.segue.engine.photo.PhotoProtector;
+import org.segue.engine.sideinfo.FaceCodes;
+import org.segue.engine.spi.FaceDetector;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * An opened model with its face detector: protects photos (a file, a stream, an image in memory, a folder
+ * tree) and checks a protection. Opened by {@link Segue#open}; thread-safe; close it to free the model's
+ * native memory. Which options, identities and outputs apply is each call's {@link ProtectionOptions}.
+ */
+public final class Protector implements AutoCloseable {
+
+    private final ModelSource source;
+    private final SegueModel model;
+    private final FaceDetector detector;
+
+    Protector(ModelSource source, SegueModel model, FaceDetector detector) {
+        this.source = source;
+        this.model = model;
+        this.detector = detector;
+    }
+
+    /** Which model protects. */
+    public ModelSource model() {
+        return source;
+    }
+
+    /** The name of the detector that finds the faces. */
+    public String detectorName() {
+        return detector.name();
+    }
+
+    /**
+     * Protects one photo file into {@code output} (same format, written atomically; the original is never
+     * changed here).
+     *
+     * @throws IOException naming the reason when the photo cannot be protected; nothing is written then
+     */
+    public PhotoResult protect(Path photo, Path output, ProtectionOptions options) throws IOException {
+        if (Files.exists(output) && Files.isSameFile(photo, output)) {
+            throw new IOException(output + " is the original; protecting never overwrites an original");
+        }
+        String name = photo.getFileName().toString();
+        PhotoProtector.Result result = protectEncoded(Files.readAllBytes(photo), name, options);
+        AtomicFiles.write(output, result.output());
+        return PhotoProtector.describe(name, result);
+    }
+
+    /** Reads a photo from {@code in} and writes its protected version (same format) to {@code out}. */
+    public PhotoResult protect(InputStream in, String name, OutputStream out, ProtectionOptions options)
+            throws IOException {
+        PhotoProtector.Result result = protectEncoded(in.readAllBytes(), name, options);
+        out.write(result.output());
+        return PhotoProtector.describe(name, result);
+    }
+
+    private PhotoProtector.Result protectEncoded(byte[] bytes, String name, ProtectionOptions options)
+            throws IOException {
+        PhotoProtector protector = protector(options);
+        PhotoProtector.Analysed photo = protector.analyse(bytes, name);
+        return protector.protect(photo, FaceCodes.forPhoto(options.identities(), name, photo.faces().size()));
+    }
+
+    /**
+     * Protects an upright image held in memory (8- or 16-bit grey or RGB, with or without alpha); the
+     * result is a new image of the same kind, the given one is not changed.
+     */
+    public ProtectedImage protectImage(BufferedImage upright, String title, ProtectionOptions options)
+            throws IOException {
+        PhotoProtector protector = protector(options);
+        PhotoProtector.Analysed photo = protector.analyse(upright, title);
+        PhotoProtector.ProtectedPixels done = protector.protectPixels(photo,
+                FaceCodes.forPhoto(options.identities(), title, photo.faces().size()));
+        PhotoResult result = new PhotoResult(title, PhotoResult.Status.PROTECTED,
+                photo.faces().stream().map(PhotoProtector.Face::region).toList(), java.util.List.of(), done.maxChange(),
+                done.pixels().maxValue(), null, null);
+        return new ProtectedImage(done.pixels().image(), result);
+    }
+
+    /**
+     * Protects the photos of files and folder trees as the request says, one photo at a time: a photo that
+     * fails is reported with its reason and the batch goes on.
+     *
+     * @throws IllegalArgumentException for a request that cannot run (an output folder inside an input)
+     */
+    public BatchSummary protect(BatchRequest request, ProtectionOptions options, ProgressListener progress,
+                                Cancellation cancellation) throws IOException {
+        return PhotoBatch.run(protector(options), options.identities(), request, progress, cancellation);
+    }
+
+    /** Trains an attacker on clean and one on protected faces of a labelled folder, and tests both on clean faces. */
+    public CheckResult check(CheckRequest request, ProgressListener progress, Cancellation cancellation)
+            throws IOException {
+        return ProtectionCheck.run(model, request, progress, cancellation);
+    }
+
+    private PhotoProtector protector(ProtectionOptions options) {
+        return new PhotoProtector(model, detector, PhotoProtector.Options.of(options));
+    }
+
+    @Override
+    public void close() {
+        detector.close();
+        model.close();
+    }
+}

@@ -1,0 +1,24 @@
+package org.segue.engine.api;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How a training job ended.
+ *
+ * @param model                  the model file written; null when the job was cancelled (its checkpoint stays:
+ *                               running the same job again resumes)
+ * @param epochs                 the figures of each epoch of the last stage
+ * @param surrogateLossProtected the final surrogate's loss on the protected training faces (low: the shortcut holds)
+ * @param surrogateLossClean     its loss on the same faces clean (high: the shortcut is all it learnt)
+ */
+public record TrainingOutcome(Path model, List<Epoch> epochs, double surrogateLossProtected, double surrogateLossClean) {
+
+    /** Figures of one epoch (NaN where the surrogate did not train that epoch). */
+    public record Epoch(int epoch, double surrogateLoss, double surrogateAccuracy, double generatorCe,
+                        double lastBatchCe, double generatorL2, double seconds) {}
+
+    public boolean cancelled() {
+        return model == null;
+    }
+}
