@@ -27,23 +27,25 @@ public final class Segue {
      * @throws IOException naming the model file when it is missing, damaged or not a Segue model
      */
     public static Protector open(ModelSource model, String device) throws IOException {
-        FaceDetector detector = new OpenCvFaceDetector();
+        return open(model, device, new OpenCvFaceDetector());
+    }
+
+    /**
+     * Opens a model with another face detector (the detector SPI). The protector closes the detector, and so
+     * does a failed open.
+     */
+    public static Protector open(ModelSource model, String device, FaceDetector detector) throws IOException {
         try {
-            return open(model, device, detector);
+            if (!model.isShipped() && !Files.isRegularFile(model.file())) {
+                throw new IOException("model file not found: " + model.file());
+            }
+            SegueModel loaded = model.isShipped() ? SegueModel.loadDefault(DjlRuntime.resolveDevice(device))
+                    : SegueModel.load(model.file(), DjlRuntime.resolveDevice(device));
+            return new Protector(model, loaded, detector);
         } catch (IOException | RuntimeException e) {
             detector.close();
             throw e;
         }
-    }
-
-    /** Opens a model with another face detector (the detector SPI); the protector closes it. */
-    public static Protector open(ModelSource model, String device, FaceDetector detector) throws IOException {
-        if (!model.isShipped() && !Files.isRegularFile(model.file())) {
-            throw new IOException("model file not found: " + model.file());
-        }
-        SegueModel loaded = model.isShipped() ? SegueModel.loadDefault(DjlRuntime.resolveDevice(device))
-                : SegueModel.load(model.file(), DjlRuntime.resolveDevice(device));
-        return new Protector(model, loaded, detector);
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.segue.engine.api;
 
+import org.segue.engine.training.TrainingConfig;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -13,7 +15,7 @@ import java.util.List;
 public final class TrainingRequest {
 
     /** The named recipes: "shipped" (the default model's, two stages), "cpu" (112 px, fits 2 cores), "paper" (224 px). */
-    public static final List<String> RECIPES = List.of("shipped", "cpu", "paper");
+    public static final List<String> RECIPES = TrainingConfig.RECIPES;
 
     /** Where the adversarial distortion acts: the generator's input (the authors' code), or the surrogate's. */
     public enum PgdTarget { GENERATOR_INPUT, SURROGATE_INPUT }

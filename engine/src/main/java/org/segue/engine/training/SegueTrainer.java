@@ -127,6 +127,15 @@ public final class SegueTrainer {
                     return new TrainingResult(epoch - 1, false, true, List.copyOf(history), seconds(start),
                             Double.NaN, Double.NaN);
                 }
+                if (!Double.isFinite(generatorStats[0]) || !Double.isFinite(generatorStats[2])
+                        || (config.surrogateTrainsIn(epoch) && !Double.isFinite(surrogateStats[0]))) {
+                    // a diverged network must never reach a checkpoint or a model file: the last good epoch's
+                    // checkpoint stays, and a rerun resumes from it
+                    throw new IllegalStateException(String.format(java.util.Locale.ROOT, "training diverged in "
+                            + "epoch %d (generator loss %s, surrogate loss %s); nothing of this epoch was saved, and "
+                            + "running the job again resumes from epoch %d", epoch, generatorStats[0],
+                            surrogateStats[0], epoch - 1));
+                }
                 history.add(new TrainingResult.EpochStats(epoch, surrogateStats[0], surrogateStats[1],
                         generatorStats[0], generatorStats[1], generatorStats[2], seconds(epochStart)));
                 if (checkpoint != null) {
@@ -283,7 +292,7 @@ public final class SegueTrainer {
                 }
                 double[] lossAndCorrect = surrogateStep(batch, lr, rng);
                 correct += (int) lossAndCorrect[1];
-                lossSum += (float) lossAndCorrect[0] * batch.length; // float product, as before the step was extracted
+                lossSum += (float) lossAndCorrect[0] * batch.length; // a float product: the recorded losses keep their float rounding
                 seen += batch.length;
                 report("surrogate", epoch, String.format("epoch %d surrogate loss %.4f", epoch, lossSum / seen));
             }

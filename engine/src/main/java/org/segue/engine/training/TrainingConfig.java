@@ -26,7 +26,7 @@ import java.util.function.UnaryOperator;
  *                         training image is area-downscaled for it and its perturbation is
  *                         upscaled bilinearly before it is added. 1 is the paper; 2 or more gives
  *                         band-limited perturbations that survive the attacker's resizing
- *                         (issue 9) and cost a fraction of the generator's compute
+ *                         and cost a fraction of the generator's compute
  */
 public record TrainingConfig(int inputSize, int epochs, int batchSize, float generatorLr, float surrogateLr,
         float l2Weight, int surrogateEvery, float earlyStopLoss, boolean smallInputStem, float epsilon,
@@ -70,7 +70,7 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
     }
 
     /**
-     * The first stage of the shipped default model's recipe (run 12, docs/model-card.md): the CPU recipe for 30
+     * The first stage of the shipped default model's recipe (docs/model-card.md): the CPU recipe for 30
      * epochs with the generator at half the training size (a band-limited perturbation), 1-4x rescaling (p 0.8),
      * random resized crops 0.8-1 (p 0.5), 10% brightness/contrast jitter and attacker-size views of 40-112 px
      * (p 0.7). About 20 minutes for 1,300 faces on 2 cores.
@@ -82,7 +82,7 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
     }
 
     /**
-     * The second stage (run 19): the first stage's generator fine-tuned for 12 epochs with rho_d 4/255 in 2 PGD
+     * The second stage: the first stage's generator fine-tuned for 12 epochs with rho_d 4/255 in 2 PGD
      * steps on the surrogate's input and the surrogate retrained every 2 epochs, so the shortcut survives an
      * attacker that trains adversarially (REM-style; docs/evaluation.md). About 30 minutes on 2 cores.
      */

@@ -143,4 +143,40 @@ class PhotoBatchTest {
         assertTrue(s.cancelled());
         assertEquals(0, s.written());
     }
+
+    /** With automatic grouping the faces of all photos are found first, yet no photo is detected twice. */
+    @Test
+    void groupingDetectsEachPhotoOnce(@TempDir Path dir) throws Exception {
+        Path in = tree(dir.resolve("in"));
+        java.util.concurrent.atomic.AtomicInteger detections = new java.util.concurrent.atomic.AtomicInteger();
+        FixedBoxDetector fixed = new FixedBoxDetector();
+        org.segue.engine.spi.FaceDetector counting = new org.segue.engine.spi.FaceDetector() {
+            @Override
+            public List<org.segue.engine.spi.FaceBox> detect(BufferedImage upright) {
+                detections.incrementAndGet();
+                return fixed.detect(upright);
+            }
+
+            @Override
+            public int workingSize() {
+                return fixed.workingSize();
+            }
+
+            @Override
+            public String name() {
+                return "counting";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        PhotoProtector countingProtector = new PhotoProtector(TestEngine.defaultModel(), counting,
+                PhotoProtector.Options.defaults());
+        BatchSummary s = PhotoBatch.run(countingProtector, new Identities.Grouped(0),
+                BatchRequest.into(dir.resolve("out"), in), ProgressListener.NONE, new Cancellation());
+        assertEquals(2, s.written(), "failures: " + s.failed());
+        assertEquals(2, detections.get(), "each of the two photos is detected once");
+        assertEquals(1, s.failed().size(), "the damaged photo is reported once");
+    }
 }

@@ -34,11 +34,13 @@ public class TrainFaceProtectorCommand implements PlugIn {
         gd.addCheckbox("Pseudo labels", false);
         gd.addNumericField("Identities", 10, 0, 5, "clusters, with pseudo labels");
         gd.addChoice("Device", new String[] {"auto", "cpu", "gpu"}, "auto");
+        gd.addStringField("Overrides", "", 30);
         Dialogs.addFileField(gd, "Output model", SegueSession.modelsFolder().resolve("trained.segue").toString());
         gd.addMessage("shipped: the default model's recipe, codes from the person folders' names, in two stages: Epochs\n"
                 + "(30) from fresh weights, about 40 s each for 1,300 faces on 2 cores, then a fixed 12-epoch fine-tune\n"
                 + "against adversarially trained attackers, about 150 s each. cpu: 112 px, PGD-1, resize/JPEG distortions.\n"
-                + "paper: the authors' 224 px recipe, for GPU hosts (Fiji with the CUDA natives).");
+                + "paper: the authors' 224 px recipe, for GPU hosts (Fiji with the CUDA natives).\n"
+                + "Overrides: more settings as name=value pairs, named as by 'segue train' (e.g. pgd-radius=4 batch-size=8).");
         gd.showDialog();
         if (gd.wasCanceled()) {
             return;
@@ -50,12 +52,13 @@ public class TrainFaceProtectorCommand implements PlugIn {
         boolean pseudo = gd.getNextBoolean();
         int identities = (int) gd.getNextNumber();
         String device = gd.getNextChoice();
+        String overrides = gd.getNextString();
         Path output = Path.of(gd.getNextString());
         Prefs.set("segue.dataset", dataset.toString());
         TrainingRequest request;
         try {
             request = TrainingRequest.builder(dataset, output).recipe(recipe).epochs(epochs).inputSize(inputSize)
-                    .pseudoLabels(pseudo ? identities : null).device(device).build();
+                    .pseudoLabels(pseudo ? identities : null).device(device).overrides(overrides).build();
             Segue.validate(request);
         } catch (RuntimeException e) {
             IJ.error(TITLE, e.getMessage());

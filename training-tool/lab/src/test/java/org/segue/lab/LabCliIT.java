@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The lab's commands end to end on a tiny synthetic dataset: protect a dataset, evaluate, baselines, bench. */
-class LabCliTest {
+class LabCliIT {
 
     static Path syntheticDataset(Path root, int perClass, long seed) throws Exception {
         Random r = new Random(seed);

@@ -1,0 +1,96 @@
+package org.segue.engine.api;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segue.engine.photo.FixedBoxDetector;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The front door as a host uses it: open the shipped model, protect a file, a stream and an image in memory. */
+class ProtectorTest {
+
+    private static Protector protector;
+
+    @BeforeAll
+    static void open() throws IOException {
+        protector = Segue.open(ModelSource.shipped(), "cpu", new FixedBoxDetector());
+    }
+
+    @AfterAll
+    static void close() {
+        protector.close();
+    }
+
+    private static BufferedImage noise(int w, int h) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        Random r = new Random(5);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                img.setRGB(x, y, r.nextInt(1 << 24));
+            }
+        }
+        return img;
+    }
+
+    @Test
+    void aFileAStreamAndAnImageGiveOneKindOfResult(@TempDir Path dir) throws Exception {
+        Path photo = dir.resolve("p.png");
+        ImageIO.write(noise(96, 80), "png", photo.toFile());
+        ProtectionOptions options = ProtectionOptions.builder().person("Grace Hopper").build();
+        PhotoResult file = protector.protect(photo, dir.resolve("out.png"), options);
+        assertEquals(PhotoResult.Status.PROTECTED, file.status());
+        assertEquals("PNG", file.format());
+        assertEquals(1, file.faces().size());
+        assertTrue(file.maxChange() >= 1 && file.maxChange() <= 8, "change " + file.maxChange());
+        assertNull(file.reason());
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PhotoResult stream = protector.protect(new ByteArrayInputStream(Files.readAllBytes(photo)), "p.png", out, options);
+        assertEquals(file, stream, "a stream is protected as its file is");
+        assertArrayEquals(Files.readAllBytes(dir.resolve("out.png")), out.toByteArray());
+
+        ProtectedImage image = protector.protectImage(ImageIO.read(photo.toFile()), "p.png", options);
+        assertEquals(file.faces(), image.result().faces());
+        assertEquals(file.maxChange(), image.result().maxChange());
+        assertNull(image.result().format(), "an image in memory has no file format");
+
+        PhotoResult mapped = protector.protect(photo, dir.resolve("mapped.png"), options.toBuilder()
+                .identities(new Identities.Mapping(Map.of("p.png#0", "Grace Hopper"), 0)).build());
+        assertEquals(file, mapped);
+        assertArrayEquals(Files.readAllBytes(dir.resolve("out.png")), Files.readAllBytes(dir.resolve("mapped.png")),
+                "a mapping line and the person's name give the same protection");
+        assertFalse(Identities.person("Grace Hopper").toString().contains("Grace"), "names stay out of logs");
+    }
+
+    @Test
+    void refusesToOverwriteTheOriginalAndBadOptions(@TempDir Path dir) throws Exception {
+        Path photo = dir.resolve("p.png");
+        ImageIO.write(noise(64, 64), "png", photo.toFile());
+        byte[] before = Files.readAllBytes(photo);
+        assertThrows(IOException.class, () -> protector.protect(photo, photo, ProtectionOptions.defaults()));
+        assertArrayEquals(before, Files.readAllBytes(photo));
+        assertThrows(IllegalArgumentException.class, () -> ProtectionOptions.builder().strengthLevels(9).build());
+        assertThrows(IllegalArgumentException.class, () -> ProtectionOptions.builder().jpegQuality(0).build());
+        assertThrows(IllegalArgumentException.class, () -> BatchRequest.into(null, photo));
+        IOException missing = assertThrows(IOException.class,
+                () -> Segue.open(ModelSource.file(dir.resolve("none.segue")), "cpu", new FixedBoxDetector()));
+        assertTrue(missing.getMessage().contains("none.segue"), missing.getMessage());
+    }
+}

@@ -1,0 +1,62 @@
+package org.segue.engine.api;
+
+import org.junit.jupiter.api.Test;
+import org.segue.engine.training.TrainingConfig;
+import org.segue.engine.training.TrainingJob;
+import org.segue.engine.training.TrainingRecipes;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every host's training settings reach the trainer the same way, typed or as text. */
+class TrainingRequestTest {
+
+    private static final Path DATA = Path.of("faces");
+    private static final Path OUT = Path.of("model.segue");
+
+    @Test
+    void typedSettingsAndTheirTextGiveTheSameStages() {
+        TrainingRequest typed = TrainingRequest.builder(DATA, OUT).recipe("shipped").epochs(3).inputSize(48)
+                .batchSize(6).pgdSteps(2).pgdRadiusLevels(4f).pgdTarget(TrainingRequest.PgdTarget.SURROGATE_INPUT)
+                .distortion(TrainingRequest.Distortion.ROBUST).rescale(0.8f, 4f).crop(0.5f, 0.8f, 10f).view(0.7f, 16)
+                .colourJitter(0.1f).surrogateEvery(2).generatorLr(1e-3f).seed(7).codes(TrainingRequest.Codes.INDEX)
+                .device("cpu").build();
+        TrainingRequest text = TrainingRequest.builder(DATA, OUT).recipe("shipped").device("cpu")
+                .overrides("epochs=3 input-size=48 batch-size=6 pgd-steps=2 pgd-radius=4 pgd-on=surrogate-input "
+                        + "distortion=robust rescale=0.8,4 crop=0.5,0.8,10 view=0.7,16 colour-jitter=0.1 "
+                        + "surrogate-every=2 generator-lr=0.001 seed=7 codes=index").build();
+        TrainingJob.Request a = TrainingRecipes.job(typed);
+        TrainingJob.Request b = TrainingRecipes.job(text);
+        assertEquals(a.stages(), b.stages());
+        assertEquals(2, a.stages().size(), "the shipped recipe keeps its two stages");
+        assertEquals(3, a.stages().get(0).epochs(), "epochs set the first stage");
+        assertEquals(TrainingConfig.shippedFineTune().epochs(), a.stages().get(1).epochs(), "the fine-tune keeps its length");
+        for (TrainingConfig stage : a.stages()) {
+            assertEquals(48, stage.inputSize());
+            assertEquals(6, stage.batchSize());
+            assertEquals(4f / 255f, stage.distortion().adversarialRadius(), 1e-9);
+            assertTrue(stage.distortion().adversarialOnSurrogateInput());
+        }
+        assertFalse(a.nameCodes(), "codes=index overrides the shipped recipe's name codes");
+        assertEquals(a.nameCodes(), b.nameCodes());
+    }
+
+    @Test
+    void badSettingsAreRefusedWithTheirName() {
+        TrainingRequest.Builder b = TrainingRequest.builder(DATA, OUT);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.overrides("pgd-radus=4")).getMessage()
+                .contains("pgd-radus"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.overrides("crop=0.5")).getMessage()
+                .contains("crop"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.overrides("epochs=many")).getMessage()
+                .contains("epochs"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainingRecipes.job(TrainingRequest.builder(DATA, OUT)
+                .pgdSteps(0).pgdRadiusLevels(2f).device("cpu").build())).getMessage().contains("contradicts"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainingRequest.builder(DATA, OUT).recipe("fast")
+                .build()).getMessage().contains(String.join(", ", TrainingRequest.RECIPES)));
+    }
+}

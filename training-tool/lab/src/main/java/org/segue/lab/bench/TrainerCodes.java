@@ -1,0 +1,81 @@
+package org.segue.lab.bench;
+
+import ai.djl.Device;
+import org.segue.engine.api.Cancellation;
+import org.segue.engine.api.ProgressListener;
+import org.segue.engine.distortion.DistortionConfig;
+import org.segue.engine.generator.ModelInfo;
+import org.segue.engine.generator.SegueGenerator;
+import org.segue.engine.generator.SegueModel;
+import org.segue.engine.internal.DjlRuntime;
+import org.segue.engine.internal.RgbImage;
+import org.segue.engine.training.SegueTrainer;
+import org.segue.engine.training.TrainingConfig;
+import org.segue.engine.training.TrainingResult;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Margins of {@code SegueTrainerTest.trainsWithCodesOtherThanTheLabelNumbers}: after the 5-epoch tiny training
+ * with four given codes, how far apart the perturbations of the four codes are (the side information telling
+ * the classes apart), and how far each code's is from its label number's. Mean absolute differences, per seed.
+ *
+ * <p>{@code java -cp training-tool/lab/target/segue-lab.jar org.segue.lab.bench.TrainerCodes 0 1 2 3 4}
+ */
+public final class TrainerCodes {
+
+    private TrainerCodes() {}
+
+    public static void main(String[] args) throws Exception {
+        int[] codes = {40000, 123, 65535, 7777};
+        for (String a : args) {
+            long seed = Long.parseLong(a);
+            List<RgbImage> images = TrainerMargins.sameScene(64);
+            TrainingConfig tiny = new TrainingConfig(TrainerMargins.SIZE, 5, 16, 2e-3f, 1e-3f, 1e-3f, 1, 1e-4f, false,
+                    TrainerMargins.EPS, DistortionConfig.authors().withAdversarial(1f / 255f, 1), seed);
+            DjlRuntime.engine().setRandomSeed((int) seed + 1);
+            ModelInfo info = new ModelInfo(SegueGenerator.ARCHITECTURE, TrainerMargins.EPS, TrainerMargins.SIZE,
+                    TrainerMargins.SIZE, 16, Map.of());
+            try (SegueModel model = SegueModel.create(info, Device.cpu())) {
+                TrainingResult r = new SegueTrainer(tiny).train(model, images, TrainerMargins.roundRobin(64),
+                        TrainerMargins.CLASSES, codes, null, ProgressListener.NONE, Cancellation.none());
+                float[][] byCode = new float[4][];
+                float[][] byNumber = new float[4][];
+                for (int c = 0; c < 4; c++) {
+                    byCode[c] = model.perturbationsAtFullSize(images.subList(0, 1), new int[] {codes[c]},
+                            TrainerMargins.EPS).get(0);
+                    byNumber[c] = model.perturbationsAtFullSize(images.subList(0, 1), new int[] {c},
+                            TrainerMargins.EPS).get(0);
+                }
+                double minBetweenCodes = Double.MAX_VALUE;
+                for (int i = 0; i < 4; i++) {
+                    for (int j = i + 1; j < 4; j++) {
+                        minBetweenCodes = Math.min(minBetweenCodes, meanAbs(byCode[i], byCode[j]));
+                    }
+                }
+                StringBuilder codeVsNumber = new StringBuilder();
+                double maxCodeVsNumber = 0;
+                for (int c = 0; c < 4; c++) {
+                    double d = meanAbs(byCode[c], byNumber[c]);
+                    maxCodeVsNumber = Math.max(maxCodeVsNumber, d);
+                    codeVsNumber.append(String.format(Locale.ROOT, " %.4f", d));
+                }
+                System.out.printf(Locale.ROOT, "seed %d aten=%s | shortcut %.3f | min between codes %.4f | code vs "
+                                + "number%s (max %.4f) | budget %.4f%n", seed,
+                        System.getenv().getOrDefault("ATEN_CPU_CAPABILITY", "unset"),
+                        r.surrogateLossProtected() / r.surrogateLossClean(), minBetweenCodes, codeVsNumber,
+                        maxCodeVsNumber, TrainerMargins.EPS);
+            }
+        }
+    }
+
+    private static double meanAbs(float[] a, float[] b) {
+        double d = 0;
+        for (int i = 0; i < a.length; i++) {
+            d += Math.abs(a[i] - b[i]);
+        }
+        return d / a.length;
+    }
+}
