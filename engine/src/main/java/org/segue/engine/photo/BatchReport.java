@@ -15,7 +15,7 @@ import java.util.Locale;
 /**
  * The JSON report of a batch: totals, then one entry per photo with its faces (upright pixel boxes
  * of the protected regions), the metadata removed, the largest sample change and, for failures,
- * the reason. It holds no person names and no pixel data.
+ * the reason. It holds no person names and no pixel data. Scripts read it: its field names are a format.
  */
 final class BatchReport {
 
@@ -23,6 +23,8 @@ final class BatchReport {
 
     static void write(Path file, BatchSummary summary) throws IOException {
         String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+                // scripts read the per-photo list of the report as "reports"
+                .setFieldNamingStrategy(field -> field.getName().equals("results") ? "reports" : field.getName())
                 .registerTypeAdapter(PhotoResult.Status.class, (JsonSerializer<PhotoResult.Status>) (status, type, c) ->
                         new JsonPrimitive(status.name().toLowerCase(Locale.ROOT)))
                 .create().toJson(summary);

@@ -96,6 +96,7 @@ class PhotoBatchTest {
         assertEquals(before, checksums(in), "originals must be byte-identical");
         String json = Files.readString(report, StandardCharsets.UTF_8);
         assertTrue(json.contains("\"a/x.png\"") && json.contains("\"failed\""), json);
+        assertTrue(json.contains("\"reports\": [") && json.contains("\"status\": \"protected\""), "the report's format: " + json);
         assertFalse(json.contains("Ada"), "the report must not hold person names");
         try (Stream<Path> files = Files.walk(dir)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".part")), "no temporary files left");
