@@ -1,16 +1,13 @@
 package org.segue.tool;
 
+import org.segue.engine.ConsoleRun;
+import org.segue.engine.training.TinyTrainings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.segue.engine.internal.ImageCodec;
-import org.segue.engine.internal.RgbImage;
 import org.segue.engine.generator.ModelFile;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,46 +17,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The command line end to end on a tiny synthetic dataset and a real photo: train, protect, errors. */
 class SegueCliIT {
 
-    static Path syntheticDataset(Path root, int perClass, long seed) throws Exception {
-        Random r = new Random(seed);
-        for (int c = 0; c < 3; c++) {
-            Path dir = Files.createDirectories(root.resolve("person" + c));
-            for (int i = 0; i < perClass; i++) {
-                float[] chw = new float[3 * 36 * 36];
-                for (int j = 0; j < chw.length; j++) {
-                    // class-dependent colour plus noise, so the attacker has something to learn
-                    chw[j] = Math.min(1f, Math.max(0f, 0.25f * (c + 1) * ((j / (36 * 36)) == c ? 1.5f : 0.6f)
-                            + 0.1f * (float) r.nextGaussian()));
-                }
-                ImageCodec.writePng(new RgbImage(chw, 36, 36), dir.resolve(i + ".png"));
-            }
-        }
-        return root;
-    }
-
-    record Run(int exit, String out, String err) {}
-
-    static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true));
-            System.setErr(new PrintStream(err, true));
-            int exit = SegueCli.execute(args);
-            return new Run(exit, out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static ConsoleRun run(String... args) {
+        return ConsoleRun.of(SegueCli::execute, args);
     }
 
     @Test
     void trainsProtectsAndEvaluates(@TempDir Path dir) throws Exception {
-        Path data = syntheticDataset(dir.resolve("data"), 8, 1);
+        Path data = TinyTrainings.labelledFolder(dir.resolve("data"), 8, 1);
         Path model = dir.resolve("m.segue");
-        Run train = run("train", "--data", data.toString(), "--output", model.toString(), "--recipe", "cpu",
+        ConsoleRun train = run("train", "--data", data.toString(), "--output", model.toString(), "--recipe", "cpu",
                 "--epochs", "2", "--input-size", "32", "--batch-size", "8", "--pgd-steps", "1", "--pgd-radius", "2", "--view", "1,16",
                 "--crop", "1,0.8,10", "--pgd-on", "surrogate-input");
         assertEquals(0, train.exit(), train.err());
@@ -75,7 +41,7 @@ class SegueCliIT {
                 c.info().recipe().get("distortion"));
 
         Path tuned = dir.resolve("tuned.segue");
-        Run fineTune = run("train", "--data", data.toString(), "--output", tuned.toString(), "--init", model.toString(),
+        ConsoleRun fineTune = run("train", "--data", data.toString(), "--output", tuned.toString(), "--init", model.toString(),
                 "--epochs", "1", "--input-size", "32", "--batch-size", "8", "--pgd-steps", "0");
         assertEquals(0, fineTune.exit(), fineTune.err());
         assertEquals("m.segue", ModelFile.read(tuned).info().recipe().get("initial.model"));
@@ -84,9 +50,9 @@ class SegueCliIT {
 
     @Test
     void theShippedRecipeTrainsWithNameCodesUnlessToldOtherwise(@TempDir Path dir) throws Exception {
-        Path data = syntheticDataset(dir.resolve("data"), 2, 3);
+        Path data = TinyTrainings.labelledFolder(dir.resolve("data"), 2, 3);
         Path model = dir.resolve("shipped.segue");
-        Run r = run("train", "--recipe", "shipped", "--data", data.toString(), "--output", model.toString(),
+        ConsoleRun r = run("train", "--recipe", "shipped", "--data", data.toString(), "--output", model.toString(),
                 "--input-size", "48", "--epochs", "1", "--batch-size", "6");
         assertEquals(0, r.exit(), r.err());
         java.util.Map<String, String> recipe = ModelFile.read(model).info().recipe();
@@ -101,19 +67,19 @@ class SegueCliIT {
         assertEquals(0, run("train", "--recipe", "shipped", "--codes", "index", "--data", data.toString(), "--output",
                 indexed.toString(), "--input-size", "48", "--epochs", "1", "--batch-size", "6").exit());
         assertEquals("label numbers", ModelFile.read(indexed).info().recipe().get("codes"));
-        Run unknown = run("train", "--recipe", "fast", "--data", data.toString(), "--output", dir.resolve("x.segue").toString());
+        ConsoleRun unknown = run("train", "--recipe", "fast", "--data", data.toString(), "--output", dir.resolve("x.segue").toString());
         assertEquals(1, unknown.exit());
         assertTrue(unknown.err().contains("shipped, cpu, paper"), unknown.err());
     }
 
     @Test
     void rerunningTrainResumesFromTheCheckpoint(@TempDir Path dir) throws Exception {
-        Path data = syntheticDataset(dir.resolve("data"), 4, 2);
+        Path data = TinyTrainings.labelledFolder(dir.resolve("data"), 4, 2);
         Path model = dir.resolve("m.segue");
         String[] common = {"--data", data.toString(), "--output", model.toString(), "--input-size", "32",
                 "--batch-size", "6", "--pgd-steps", "0"};
         assertEquals(0, run(concat(new String[] {"train", "--epochs", "1"}, common)).exit());
-        Run second = run(concat(new String[] {"train", "--epochs", "2"}, common));
+        ConsoleRun second = run(concat(new String[] {"train", "--epochs", "2"}, common));
         assertEquals(0, second.exit(), second.err());
         // Only epoch 2 ran in the second invocation; epoch 1 came from the checkpoint.
         assertTrue(second.out().contains("epoch  1") && second.out().contains("epoch  2"), second.out());
@@ -122,34 +88,34 @@ class SegueCliIT {
 
     @Test
     void errorsAreMessagesNotStackTraces(@TempDir Path dir) throws Exception {
-        Run missing = run("train", "--data", dir.resolve("nope").toString(), "--output", dir.resolve("x").toString());
+        ConsoleRun missing = run("train", "--data", dir.resolve("nope").toString(), "--output", dir.resolve("x").toString());
         assertEquals(1, missing.exit());
         assertTrue(missing.err().contains("not found"), missing.err());
 
-        Run contradiction = run("train", "--data", dir.toString(), "--output", dir.resolve("y").toString(),
+        ConsoleRun contradiction = run("train", "--data", dir.toString(), "--output", dir.resolve("y").toString(),
                 "--pgd-steps", "0", "--pgd-radius", "2");
         assertEquals(1, contradiction.exit());
         assertTrue(contradiction.err().contains("contradicts"), contradiction.err());
 
-        Run badPlace = run("train", "--data", dir.toString(), "--output", dir.resolve("v").toString(), "--pgd-on", "output");
+        ConsoleRun badPlace = run("train", "--data", dir.toString(), "--output", dir.resolve("v").toString(), "--pgd-on", "output");
         assertEquals(1, badPlace.exit());
         assertTrue(badPlace.err().contains("--pgd-on must be generator-input or surrogate-input"), badPlace.err());
-        Run placeWithoutPgd = run("train", "--data", dir.toString(), "--output", dir.resolve("u").toString(),
+        ConsoleRun placeWithoutPgd = run("train", "--data", dir.toString(), "--output", dir.resolve("u").toString(),
                 "--pgd-steps", "0", "--pgd-on", "surrogate-input");
         assertEquals(1, placeWithoutPgd.exit());
         assertTrue(placeWithoutPgd.err().contains("needs PGD steps"), placeWithoutPgd.err());
 
-        Run badView = run("train", "--data", dir.toString(), "--output", dir.resolve("z").toString(), "--view", "0.5,7.5");
+        ConsoleRun badView = run("train", "--data", dir.toString(), "--output", dir.resolve("z").toString(), "--view", "0.5,7.5");
         assertEquals(1, badView.exit());
         assertTrue(badView.err().contains("--view takes"), badView.err());
 
-        Run badCrop = run("train", "--data", dir.toString(), "--output", dir.resolve("w").toString(), "--crop", "0.5");
+        ConsoleRun badCrop = run("train", "--data", dir.toString(), "--output", dir.resolve("w").toString(), "--crop", "0.5");
         assertEquals(1, badCrop.exit());
         assertTrue(badCrop.err().contains("--crop takes"), badCrop.err());
 
         assertTrue(missing.err().startsWith("segue: ") && !missing.err().contains("\tat "), "no stack trace: " + missing.err());
         assertEquals(2, run("train").exit(), "missing required options is a usage error");
-        Run help = run("train", "--help");
+        ConsoleRun help = run("train", "--help");
         assertEquals(0, help.exit());
         assertTrue(help.out().contains("--pseudo-labels"));
     }
@@ -164,12 +130,12 @@ class SegueCliIT {
         Files.write(in.resolve("broken.jpg"), java.util.Arrays.copyOf(Files.readAllBytes(photo), 2000));
         Path out = dir.resolve("out");
 
-        Run dry = run("protect", dir.resolve("in").toString(), "--dry-run");
+        ConsoleRun dry = run("protect", dir.resolve("in").toString(), "--dry-run");
         assertEquals(1, dry.exit(), "the truncated photo counts as failed: " + dry.err());
         assertTrue(dry.out().contains("holiday/beach.jpg: 1 face(s)"), dry.out());
         assertTrue(!Files.exists(out));
 
-        Run r = run("protect", dir.resolve("in").toString(), "--out", out.toString(), "--person", "Jane Roe");
+        ConsoleRun r = run("protect", dir.resolve("in").toString(), "--out", out.toString(), "--person", "Jane Roe");
         assertEquals(1, r.exit(), r.err());
         assertTrue(r.out().contains("2 photo(s), 1 face(s) found, 1 protected file(s) written"), r.out());
         assertTrue(r.err().contains("failed: holiday/broken.jpg: truncated JPEG") || r.err().contains("failed: holiday/broken.jpg: damaged JPEG"), r.err());
@@ -201,7 +167,7 @@ class SegueCliIT {
             Path model = dir.resolve("bad.segue");
             Files.write(model, bad);
             Path out = dir.resolve("out");
-            Run r = run("protect", in.toString(), "--out", out.toString(), "--model", model.toString());
+            ConsoleRun r = run("protect", in.toString(), "--out", out.toString(), "--model", model.toString());
             assertEquals(1, r.exit(), r.err());
             assertTrue(r.err().startsWith("segue: ") && r.err().contains("bad.segue"), r.err());
             assertTrue(!Files.exists(out), "nothing written when the model is refused");

@@ -27,45 +27,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The trainer on tiny synthetic data whose labels cannot be learned from the clean images: every
- * image is the same scene and labels are assigned round-robin. Whatever the surrogate learns to tell
+ * image is the same scene and labels are assigned round-robin ({@link TinyTrainings}). Whatever the surrogate learns to tell
  * apart must therefore be the perturbation the generator planted for each label.
  */
 class SegueTrainerTest {
 
-    static final int SIZE = 32;
-    static final int CLASSES = 4;
-    static final float EPS = 16f / 255f;
+    static final int SIZE = TinyTrainings.SIZE;
+    static final int CLASSES = TinyTrainings.CLASSES;
+    static final float EPS = TinyTrainings.EPS;
 
     static List<RgbImage> sameScene(int n) {
-        float[] chw = new float[3 * SIZE * SIZE];
-        for (int j = 0; j < chw.length; j++) {
-            int x = j % SIZE;
-            int y = (j / SIZE) % SIZE;
-            int c = j / (SIZE * SIZE);
-            chw[j] = 0.3f + 0.2f * (float) (Math.sin(x * 0.3) * Math.cos(y * 0.2)) + 0.1f * c;
-        }
-        return Collections.nCopies(n, new RgbImage(chw, SIZE, SIZE));
+        return TinyTrainings.sameScene(n);
     }
 
     static int[] roundRobin(int n) {
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % CLASSES;
-        }
-        return labels;
+        return TinyTrainings.roundRobin(n);
     }
 
-    /**
-     * A small budget of steps: the surrogate retrains every epoch and eps is 16/255, so the
-     * alternation converges within seconds; the mechanics are those of the real recipes.
-     */
     static TrainingConfig tinyConfig(int epochs) {
         return tinyConfig(epochs, 1);
     }
 
     static TrainingConfig tinyConfig(int epochs, long seed) {
-        return new TrainingConfig(SIZE, epochs, 16, 2e-3f, 1e-3f, 1e-3f, 1, 1e-4f, false, EPS,
-                DistortionConfig.authors().withAdversarial(1f / 255f, 1), seed);
+        return TinyTrainings.tinyConfig(epochs, seed);
     }
 
     static SegueModel freshModel() {
@@ -73,9 +57,7 @@ class SegueTrainerTest {
     }
 
     static SegueModel freshModel(long seed, int generatorSize) {
-        DjlRuntime.engine().setRandomSeed((int) seed);
-        return SegueModel.create(new ModelInfo(SegueGenerator.ARCHITECTURE, EPS, generatorSize, generatorSize, 16,
-                Map.of()), Device.cpu());
+        return TinyTrainings.freshModel(seed, generatorSize);
     }
 
     /** A tiny training's model and result; closing it frees the model. */
@@ -102,6 +84,7 @@ class SegueTrainerTest {
                 trained = train.apply(seed);
             } catch (IllegalStateException diverged) {
                 attempts.add("seed " + seed + ": " + diverged.getMessage());
+                System.out.println(property + ": " + attempts.get(attempts.size() - 1) + "; trying the next seed");
                 continue;
             }
             if (holds.test(trained)) {
@@ -109,6 +92,8 @@ class SegueTrainerTest {
             }
             attempts.add("seed " + seed + ": surrogate loss protected " + trained.result().surrogateLossProtected()
                     + ", clean " + trained.result().surrogateLossClean());
+            System.out.println(property + ": not in the tiny training with " + attempts.get(attempts.size() - 1)
+                    + "; trying the next seed");
             trained.close();
         }
         throw new AssertionError(property + " in none of three tiny trainings: " + attempts);

@@ -1,5 +1,7 @@
 package org.segue.lab;
 
+import org.segue.engine.ConsoleRun;
+import org.segue.engine.training.TinyTrainings;
 import ai.djl.Device;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -7,15 +9,10 @@ import org.segue.engine.generator.ModelInfo;
 import org.segue.engine.generator.SegueGenerator;
 import org.segue.engine.generator.SegueModel;
 import org.segue.engine.internal.DjlRuntime;
-import org.segue.engine.internal.ImageCodec;
-import org.segue.engine.internal.RgbImage;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,39 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The lab's commands end to end on a tiny synthetic dataset: protect a dataset, evaluate, baselines, bench. */
 class LabCliIT {
 
-    static Path syntheticDataset(Path root, int perClass, long seed) throws Exception {
-        Random r = new Random(seed);
-        for (int c = 0; c < 3; c++) {
-            Path dir = Files.createDirectories(root.resolve("person" + c));
-            for (int i = 0; i < perClass; i++) {
-                float[] chw = new float[3 * 36 * 36];
-                for (int j = 0; j < chw.length; j++) {
-                    // class-dependent colour plus noise, so the attacker has something to learn
-                    chw[j] = Math.min(1f, Math.max(0f, 0.25f * (c + 1) * ((j / (36 * 36)) == c ? 1.5f : 0.6f)
-                            + 0.1f * (float) r.nextGaussian()));
-                }
-                ImageCodec.writePng(new RgbImage(chw, 36, 36), dir.resolve(i + ".png"));
-            }
-        }
-        return root;
-    }
-
-    record Run(int exit, String out, String err) {}
-
-    static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true));
-            System.setErr(new PrintStream(err, true));
-            int exit = LabCli.execute(args);
-            return new Run(exit, out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static ConsoleRun run(String... args) {
+        return ConsoleRun.of(LabCli::execute, args);
     }
 
     /** The generator benchmark writes its table and JSON: one figure per setting, timed runs, peak memory. */
@@ -65,7 +31,7 @@ class LabCliIT {
     void benchWritesTableAndJson(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
         Path markdown = dir.resolve("bench.md");
-        Run bench = run("bench", "--sizes", "32", "--batches", "2", "--repeats", "2", "--generator-only",
+        ConsoleRun bench = run("bench", "--sizes", "32", "--batches", "2", "--repeats", "2", "--generator-only",
                 "--json", json.toString(), "--markdown", markdown.toString());
         assertEquals(0, bench.exit(), bench.err());
         com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject();
@@ -80,7 +46,7 @@ class LabCliIT {
 
     @Test
     void protectsADatasetAndEvaluatesIt(@TempDir Path dir) throws Exception {
-        Path data = syntheticDataset(dir.resolve("data"), 8, 1);
+        Path data = TinyTrainings.labelledFolder(dir.resolve("data"), 8, 1);
         Path model = dir.resolve("m.segue");
         DjlRuntime.engine().setRandomSeed(1);
         try (SegueModel m = SegueModel.create(new ModelInfo(SegueGenerator.ARCHITECTURE, 8f / 255f, 32, 32, 16, Map.of()),
@@ -88,7 +54,7 @@ class LabCliIT {
             m.save(model, Map.of());
         }
         Path out = dir.resolve("protected");
-        Run protect = run("protect-dataset", "--model", model.toString(), "--input", data.toString(),
+        ConsoleRun protect = run("protect-dataset", "--model", model.toString(), "--input", data.toString(),
                 "--output", out.toString());
         assertEquals(0, protect.exit(), protect.err());
         try (Stream<Path> s = Files.walk(out)) {
@@ -96,7 +62,7 @@ class LabCliIT {
         }
 
         Path json = dir.resolve("eval.json");
-        Run eval = run("evaluate", "--train", out.toString(), "--test", data.toString(), "--input-size", "32",
+        ConsoleRun eval = run("evaluate", "--train", out.toString(), "--test", data.toString(), "--input-size", "32",
                 "--epochs", "1", "--json", json.toString());
         assertEquals(0, eval.exit(), eval.err());
         assertTrue(eval.out().contains("clean test accuracy"), eval.out());
@@ -107,21 +73,21 @@ class LabCliIT {
     void errorsAreMessagesNotStackTraces(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.segue");
         Files.writeString(bad, "garbage");
-        Run r = run("protect-dataset", "--model", bad.toString(), "--input", dir.toString(), "--output",
+        ConsoleRun r = run("protect-dataset", "--model", bad.toString(), "--input", dir.toString(), "--output",
                 dir.resolve("..").resolve("elsewhere").toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().startsWith("segue-lab: "), r.err());
         assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
-        Run help = run("protect-dataset", "--help");
+        ConsoleRun help = run("protect-dataset", "--help");
         assertEquals(0, help.exit());
         assertTrue(help.out().contains("--pseudo-labels"));
     }
 
     @Test
     void protectsWithBaselinesAndRecordsHowTheNoiseWasFound(@TempDir Path dir) throws Exception {
-        Path data = syntheticDataset(dir.resolve("data"), 4, 3);
+        Path data = TinyTrainings.labelledFolder(dir.resolve("data"), 4, 3);
         Path json = dir.resolve("ue.json");
-        Run ue = run("protect-baseline", "--method", "ue-class", "--input", data.toString(), "--output",
+        ConsoleRun ue = run("protect-baseline", "--method", "ue-class", "--input", data.toString(), "--output",
                 dir.resolve("ue").toString(), "--input-size", "16", "--max-rounds", "2", "--json", json.toString());
         assertEquals(0, ue.exit(), ue.err());
         com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject();
@@ -136,18 +102,18 @@ class LabCliIT {
             assertEquals(12, s.filter(p -> p.toString().endsWith(".png")).count());
         }
         Path lspJson = dir.resolve("lsp.json");
-        Run lsp = run("protect-baseline", "--method", "lsp", "--input", data.toString(), "--output",
+        ConsoleRun lsp = run("protect-baseline", "--method", "lsp", "--input", data.toString(), "--output",
                 dir.resolve("lsp").toString(), "--patch-size", "4", "--json", lspJson.toString());
         assertEquals(0, lsp.exit(), lsp.err());
         com.google.gson.JsonObject l = com.google.gson.JsonParser.parseString(Files.readString(lspJson)).getAsJsonObject();
         assertEquals(4, l.get("patchSize").getAsInt());
         assertEquals(8 / 255.0, l.get("rmsEps").getAsDouble(), 1e-6);
-        Run badPatch = run("protect-baseline", "--method", "lsp", "--input", data.toString(), "--output",
+        ConsoleRun badPatch = run("protect-baseline", "--method", "lsp", "--input", data.toString(), "--output",
                 dir.resolve("lsp0").toString(), "--patch-size", "0");
         assertEquals(1, badPatch.exit());
         assertTrue(badPatch.err().contains("patch size"), badPatch.err());
         assertFalse(Files.exists(dir.resolve("lsp0")), "nothing written for a refused configuration");
-        Run again = run("protect-baseline", "--method", "lsp", "--input", data.toString(), "--output",
+        ConsoleRun again = run("protect-baseline", "--method", "lsp", "--input", data.toString(), "--output",
                 dir.resolve("lsp").toString());
         assertEquals(1, again.exit(), "an existing output folder is never written into");
     }

@@ -1,13 +1,9 @@
 package org.segue.lab.bench;
 
-import ai.djl.Device;
+import org.segue.engine.training.TinyTrainings;
 import org.segue.engine.api.Cancellation;
 import org.segue.engine.api.ProgressListener;
-import org.segue.engine.distortion.DistortionConfig;
-import org.segue.engine.generator.ModelInfo;
-import org.segue.engine.generator.SegueGenerator;
 import org.segue.engine.generator.SegueModel;
-import org.segue.engine.internal.DjlRuntime;
 import org.segue.engine.internal.RgbImage;
 import org.segue.engine.training.SegueTrainer;
 import org.segue.engine.training.TrainingConfig;
@@ -15,7 +11,6 @@ import org.segue.engine.training.TrainingResult;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Margins of {@code SegueTrainerTest.trainsWithCodesOtherThanTheLabelNumbers}: after the 5-epoch tiny training
@@ -32,22 +27,18 @@ public final class TrainerCodes {
         int[] codes = {40000, 123, 65535, 7777};
         for (String a : args) {
             long seed = Long.parseLong(a);
-            List<RgbImage> images = TrainerMargins.sameScene(64);
-            TrainingConfig tiny = new TrainingConfig(TrainerMargins.SIZE, 5, 16, 2e-3f, 1e-3f, 1e-3f, 1, 1e-4f, false,
-                    TrainerMargins.EPS, DistortionConfig.authors().withAdversarial(1f / 255f, 1), seed);
-            DjlRuntime.engine().setRandomSeed((int) seed + 1);
-            ModelInfo info = new ModelInfo(SegueGenerator.ARCHITECTURE, TrainerMargins.EPS, TrainerMargins.SIZE,
-                    TrainerMargins.SIZE, 16, Map.of());
-            try (SegueModel model = SegueModel.create(info, Device.cpu())) {
-                TrainingResult r = new SegueTrainer(tiny).train(model, images, TrainerMargins.roundRobin(64),
-                        TrainerMargins.CLASSES, codes, null, ProgressListener.NONE, Cancellation.none());
+            List<RgbImage> images = TinyTrainings.sameScene(64);
+            TrainingConfig tiny = TinyTrainings.tinyConfig(5, seed);
+            try (SegueModel model = TinyTrainings.freshModel(seed + 1, TinyTrainings.SIZE)) {
+                TrainingResult r = new SegueTrainer(tiny).train(model, images, TinyTrainings.roundRobin(64),
+                        TinyTrainings.CLASSES, codes, null, ProgressListener.NONE, Cancellation.none());
                 float[][] byCode = new float[4][];
                 float[][] byNumber = new float[4][];
                 for (int c = 0; c < 4; c++) {
                     byCode[c] = model.perturbationsAtFullSize(images.subList(0, 1), new int[] {codes[c]},
-                            TrainerMargins.EPS).get(0);
+                            TinyTrainings.EPS).get(0);
                     byNumber[c] = model.perturbationsAtFullSize(images.subList(0, 1), new int[] {c},
-                            TrainerMargins.EPS).get(0);
+                            TinyTrainings.EPS).get(0);
                 }
                 double minBetweenCodes = Double.MAX_VALUE;
                 for (int i = 0; i < 4; i++) {
@@ -66,7 +57,7 @@ public final class TrainerCodes {
                                 + "number%s (max %.4f) | budget %.4f%n", seed,
                         System.getenv().getOrDefault("ATEN_CPU_CAPABILITY", "unset"),
                         r.surrogateLossProtected() / r.surrogateLossClean(), minBetweenCodes, codeVsNumber,
-                        maxCodeVsNumber, TrainerMargins.EPS);
+                        maxCodeVsNumber, TinyTrainings.EPS);
             }
         }
     }

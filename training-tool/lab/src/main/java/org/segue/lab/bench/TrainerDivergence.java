@@ -1,6 +1,6 @@
 package org.segue.lab.bench;
 
-import org.segue.engine.distortion.DistortionConfig;
+import org.segue.engine.training.TinyTrainings;
 import org.segue.engine.internal.RgbImage;
 import org.segue.engine.training.TrainingConfig;
 
@@ -24,11 +24,10 @@ public final class TrainerDivergence {
         int diverged = 0;
         long start = System.nanoTime();
         for (int seed = from; seed < to; seed++) {
-            List<RgbImage> images = TrainerMargins.sameScene(64);
-            TrainingConfig tiny = new TrainingConfig(TrainerMargins.SIZE, 5, 16, 2e-3f, 1e-3f, 1e-3f, 1, 1e-4f, false,
-                    TrainerMargins.EPS, DistortionConfig.authors().withAdversarial(1f / 255f, 1), seed);
+            List<RgbImage> images = TinyTrainings.sameScene(64);
+            TrainingConfig tiny = TinyTrainings.tinyConfig(5, seed);
             try {
-                TrainerMargins.train(tiny, images, TrainerMargins.roundRobin(64), seed, TrainerMargins.SIZE);
+                TrainerMargins.train(tiny, images, TinyTrainings.roundRobin(64), seed, TinyTrainings.SIZE);
             } catch (IllegalStateException e) {
                 diverged++;
                 System.out.println("seed " + seed + ": " + e.getMessage());

@@ -1,22 +1,17 @@
 package org.segue.lab.bench;
 
-import ai.djl.Device;
 import org.segue.engine.api.Cancellation;
 import org.segue.engine.api.ProgressListener;
 import org.segue.engine.distortion.DistortionConfig;
-import org.segue.engine.generator.ModelInfo;
-import org.segue.engine.generator.SegueGenerator;
 import org.segue.engine.generator.SegueModel;
-import org.segue.engine.internal.DjlRuntime;
 import org.segue.engine.internal.RgbImage;
 import org.segue.engine.training.SegueTrainer;
+import org.segue.engine.training.TinyTrainings;
 import org.segue.engine.training.TrainingConfig;
 import org.segue.engine.training.TrainingResult;
 
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Where the engine's tiny trainer tests land, seed by seed, so their assertions keep a margin that holds
@@ -29,26 +24,21 @@ import java.util.Map;
  */
 public final class TrainerMargins {
 
-    static final int SIZE = 32;
-    static final int CLASSES = 4;
-    static final float EPS = 16f / 255f;
-
     private TrainerMargins() {}
 
     public static void main(String[] args) throws Exception {
         for (String a : args) {
             long seed = Long.parseLong(a);
-            List<RgbImage> images = sameScene(64);
-            int[] labels = roundRobin(64);
-            TrainingConfig tiny = new TrainingConfig(SIZE, 5, 16, 2e-3f, 1e-3f, 1e-3f, 1, 1e-4f, false, EPS,
-                    DistortionConfig.authors().withAdversarial(1f / 255f, 1), seed);
+            List<RgbImage> images = TinyTrainings.sameScene(64);
+            int[] labels = TinyTrainings.roundRobin(64);
+            TrainingConfig tiny = TinyTrainings.tinyConfig(5, seed);
             boolean robustOnly = Boolean.getBoolean("margins.robustOnly");
-            TrainingResult plain = robustOnly ? null : train(tiny, images, labels, seed, SIZE);
-            TrainingResult band = robustOnly ? null : train(tiny.withPerturbationScale(2), images, labels, seed, SIZE / 2);
+            TrainingResult plain = robustOnly ? null : train(tiny, images, labels, seed, TinyTrainings.SIZE);
+            TrainingResult band = robustOnly ? null : train(tiny.withPerturbationScale(2), images, labels, seed, TinyTrainings.SIZE / 2);
             int robustEpochs = Integer.getInteger("margins.robustEpochs", 10);
-            TrainingConfig robust = new TrainingConfig(SIZE, robustEpochs, 16, 2e-3f, 1e-3f, 1e-3f, 1, 1e-4f, false, EPS,
-                    DistortionConfig.authors().withAdversarial(4f / 255f, 2, true), seed);
-            TrainingResult r = train(robust, images, labels, seed, SIZE);
+            TrainingConfig robust = new TrainingConfig(TinyTrainings.SIZE, robustEpochs, 16, 2e-3f, 1e-3f, 1e-3f, 1, 1e-4f, false,
+                    TinyTrainings.EPS, DistortionConfig.authors().withAdversarial(4f / 255f, 2, true), seed);
+            TrainingResult r = train(robust, images, labels, seed, TinyTrainings.SIZE);
             List<TrainingResult.EpochStats> h = r.history();
             int last = h.size() - 1;
             double lastThree = (h.get(last - 2).generatorCe() + h.get(last - 1).generatorCe() + h.get(last).generatorCe()) / 3;
@@ -73,32 +63,10 @@ public final class TrainerMargins {
     }
 
     static TrainingResult train(TrainingConfig config, List<RgbImage> images, int[] labels, long seed,
-                                        int generatorSize) throws Exception {
-        DjlRuntime.engine().setRandomSeed((int) seed + 1);
-        ModelInfo info = new ModelInfo(SegueGenerator.ARCHITECTURE, EPS, generatorSize, generatorSize, 16, Map.of());
-        try (SegueModel model = SegueModel.create(info, Device.cpu())) {
-            return new SegueTrainer(config).train(model, images, labels, CLASSES, null, ProgressListener.NONE,
+                                int generatorSize) throws Exception {
+        try (SegueModel model = TinyTrainings.freshModel(seed + 1, generatorSize)) {
+            return new SegueTrainer(config).train(model, images, labels, TinyTrainings.CLASSES, null, ProgressListener.NONE,
                     Cancellation.none());
         }
-    }
-
-    /** One scene repeated: labels cannot be learnt from the clean images, only from what G plants. */
-    static List<RgbImage> sameScene(int n) {
-        float[] chw = new float[3 * SIZE * SIZE];
-        for (int j = 0; j < chw.length; j++) {
-            int x = j % SIZE;
-            int y = (j / SIZE) % SIZE;
-            int c = j / (SIZE * SIZE);
-            chw[j] = 0.3f + 0.2f * (float) (Math.sin(x * 0.3) * Math.cos(y * 0.2)) + 0.1f * c;
-        }
-        return Collections.nCopies(n, new RgbImage(chw, SIZE, SIZE));
-    }
-
-    static int[] roundRobin(int n) {
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % CLASSES;
-        }
-        return labels;
     }
 }
