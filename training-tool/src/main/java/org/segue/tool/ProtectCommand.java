@@ -91,16 +91,26 @@ final class ProtectCommand implements Callable<Integer> {
         if (person != null && mapping != null) {
             throw new IllegalArgumentException("give either --person or --mapping, not both");
         }
+        if (inPlace && dryRun) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--dry-run writes no photos: it cannot be combined with --in-place");
+        }
         Identities identities = person != null ? Identities.person(person)
                 : mapping != null ? Identities.mapping(mapping, groups) : Identities.grouped(groups);
-        ProtectionOptions options = ProtectionOptions.builder()
-                .strengthLevels(epsilonLevels)
-                .jpegQuality(quality)
-                .keepLocation(keepLocation)
-                .faceMargin(margin)
-                .maxMegapixels(maxMegapixels)
-                .identities(identities)
-                .build();
+        ProtectionOptions options;
+        try {
+            options = ProtectionOptions.builder()
+                    .strengthLevels(epsilonLevels)
+                    .jpegQuality(quality)
+                    .keepLocation(keepLocation)
+                    .faceMargin(margin)
+                    .maxMegapixels(maxMegapixels)
+                    .identities(identities)
+                    .build();
+        } catch (IllegalArgumentException e) { // an option value out of range is bad usage
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage()
+                    + " (--epsilon, --quality, --margin, --max-megapixels)");
+        }
         Path overlayDir = overlay == null ? null
                 : overlay.toString().isEmpty() ? (out != null ? out.resolve("overlays") : Path.of("overlays")) : overlay;
         Path reportFile = report != null ? report

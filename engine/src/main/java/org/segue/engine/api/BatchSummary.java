@@ -16,7 +16,7 @@ import java.util.List;
 public record BatchSummary(int photos, int written, int faces, List<PhotoResult> failed, List<PhotoResult> results,
                            boolean cancelled, double seconds) {
 
-    /** Photos read without error in which no face was found (written unchanged but for their metadata). */
+    /** Photos read without error in which no face was found (written with their pixels as they were). */
     public long withoutFaces() {
         return results.stream().filter(r -> !r.isFailed() && r.faces().isEmpty()).count();
     }

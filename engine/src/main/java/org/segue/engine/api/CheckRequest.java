@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * @param epochs       attacker training epochs (default 5)
  * @param inputSize    attacker resolution in pixels, at least 32 (default 64)
  * @param testFraction share of each person's faces held out for testing, in (0,1) (default 0.3)
- * @param seed         the split's and the attackers' seed
+ * @param seed         the attackers' seed (their weights and batch order)
  */
 public record CheckRequest(Path folder, int epochs, int inputSize, double testFraction, long seed) {
 

@@ -18,7 +18,8 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
 
     public ProtectionOptions {
         if (strengthLevels < 1 || strengthLevels > MAX_LEVELS) {
-            throw new IllegalArgumentException("strength must be 1.." + MAX_LEVELS + " levels, was " + strengthLevels);
+            throw new IllegalArgumentException("strength (the largest change per 8-bit sample) must be 1.." + MAX_LEVELS
+                    + " levels, was " + strengthLevels);
         }
         if (jpegQuality < 1 || jpegQuality > 100) {
             throw new IllegalArgumentException("JPEG quality must be 1..100, was " + jpegQuality);

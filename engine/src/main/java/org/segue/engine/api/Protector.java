@@ -37,6 +37,11 @@ public final class Protector implements AutoCloseable {
         return source;
     }
 
+    /** The largest strength this model was trained for, in 8-bit levels (8 for the product's recipes). */
+    public int maxStrengthLevels() {
+        return (int) Math.floor(model.info().epsilon() * 255 + 1e-4);
+    }
+
     /** The name of the detector that finds the faces. */
     public String detectorName() {
         return detector.name();

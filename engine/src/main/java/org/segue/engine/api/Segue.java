@@ -64,8 +64,12 @@ public final class Segue {
                 .toList(), r.surrogateLossProtected(), r.surrogateLossClean());
     }
 
-    /** Checks a training request's settings without running it. */
+    /**
+     * Checks a training request's settings without running anything (the device is resolved when the job runs).
+     *
+     * @throws IllegalArgumentException naming the setting that is out of range
+     */
     public static void validate(TrainingRequest request) {
-        TrainingRecipes.job(request);
+        TrainingRecipes.stages(request);
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param model                  the model file written; null when the job was cancelled (its checkpoint stays:
  *                               running the same job again resumes)
- * @param epochs                 the figures of each epoch of the last stage
+ * @param epochs                 the figures of each epoch of the stage that ran last
  * @param surrogateLossProtected the final surrogate's loss on the protected training faces (low: the shortcut holds)
  * @param surrogateLossClean     its loss on the same faces clean (high: the shortcut is all it learnt)
  */

@@ -155,8 +155,8 @@ public final class TrainingRequest {
         public Builder initialModel(Path model) { this.initialModel = model; return this; }
         /** The checkpoint file (default: the output's name + ".ckpt"); a rerun resumes from it. */
         public Builder checkpoint(Path file) { this.checkpoint = file; return this; }
-        /** auto | cpu | gpu. */
-        public Builder device(String device) { this.device = device; return this; }
+        /** auto (or null: the host's default) | cpu | gpu. */
+        public Builder device(String device) { this.device = device == null ? "auto" : device; return this; }
 
         /**
          * Settings given as text, as hosts without typed fields take them (a Fiji dialog field, an OSGi request):
@@ -164,7 +164,8 @@ public final class TrainingRequest {
          * batch-size, pgd-steps, pgd-radius, pgd-on (generator-input | surrogate-input), distortion (authors |
          * resize | robust | none), rescale (P,MAX), crop (P,MIN_AREA[,DEGREES]), view (P,MIN_SIZE),
          * colour-jitter, perturbation-scale, surrogate-every, generator-lr, seed, pseudo-labels, codes (index |
-         * name), init (a model file), checkpoint (a file). Blank text sets nothing.
+         * name), init (a model file), checkpoint (a file). A value with spaces goes in double quotes
+         * ({@code init="/models/my model.segue"}). Blank text sets nothing.
          *
          * @throws IllegalArgumentException naming the setting that is unknown or malformed
          */
@@ -172,7 +173,7 @@ public final class TrainingRequest {
             if (text == null || text.isBlank()) {
                 return this;
             }
-            for (String pair : text.strip().split("\\s+")) {
+            for (String pair : pairs(text)) {
                 int eq = pair.indexOf('=');
                 if (eq <= 0 || eq == pair.length() - 1) {
                     throw new IllegalArgumentException("setting '" + pair + "' is not name=value");
@@ -186,6 +187,32 @@ public final class TrainingRequest {
                 }
             }
             return this;
+        }
+
+        /** name=value pairs split at spaces; a value in double quotes may hold spaces (a path). */
+        private static java.util.List<String> pairs(String text) {
+            java.util.List<String> pairs = new java.util.ArrayList<>();
+            StringBuilder current = new StringBuilder();
+            boolean quoted = false;
+            for (char c : text.strip().toCharArray()) {
+                if (c == '"') {
+                    quoted = !quoted;
+                } else if (Character.isWhitespace(c) && !quoted) {
+                    if (current.length() > 0) {
+                        pairs.add(current.toString());
+                        current.setLength(0);
+                    }
+                } else {
+                    current.append(c);
+                }
+            }
+            if (quoted) {
+                throw new IllegalArgumentException("settings '" + text + "': a quote is not closed");
+            }
+            if (current.length() > 0) {
+                pairs.add(current.toString());
+            }
+            return pairs;
         }
 
         private void override(String name, String value) {
@@ -252,7 +279,7 @@ public final class TrainingRequest {
         }
 
         public TrainingRequest build() {
-            if (!RECIPES.contains(recipe)) {
+            if (recipe == null || !RECIPES.contains(recipe)) {
                 throw new IllegalArgumentException("unknown recipe '" + recipe + "': use " + String.join(", ", RECIPES));
             }
             return new TrainingRequest(this);

@@ -24,11 +24,6 @@ import java.util.List;
  */
 public final class ProtectionCheck {
 
-    /**
-     * @param epochs       attacker epochs
-     * @param inputSize    attacker input size (faces are resized to it, antialiased)
-     * @param testFraction share of each identity's faces held out for testing
-     */
     private ProtectionCheck() {}
 
     public static CheckResult run(SegueModel model, CheckRequest config, ProgressListener progress,

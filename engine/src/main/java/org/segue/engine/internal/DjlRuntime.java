@@ -77,13 +77,20 @@ public final class DjlRuntime {
      * engine sees one and the CPU when it does not.
      */
     public static Device defaultDevice() {
-        return resolveDevice(System.getProperty(DEVICE_PROPERTY, "auto"));
+        return resolveDevice("auto");
     }
 
-    /** Resolves "auto", "cpu" or "gpu" (case-insensitive) to a device; gpu fails clearly without one. */
+    /**
+     * Resolves "auto", "cpu" or "gpu" (case-insensitive) to a device; gpu fails clearly without one. "auto" (or
+     * null) is the host's default: {@code -Dsegue.device} when set, so a deployment pinned to one device stays there.
+     */
     public static Device resolveDevice(String choice) {
         Engine e = engine();
-        switch (choice.toLowerCase(Locale.ROOT)) {
+        String pinned = System.getProperty(DEVICE_PROPERTY);
+        if ((choice == null || choice.equalsIgnoreCase("auto")) && pinned != null && !pinned.equalsIgnoreCase("auto")) {
+            choice = pinned;
+        }
+        switch (choice == null ? "auto" : choice.toLowerCase(Locale.ROOT)) {
             case "cpu":
                 return Device.cpu();
             case "gpu":

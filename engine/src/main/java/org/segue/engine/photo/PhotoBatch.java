@@ -33,22 +33,26 @@ import java.util.List;
  *
  * <p>Each photo is decoded and its faces detected once. When faces are grouped across the batch, the
  * grouping needs every face before the first photo can be protected: the decoded photos are kept in
- * memory for the protecting pass while they fit a quarter of the heap; a photo beyond that is decoded
- * again for writing (its faces are not detected again), since keeping pixels anywhere else would leave
- * unprotected copies on disk.
+ * memory for the protecting pass while they fit a quarter of the heap (and half of what the host leaves
+ * free); a photo beyond that is decoded again for writing (its faces are not detected again), since
+ * keeping pixels anywhere else would leave unprotected copies on disk. A photo whose file changed between
+ * the passes is decoded and detected afresh, so what is written is always what was detected.
  */
 public final class PhotoBatch {
 
     private record Item(Path file, String relative) {}
 
-    /** What the first pass learnt of a photo: its faces, and its decoded pixels while memory allows. */
+    /**
+     * What the grouping pass learnt of a photo: its faces and their labels, the file's size and time (to see
+     * whether it changed since), and its decoded pixels while memory allows. No faces: the pass could not read
+     * it, and the protecting pass tries it afresh.
+     */
     private static final class Seen {
-        PhotoProtector.Analysed analysed; // null once released, or when it did not fit the memory budget
+        PhotoProtector.Analysed analysed; // null when it did not fit the memory budget
         List<PhotoProtector.Face> faces;
-        int width;
-        int height;
         int[] labels;
-        PhotoResult failure;
+        long size;
+        java.nio.file.attribute.FileTime modified;
     }
 
     private PhotoBatch() {}
@@ -90,9 +94,10 @@ public final class PhotoBatch {
                 break;
             }
             Item item = items.get(i);
-            PhotoResult result = seen == null ? protectOne(protector, identities, request, item, null)
-                    : seen[i].failure != null ? seen[i].failure
-                    : protectOne(protector, identities, request, item, seen[i]);
+            // a photo the grouping pass could not read, or that changed since, is taken afresh
+            Seen known = seen != null && seen[i] != null && seen[i].faces != null && unchanged(item.file(), seen[i])
+                    ? seen[i] : null;
+            PhotoResult result = protectOne(protector, identities, request, item, known);
             if (seen != null) {
                 seen[i] = null; // its pixels can go
             }
@@ -114,8 +119,8 @@ public final class PhotoBatch {
     }
 
     /**
-     * Protects one photo; {@code seen} is what the grouping pass learnt of it (null without grouping:
-     * the photo is decoded and detected here, its labels come from the identities).
+     * Protects one photo; {@code seen} is what the grouping pass learnt of it, the file unchanged since (null:
+     * the photo is decoded and detected here, its labels come from the identities, faces of one photo apart).
      */
     private static PhotoResult protectOne(PhotoProtector protector, Identities identities, BatchRequest request,
                                           Item item, Seen seen) {
@@ -128,9 +133,6 @@ public final class PhotoBatch {
                 photo = seen.analysed;
             } else {
                 photo = protector.analyseWithFaces(Files.readAllBytes(item.file()), item.relative(), seen.faces);
-                if (photo.decoded().pixels().width() != seen.width || photo.decoded().pixels().height() != seen.height) {
-                    throw new PhotoException(item.relative(), "the photo changed while the batch ran; run it again");
-                }
             }
             found = regions(photo.faces());
             Path overlay = request.overlayFolder() == null ? null
@@ -155,6 +157,14 @@ public final class PhotoBatch {
             return PhotoProtector.describe(item.relative(), result);
         } catch (Exception | OutOfMemoryError e) {
             return PhotoResult.failed(item.relative(), found, reason(e));
+        }
+    }
+
+    private static boolean unchanged(Path file, Seen seen) {
+        try {
+            return Files.size(file) == seen.size && Files.getLastModifiedTime(file).equals(seen.modified);
+        } catch (IOException e) {
+            return false; // gone or unreadable: the fresh attempt says why
         }
     }
 
@@ -238,17 +248,19 @@ public final class PhotoBatch {
         List<RgbImage> unnamed = new ArrayList<>();
         List<int[]> slots = new ArrayList<>(); // (item index, face index) of each unnamed face
         int size = LbpFeatureExtractor.DEFAULT_SIZE;
-        long budget = Runtime.getRuntime().maxMemory() / 4;
+        Runtime runtime = Runtime.getRuntime();
+        // a quarter of the heap, and no more than half of what the host leaves free (Fiji's images share it)
+        long budget = Math.min(runtime.maxMemory() / 4,
+                (runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory())) / 2);
         long kept = 0;
         for (int i = 0; i < items.size() && !cancellation.isCancelled(); i++) {
             Item item = items.get(i);
             Seen s = new Seen();
             seen[i] = s;
             try {
+                s.size = Files.size(item.file());
+                s.modified = Files.getLastModifiedTime(item.file());
                 PhotoProtector.Analysed photo = protector.analyse(Files.readAllBytes(item.file()), item.relative());
-                s.faces = photo.faces();
-                s.width = photo.decoded().pixels().width();
-                s.height = photo.decoded().pixels().height();
                 s.labels = new int[photo.faces().size()];
                 List<RgbImage> crops = protector.faceCrops(photo);
                 for (int f = 0; f < s.labels.length; f++) {
@@ -260,13 +272,22 @@ public final class PhotoBatch {
                         slots.add(new int[] {i, f});
                     }
                 }
+                s.faces = photo.faces(); // the photo is known once all of it is
                 long bytes = bytesHeld(photo);
                 if (kept + bytes <= budget) {
                     s.analysed = photo;
                     kept += bytes;
                 }
-            } catch (Exception | OutOfMemoryError e) {
-                s.failure = PhotoResult.failed(item.relative(), List.of(), reason(e));
+            } catch (OutOfMemoryError e) {
+                for (Seen earlier : seen) { // keep no pixels: every photo is decoded again for writing
+                    if (earlier != null) {
+                        earlier.analysed = null;
+                    }
+                }
+                kept = Long.MAX_VALUE / 2;
+                s.faces = null;
+            } catch (Exception e) {
+                s.faces = null; // the protecting pass tries it again and reports why it fails
             }
             progress.onProgress(new ProgressListener.Progress("group faces", i + 1, items.size(),
                     unnamed.size() + " faces to group", (System.nanoTime() - start) / 1e9));

@@ -129,12 +129,13 @@ public final class SegueTrainer {
                 }
                 if (!Double.isFinite(generatorStats[0]) || !Double.isFinite(generatorStats[2])
                         || (config.surrogateTrainsIn(epoch) && !Double.isFinite(surrogateStats[0]))) {
-                    // a diverged network must never reach a checkpoint or a model file: the last good epoch's
-                    // checkpoint stays, and a rerun resumes from it
+                    // a diverged network must never reach a checkpoint or a model file. A rerun of the same job
+                    // repeats the same epoch (its random draws are seeded), so the advice is a lower learning rate
                     throw new IllegalStateException(String.format(java.util.Locale.ROOT, "training diverged in "
-                            + "epoch %d (generator loss %s, surrogate loss %s); nothing of this epoch was saved, and "
-                            + "running the job again resumes from epoch %d", epoch, generatorStats[0],
-                            surrogateStats[0], epoch - 1));
+                            + "epoch %d (generator loss %s, surrogate loss %s); epoch %d was not saved (the checkpoint, "
+                            + "if any, holds epoch %d). Train again with a lower generator learning rate "
+                            + "(generator-lr) and a new checkpoint file", epoch, generatorStats[0], surrogateStats[0],
+                            epoch, epoch - 1));
                 }
                 history.add(new TrainingResult.EpochStats(epoch, surrogateStats[0], surrogateStats[1],
                         generatorStats[0], generatorStats[1], generatorStats[2], seconds(epochStart)));

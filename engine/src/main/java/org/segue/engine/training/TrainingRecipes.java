@@ -14,8 +14,13 @@ public final class TrainingRecipes {
 
     private TrainingRecipes() {}
 
+    /** The request's stages, checked; nothing starts (the device is not resolved). */
+    public static List<TrainingConfig> stages(TrainingRequest r) {
+        return TrainingConfig.stages(r.recipe(), r.epochs(), stage -> withOverrides(stage, r));
+    }
+
     public static TrainingJob.Request job(TrainingRequest r) {
-        List<TrainingConfig> stages = TrainingConfig.stages(r.recipe(), r.epochs(), stage -> withOverrides(stage, r));
+        List<TrainingConfig> stages = stages(r);
         boolean nameCodes = r.codes() == null ? TrainingConfig.usesNameCodes(r.recipe())
                 : r.codes() == TrainingRequest.Codes.NAME;
         return new TrainingJob.Request(r.dataset(), stages, r.recipe(), r.pseudoLabels(), r.output(), r.checkpoint(),
@@ -43,7 +48,7 @@ public final class TrainingRecipes {
         Integer pgdSteps = r.pgdSteps();
         if (pgdSteps != null) {
             if (pgdSteps < 0) {
-                throw new IllegalArgumentException("PGD steps must be >= 0, was " + pgdSteps);
+                throw new IllegalArgumentException("pgd-steps must be >= 0, was " + pgdSteps);
             }
             d = pgdSteps == 0 ? d.withAdversarial(0f, 0, false)
                     : d.withAdversarial(Math.max(d.adversarialRadius(), 1f / 255f), pgdSteps);
@@ -51,10 +56,10 @@ public final class TrainingRecipes {
         Float radius = r.pgdRadiusLevels();
         if (radius != null) {
             if (!(radius > 0 && radius <= 255)) {
-                throw new IllegalArgumentException("the PGD radius must be in (0, 255] levels, was " + radius);
+                throw new IllegalArgumentException("pgd-radius must be in (0, 255] levels, was " + radius);
             }
             if (pgdSteps != null && pgdSteps == 0) {
-                throw new IllegalArgumentException("a PGD radius contradicts 0 PGD steps (no adversarial distortion)");
+                throw new IllegalArgumentException("pgd-radius contradicts pgd-steps 0 (no adversarial distortion)");
             }
             d = d.withAdversarial(radius / 255f, Math.max(1, d.adversarialSteps()));
         }
@@ -63,7 +68,7 @@ public final class TrainingRecipes {
                     r.pgdTarget() == TrainingRequest.PgdTarget.SURROGATE_INPUT);
         }
         if (d.adversarialOnSurrogateInput() && d.adversarialSteps() == 0) {
-            throw new IllegalArgumentException("PGD on the surrogate's input needs PGD steps (they are 0)");
+            throw new IllegalArgumentException("pgd-on surrogate-input needs PGD steps (pgd-steps is 0)");
         }
         float[] rescale = r.rescale();
         if (rescale != null) {

@@ -46,6 +46,14 @@ class TrainingRequestTest {
     }
 
     @Test
+    void aValueInQuotesMayHoldSpaces() {
+        TrainingRequest r = TrainingRequest.builder(DATA, OUT).overrides("init=\"/models/my model.segue\" seed=3").build();
+        assertEquals(Path.of("/models/my model.segue"), r.initialModel());
+        assertEquals(3, r.seed());
+        assertThrows(IllegalArgumentException.class, () -> TrainingRequest.builder(DATA, OUT).overrides("init=\"/a b"));
+    }
+
+    @Test
     void badSettingsAreRefusedWithTheirName() {
         TrainingRequest.Builder b = TrainingRequest.builder(DATA, OUT);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.overrides("pgd-radus=4")).getMessage()
@@ -58,5 +66,7 @@ class TrainingRequestTest {
                 .pgdSteps(0).pgdRadiusLevels(2f).device("cpu").build())).getMessage().contains("contradicts"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainingRequest.builder(DATA, OUT).recipe("fast")
                 .build()).getMessage().contains(String.join(", ", TrainingRequest.RECIPES)));
+        assertThrows(IllegalArgumentException.class, () -> TrainingRequest.builder(DATA, OUT).recipe(null).build(),
+                "a missing recipe is refused as unknown, not with a NullPointerException");
     }
 }

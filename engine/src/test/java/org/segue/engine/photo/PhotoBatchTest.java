@@ -179,5 +179,42 @@ class PhotoBatchTest {
         assertEquals(2, s.written(), "failures: " + s.failed());
         assertEquals(2, detections.get(), "each of the two photos is detected once");
         assertEquals(1, s.failed().size(), "the damaged photo is reported once");
+
+        // a photo replaced between the grouping pass and the writing pass is detected again, not written blind
+        Path x = in.resolve("a/x.png");
+        detections.set(0);
+        PhotoProtector replacing = new PhotoProtector(TestEngine.defaultModel(), new org.segue.engine.spi.FaceDetector() {
+            @Override
+            public List<org.segue.engine.spi.FaceBox> detect(BufferedImage upright) {
+                if (detections.incrementAndGet() == 2) { // the grouping pass is done with both photos
+                    try {
+                        ImageIO.write(upright, "png", x.toFile());
+                        Files.setLastModifiedTime(x, java.nio.file.attribute.FileTime.fromMillis(
+                                Files.getLastModifiedTime(x).toMillis() + 5_000));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return fixed.detect(upright);
+            }
+
+            @Override
+            public int workingSize() {
+                return fixed.workingSize();
+            }
+
+            @Override
+            public String name() {
+                return "replacing";
+            }
+
+            @Override
+            public void close() {
+            }
+        }, PhotoProtector.Options.defaults());
+        BatchSummary again = PhotoBatch.run(replacing, new Identities.Grouped(0),
+                BatchRequest.into(dir.resolve("out2"), in), ProgressListener.NONE, new Cancellation());
+        assertEquals(2, again.written(), "failures: " + again.failed());
+        assertEquals(3, detections.get(), "the replaced photo is detected again before it is written");
     }
 }

@@ -49,8 +49,14 @@ public class FaceProtectorComponent implements FaceProtector {
                 .maxMegapixels(config.max_megapixels())
                 .identities(Identities.eachFaceApart())
                 .build();
+        Protector opened = Segue.open(ModelSource.parse(config.model_location()), "auto");
+        if (options.strengthLevels() > opened.maxStrengthLevels()) { // refused now, not on every photo later
+            opened.close();
+            throw new IllegalArgumentException("strength " + options.strengthLevels() + " exceeds the budget of "
+                    + opened.model() + " (" + opened.maxStrengthLevels() + " levels)");
+        }
         Setup previous = setup;
-        setup = new Setup(Segue.open(ModelSource.parse(config.model_location()), "auto"), options);
+        setup = new Setup(opened, options);
         if (previous != null) {
             retire(previous.protector());
         }
