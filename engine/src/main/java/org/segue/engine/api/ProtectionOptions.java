@@ -1,5 +1,7 @@
 package org.segue.engine.api;
 
+import org.segue.engine.photo.PhotoCodec;
+
 /**
  * How photos are protected, built with {@link #builder()}; every field has the product's default.
  *
@@ -58,7 +60,7 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
         private int jpegQuality = 95;
         private boolean keepLocation;
         private double faceMargin = 0.3;
-        private double maxMegapixels = 100;
+        private double maxMegapixels = PhotoCodec.DEFAULT_MAX_PIXELS / 1e6;
         private Identities identities = new Identities.Grouped(0);
 
         private Builder() {}

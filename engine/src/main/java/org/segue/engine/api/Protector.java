@@ -112,7 +112,7 @@ public final class Protector implements AutoCloseable {
     }
 
     private PhotoProtector protector(ProtectionOptions options) {
-        return new PhotoProtector(model, detector, PhotoProtector.Options.of(options));
+        return new PhotoProtector(model, detector, options);
     }
 
     @Override

@@ -279,9 +279,7 @@ public final class TrainingRequest {
         }
 
         public TrainingRequest build() {
-            if (recipe == null || !RECIPES.contains(recipe)) {
-                throw new IllegalArgumentException("unknown recipe '" + recipe + "': use " + String.join(", ", RECIPES));
-            }
+            TrainingConfig.stages(String.valueOf(recipe)); // refuses an unknown name, naming the recipes
             return new TrainingRequest(this);
         }
     }

@@ -4,6 +4,7 @@ import org.segue.engine.api.BatchRequest;
 import org.segue.engine.api.BatchSummary;
 import org.segue.engine.api.Cancellation;
 import org.segue.engine.api.Identities;
+import org.segue.engine.api.PhotoFiles;
 import org.segue.engine.api.PhotoResult;
 import org.segue.engine.api.ProgressListener;
 import org.segue.engine.internal.AtomicFiles;
@@ -214,7 +215,7 @@ public final class PhotoBatch {
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 String name = file.getFileName().toString();
                 String relative = base.relativize(file).toString().replace('\\', '/');
-                if (!PhotoFormat.looksLikePhoto(name) || AtomicFiles.isTemporary(name)) {
+                if (!PhotoFiles.isPhotoName(name)) {
                     return FileVisitResult.CONTINUE;
                 }
                 if (attrs.isRegularFile()) {

@@ -2,7 +2,6 @@ package org.segue.engine.photo;
 
 import org.segue.engine.spi.FaceBox;
 import org.segue.engine.spi.FaceDetector;
-import org.segue.engine.generator.Perturbation;
 import org.segue.engine.generator.SegueModel;
 import org.segue.engine.internal.RgbImage;
 import org.segue.engine.api.PhotoResult;
@@ -24,63 +23,6 @@ import java.util.List;
  * Thread-safe when the model and detector are (the default detector serialises its calls).
  */
 public final class PhotoProtector {
-
-    /**
-     * How photos are protected.
-     *
-     * @param epsilon     L-inf budget in [0,1] units, at most the model's (8/255)
-     * @param faceMargin  each detection is widened by this fraction of its size on every side
-     * @param jpegQuality quality of JPEG output, 1..100
-     * @param metadata    what metadata is kept
-     * @param maxPixels   photos above this many pixels are refused before decoding
-     */
-    public record Options(float epsilon, double faceMargin, int jpegQuality, MetadataPolicy metadata, long maxPixels) {
-
-        public Options {
-            Perturbation.checkEpsilon(epsilon);
-            if (!(faceMargin >= 0 && faceMargin <= 2)) {
-                throw new IllegalArgumentException("face margin must be in [0, 2], was " + faceMargin);
-            }
-            if (jpegQuality < 1 || jpegQuality > 100) {
-                throw new IllegalArgumentException("JPEG quality must be 1..100, was " + jpegQuality);
-            }
-            if (maxPixels < 1) {
-                throw new IllegalArgumentException("pixel limit must be positive, was " + maxPixels);
-            }
-        }
-
-        /** The options a host chose through the api. */
-        public static Options of(ProtectionOptions chosen) {
-            return new Options(chosen.epsilon(), chosen.faceMargin(), chosen.jpegQuality(),
-                    new MetadataPolicy(chosen.keepLocation()), (long) (chosen.maxMegapixels() * 1_000_000));
-        }
-
-        /** eps 8/255, margin 0.3, JPEG quality 95, location removed, 100 megapixels at most. */
-        public static Options defaults() {
-            return new Options(Perturbation.DEFAULT_EPSILON, 0.3, 95, MetadataPolicy.defaults(),
-                    PhotoCodec.DEFAULT_MAX_PIXELS);
-        }
-
-        public Options withEpsilon(float eps) {
-            return new Options(eps, faceMargin, jpegQuality, metadata, maxPixels);
-        }
-
-        public Options withJpegQuality(int quality) {
-            return new Options(epsilon, faceMargin, quality, metadata, maxPixels);
-        }
-
-        public Options withMetadata(MetadataPolicy policy) {
-            return new Options(epsilon, faceMargin, jpegQuality, policy, maxPixels);
-        }
-
-        public Options withFaceMargin(double margin) {
-            return new Options(epsilon, margin, jpegQuality, metadata, maxPixels);
-        }
-
-        public Options withMaxPixels(long limit) {
-            return new Options(epsilon, faceMargin, jpegQuality, metadata, limit);
-        }
-    }
 
     /**
      * A face found in a photo, in upright coordinates.
@@ -115,9 +57,11 @@ public final class PhotoProtector {
 
     private final SegueModel model;
     private final FaceDetector detector;
-    private final Options options;
+    private final ProtectionOptions options;
+    private final long maxPixels;
 
-    public PhotoProtector(SegueModel model, FaceDetector detector, Options options) {
+    /** Protects with the options a host chose through the api (their identities are the caller's concern). */
+    public PhotoProtector(SegueModel model, FaceDetector detector, ProtectionOptions options) {
         if (options.epsilon() > model.info().epsilon() + 1e-7f) {
             throw new IllegalArgumentException("epsilon " + options.epsilon() + " exceeds the model's budget "
                     + model.info().epsilon());
@@ -125,12 +69,13 @@ public final class PhotoProtector {
         this.model = model;
         this.detector = detector;
         this.options = options;
+        this.maxPixels = (long) (options.maxMegapixels() * 1_000_000);
     }
 
     /** Decodes a photo and finds its faces; nothing is changed yet. */
     public Analysed analyse(byte[] bytes, String source) throws PhotoException {
         long t0 = System.nanoTime();
-        PhotoCodec.Decoded decoded = PhotoCodec.decode(bytes, source, options.maxPixels());
+        PhotoCodec.Decoded decoded = PhotoCodec.decode(bytes, source, maxPixels);
         return detect(source, decoded, (System.nanoTime() - t0) / 1e9);
     }
 
@@ -140,7 +85,7 @@ public final class PhotoProtector {
      */
     public Analysed analyseWithFaces(byte[] bytes, String source, List<Face> faces) throws PhotoException {
         long t0 = System.nanoTime();
-        PhotoCodec.Decoded decoded = PhotoCodec.decode(bytes, source, options.maxPixels());
+        PhotoCodec.Decoded decoded = PhotoCodec.decode(bytes, source, maxPixels);
         return new Analysed(source, decoded, List.copyOf(faces), (System.nanoTime() - t0) / 1e9, 0);
     }
 
@@ -157,9 +102,9 @@ public final class PhotoProtector {
      * {@link #protectPixels}; it has no file to re-encode.
      */
     public Analysed analyse(BufferedImage upright, String source) throws PhotoException {
-        if ((long) upright.getWidth() * upright.getHeight() > options.maxPixels()) {
+        if ((long) upright.getWidth() * upright.getHeight() > maxPixels) {
             throw new PhotoException(source, "image of " + upright.getWidth() + "x" + upright.getHeight()
-                    + " pixels exceeds the limit of " + options.maxPixels() + " pixels");
+                    + " pixels exceeds the limit of " + maxPixels + " pixels");
         }
         PhotoCodec.Decoded decoded = new PhotoCodec.Decoded(null, null, Orientation.NORMAL,
                 PhotoPixels.of(upright, source));
@@ -230,7 +175,8 @@ public final class PhotoProtector {
         ProtectedPixels done = protectInto(photo, labels, photo.decoded().pixels());
         long t1 = System.nanoTime();
         MetadataReport report = new MetadataReport();
-        byte[] encoded = PhotoCodec.encode(photo.decoded(), done.pixels(), options.jpegQuality(), options.metadata(),
+        byte[] encoded = PhotoCodec.encode(photo.decoded(), done.pixels(), options.jpegQuality(),
+                new MetadataPolicy(options.keepLocation()),
                 report);
         long t2 = System.nanoTime();
         return new Result(encoded, done.pixels(), photo.decoded().format(), photo.faces(), report, done.maxChange(),

@@ -1,5 +1,6 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.api.ProtectionOptions;
 import org.segue.engine.api.PhotoResult;
 import org.segue.engine.api.BatchSummary;
 import org.segue.engine.api.BatchRequest;
@@ -143,7 +144,7 @@ class BadInputCorpusTest {
         Map<String, String> before = checksums(in);
         Path out = dir.resolve("out");
         PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), TestEngine.detector(),
-                PhotoProtector.Options.defaults().withMaxPixels(1_000_000));
+                ProtectionOptions.builder().maxMegapixels(1).build());
         BatchSummary s = PhotoBatch.run(protector, new Identities.Grouped(0), new BatchRequest(List.of(in), out, false, false, null,
                 out.resolve("report.json")), ProgressListener.NONE, new Cancellation());
 
@@ -179,7 +180,7 @@ class BadInputCorpusTest {
         Files.write(in.resolve("b.png"), TestPhotos.encode(noise(50, 40, BufferedImage.TYPE_3BYTE_BGR), "png"));
         Path blocker = Files.writeString(dir.resolve("not-a-folder"), "a file where the output folder should be");
         Path out = blocker.resolve("protected");
-        BatchSummary s = PhotoBatch.run(new PhotoProtector(TestEngine.defaultModel(), TestEngine.detector(), PhotoProtector.Options.defaults()),
+        BatchSummary s = PhotoBatch.run(new PhotoProtector(TestEngine.defaultModel(), TestEngine.detector(), ProtectionOptions.defaults()),
                 new Identities.Person("x"), new BatchRequest(List.of(in), out, false, false, null, null),
                 ProgressListener.NONE, new Cancellation());
         assertEquals(2, s.failed().size());

@@ -1,5 +1,6 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.api.ProtectionOptions;
 import org.junit.jupiter.api.Test;
 import org.segue.engine.sideinfo.LabelCode;
 import org.segue.engine.generator.SegueModel;
@@ -31,7 +32,7 @@ class CelebaWildIT {
         try (Stream<Path> s = Files.walk(dir)) {
             photos = s.filter(Files::isRegularFile).sorted().toList();
         }
-        PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), TestEngine.detector(), PhotoProtector.Options.defaults());
+        PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), TestEngine.detector(), ProtectionOptions.defaults());
         int withFace = 0;
         int faces = 0;
         int jpegWorstInside = 0;

@@ -1,5 +1,6 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.api.ProtectionOptions;
 import org.junit.jupiter.api.Test;
 import org.segue.engine.SharedData;
 
@@ -34,7 +35,7 @@ class ManyFacesIT {
         byte[] png = TestPhotos.encode(group, "png");
         {
             PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), TestEngine.detector(),
-                    PhotoProtector.Options.defaults());
+                    ProtectionOptions.defaults());
             PhotoProtector.Analysed a = protector.analyse(png, "group.png");
             PhotoProtector.Result r = protector.protect(a, new int[a.faces().size()]);
             assertTrue(a.faces().size() >= 150, "found only " + a.faces().size() + " of 200 faces");

@@ -1,5 +1,6 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.api.ProtectionOptions;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.Directory;
 import com.drew.metadata.Metadata;
@@ -46,7 +47,7 @@ class MetadataHygieneTest {
     }
 
     private static PhotoProtector.Result protect(byte[] jpeg, MetadataPolicy policy) throws Exception {
-        PhotoProtector p = new PhotoProtector(TestEngine.defaultModel(), TestEngine.detector(), PhotoProtector.Options.defaults().withMetadata(policy));
+        PhotoProtector p = new PhotoProtector(TestEngine.defaultModel(), TestEngine.detector(), ProtectionOptions.builder().keepLocation(policy.keepLocation()).build());
         PhotoProtector.Analysed a = p.analyse(jpeg, "camera.jpg");
         return p.protect(a, new int[a.faces().size()]);
     }

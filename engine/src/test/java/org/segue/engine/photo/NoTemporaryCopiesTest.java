@@ -1,5 +1,6 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.api.ProtectionOptions;
 import org.segue.engine.api.BatchSummary;
 import org.segue.engine.api.BatchRequest;
 import org.segue.engine.api.Identities;
@@ -49,7 +50,7 @@ class NoTemporaryCopiesTest {
 
         {
             PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), new FixedBoxDetector(),
-                    PhotoProtector.Options.defaults());
+                    ProtectionOptions.defaults());
             Path out = dir.resolve("out");
             BatchSummary s = PhotoBatch.run(protector, new Identities.Person("x"), new BatchRequest(List.of(in), out, false, false,
                     out.resolve("overlays"), out.resolve("report.json")),

@@ -1,5 +1,6 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.api.ProtectionOptions;
 import org.segue.engine.spi.FaceBox;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.exif.ExifIFD0Directory;
@@ -79,7 +80,7 @@ class OrientationTest {
         int h = decoded.getHeight() / 16 * 16;
         BufferedImage upright = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
         upright.getGraphics().drawImage(decoded, 0, 0, null);
-        PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), TestEngine.detector(), PhotoProtector.Options.defaults());
+        PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), TestEngine.detector(), ProtectionOptions.defaults());
 
         List<PhotoProtector.Face> reference = null;
         int[][] referenceRgb = null;

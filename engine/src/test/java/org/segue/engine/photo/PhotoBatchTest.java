@@ -1,5 +1,6 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.api.ProtectionOptions;
 import org.segue.engine.api.BatchSummary;
 import org.segue.engine.api.BatchRequest;
 import org.segue.engine.api.Identities;
@@ -37,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PhotoBatchTest {
 
     private static final PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(),
-            new FixedBoxDetector(), PhotoProtector.Options.defaults());
+            new FixedBoxDetector(), ProtectionOptions.defaults());
 
     private static Path tree(Path root) throws Exception {
         Random r = new Random(3);
@@ -145,76 +146,67 @@ class PhotoBatchTest {
         assertEquals(0, s.written());
     }
 
+    /** The fixed centred box, counting its calls; {@code onCall} hears each call's number. */
+    private static final class CountingDetector implements org.segue.engine.spi.FaceDetector {
+        final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        private final FixedBoxDetector fixed = new FixedBoxDetector();
+        private final java.util.function.IntConsumer onCall;
+
+        CountingDetector(java.util.function.IntConsumer onCall) {
+            this.onCall = onCall;
+        }
+
+        @Override
+        public List<org.segue.engine.spi.FaceBox> detect(BufferedImage upright) {
+            onCall.accept(calls.incrementAndGet());
+            return fixed.detect(upright);
+        }
+
+        @Override
+        public int workingSize() {
+            return fixed.workingSize();
+        }
+
+        @Override
+        public String name() {
+            return "counting";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static BatchSummary grouped(CountingDetector detector, Path in, Path out) throws Exception {
+        return PhotoBatch.run(new PhotoProtector(TestEngine.defaultModel(), detector, ProtectionOptions.defaults()),
+                new Identities.Grouped(0), BatchRequest.into(out, in), ProgressListener.NONE, new Cancellation());
+    }
+
     /** With automatic grouping the faces of all photos are found first, yet no photo is detected twice. */
     @Test
     void groupingDetectsEachPhotoOnce(@TempDir Path dir) throws Exception {
         Path in = tree(dir.resolve("in"));
-        java.util.concurrent.atomic.AtomicInteger detections = new java.util.concurrent.atomic.AtomicInteger();
-        FixedBoxDetector fixed = new FixedBoxDetector();
-        org.segue.engine.spi.FaceDetector counting = new org.segue.engine.spi.FaceDetector() {
-            @Override
-            public List<org.segue.engine.spi.FaceBox> detect(BufferedImage upright) {
-                detections.incrementAndGet();
-                return fixed.detect(upright);
-            }
-
-            @Override
-            public int workingSize() {
-                return fixed.workingSize();
-            }
-
-            @Override
-            public String name() {
-                return "counting";
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        PhotoProtector countingProtector = new PhotoProtector(TestEngine.defaultModel(), counting,
-                PhotoProtector.Options.defaults());
-        BatchSummary s = PhotoBatch.run(countingProtector, new Identities.Grouped(0),
-                BatchRequest.into(dir.resolve("out"), in), ProgressListener.NONE, new Cancellation());
+        CountingDetector counting = new CountingDetector(call -> { });
+        BatchSummary s = grouped(counting, in, dir.resolve("out"));
         assertEquals(2, s.written(), "failures: " + s.failed());
-        assertEquals(2, detections.get(), "each of the two photos is detected once");
+        assertEquals(2, counting.calls.get(), "each of the two photos is detected once");
         assertEquals(1, s.failed().size(), "the damaged photo is reported once");
 
         // a photo replaced between the grouping pass and the writing pass is detected again, not written blind
         Path x = in.resolve("a/x.png");
-        detections.set(0);
-        PhotoProtector replacing = new PhotoProtector(TestEngine.defaultModel(), new org.segue.engine.spi.FaceDetector() {
-            @Override
-            public List<org.segue.engine.spi.FaceBox> detect(BufferedImage upright) {
-                if (detections.incrementAndGet() == 2) { // the grouping pass is done with both photos
-                    try {
-                        ImageIO.write(upright, "png", x.toFile());
-                        Files.setLastModifiedTime(x, java.nio.file.attribute.FileTime.fromMillis(
-                                Files.getLastModifiedTime(x).toMillis() + 5_000));
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
+        CountingDetector replacing = new CountingDetector(call -> {
+            if (call == 2) { // the grouping pass is done with both photos
+                try {
+                    ImageIO.write(ImageIO.read(x.toFile()), "png", x.toFile()); // written anew, a newer time
+                    Files.setLastModifiedTime(x, java.nio.file.attribute.FileTime.fromMillis(
+                            Files.getLastModifiedTime(x).toMillis() + 5_000));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
-                return fixed.detect(upright);
             }
-
-            @Override
-            public int workingSize() {
-                return fixed.workingSize();
-            }
-
-            @Override
-            public String name() {
-                return "replacing";
-            }
-
-            @Override
-            public void close() {
-            }
-        }, PhotoProtector.Options.defaults());
-        BatchSummary again = PhotoBatch.run(replacing, new Identities.Grouped(0),
-                BatchRequest.into(dir.resolve("out2"), in), ProgressListener.NONE, new Cancellation());
+        });
+        BatchSummary again = grouped(replacing, in, dir.resolve("out2"));
         assertEquals(2, again.written(), "failures: " + again.failed());
-        assertEquals(3, detections.get(), "the replaced photo is detected again before it is written");
+        assertEquals(3, replacing.calls.get(), "the replaced photo is detected again before it is written");
     }
 }

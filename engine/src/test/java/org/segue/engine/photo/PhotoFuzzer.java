@@ -1,5 +1,6 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.api.ProtectionOptions;
 import java.io.IOException;
 
 /**
@@ -21,7 +22,7 @@ public final class PhotoFuzzer {
         if (protector == null) {
             // the fixed-box detector keeps every input on the protection path, even without a face
             protector = new PhotoProtector(TestEngine.defaultModel(), new FixedBoxDetector(),
-                    PhotoProtector.Options.defaults().withMaxPixels(1_000_000));
+                    ProtectionOptions.builder().maxMegapixels(1).build());
         }
         return protector;
     }

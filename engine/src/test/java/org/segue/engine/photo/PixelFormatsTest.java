@@ -1,5 +1,6 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.api.ProtectionOptions;
 import org.segue.engine.spi.FaceBox;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -80,7 +81,7 @@ class PixelFormatsTest {
         BufferedImage image = make(layout, 160, 128);
         String format = layout.name().endsWith("TIFF") ? "tiff" : layout.name().endsWith("BMP") ? "bmp" : "png";
         byte[] file = TestPhotos.encode(image, format);
-        PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), new FixedBoxDetector(), PhotoProtector.Options.defaults());
+        PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), new FixedBoxDetector(), ProtectionOptions.defaults());
         PhotoProtector.Analysed a = protector.analyse(file, "synthetic." + format);
         PhotoProtector.Result result = protector.protect(a, new int[] {3});
         assertEquals(a.decoded().format().imageIoName(), format.equals("tiff") ? "tiff" : format);
@@ -149,7 +150,7 @@ class PixelFormatsTest {
     void protectUsesUpThePhotoProtectPixelsLeavesIt() throws Exception {
         byte[] file = TestPhotos.encode(make(Layout.RGB8_PNG, 160, 128), "png");
         PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), new FixedBoxDetector(),
-                PhotoProtector.Options.defaults());
+                ProtectionOptions.defaults());
         PhotoProtector.Analysed kept = protector.analyse(file, "kept.png");
         BufferedImage decoded = kept.decoded().pixels().image();
         int[] before = decoded.getRGB(0, 0, 160, 128, null, 0, 160);

@@ -1,5 +1,6 @@
 package org.segue.lab;
 
+import org.segue.engine.api.ProtectionOptions;
 import com.google.gson.JsonObject;
 import org.segue.engine.generator.SegueModel;
 import org.segue.engine.internal.AtomicFiles;
@@ -182,7 +183,7 @@ final class BenchPhotoCommand implements Callable<Integer> {
         } else {
             try (SegueModel model = SegueModel.loadDefault(DjlRuntime.defaultDevice());
                  OpenCvFaceDetector detector = new OpenCvFaceDetector()) {
-                PhotoProtector protector = new PhotoProtector(model, detector, PhotoProtector.Options.defaults());
+                PhotoProtector protector = new PhotoProtector(model, detector, ProtectionOptions.defaults());
                 for (Combination c : grid) {
                     Path input = work.resolve(c.fileName());
                     byte[] jpeg = compose(c);
@@ -235,7 +236,7 @@ final class BenchPhotoCommand implements Callable<Integer> {
         Measurement m;
         try (SegueModel model = SegueModel.loadDefault(DjlRuntime.defaultDevice());
              OpenCvFaceDetector detector = new OpenCvFaceDetector()) {
-            PhotoProtector protector = new PhotoProtector(model, detector, PhotoProtector.Options.defaults());
+            PhotoProtector protector = new PhotoProtector(model, detector, ProtectionOptions.defaults());
             m = measure(protector, c, input, length, composed != null ? "child JVM of this combination"
                     : "whole process, including composing the photo");
         }
