@@ -154,8 +154,11 @@ final class ProtectCommand implements Callable<Integer> {
             }
         }
         System.out.printf("%d photo(s), %d face(s) found, %d protected file(s) written, %d without a face, %d failed (%.1f s)%s%n",
-                s.photos(), s.faces(), s.written(), s.withoutFaces(), s.failed().size(), s.seconds(),
+                s.photos(), s.faces(), s.written(), s.withoutFaces().size(), s.failed().size(), s.seconds(),
                 s.cancelled() ? ", cancelled" : "");
+        for (PhotoResult r : s.withoutFaces()) {
+            System.err.println("no face found, nothing protected: " + r.photo());
+        }
         for (PhotoResult f : s.failed()) {
             System.err.println("failed: " + f.photo() + ": " + f.reason());
         }

@@ -6,7 +6,7 @@ import java.util.List;
  * The outcome of protecting files and folder trees.
  *
  * @param photos    photos attempted
- * @param written   protected files written
+ * @param written   files written (protected photos, and copies of photos without a face under the copy policy)
  * @param faces     faces found in all photos
  * @param failed    the photos that failed, each with its reason
  * @param results   every photo, in the order they were taken
@@ -16,8 +16,11 @@ import java.util.List;
 public record BatchSummary(int photos, int written, int faces, List<PhotoResult> failed, List<PhotoResult> results,
                            boolean cancelled, double seconds) {
 
-    /** Photos read without error in which no face was found (written with their pixels as they were). */
-    public long withoutFaces() {
-        return results.stream().filter(r -> !r.isFailed() && r.faces().isEmpty()).count();
+    /**
+     * The photos read without error in which no face was found: nothing in them was protected, so a person
+     * should look at them (a missed face is as recognisable as before).
+     */
+    public List<PhotoResult> withoutFaces() {
+        return results.stream().filter(PhotoResult::hasNoFace).toList();
     }
 }

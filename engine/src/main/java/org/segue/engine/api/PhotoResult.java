@@ -9,7 +9,7 @@ import java.util.List;
  * OSGi service's answer, the Fiji log). It holds no person names and no pixels.
  *
  * @param photo           the photo as the report names it (path relative to its input folder, or its name)
- * @param status          protected, detected (dry run) or failed
+ * @param status          protected, no face found, detected (dry run) or failed
  * @param faces           the protected face regions (upright pixel coordinates)
  * @param metadataRemoved kinds of metadata removed ("GPS location", "EXIF thumbnail (IFD1)", ...)
  * @param maxChange       largest change of any sample before encoding, in the photo's sample units
@@ -20,7 +20,16 @@ import java.util.List;
 public record PhotoResult(String photo, Status status, List<FaceBox> faces, List<String> metadataRemoved,
                           int maxChange, int maxValue, String format, String reason) {
 
-    public enum Status { PROTECTED, DETECTED, FAILED }
+    public enum Status {
+        /** Faces were found and protected. */
+        PROTECTED,
+        /** No face was found, so nothing was protected (written or not, as the {@link NoFacePolicy} says). */
+        NO_FACE,
+        /** A dry run found these faces; nothing was written. */
+        DETECTED,
+        /** The photo could not be protected; {@code reason} says why. Nothing was written for it. */
+        FAILED
+    }
 
     public PhotoResult {
         faces = List.copyOf(faces);
@@ -33,5 +42,10 @@ public record PhotoResult(String photo, Status status, List<FaceBox> faces, List
 
     public boolean isFailed() {
         return status == Status.FAILED;
+    }
+
+    /** Whether the photo was read and no face was found in it (in a dry run too). */
+    public boolean hasNoFace() {
+        return status == Status.NO_FACE || (status == Status.DETECTED && faces.isEmpty());
     }
 }

@@ -11,9 +11,10 @@ import org.segue.engine.photo.PhotoCodec;
  * @param faceMargin     each detected face is widened by this fraction of its size on every side, 0..2
  * @param maxMegapixels  larger photos are refused before they are decoded
  * @param identities     who each face is (default: faces of one photo are different people; batches group them)
+ * @param noFace         what becomes of a photo in which no face is found (default: copied, metadata cleaned)
  */
 public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean keepLocation, double faceMargin,
-                                double maxMegapixels, Identities identities) {
+                                double maxMegapixels, Identities identities, NoFacePolicy noFace) {
 
     /** The largest strength: the budget of 8/255 the models are trained for. */
     public static final int MAX_LEVELS = 8;
@@ -35,6 +36,9 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
         if (identities == null) {
             throw new IllegalArgumentException("identities are needed (Identities.grouped(0) groups them)");
         }
+        if (noFace == null) {
+            throw new IllegalArgumentException("a no-face policy is needed (copy, skip or fail)");
+        }
     }
 
     public static ProtectionOptions defaults() {
@@ -47,7 +51,7 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
 
     public Builder toBuilder() {
         return new Builder().strengthLevels(strengthLevels).jpegQuality(jpegQuality).keepLocation(keepLocation)
-                .faceMargin(faceMargin).maxMegapixels(maxMegapixels).identities(identities);
+                .faceMargin(faceMargin).maxMegapixels(maxMegapixels).identities(identities).whenNoFace(noFace);
     }
 
     /** The budget in [0,1] units. */
@@ -62,6 +66,7 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
         private double faceMargin = 0.3;
         private double maxMegapixels = PhotoCodec.DEFAULT_MAX_PIXELS / 1e6;
         private Identities identities = new Identities.Grouped(0);
+        private NoFacePolicy noFace = NoFacePolicy.COPY;
 
         private Builder() {}
 
@@ -95,6 +100,11 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
             return this;
         }
 
+        public Builder whenNoFace(NoFacePolicy policy) {
+            this.noFace = policy;
+            return this;
+        }
+
         /** Every face is this person; a blank name leaves the identities as they were. */
         public Builder person(String name) {
             if (name != null && !name.isBlank()) {
@@ -105,7 +115,8 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
 
         /** @throws IllegalArgumentException naming the first setting out of range */
         public ProtectionOptions build() {
-            return new ProtectionOptions(strengthLevels, jpegQuality, keepLocation, faceMargin, maxMegapixels, identities);
+            return new ProtectionOptions(strengthLevels, jpegQuality, keepLocation, faceMargin, maxMegapixels, identities,
+                    noFace);
         }
     }
 }

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * An opened model with its face detector: protects photos (a file, a stream, an image in memory, a folder
@@ -59,22 +60,47 @@ public final class Protector implements AutoCloseable {
         }
         String name = photo.getFileName().toString();
         PhotoProtector.Result result = protectEncoded(Files.readAllBytes(photo), name, options);
-        AtomicFiles.write(output, result.output());
-        return PhotoProtector.describe(name, result);
+        if (result != null) {
+            AtomicFiles.write(output, result.output());
+        }
+        return describe(name, result);
     }
 
-    /** Reads a photo from {@code in} and writes its protected version (same format) to {@code out}. */
+    /**
+     * Reads a photo from {@code in} and writes its protected version (same format) to {@code out}; a photo
+     * without a face is written as the {@link ProtectionOptions#noFace() no-face policy} says (under skip:
+     * nothing is written, the result says {@link PhotoResult.Status#NO_FACE}).
+     *
+     * @throws IOException naming the reason (under the fail policy also for a photo without a face)
+     */
     public PhotoResult protect(InputStream in, String name, OutputStream out, ProtectionOptions options)
             throws IOException {
         PhotoProtector.Result result = protectEncoded(in.readAllBytes(), name, options);
-        out.write(result.output());
-        return PhotoProtector.describe(name, result);
+        if (result != null) {
+            out.write(result.output());
+        }
+        return describe(name, result);
     }
 
+    private static PhotoResult describe(String name, PhotoProtector.Result result) {
+        return result != null ? PhotoProtector.describe(name, result)
+                : new PhotoResult(name, PhotoResult.Status.NO_FACE, List.of(), List.of(), 0, 0, null, null);
+    }
+
+    /** The encoded result; null for a photo without a face that the skip policy leaves unwritten. */
     private PhotoProtector.Result protectEncoded(byte[] bytes, String name, ProtectionOptions options)
             throws IOException {
         PhotoProtector protector = protector(options);
         PhotoProtector.Analysed photo = protector.analyse(bytes, name);
+        if (photo.faces().isEmpty()) {
+            switch (options.noFace()) {
+                case FAIL -> throw new IOException(name + ": " + NoFacePolicy.FAIL_REASON);
+                case SKIP -> {
+                    return null;
+                }
+                case COPY -> { } // written below: pixels unchanged, metadata cleaned
+            }
+        }
         return protector.protect(photo, FaceCodes.forPhoto(options.identities(), name, photo.faces().size()));
     }
 
@@ -88,8 +114,10 @@ public final class Protector implements AutoCloseable {
         PhotoProtector.Analysed photo = protector.analyse(upright, title);
         PhotoProtector.ProtectedPixels done = protector.protectPixels(photo,
                 FaceCodes.forPhoto(options.identities(), title, photo.faces().size()));
-        PhotoResult result = new PhotoResult(title, PhotoResult.Status.PROTECTED,
-                photo.faces().stream().map(PhotoProtector.Face::region).toList(), java.util.List.of(), done.maxChange(),
+        // an image in memory is the host's own: it decides what to do with one without faces (NO_FACE)
+        PhotoResult result = new PhotoResult(title,
+                photo.faces().isEmpty() ? PhotoResult.Status.NO_FACE : PhotoResult.Status.PROTECTED,
+                photo.faces().stream().map(PhotoProtector.Face::region).toList(), List.of(), done.maxChange(),
                 done.pixels().maxValue(), null, null);
         return new ProtectedImage(done.pixels().image(), result);
     }

@@ -5,6 +5,7 @@ import org.segue.engine.api.BatchSummary;
 import org.segue.engine.api.Cancellation;
 import org.segue.engine.api.Identities;
 import org.segue.engine.api.PhotoFiles;
+import org.segue.engine.api.NoFacePolicy;
 import org.segue.engine.api.PhotoResult;
 import org.segue.engine.api.ProgressListener;
 import org.segue.engine.internal.AtomicFiles;
@@ -104,7 +105,9 @@ public final class PhotoBatch {
             }
             results.add(result);
             faces += result.faces().size();
-            if (result.status() == PhotoResult.Status.PROTECTED) {
+            if (result.status() == PhotoResult.Status.PROTECTED
+                    || (result.status() == PhotoResult.Status.NO_FACE && !request.dryRun()
+                        && protector.options().noFace() == NoFacePolicy.COPY)) {
                 written++;
             }
             progress.onProgress(new ProgressListener.Progress(request.dryRun() ? "detect" : "protect", i + 1,
@@ -142,8 +145,14 @@ public final class PhotoBatch {
                 if (overlay != null) { // a review copy of the original: the user asked for detections only
                     Overlays.write(photo.decoded().pixels(), photo.decoded().orientation(), photo.faces(), overlay);
                 }
-                return new PhotoResult(item.relative(), PhotoResult.Status.DETECTED, found, List.of(), 0, 0,
-                        photo.decoded().format().name(), null);
+                return new PhotoResult(item.relative(), found.isEmpty() ? PhotoResult.Status.NO_FACE
+                        : PhotoResult.Status.DETECTED, found, List.of(), 0, 0, photo.decoded().format().name(), null);
+            }
+            if (found.isEmpty() && protector.options().noFace() != NoFacePolicy.COPY) {
+                return protector.options().noFace() == NoFacePolicy.FAIL
+                        ? PhotoResult.failed(item.relative(), found, NoFacePolicy.FAIL_REASON)
+                        : new PhotoResult(item.relative(), PhotoResult.Status.NO_FACE, found, List.of(), 0, 0,
+                                photo.decoded().format().name(), null);
             }
             int[] labels = seen != null ? seen.labels : FaceCodes.forPhoto(identities, item.relative(), photo.faces().size());
             PhotoProtector.Result result = protector.protect(photo, labels);

@@ -72,6 +72,11 @@ public final class PhotoProtector {
         this.maxPixels = (long) (options.maxMegapixels() * 1_000_000);
     }
 
+    /** How this protector protects (and what it does with a photo without a face). */
+    public ProtectionOptions options() {
+        return options;
+    }
+
     /** Decodes a photo and finds its faces; nothing is changed yet. */
     public Analysed analyse(byte[] bytes, String source) throws PhotoException {
         long t0 = System.nanoTime();
@@ -91,7 +96,7 @@ public final class PhotoProtector {
 
     /** The api's record of a protected photo. */
     public static PhotoResult describe(String photo, Result result) {
-        return new PhotoResult(photo, PhotoResult.Status.PROTECTED,
+        return new PhotoResult(photo, result.faces().isEmpty() ? PhotoResult.Status.NO_FACE : PhotoResult.Status.PROTECTED,
                 result.faces().stream().map(Face::region).toList(), result.metadata().removedItems(),
                 result.maxChange(), result.maxValue(), result.format().name(), null);
     }

@@ -93,4 +93,80 @@ class ProtectorTest {
                 () -> Segue.open(ModelSource.file(dir.resolve("none.segue")), "cpu", new FixedBoxDetector()));
         assertTrue(missing.getMessage().contains("none.segue"), missing.getMessage());
     }
+
+    /** Finds no face anywhere: a photo as the detector sees a face it misses. */
+    private static final class BlindDetector implements org.segue.engine.spi.FaceDetector {
+        @Override
+        public java.util.List<org.segue.engine.spi.FaceBox> detect(BufferedImage uprightRgb) {
+            return java.util.List.of();
+        }
+
+        @Override
+        public int workingSize() {
+            return 640;
+        }
+
+        @Override
+        public String name() {
+            return "blind";
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void aPhotoWithoutAFaceIsNeverCalledProtected(@TempDir Path dir) throws Exception {
+        Path photo = dir.resolve("p.png");
+        ImageIO.write(noise(64, 64), "png", photo.toFile());
+        try (Protector blind = Segue.open(ModelSource.shipped(), "cpu", new BlindDetector())) {
+            ProtectionOptions copy = ProtectionOptions.defaults();
+            assertEquals(NoFacePolicy.COPY, copy.noFace(), "the default");
+            PhotoResult copied = blind.protect(photo, dir.resolve("copy.png"), copy);
+            assertEquals(PhotoResult.Status.NO_FACE, copied.status());
+            assertTrue(copied.hasNoFace() && !copied.isFailed());
+            assertArrayEquals(ImageIO.read(photo.toFile()).getRGB(0, 0, 64, 64, null, 0, 64),
+                    ImageIO.read(dir.resolve("copy.png").toFile()).getRGB(0, 0, 64, 64, null, 0, 64),
+                    "copied with its pixels as they were");
+
+            ProtectionOptions skip = copy.toBuilder().whenNoFace(NoFacePolicy.SKIP).build();
+            assertEquals(PhotoResult.Status.NO_FACE, blind.protect(photo, dir.resolve("skip.png"), skip).status());
+            assertFalse(Files.exists(dir.resolve("skip.png")), "skip writes nothing");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertEquals(PhotoResult.Status.NO_FACE,
+                    blind.protect(new ByteArrayInputStream(Files.readAllBytes(photo)), "p.png", out, skip).status());
+            assertEquals(0, out.size());
+
+            ProtectionOptions fail = copy.toBuilder().whenNoFace(NoFacePolicy.FAIL).build();
+            IOException e = assertThrows(IOException.class, () -> blind.protect(photo, dir.resolve("fail.png"), fail));
+            assertTrue(e.getMessage().contains("no face found"), e.getMessage());
+            assertFalse(Files.exists(dir.resolve("fail.png")));
+
+            assertEquals(PhotoResult.Status.NO_FACE,
+                    blind.protectImage(ImageIO.read(photo.toFile()), "p", copy).result().status());
+
+            Path in = Files.createDirectories(dir.resolve("in"));
+            Files.copy(photo, in.resolve("a.png"));
+            for (NoFacePolicy policy : NoFacePolicy.values()) {
+                Path out2 = dir.resolve("out-" + policy);
+                BatchSummary s = blind.protect(BatchRequest.into(out2, in).withReport(out2.resolve("report.json")),
+                        copy.toBuilder().whenNoFace(policy).build(), ProgressListener.NONE, new Cancellation());
+                PhotoResult r = s.results().get(0);
+                assertEquals(policy == NoFacePolicy.FAIL ? PhotoResult.Status.FAILED : PhotoResult.Status.NO_FACE,
+                        r.status(), policy.name());
+                assertEquals(policy == NoFacePolicy.COPY, Files.exists(out2.resolve("a.png")), policy.name());
+                assertEquals(policy == NoFacePolicy.COPY ? 1 : 0, s.written(), policy.name());
+                assertEquals(policy == NoFacePolicy.FAIL ? 0 : 1, s.withoutFaces().size(), policy.name());
+                String report = Files.readString(out2.resolve("report.json"));
+                assertTrue(report.contains(policy == NoFacePolicy.FAIL ? "\"failed\"" : "\"no_face\""), report);
+                if (policy != NoFacePolicy.FAIL) {
+                    assertTrue(report.contains("\"withoutFaces\": [\n    \"a.png\""), report);
+                }
+            }
+            BatchSummary dry = blind.protect(BatchRequest.dryRun(in), copy, ProgressListener.NONE, new Cancellation());
+            assertEquals(PhotoResult.Status.NO_FACE, dry.results().get(0).status());
+        }
+        assertEquals(NoFacePolicy.SKIP, NoFacePolicy.parse(" Skip "));
+        assertThrows(IllegalArgumentException.class, () -> NoFacePolicy.parse("ignore"));
+    }
 }
