@@ -31,7 +31,7 @@ import java.util.stream.Stream;
 public final class FelixRuntime implements AutoCloseable {
 
     /** Packages the host shares with the bundles. */
-    static final String SHARED_PACKAGES = "org.segue.plugin.osgi.api;version=1.1.0,org.osgi.service.cm;version=1.6.1";
+    static final String SHARED_PACKAGES = "org.segue.plugin.osgi.api;version=2.0.0,org.osgi.service.cm;version=1.6.1";
 
     private final Framework framework;
     /** Trackers stay open while their services are in use (closing one releases its service). */

@@ -8,6 +8,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
 import org.segue.engine.api.Identities;
 import org.segue.engine.api.ModelSource;
+import org.segue.engine.api.NoFacePolicy;
 import org.segue.engine.api.PhotoResult;
 import org.segue.engine.api.ProtectionOptions;
 import org.segue.engine.api.Protector;
@@ -48,6 +49,7 @@ public class FaceProtectorComponent implements FaceProtector {
                 .keepLocation(!config.strip_gps())
                 .maxMegapixels(config.max_megapixels())
                 .identities(Identities.eachFaceApart())
+                .whenNoFace(NoFacePolicy.parse(config.no_face()))
                 .build();
         Protector opened = Segue.open(ModelSource.parse(config.model_location()), "auto");
         if (options.strengthLevels() > opened.maxStrengthLevels()) { // refused now, not on every photo later
@@ -107,7 +109,9 @@ public class FaceProtectorComponent implements FaceProtector {
 
     /** The engine's result in the service contract's terms (which DAM callers share across bundles). */
     private static ProtectionOutcome outcome(PhotoResult r, Setup s) {
-        return new ProtectionOutcome(r.faces().stream().map(f -> new ProtectionOutcome.Region(f.x(), f.y(), f.width(),
+        boolean facesFound = r.status() == PhotoResult.Status.PROTECTED;
+        boolean written = facesFound || s.options().noFace() == NoFacePolicy.COPY;
+        return new ProtectionOutcome(facesFound, written, r.faces().stream().map(f -> new ProtectionOutcome.Region(f.x(), f.y(), f.width(),
                 f.height())).toList(), r.metadataRemoved(), r.maxChange(), r.format(), s.protector().model().toString());
     }
 }

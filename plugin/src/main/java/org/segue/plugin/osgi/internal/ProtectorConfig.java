@@ -5,7 +5,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** FaceProtector's configuration (PID org.segue.protector), described for Configuration Admin UIs. */
 @ObjectClassDefinition(id = "org.segue.protector", name = "Segue face protector",
-        description = "How photos are protected: strength, model, detector, metadata and output quality.")
+        description = "How photos are protected: strength, model, detector, metadata, output quality, photos without a face.")
 @interface ProtectorConfig {
 
     @AttributeDefinition(name = "Strength", description = "Largest change per sample, in levels of 255 (1..8)", min = "1", max = "8")
@@ -26,4 +26,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Pixel limit", description = "Largest photo accepted, in megapixels")
     int max_megapixels() default 100;
+
+    @AttributeDefinition(name = "Photos without a face", description = "copy: write them with cleaned metadata; "
+            + "skip: write nothing; fail: refuse them. Never reported as protected.",
+            options = {@org.osgi.service.metatype.annotations.Option(label = "Copy, metadata cleaned", value = "copy"),
+                    @org.osgi.service.metatype.annotations.Option(label = "Skip", value = "skip"),
+                    @org.osgi.service.metatype.annotations.Option(label = "Fail", value = "fail")})
+    String no_face() default "copy";
 }
