@@ -74,7 +74,7 @@ public final class ProtectOriginalStep implements WorkflowProcess {
     private static void protect(Asset asset, ResourceResolver resolver, FaceProtector protector)
             throws IOException, WorkflowException {
         Resource metadataResource = resolver.getResource(
-                asset.getPath() + "/" + "jcr:content/" + DamConstants.METADATA_FOLDER);
+                asset.getPath() + "/jcr:content/" + DamConstants.METADATA_FOLDER);
         ModifiableValueMap metadata = metadataResource == null ? null
                 : metadataResource.adaptTo(ModifiableValueMap.class);
         if (metadata == null) {
@@ -93,23 +93,28 @@ public final class ProtectOriginalStep implements WorkflowProcess {
             return; // this original is the one the record was made for (the step's own replacement, re-run)
         }
         Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+        boolean saved = false;
         try (InputStream in = original.getStream();
-             ProtectedCopy copy = ProtectedCopy.protect(protector, in, asset.getName(), temp)) {
+             ProtectedCopy copy = ProtectedCopy.protect(protector, in, asset.getName(), temp);
+             // open until the commit, in case the repository reads the binary only when it saves
+             InputStream replacement = copy.verdict().replacesOriginal() ? copy.openStream() : null) {
             String recordedSha256 = originalSha256;
             asset.setBatchMode(true); // the replacement and its record are saved together by the commit below
-            if (copy.verdict().replacesOriginal()) {
-                try (InputStream replacement = copy.openStream()) {
-                    asset.addRendition(DamConstants.ORIGINAL_FILE, replacement, original.getMimeType());
-                }
+            if (replacement != null) {
+                asset.addRendition(DamConstants.ORIGINAL_FILE, replacement, original.getMimeType());
                 recordedSha256 = copy.sha256();
             }
             metadata.put(ProtectionRecord.STATUS, copy.verdict().mark());
             metadata.put(ProtectionRecord.ORIGINAL_SHA256, recordedSha256);
             metadata.put(ProtectionRecord.FACES, (long) copy.outcome().faces().size());
             resolver.commit();
+            saved = true;
         } catch (PersistenceException e) {
-            resolver.revert();
             throw new WorkflowException("could not save the protected original of " + asset.getPath(), e);
+        } finally {
+            if (!saved && resolver.hasChanges()) {
+                resolver.revert(); // neither half of the replacement stays pending in the workflow's session
+            }
         }
     }
 }
