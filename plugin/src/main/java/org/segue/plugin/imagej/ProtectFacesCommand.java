@@ -386,7 +386,8 @@ public class ProtectFacesCommand implements PlugIn {
             }
             return false;
         }
-        return selection.containsPoint(d.x() + d.width() / 2.0, d.y() + d.height() / 2.0);
+        // the pixel test: Roi.containsPoint misjudges a rectangle made by a macro in ImageJ 1.54p
+        return selection.contains(d.x() + d.width() / 2, d.y() + d.height() / 2);
     }
 
     static String protectedTitle(String title) {
