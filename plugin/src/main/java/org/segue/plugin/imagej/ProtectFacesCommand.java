@@ -11,6 +11,7 @@ import ij.gui.GenericDialog;
 import ij.gui.Overlay;
 import ij.gui.Roi;
 import ij.plugin.PlugIn;
+import ij.plugin.frame.Recorder;
 import ij.process.ImageProcessor;
 import org.segue.engine.api.BatchRequest;
 import org.segue.engine.api.BatchSummary;
@@ -63,11 +64,8 @@ public class ProtectFacesCommand implements PlugIn {
     /** Faces the preview found outside the selection: they stay as they are. */
     static final Color LEFT_AS_IS = Color.ORANGE;
 
-    /** String fields in the order they are added: their index in GenericDialog.getStringFields(). */
-    private static final int INPUT_FIELD = 0;
-    private static final int OUTPUT_FIELD = 1;
+    /** The Model field's index in GenericDialog.getStringFields() (after the two folder fields). */
     private static final int MODEL_FIELD = 2;
-    private static final int PERSON_FIELD = 3;
 
     /** What the dialog asked for. */
     record Request(boolean folder, boolean allSlices, String input, String output, String model, String person,
@@ -75,10 +73,18 @@ public class ProtectFacesCommand implements PlugIn {
 
     @Override
     public void run(String arg) {
+        String macroOptions = Macro.getOptions();
+        if (macroOptions != null) {
+            // a macro's name never reaches the dialog, so a recorder that records inside macros sees the alias
+            Macro.setOptions(withPersonAlias(macroOptions));
+        }
         ImagePlus image = WindowManager.getCurrentImage();
         Request r = ask(image);
         if (r == null) {
             return;
+        }
+        if (macroOptions == null && Recorder.record) {
+            record(r, image != null && image.getStackSize() > 1);
         }
         int strength = r.strength();
         if (strength > MAX_LEVELS) {
@@ -172,11 +178,13 @@ public class ProtectFacesCommand implements PlugIn {
         if (gd.wasCanceled()) {
             return null;
         }
+        return read(gd, stack);
+    }
+
+    /** Reads the dialog's fields in the order they were added (what the recorder records, when it records). */
+    private static Request read(GenericDialog gd, boolean stack) {
         String target = gd.getNextChoice();
         boolean folder = target.equals(FOLDER);
-        if (fields.onScreen()) {
-            beforeReading(gd, folder);
-        }
         boolean allSlices = !stack || gd.getNextChoice().equals(ALL_SLICES);
         String input = gd.getNextString();
         String output = gd.getNextString();
@@ -192,19 +200,67 @@ public class ProtectFacesCommand implements PlugIn {
     }
 
     /**
-     * What the macro recorder may see, set in the fields before they are read (the recorder writes what is
-     * read): a person's alias instead of the name, and no folders in current-image mode (a folder's path can
-     * name a person too).
+     * Writes the command's line into ImageJ's macro recorder in place of the line ImageJ would write from the
+     * fields as typed: the person's alias instead of the name, and no folders in current-image mode (a folder's
+     * path can name a person too).
      */
-    private static void beforeReading(GenericDialog gd, boolean folder) {
-        @SuppressWarnings("unchecked")
-        List<TextField> strings = gd.getStringFields();
-        TextField person = strings.get(PERSON_FIELD);
-        person.setText(recordedPerson(person.getText()));
-        if (!folder) {
-            strings.get(INPUT_FIELD).setText("");
-            strings.get(OUTPUT_FIELD).setText("");
+    private static void record(Request r, boolean stack) {
+        Recorder.disableCommandRecording();
+        Recorder.resetCommandOptions();
+        String options = recordedOptions(r, stack);
+        Recorder.recordString(Recorder.scriptMode()
+                ? "IJ.run(\"" + TITLE + "\", \"" + options + "\");\n"
+                : "run(\"" + TITLE + "\", \"" + options + "\");\n");
+    }
+
+    /** The options of a recorded line for a request. */
+    static String recordedOptions(Request r, boolean stack) {
+        StringBuilder o = new StringBuilder();
+        option(o, "apply", r.folder() ? FOLDER : CURRENT_IMAGE);
+        if (r.folder()) {
+            option(o, "input", r.input());
+            option(o, "output", r.output());
+        } else if (stack) {
+            option(o, "slices", r.allSlices() ? ALL_SLICES : CURRENT_SLICE);
         }
+        option(o, "model", r.model());
+        option(o, "person", recordedPerson(r.person()));
+        option(o, "strength", String.valueOf(r.strength()));
+        option(o, "no-face", r.noFace().name().toLowerCase(java.util.Locale.ROOT));
+        if (r.folder()) {
+            option(o, "jpeg", String.valueOf(r.quality()));
+            if (r.keepLocation()) {
+                o.append(" keep");
+            }
+        } else if (r.show()) {
+            o.append(" show");
+        }
+        return o.toString().strip().replace("\\", "/");
+    }
+
+    private static void option(StringBuilder o, String key, String value) {
+        String v = value == null ? "" : value;
+        o.append(' ').append(key).append('=').append(v.isEmpty() || v.contains(" ") ? "[" + v + "]" : v);
+    }
+
+    /** Macro options with the person's name, if any, replaced by its alias. */
+    static String withPersonAlias(String options) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(^|\\s)person=(\\[[^\\]]*\\]|\\S*)").matcher(options);
+        if (!m.find()) {
+            return options;
+        }
+        String value = m.group(2);
+        String name = value.startsWith("[") ? value.substring(1, value.length() - 1) : value;
+        if (name.startsWith("&")) { // a macro variable, as GenericDialog reads it
+            ij.macro.Interpreter interpreter = ij.macro.Interpreter.getInstance();
+            String resolved = interpreter == null ? null : interpreter.getVariableAsString(name.substring(1));
+            if (resolved == null) {
+                return options;
+            }
+            name = resolved;
+        }
+        String alias = recordedPerson(name);
+        return options.substring(0, m.start(2)) + (alias.isEmpty() ? "[]" : alias) + options.substring(m.end(2));
     }
 
     /** The person field as it may be written down: empty, or an alias (a name becomes its alias). */
@@ -429,6 +485,9 @@ public class ProtectFacesCommand implements PlugIn {
 
         @Override
         public boolean dialogItemChanged(GenericDialog dialog, AWTEvent e) {
+            if (e == null) { // the dialog is closing with OK; close() restores the overlay
+                return true;
+            }
             Choice apply = (Choice) gd.getChoices().get(0);
             Checkbox previewBox = gd.getPreviewCheckbox();
             int ticket = generation.incrementAndGet();

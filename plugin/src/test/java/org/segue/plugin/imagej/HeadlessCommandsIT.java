@@ -324,6 +324,22 @@ class HeadlessCommandsIT {
         assertEquals(recorded, ProtectFacesCommand.recordedPerson(" ada lovelace "), "names are case-folded");
         assertEquals(recorded, ProtectFacesCommand.recordedPerson(recorded), "an alias stays itself");
         assertEquals("", ProtectFacesCommand.recordedPerson(""));
+        // a macro's options reach the dialog (and a recorder that records inside macros) with the alias
+        assertEquals("apply=[Current image] person=" + recorded + " strength=8",
+                ProtectFacesCommand.withPersonAlias("apply=[Current image] person=[Ada Lovelace] strength=8"));
+        assertEquals("person=" + recorded, ProtectFacesCommand.withPersonAlias("person=Ada"
+                .replace("Ada", "[ada lovelace]")));
+        assertEquals("apply=Folder person=[] jpeg=95", ProtectFacesCommand.withPersonAlias("apply=Folder person=[] jpeg=95"));
+        assertEquals("apply=Folder jpeg=95", ProtectFacesCommand.withPersonAlias("apply=Folder jpeg=95"));
+        // the line the recorder gets from the dialog: the alias; folders only in folder mode
+        ProtectFacesCommand.Request image = new ProtectFacesCommand.Request(false, false, "/photos/Ada Lovelace", "/o",
+                "default", "Ada Lovelace", 8, 95, false, org.segue.engine.api.NoFacePolicy.SKIP, true);
+        assertEquals("apply=[Current image] slices=[Current slice] model=default person=" + recorded
+                + " strength=8 no-face=skip show", ProtectFacesCommand.recordedOptions(image, true));
+        ProtectFacesCommand.Request folder = new ProtectFacesCommand.Request(true, true, "/in put", "/out", "/m/x.segue",
+                "", 6, 90, true, org.segue.engine.api.NoFacePolicy.COPY, false);
+        assertEquals("apply=Folder input=[/in put] output=/out model=/m/x.segue person=[] strength=6 no-face=copy jpeg=90 keep",
+                ProtectFacesCommand.recordedOptions(folder, false));
         Path photo = astronaut();
         macro("open(getArgument());\n" + PROTECT + "person=[Ada Lovelace]\");\n"
                 + "saveAs(\"PNG\", \"" + q(dir.resolve("name.png")) + "\");\n"
