@@ -35,7 +35,8 @@ public final class RecorderDriver {
         // folders remembered from an earlier run, named after a person: they must not be recorded either
         Prefs.set("segue.input", "/photos/Ada Lovelace/in");
         Prefs.set("segue.output", "/photos/Ada Lovelace/out");
-        ImagePlus image = IJ.createImage("landscape.png", "RGB ramp", 160, 120, 1);
+        // with a photo of a face (args[1]) the preview outlines it and the run protects it; else a face-less ramp
+        ImagePlus image = args.length > 1 ? IJ.openImage(args[1]) : IJ.createImage("landscape.png", "RGB ramp", 160, 120, 1);
         image.show();
         Recorder recorder = new Recorder();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -66,8 +67,21 @@ public final class RecorderDriver {
                     .append(((java.awt.Checkbox) gd.getCheckboxes().get(1)).isShowing()).append('\n');
             facts.append("help button=").append(gd.getButtons().length > 2).append('\n');
             strings.get(3).setText("Ada Lovelace");
-            gd.actionPerformed(new ActionEvent(gd.getButtons()[0], ActionEvent.ACTION_PERFORMED, "OK"));
+            java.awt.Checkbox preview = gd.getPreviewCheckbox();
+            facts.append("preview box=").append(preview != null).append('\n');
+            if (preview != null) {
+                preview.setState(true);
+                gd.itemStateChanged(new ItemEvent(preview, ItemEvent.ITEM_STATE_CHANGED, preview, ItemEvent.SELECTED));
+            }
         });
+        ij.gui.Overlay shown = null;
+        for (int i = 0; i < 300 && shown == null; i++) { // the preview finds faces off the event thread
+            Thread.sleep(100);
+            shown = image.getOverlay();
+        }
+        facts.append("preview outlines=").append(shown == null ? "none" : String.valueOf(shown.size())).append('\n');
+        EventQueue.invokeAndWait(() ->
+                gd.actionPerformed(new ActionEvent(gd.getButtons()[0], ActionEvent.ACTION_PERFORMED, "OK")));
         // the run finds no face in a ramp and says so in a message: close it as a person would
         long deadline = System.currentTimeMillis() + 180_000;
         while (command.isAlive() && System.currentTimeMillis() < deadline) {
@@ -80,6 +94,10 @@ public final class RecorderDriver {
             Thread.sleep(200);
         }
         facts.append("finished=").append(!command.isAlive()).append('\n');
+        facts.append("source overlay after=").append(image.getOverlay() == null ? "none" : image.getOverlay().size())
+                .append('\n');
+        ImagePlus result = WindowManager.getCurrentImage();
+        facts.append("result=").append(result == null ? "none" : result.getTitle()).append('\n');
         if (failure.get() != null) {
             facts.append("failure=").append(failure.get()).append('\n');
         }

@@ -47,6 +47,11 @@ class RecorderIT {
                     "-Xmx2g", "-Djava.awt.headless=false", "-Dai.djl.offline=true",
                     "-Duser.home=" + dir.resolve("home"), // ImageJ's preferences go here, not into the user's
                     "-cp", System.getProperty("java.class.path"), RecorderDriver.class.getName(), facts.toString()));
+            Path photo = Path.of(System.getProperty("segue.shared", "../shared"), "photos/public-domain/astronaut.png");
+            boolean face = Files.exists(photo);
+            if (face) {
+                cmd.add(photo.toString());
+            }
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("driver.log").toFile());
             pb.environment().put("DISPLAY", ":" + display);
             Process driver = pb.start();
@@ -58,6 +63,7 @@ class RecorderIT {
             System.out.println("RecorderDriver's output:\n" + log);
             assertTrue(ended && Files.exists(facts), "the driver ran to its end: " + log);
             String f = Files.readString(facts);
+            System.out.println("RecorderDriver's facts:\n" + f);
             assertTrue(f.contains("finished=true"), f + log);
             assertFalse(f.contains("failure="), f + log);
             String recorded = f.substring(f.indexOf("recorded="));
@@ -72,7 +78,15 @@ class RecorderIT {
             assertTrue(f.contains("folder mode shows detections=false"), f);
             assertTrue(f.contains("image mode shows detections=true"), f);
             assertTrue(f.contains("help button=true"), f);
-            assertTrue(f.contains("message shown"), "no face found in a ramp: a message says so: " + f);
+            assertTrue(f.contains("preview box=true"), f);
+            assertTrue(f.contains("source overlay after=none"), "the preview's outlines go when the dialog closes: " + f);
+            if (face) {
+                assertTrue(f.contains("preview outlines=1"), "the preview outlines the face: " + f);
+                assertTrue(f.contains("result=astronaut-protected.png"), f);
+            } else {
+                assertTrue(f.contains("preview outlines=0"), "the preview ran and found no face: " + f);
+                assertTrue(f.contains("message shown"), "no face found in a ramp: a message says so: " + f);
+            }
         } finally {
             screen.destroy();
             screen.waitFor(10, TimeUnit.SECONDS);
