@@ -476,6 +476,10 @@ public class ProtectFacesCommand implements PlugIn {
             return t;
         });
         private final AtomicInteger generation = new AtomicInteger();
+        /** What the outlines on show were found for (model, selection, slice); null when none are shown. */
+        private String shownFor;
+        /** The image's orientation, read from its file once (off the event thread). */
+        private volatile Integer orientation;
 
         Preview(ImagePlus image, GenericDialog gd) {
             this.image = image;
@@ -490,19 +494,28 @@ public class ProtectFacesCommand implements PlugIn {
             }
             Choice apply = (Choice) gd.getChoices().get(0);
             Checkbox previewBox = gd.getPreviewCheckbox();
-            int ticket = generation.incrementAndGet();
             if (previewBox == null || !previewBox.getState() || !CURRENT_IMAGE.equals(apply.getSelectedItem())) {
+                generation.incrementAndGet();
+                shownFor = null;
                 image.setOverlay(original);
                 return true;
             }
             @SuppressWarnings("unchecked")
             String model = ((List<TextField>) gd.getStringFields()).get(MODEL_FIELD).getText();
             Roi selection = selectionOf(image);
+            String key = model + "|" + selection + "|" + image.getCurrentSlice();
+            if (key.equals(shownFor)) {
+                return true; // typing in another field changes nothing the preview shows
+            }
+            shownFor = key;
+            int ticket = generation.incrementAndGet();
             ImageProcessor ip = image.getProcessor();
-            int orientation = ShownOrientation.of(image);
             IJ.showStatus(TITLE + ": finding faces...");
             worker.submit(() -> {
                 try {
+                    if (orientation == null) {
+                        orientation = ShownOrientation.of(image);
+                    }
                     Protector protector = SegueSession.protector(model);
                     List<HostImage.Face> faces = protector.findFaces(
                             new HostImage(ImagePlusPixels.toBufferedImage(ip), orientation), image.getTitle(),
