@@ -36,12 +36,17 @@ class RecorderIT {
     void theRecorderWritesAnAliasAndTheDialogFitsTheMode(@TempDir Path dir) throws Exception {
         Path xvfb = xvfb();
         Assumptions.assumeTrue(xvfb != null, "skipped: Xvfb is not installed (apt-get install xvfb)");
-        int display = 90 + (int) (ProcessHandle.current().pid() % 9);
-        Process screen = new ProcessBuilder(xvfb.toString(), ":" + display, "-screen", "0", "1280x1024x24", "-nolisten", "tcp")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("xvfb.log").toFile()).start();
+        // -displayfd: Xvfb picks a free display and writes its number, so parallel runs do not collide
+        Process screen = new ProcessBuilder(xvfb.toString(), "-displayfd", "1", "-screen", "0", "1280x1024x24",
+                "-nolisten", "tcp").redirectError(dir.resolve("xvfb.log").toFile()).start();
         try {
-            Thread.sleep(1500);
-            Assumptions.assumeTrue(screen.isAlive(), "skipped: Xvfb did not start: " + Files.readString(dir.resolve("xvfb.log")));
+            String display;
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(screen.getInputStream()))) {
+                display = r.readLine();
+            }
+            Assumptions.assumeTrue(display != null && display.strip().matches("\\d+"),
+                    "skipped: Xvfb did not start: " + Files.readString(dir.resolve("xvfb.log")));
+            display = display.strip();
             Path facts = dir.resolve("facts.txt");
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx2g", "-Djava.awt.headless=false", "-Dai.djl.offline=true",
