@@ -38,7 +38,9 @@ import java.util.List;
  * memory for the protecting pass while they fit a quarter of the heap (and half of what the host leaves
  * free); a photo beyond that is decoded again for writing (its faces are not detected again), since
  * keeping pixels anywhere else would leave unprotected copies on disk. A photo whose file changed between
- * the passes is decoded and detected afresh, so what is written is always what was detected.
+ * the passes is decoded and detected afresh, so what is written is always what was detected. A
+ * {@link Cancellation#wrapUp() wrap-up} during the grouping pass groups and protects the photos read so far
+ * (the photos not reached are not taken); a cancel stops at once.
  */
 public final class PhotoBatch {
 
