@@ -53,11 +53,6 @@ public record HostImage(BufferedImage pixels, int exifOrientation) {
         return Orientation.of(Files.readAllBytes(photo)).exifValue();
     }
 
-    /** Whether the pixels must be turned (or mirrored) to be seen upright. */
-    public boolean isTurned() {
-        return exifOrientation != 1;
-    }
-
     /** Width of the upright view. */
     public int uprightWidth() {
         return orientation().uprightWidth(pixels.getWidth(), pixels.getHeight());
