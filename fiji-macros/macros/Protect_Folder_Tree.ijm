@@ -8,7 +8,10 @@
 // Headless:    ImageJ-linux64 --headless -macro Protect_Folder_Tree.ijm "input=/photos output=/protected person=[Ada Lovelace]"
 //
 // Adapt: set person to the one person in all photos (the strongest protection: one stable code per
-// person); leave it empty to group look-alike faces automatically. strength is at most 8 (of 255).
+// person), or to its alias as the macro recorder writes it (person=code:3f9a); leave it empty to group
+// look-alike faces automatically. strength is at most 8 (of 255). no-face: what becomes of a photo in
+// which no face is found (copy: copied unchanged with cleaned metadata, skip: not written, fail: reported
+// as failed); the log and the report list those photos, none of them is called protected.
 
 args = getArgument();
 input = valueOf(args, "input", "");
@@ -16,12 +19,13 @@ output = valueOf(args, "output", "");
 person = valueOf(args, "person", "");
 strength = valueOf(args, "strength", "8");
 quality = valueOf(args, "quality", "95");
+noFace = valueOf(args, "no-face", "copy");
 
 if (input == "") input = getDirectory("Folder of photos to protect");
 if (output == "") output = getDirectory("Empty folder for the protected copies");
 
 run("Protect Faces", "apply=Folder input=[" + input + "] output=[" + output + "] model=default person=[" + person
-    + "] strength=" + strength + " jpeg=" + quality);
+    + "] strength=" + strength + " no-face=" + noFace + " jpeg=" + quality);
 print("Protected copies are in " + output + " (see protection-report.json)");
 
 // The value of key=value or key=[value with spaces] in an argument string, or a default.

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Cancellation {
 
     private final AtomicBoolean cancelled = new AtomicBoolean();
+    private final AtomicBoolean wrappingUp = new AtomicBoolean();
 
     /** A token nobody can cancel. */
     public static Cancellation none() {
@@ -19,6 +20,20 @@ public final class Cancellation {
 
     public boolean isCancelled() {
         return cancelled.get();
+    }
+
+    /**
+     * A gentler stop: take no new work, finish what was already read. A batch that groups faces across its
+     * photos then groups and protects the photos its grouping pass has read, and ends as cancelled; a
+     * {@link #cancel} after this still stops at once.
+     */
+    public void wrapUp() {
+        wrappingUp.set(true);
+    }
+
+    /** Whether {@link #wrapUp} was asked for (or the work was cancelled outright). */
+    public boolean isWrappingUp() {
+        return wrappingUp.get() || cancelled.get();
     }
 
     /** Throws {@link CancellationException} once cancelled. */

@@ -1,5 +1,7 @@
 package org.segue.engine.api;
 
+import org.segue.engine.sideinfo.FaceCodes;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +16,10 @@ import java.util.Map;
  */
 public sealed interface Identities {
 
-    /** Every face is this person: a stable code from the name (the same on every photo and run). */
+    /**
+     * Every face is this person: a stable code from the name (the same on every photo and run). The name may
+     * be the person's {@link #alias}, which gives the same code.
+     */
     record Person(String name) implements Identities {
         public Person {
             if (name == null || name.isBlank()) {
@@ -62,6 +67,23 @@ public sealed interface Identities {
 
     /** Nobody said who is who: the faces of one photo are different people, one code each. */
     record EachFaceApart() implements Identities {}
+
+    /** How an alias starts: {@code code:} and four hexadecimal digits. */
+    String ALIAS_PREFIX = "code:";
+
+    /**
+     * A person's alias: their 16-bit code as {@code code:} and four hexadecimal digits (e.g. {@code code:3f9a}),
+     * to be written where a name must not be (a recorded macro, a script): the same code as the name, and the
+     * name cannot be read back from it (65536 codes, many names each).
+     */
+    static String alias(String name) {
+        return String.format(java.util.Locale.ROOT, "%s%04x", ALIAS_PREFIX, FaceCodes.forName(name));
+    }
+
+    /** Whether a person field holds an alias rather than a name. */
+    static boolean isAlias(String text) {
+        return text != null && text.strip().toLowerCase(java.util.Locale.ROOT).matches("code:[0-9a-f]{4}");
+    }
 
     static Identities person(String name) {
         return new Person(name);

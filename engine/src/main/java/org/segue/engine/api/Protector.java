@@ -6,6 +6,7 @@ import org.segue.engine.internal.AtomicFiles;
 import org.segue.engine.photo.PhotoBatch;
 import org.segue.engine.photo.PhotoProtector;
 import org.segue.engine.sideinfo.FaceCodes;
+import org.segue.engine.spi.FaceBox;
 import org.segue.engine.spi.FaceDetector;
 
 import java.awt.image.BufferedImage;
@@ -118,6 +119,50 @@ public final class Protector implements AutoCloseable {
         PhotoResult result = new PhotoResult(title,
                 photo.faces().isEmpty() ? PhotoResult.Status.NO_FACE : PhotoResult.Status.PROTECTED,
                 photo.faces().stream().map(PhotoProtector.Face::region).toList(), List.of(), done.maxChange(),
+                done.pixels().maxValue(), null, null);
+        return new ProtectedImage(done.pixels().image(), result);
+    }
+
+    /**
+     * Finds the faces of a host's image (detected in its upright view), in the host's grid: what
+     * {@link #protectFaces} would protect, for a preview or for the host to choose among (a selection).
+     */
+    public List<HostImage.Face> findFaces(HostImage image, String title, ProtectionOptions options)
+            throws IOException {
+        PhotoProtector.Analysed photo = protector(options).analyse(image.pixels(), image.orientation(), title);
+        return photo.faces().stream()
+                .map(f -> new HostImage.Face(image.toHost(f.detected()), image.toHost(f.region()))).toList();
+    }
+
+    /**
+     * Protects the given faces of a host's image (found by {@link #findFaces} on the same pixels, all of them
+     * or those the user chose); the result is a new image in the host's grid, the given one is not changed.
+     * No face given: the pixels are copied unchanged and the result says {@link PhotoResult.Status#NO_FACE};
+     * the host decides what to show, as the options' no-face policy says. The result's faces are the
+     * protected regions in the host's grid.
+     *
+     * @throws IllegalArgumentException for a face that does not lie inside the image
+     */
+    public ProtectedImage protectFaces(HostImage image, List<HostImage.Face> faces, String title,
+                                       ProtectionOptions options) throws IOException {
+        int w = image.pixels().getWidth();
+        int h = image.pixels().getHeight();
+        List<PhotoProtector.Face> upright = new java.util.ArrayList<>();
+        for (HostImage.Face f : faces) {
+            for (FaceBox b : List.of(f.detected(), f.region())) {
+                if (b.x() < 0 || b.y() < 0 || b.right() > w || b.bottom() > h) {
+                    throw new IllegalArgumentException("face " + b + " lies outside the " + w + "x" + h + " image");
+                }
+            }
+            upright.add(new PhotoProtector.Face(image.toUpright(f.detected()), image.toUpright(f.region())));
+        }
+        PhotoProtector protector = protector(options);
+        PhotoProtector.Analysed photo = protector.withFaces(image.pixels(), image.orientation(), title, upright);
+        PhotoProtector.ProtectedPixels done = protector.protectPixels(photo,
+                FaceCodes.forPhoto(options.identities(), title, upright.size()));
+        PhotoResult result = new PhotoResult(title,
+                faces.isEmpty() ? PhotoResult.Status.NO_FACE : PhotoResult.Status.PROTECTED,
+                faces.stream().map(HostImage.Face::region).toList(), List.of(), done.maxChange(),
                 done.pixels().maxValue(), null, null);
         return new ProtectedImage(done.pixels().image(), result);
     }

@@ -29,6 +29,11 @@ public enum Orientation {
         return value >= 1 && value <= 8 ? values()[value - 1] : NORMAL;
     }
 
+    /** The orientation an encoded photo declares; upright where there is none or its metadata cannot be read. */
+    public static Orientation of(byte[] encodedPhoto) {
+        return PhotoCodec.readOrientation(encodedPhoto);
+    }
+
     /** Whether upright width and height are the stored height and width. */
     public boolean swapsAxes() {
         return exifValue >= 5;
@@ -80,6 +85,25 @@ public enum Orientation {
             y0 = Math.min(y0, sy);
             x1 = Math.max(x1, sx);
             y1 = Math.max(y1, sy);
+        }
+        return new FaceBox(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
+    }
+
+    /** The upright rectangle that {@code stored} (a rectangle of a w x h stored image) shows as: the inverse of {@link #toStored}. */
+    public FaceBox toUpright(FaceBox stored, int storedWidth, int storedHeight) {
+        int x0 = Integer.MAX_VALUE;
+        int y0 = Integer.MAX_VALUE;
+        int x1 = Integer.MIN_VALUE;
+        int y1 = Integer.MIN_VALUE;
+        int[][] corners = {{stored.x(), stored.y()}, {stored.right() - 1, stored.y()},
+                {stored.x(), stored.bottom() - 1}, {stored.right() - 1, stored.bottom() - 1}};
+        for (int[] c : corners) {
+            int ux = uprightX(c[0], c[1], storedWidth, storedHeight);
+            int uy = uprightY(c[0], c[1], storedWidth, storedHeight);
+            x0 = Math.min(x0, ux);
+            y0 = Math.min(y0, uy);
+            x1 = Math.max(x1, ux);
+            y1 = Math.max(y1, uy);
         }
         return new FaceBox(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
     }

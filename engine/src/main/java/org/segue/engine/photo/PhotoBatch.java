@@ -38,7 +38,9 @@ import java.util.List;
  * memory for the protecting pass while they fit a quarter of the heap (and half of what the host leaves
  * free); a photo beyond that is decoded again for writing (its faces are not detected again), since
  * keeping pixels anywhere else would leave unprotected copies on disk. A photo whose file changed between
- * the passes is decoded and detected afresh, so what is written is always what was detected.
+ * the passes is decoded and detected afresh, so what is written is always what was detected. A
+ * {@link Cancellation#wrapUp() wrap-up} during the grouping pass groups and protects the photos read so far
+ * (the photos not reached are not taken); a cancel stops at once.
  */
 public final class PhotoBatch {
 
@@ -89,9 +91,11 @@ public final class PhotoBatch {
         int written = 0;
         int faces = 0;
         boolean cancelled = false;
+        // a grouping pass stopped by a wrap-up leaves the photos it read to protect; the rest are not taken
+        int reached = seen == null ? items.size() : read(seen);
         long phaseStart = System.nanoTime(); // the ETA of this pass must not count the grouping pass
-        for (int i = 0; i < items.size(); i++) {
-            if (cancellation.isCancelled()) {
+        for (int i = 0; i < reached; i++) {
+            if (cancellation.isCancelled() || (seen == null && cancellation.isWrappingUp())) {
                 cancelled = true;
                 break;
             }
@@ -111,8 +115,9 @@ public final class PhotoBatch {
                 written++;
             }
             progress.onProgress(new ProgressListener.Progress(request.dryRun() ? "detect" : "protect", i + 1,
-                    items.size(), written + " written, " + faces + " faces", (System.nanoTime() - phaseStart) / 1e9));
+                    reached, written + " written, " + faces + " faces", (System.nanoTime() - phaseStart) / 1e9));
         }
+        cancelled |= reached < items.size();
         List<PhotoResult> failed = results.stream().filter(PhotoResult::isFailed).toList();
         BatchSummary summary = new BatchSummary(results.size(), written, faces, failed, results, cancelled,
                 (System.nanoTime() - start) / 1e9);
@@ -263,7 +268,7 @@ public final class PhotoBatch {
         long budget = Math.min(runtime.maxMemory() / 4,
                 (runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory())) / 2);
         long kept = 0;
-        for (int i = 0; i < items.size() && !cancellation.isCancelled(); i++) {
+        for (int i = 0; i < items.size() && !cancellation.isWrappingUp(); i++) {
             Item item = items.get(i);
             Seen s = new Seen();
             seen[i] = s;
@@ -312,6 +317,15 @@ public final class PhotoBatch {
             }
         }
         return seen;
+    }
+
+    /** How many photos, from the first, the grouping pass read (all unless it was stopped). */
+    private static int read(Seen[] seen) {
+        int n = 0;
+        while (n < seen.length && seen[n] != null) {
+            n++;
+        }
+        return n;
     }
 
     /** The memory a decoded photo holds: its file's bytes (for re-encoding) and its pixels. */

@@ -107,13 +107,34 @@ public final class PhotoProtector {
      * {@link #protectPixels}; it has no file to re-encode.
      */
     public Analysed analyse(BufferedImage upright, String source) throws PhotoException {
-        if ((long) upright.getWidth() * upright.getHeight() > maxPixels) {
-            throw new PhotoException(source, "image of " + upright.getWidth() + "x" + upright.getHeight()
+        return analyse(upright, Orientation.NORMAL, source);
+    }
+
+    /**
+     * Finds the faces of an image in memory held in its stored grid (a host that shows it as stored: ImageJ
+     * does not turn a JPEG by its orientation tag): the faces are detected in the upright view, as for a file,
+     * and given in upright coordinates.
+     */
+    public Analysed analyse(BufferedImage stored, Orientation orientation, String source) throws PhotoException {
+        return detect(source, inMemory(stored, orientation, source), 0);
+    }
+
+    /**
+     * An image in memory (stored grid, with its orientation) whose faces were found before: the detector does
+     * not run again. The faces are upright, as {@link #analyse} gives them.
+     */
+    public Analysed withFaces(BufferedImage stored, Orientation orientation, String source, List<Face> faces)
+            throws PhotoException {
+        return new Analysed(source, inMemory(stored, orientation, source), List.copyOf(faces), 0, 0);
+    }
+
+    private PhotoCodec.Decoded inMemory(BufferedImage stored, Orientation orientation, String source)
+            throws PhotoException {
+        if ((long) stored.getWidth() * stored.getHeight() > maxPixels) {
+            throw new PhotoException(source, "image of " + stored.getWidth() + "x" + stored.getHeight()
                     + " pixels exceeds the limit of " + maxPixels + " pixels");
         }
-        PhotoCodec.Decoded decoded = new PhotoCodec.Decoded(null, null, Orientation.NORMAL,
-                PhotoPixels.of(upright, source));
-        return detect(source, decoded, 0);
+        return new PhotoCodec.Decoded(null, null, orientation, PhotoPixels.of(stored, source));
     }
 
     private Analysed detect(String source, PhotoCodec.Decoded decoded, double decodeSeconds) {

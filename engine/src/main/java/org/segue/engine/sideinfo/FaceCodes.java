@@ -51,7 +51,11 @@ public final class FaceCodes {
                 : identities instanceof Identities.Mapping m ? m.groups() : 0;
     }
 
+    /** The label of a person's name, or of their alias ({@link Identities#alias}), which is that label in hex. */
     public static int forName(String name) {
+        if (Identities.isAlias(name)) {
+            return Integer.parseInt(name.strip().substring(Identities.ALIAS_PREFIX.length()), 16);
+        }
         return LabelCode.labelForName(name, LabelCode.DEFAULT_BITS);
     }
 

@@ -30,6 +30,11 @@ public class CheckProtectionCommand implements PlugIn {
         gd.addNumericField("Test fraction", 0.3, 2);
         gd.addMessage("The folder holds <person>/<face images>. Two ResNet18 attackers are trained from scratch\n"
                 + "(on clean and on protected faces) and tested on the held-out clean faces.");
+        gd.addHelp("<html><h2>Check Protection</h2><p>Does protection work on <i>your</i> faces? On a small folder of "
+                + "<tt>&lt;person&gt;/&lt;face images&gt;</tt> (<tt>labelled</tt>) it holds out a <tt>test</tt> fraction "
+                + "of each person's faces, trains one attacker on the clean rest and one on the protected rest, and puts "
+                + "both accuracies on the held-out faces, with chance, in the Results table. Protection holds when the "
+                + "protected-trained attacker is near chance. More: <tt>docs/fiji.md</tt> in Segue's sources.</p></html>");
         gd.showDialog();
         if (gd.wasCanceled()) {
             return;

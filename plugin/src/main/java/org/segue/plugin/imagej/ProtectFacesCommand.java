@@ -2,136 +2,554 @@ package org.segue.plugin.imagej;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.ImageStack;
+import ij.Macro;
 import ij.Prefs;
 import ij.WindowManager;
+import ij.gui.DialogListener;
 import ij.gui.GenericDialog;
 import ij.gui.Overlay;
 import ij.gui.Roi;
 import ij.plugin.PlugIn;
+import ij.plugin.frame.Recorder;
+import ij.process.ImageProcessor;
 import org.segue.engine.api.BatchRequest;
 import org.segue.engine.api.BatchSummary;
+import org.segue.engine.api.Cancellation;
+import org.segue.engine.api.HostImage;
 import org.segue.engine.api.Identities;
+import org.segue.engine.api.NoFacePolicy;
 import org.segue.engine.api.PhotoResult;
 import org.segue.engine.api.ProtectedImage;
 import org.segue.engine.api.ProtectionOptions;
 import org.segue.engine.api.Protector;
 import org.segue.engine.spi.FaceBox;
-import org.segue.engine.api.Cancellation;
 
+import java.awt.AWTEvent;
+import java.awt.Checkbox;
+import java.awt.Choice;
 import java.awt.Color;
+import java.awt.GraphicsEnvironment;
+import java.awt.Point;
+import java.awt.TextField;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Plugins > Face Protection > Protect Faces: protects the faces of the current image (the result is a
- * new image with the faces outlined as an overlay; the source is untouched) or of a folder tree (a
- * mirrored output folder with a report). Every option is a dialog field, so the macro recorder writes
- * a {@code run("Protect Faces", "...")} line that also runs headless.
+ * Plugins > Face Protection > Protect Faces: protects the faces of the current image (all slices of a stack,
+ * or the current one; only faces inside the selection when there is one) into a new image, or of a folder
+ * tree into a mirrored output folder with a report. A photo in which no face was protected is never shown as
+ * protected: the no-face policy decides whether an unchanged copy opens (titled "-no-face"), nothing opens,
+ * or the run fails. Every option is a dialog field, so the macro recorder writes a
+ * {@code run("Protect Faces", "...")} line that also runs headless; it records a person's alias, never the name.
  */
 public class ProtectFacesCommand implements PlugIn {
 
     static final String TITLE = "Protect Faces";
     static final String CURRENT_IMAGE = "Current image";
     static final String FOLDER = "Folder";
+    static final String ALL_SLICES = "All slices";
+    static final String CURRENT_SLICE = "Current slice";
+    static final String[] NO_FACE_CHOICES = {"copy", "skip", "fail"};
     /** Largest strength, in 8-bit levels: the budget the generator was trained for (8/255). */
     static final int MAX_LEVELS = ProtectionOptions.MAX_LEVELS;
+    static final Color PROTECTED = Color.GREEN;
+    /** Faces the preview found outside the selection: they stay as they are. */
+    static final Color LEFT_AS_IS = Color.ORANGE;
+
+    /** The Model field's index in GenericDialog.getStringFields() (after the two folder fields). */
+    private static final int MODEL_FIELD = 2;
+
+    /** What the dialog asked for. */
+    record Request(boolean folder, boolean allSlices, String input, String output, String model, String person,
+                   int strength, int quality, boolean keepLocation, NoFacePolicy noFace, boolean show) {}
 
     @Override
     public void run(String arg) {
-        boolean haveImage = WindowManager.getCurrentImage() != null;
-        GenericDialog gd = new GenericDialog(TITLE);
-        gd.addChoice("Apply to", new String[] {CURRENT_IMAGE, FOLDER}, haveImage ? CURRENT_IMAGE : FOLDER);
-        Dialogs.addFolderField(gd, "Input folder", Prefs.get("segue.input", ""));
-        Dialogs.addFolderField(gd, "Output folder", Prefs.get("segue.output", ""));
-        Dialogs.addFileField(gd, "Model", SegueSession.lastModel());
-        gd.addStringField("Person name", "", 24);
-        gd.addNumericField("Strength", MAX_LEVELS, 0, 3, "levels of 255 (at most 8)");
-        gd.addNumericField("JPEG quality", 95, 0, 3, "for JPEG output");
-        gd.addCheckbox("Keep location", false);
-        gd.addCheckbox("Show detections", true);
-        gd.addMessage("Person name: every face is this person (a stable code from the name; the name is never\n"
-                + "written). Leave it empty to group look-alike faces automatically. Model: 'default' is the\n"
-                + "model shipped with Segue; trained models are in " + SegueSession.modelsFolder());
-        gd.showDialog();
-        if (gd.wasCanceled()) {
+        String macroOptions = Macro.getOptions();
+        if (macroOptions != null) {
+            // a macro's name never reaches the dialog, so a recorder that records inside macros sees the alias
+            Macro.setOptions(withPersonAlias(macroOptions));
+        }
+        ImagePlus image = WindowManager.getCurrentImage();
+        Request r = ask(image);
+        if (r == null) {
             return;
         }
-        String target = gd.getNextChoice();
-        String input = gd.getNextString();
-        String output = gd.getNextString();
-        String modelChoice = gd.getNextString();
-        String person = gd.getNextString().strip();
-        int strength = (int) gd.getNextNumber();
-        int quality = (int) gd.getNextNumber();
-        boolean keepLocation = gd.getNextBoolean();
-        boolean showDetections = gd.getNextBoolean();
+        if (macroOptions == null && Recorder.record) {
+            record(r, image != null && image.getStackSize() > 1);
+        }
+        int strength = r.strength();
         if (strength > MAX_LEVELS) {
             IJ.log(TITLE + ": strength " + strength + " is above the model's budget of " + MAX_LEVELS
                     + " levels; using " + MAX_LEVELS + ".");
             strength = MAX_LEVELS;
         }
-        if (strength < 1 || quality < 1 || quality > 100) {
+        if (strength < 1 || r.quality() < 1 || r.quality() > 100) {
             IJ.error(TITLE, "Strength must be 1..8 levels and JPEG quality 1..100.");
             return;
         }
+        boolean failed;
         try {
-            Protector protector = SegueSession.protector(modelChoice);
+            Protector protector = SegueSession.protector(r.model());
             ProtectionOptions.Builder options = ProtectionOptions.builder().strengthLevels(strength)
-                    .jpegQuality(quality).keepLocation(keepLocation);
-            if (target.equals(FOLDER)) {
-                Prefs.set("segue.input", input);
-                Prefs.set("segue.output", output);
+                    .jpegQuality(r.quality()).keepLocation(r.keepLocation()).whenNoFace(r.noFace());
+            if (r.folder()) {
+                Prefs.set("segue.input", r.input());
+                Prefs.set("segue.output", r.output());
                 // a folder holds several people: an unnamed batch is grouped by look-alike faces
-                protectFolder(protector, options.identities(Identities.grouped(0)).person(person).build(), input,
-                        output);
-            } else {
-                // one image, several unnamed faces: most likely several people, one code each
-                protectImage(protector, options.identities(Identities.eachFaceApart()).person(person).build(),
-                        showDetections);
+                protectFolder(protector, options.identities(Identities.grouped(0)).person(r.person()).build(),
+                        r.input(), r.output());
+                return;
             }
+            if (image == null) {
+                IJ.error(TITLE, "There is no image open. Open a photo, or choose 'Apply to: Folder'.");
+                return;
+            }
+            // one image, several unnamed faces: most likely several people, one code each
+            failed = !protectImage(image, protector,
+                    options.identities(Identities.eachFaceApart()).person(r.person()).build(), r);
         } catch (Exception e) {
             IJ.error(TITLE, e.getMessage() != null ? e.getMessage() : e.toString());
+            return;
+        }
+        if (failed && IJ.isMacro()) {
+            // the fail policy: a macro must not go on as if the photo were protected (ImageJ's quiet abort)
+            throw new RuntimeException(Macro.MACRO_CANCELED);
         }
     }
 
-    private static void protectImage(Protector protector, ProtectionOptions options, boolean showDetections)
-            throws Exception {
-        ImagePlus source = WindowManager.getCurrentImage();
-        if (source == null) {
-            IJ.error(TITLE, "There is no image open. Open a photo, or choose 'Apply to: Folder'.");
-            return;
+    /** The dialog; null when cancelled. */
+    private static Request ask(ImagePlus image) {
+        boolean haveImage = image != null;
+        boolean stack = haveImage && image.getStackSize() > 1;
+        GenericDialog gd = new GenericDialog(TITLE);
+        ModeFields fields = new ModeFields(gd);
+        gd.addChoice("Apply to", new String[] {CURRENT_IMAGE, FOLDER}, haveImage ? CURRENT_IMAGE : FOLDER);
+        fields.group(CURRENT_IMAGE);
+        if (stack) {
+            gd.addChoice("Slices", new String[] {ALL_SLICES, CURRENT_SLICE}, ALL_SLICES);
         }
-        ProtectedImage done = protector.protectImage(ImagePlusPixels.toBufferedImage(source.getProcessor()),
-                source.getTitle(), options);
-        ImagePlus result = new ImagePlus(protectedTitle(source.getTitle()),
-                ImagePlusPixels.toProcessor(done.image(), source.getProcessor()));
-        result.setCalibration(source.getCalibration());
-        if (showDetections) {
-            result.setOverlay(outline(done.result().faces()));
+        fields.group(FOLDER);
+        Dialogs.addFolderField(gd, "Input folder", Prefs.get("segue.input", ""));
+        Dialogs.addFolderField(gd, "Output folder", Prefs.get("segue.output", ""));
+        fields.group(ModeFields.BOTH);
+        Dialogs.addFileField(gd, "Model", SegueSession.lastModel());
+        gd.addStringField("Person name", "", 24);
+        gd.addNumericField("Strength", MAX_LEVELS, 0, 3, "levels of 255 (at most 8)");
+        gd.addChoice("No-face photos", NO_FACE_CHOICES, NO_FACE_CHOICES[0]);
+        fields.group(FOLDER);
+        gd.addNumericField("JPEG quality", 95, 0, 3, "for JPEG output");
+        gd.addCheckbox("Keep location", false);
+        fields.group(CURRENT_IMAGE);
+        gd.addCheckbox("Show detections", false);
+        fields.group(ModeFields.BOTH);
+        gd.addMessage("Person name: every face is this person (a stable code from the name; the name is never\n"
+                + "written: a recorded macro holds the code, e.g. person=code:3f9a). Empty: a code per face\n"
+                + "(image) or look-alike groups (folder). No-face photos: copy unchanged / skip / fail.\n"
+                + "A selection limits protection to the faces inside it. Model: 'default' is the model\n"
+                + "shipped with Segue; trained models are in " + SegueSession.modelsFolder());
+        gd.addHelp(help());
+        Preview preview = null;
+        if (haveImage && fields.onScreen()) {
+            gd.addPreviewCheckbox(null, "Preview faces");
+            preview = new Preview(image, gd);
+            gd.addDialogListener(preview);
         }
+        fields.show(haveImage ? CURRENT_IMAGE : FOLDER);
+        if (fields.onScreen()) {
+            Choice apply = (Choice) gd.getChoices().get(0);
+            apply.addItemListener(e -> fields.show(apply.getSelectedItem()));
+        }
+        try {
+            gd.showDialog();
+        } finally {
+            if (preview != null) {
+                preview.close();
+            }
+        }
+        if (gd.wasCanceled()) {
+            return null;
+        }
+        return read(gd, stack);
+    }
+
+    /** Reads the dialog's fields in the order they were added (what the recorder records, when it records). */
+    private static Request read(GenericDialog gd, boolean stack) {
+        String target = gd.getNextChoice();
+        boolean folder = target.equals(FOLDER);
+        boolean allSlices = !stack || gd.getNextChoice().equals(ALL_SLICES);
+        String input = gd.getNextString();
+        String output = gd.getNextString();
+        String model = gd.getNextString();
+        String person = gd.getNextString().strip();
+        int strength = (int) gd.getNextNumber();
+        String noFace = gd.getNextChoice();
+        int quality = (int) gd.getNextNumber();
+        boolean keepLocation = gd.getNextBoolean();
+        boolean show = gd.getNextBoolean();
+        return new Request(folder, allSlices, input, output, model, person, strength, quality, keepLocation,
+                NoFacePolicy.parse(noFace), show);
+    }
+
+    /**
+     * Writes the command's line into ImageJ's macro recorder in place of the line ImageJ would write from the
+     * fields as typed: the person's alias instead of the name, and no folders in current-image mode (a folder's
+     * path can name a person too).
+     */
+    private static void record(Request r, boolean stack) {
+        Recorder.disableCommandRecording();
+        Recorder.resetCommandOptions();
+        String options = recordedOptions(r, stack);
+        Recorder.recordString(Recorder.scriptMode()
+                ? "IJ.run(\"" + TITLE + "\", \"" + options + "\");\n"
+                : "run(\"" + TITLE + "\", \"" + options + "\");\n");
+    }
+
+    /** The options of a recorded line for a request. */
+    static String recordedOptions(Request r, boolean stack) {
+        StringBuilder o = new StringBuilder();
+        option(o, "apply", r.folder() ? FOLDER : CURRENT_IMAGE);
+        if (r.folder()) {
+            option(o, "input", r.input());
+            option(o, "output", r.output());
+        } else if (stack) {
+            option(o, "slices", r.allSlices() ? ALL_SLICES : CURRENT_SLICE);
+        }
+        option(o, "model", r.model());
+        option(o, "person", recordedPerson(r.person()));
+        option(o, "strength", String.valueOf(r.strength()));
+        option(o, "no-face", r.noFace().name().toLowerCase(java.util.Locale.ROOT));
+        if (r.folder()) {
+            option(o, "jpeg", String.valueOf(r.quality()));
+            if (r.keepLocation()) {
+                o.append(" keep");
+            }
+        } else if (r.show()) {
+            o.append(" show");
+        }
+        return o.toString().strip().replace("\\", "/");
+    }
+
+    private static void option(StringBuilder o, String key, String value) {
+        String v = value == null ? "" : value;
+        o.append(' ').append(key).append('=').append(v.isEmpty() || v.contains(" ") ? "[" + v + "]" : v);
+    }
+
+    /** Macro options with the person's name, if any, replaced by its alias. */
+    static String withPersonAlias(String options) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(^|\\s)person=(\\[[^\\]]*\\]|\\S*)").matcher(options);
+        if (!m.find()) {
+            return options;
+        }
+        String value = m.group(2);
+        String name = value.startsWith("[") ? value.substring(1, value.length() - 1) : value;
+        if (name.startsWith("&")) { // a macro variable, as GenericDialog reads it
+            ij.macro.Interpreter interpreter = ij.macro.Interpreter.getInstance();
+            String resolved = interpreter == null ? null : interpreter.getVariableAsString(name.substring(1));
+            if (resolved == null) {
+                return options;
+            }
+            name = resolved;
+        }
+        String alias = recordedPerson(name);
+        return options.substring(0, m.start(2)) + (alias.isEmpty() ? "[]" : alias) + options.substring(m.end(2));
+    }
+
+    /** The person field as it may be written down: empty, or an alias (a name becomes its alias). */
+    static String recordedPerson(String typed) {
+        String t = typed == null ? "" : typed.strip();
+        return t.isEmpty() || Identities.isAlias(t) ? t : Identities.alias(t);
+    }
+
+    /** The Help button's text: the commands' page in short (the full page is docs/fiji.md). */
+    static String help() {
+        try (InputStream in = ProtectFacesCommand.class.getResourceAsStream("protect-faces-help.html")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
+            return "<html>Protect Faces: see docs/fiji.md of Segue.</html>";
+        }
+    }
+
+    // ---------------------------------------------------------------- the current image
+
+    /** What happened to the slices of an image. */
+    private static final class Outcome {
+        final ImageStack stack;
+        final Overlay overlay = new Overlay();
+        final List<Integer> slicesWithoutFaces = new ArrayList<>();
+        int faces;
+        int outside;
+        int largestChange;
+        int maxValue = 255;
+        int done;
+        boolean cancelled;
+
+        Outcome(ImagePlus source) {
+            stack = new ImageStack(source.getWidth(), source.getHeight());
+        }
+    }
+
+    /** Protects the image; false when the fail policy stops the run. */
+    private static boolean protectImage(ImagePlus source, Protector protector, ProtectionOptions options, Request r)
+            throws IOException {
+        Roi selection = selectionOf(source);
+        int n = source.getStackSize();
+        int[] slices = r.allSlices() || n == 1 ? java.util.stream.IntStream.rangeClosed(1, n).toArray()
+                : new int[] {source.getCurrentSlice()};
+        int orientation = ShownOrientation.of(source);
+        if (orientation != 1) {
+            IJ.log(TITLE + ": " + source.getTitle() + " is shown as stored, on its side or mirrored (EXIF orientation "
+                    + orientation + "); faces are found in its upright view");
+        }
+        Outcome o = new Outcome(source);
+        ImageStack stack = source.getStack();
+        IJ.resetEscape();
+        for (int i = 0; i < slices.length; i++) {
+            if (IJ.escapePressed()) {
+                o.cancelled = true;
+                break;
+            }
+            if (slices.length > 1) {
+                IJ.showProgress(i, slices.length);
+                IJ.showStatus(TITLE + ": slice " + (i + 1) + "/" + slices.length + " (Esc stops)");
+            }
+            ImageProcessor ip = stack.getProcessor(slices[i]);
+            HostImage host = new HostImage(ImagePlusPixels.toBufferedImage(ip), orientation);
+            List<HostImage.Face> all = protector.findFaces(host, source.getTitle(), options);
+            List<HostImage.Face> chosen = all.stream().filter(f -> inside(selection, f)).toList();
+            o.outside += all.size() - chosen.size();
+            ImageProcessor out;
+            if (chosen.isEmpty()) {
+                out = ip.duplicate();
+                o.slicesWithoutFaces.add(slices[i]);
+            } else {
+                ProtectedImage done = protector.protectFaces(host, chosen, source.getTitle(), options);
+                out = ImagePlusPixels.toProcessor(done.image(), ip);
+                o.faces += chosen.size();
+                o.largestChange = Math.max(o.largestChange, done.result().maxChange());
+                o.maxValue = done.result().maxValue();
+                for (FaceBox region : done.result().faces()) {
+                    DetectionRoi roi = new DetectionRoi(region, "face " + o.overlay.size(), PROTECTED);
+                    roi.setPosition(o.stack.getSize() + 1);
+                    o.overlay.add(roi);
+                }
+            }
+            o.stack.addSlice(stack.getSliceLabel(slices[i]), out);
+            o.done++;
+        }
+        IJ.showProgress(1.0);
+        return report(source, o, slices, selection != null, r);
+    }
+
+    /** Opens the result as the outcome and the no-face policy say; false when the fail policy stops the run. */
+    private static boolean report(ImagePlus source, Outcome o, int[] slices, boolean selected, Request r) {
+        String title = source.getTitle();
+        String where = selected ? " inside the selection" : "";
+        String outside = o.outside > 0 ? "; " + o.outside + " face(s) outside the selection were left as they were" : "";
+        if (o.done == 0) {
+            IJ.showStatus(TITLE + ": cancelled, nothing was protected");
+            IJ.log(TITLE + ": " + title + " - cancelled before the first slice; nothing was protected");
+            return true;
+        }
+        String partly = o.cancelled ? " (cancelled after " + o.done + " of " + slices.length + " slices; the result "
+                + "holds those " + o.done + ")" : "";
+        if (o.faces == 0) {
+            String message = "No face was found" + where + " in " + title + outside + ". Nothing was protected: a face "
+                    + "the detector missed (tilted, small, in profile, on its side) is as recognisable as before; "
+                    + "look at the photo.";
+            IJ.log(TITLE + ": " + title + " - NO FACE FOUND" + where + ", nothing protected" + outside + partly);
+            switch (r.noFace()) {
+                case FAIL -> {
+                    IJ.error(TITLE, message + " (The no-face policy is fail.)");
+                    return false;
+                }
+                case SKIP -> {
+                    warn(message + " Nothing opens (the no-face policy is skip).");
+                    IJ.showStatus(TITLE + ": no face found, nothing opened");
+                }
+                case COPY -> {
+                    ImagePlus copy = result(source, o, noFaceTitle(title), "no face", false);
+                    warn(message + " '" + copy.getTitle() + "' is an unchanged copy (the no-face policy is copy).");
+                    copy.show();
+                    IJ.showStatus(TITLE + ": no face found; " + copy.getTitle() + " is unchanged");
+                }
+            }
+            return true;
+        }
+        ImagePlus result = result(source, o, protectedTitle(title), "protected", r.show());
         result.show();
-        IJ.log(String.format("%s: %s - %d face(s) protected, largest change %d of %d", TITLE, source.getTitle(),
-                done.result().faces().size(), done.result().maxChange(), done.result().maxValue()));
+        String without = o.slicesWithoutFaces.isEmpty() || slices.length == 1 ? ""
+                : "; no face found in slice(s) " + o.slicesWithoutFaces + " (left as they were)";
+        IJ.log(String.format("%s: %s - %d face(s) protected%s, largest change %d of %d%s%s%s", TITLE, title, o.faces,
+                where, o.largestChange, o.maxValue, without, outside, partly));
+        IJ.showStatus(TITLE + ": " + o.faces + " face(s) protected" + (o.cancelled ? " (cancelled)" : ""));
+        return true;
+    }
+
+    private static ImagePlus result(ImagePlus source, Outcome o, String title, String status, boolean show) {
+        ImagePlus result = new ImagePlus(title, o.stack);
+        result.setCalibration(source.getCalibration());
+        if (o.stack.getSize() == source.getStackSize() && source.isHyperStack()) {
+            result.setDimensions(source.getNChannels(), source.getNSlices(), source.getNFrames());
+            result.setOpenAsHyperStack(true);
+            for (Roi roi : o.overlay.toArray()) {
+                int[] czt = result.convertIndexToPosition(roi.getPosition());
+                roi.setPosition(czt[0], czt[1], czt[2]);
+            }
+        }
+        if (show && o.overlay.size() > 0) {
+            result.setOverlay(o.overlay);
+        }
+        result.setProp("segue.status", status);
+        result.setProp("segue.faces", o.faces);
+        return result;
+    }
+
+    private static void warn(String message) {
+        if (Macro.getOptions() == null && !GraphicsEnvironment.isHeadless()) {
+            IJ.showMessage(TITLE, message);
+        }
+    }
+
+    /** The selection that limits protection: an area or points; none for lines or no selection. */
+    static Roi selectionOf(ImagePlus image) {
+        Roi roi = image.getRoi();
+        return roi != null && (roi.isArea() || roi.getType() == Roi.POINT) ? roi : null;
+    }
+
+    /**
+     * Whether a face is to be protected under the selection: an area holds the centre of the face's detected
+     * box; a point lies on the detected box. No selection: every face.
+     */
+    static boolean inside(Roi selection, HostImage.Face face) {
+        if (selection == null) {
+            return true;
+        }
+        FaceBox d = face.detected();
+        if (selection.getType() == Roi.POINT) {
+            for (Point p : selection.getContainedPoints()) {
+                if (d.contains(p.x, p.y)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        // the pixel test: Roi.containsPoint misjudges a rectangle made by a macro in ImageJ 1.54p
+        return selection.contains(d.x() + d.width() / 2, d.y() + d.height() / 2);
     }
 
     static String protectedTitle(String title) {
-        int dot = title.lastIndexOf('.');
-        return dot > 0 ? title.substring(0, dot) + "-protected" + title.substring(dot) : title + "-protected";
+        return suffixed(title, "-protected");
     }
 
-    /** The protected regions as named rectangles, the detector's boxes inside them. */
-    static Overlay outline(List<FaceBox> faces) {
-        Overlay overlay = new Overlay();
-        for (int i = 0; i < faces.size(); i++) {
-            FaceBox r = faces.get(i);
-            Roi roi = new Roi(r.x(), r.y(), r.width(), r.height());
-            roi.setName("face " + i);
-            roi.setStrokeColor(Color.GREEN);
-            roi.setStrokeWidth(Math.max(2, r.width() / 100));
-            overlay.add(roi);
-        }
-        return overlay;
+    static String noFaceTitle(String title) {
+        return suffixed(title, "-no-face");
     }
+
+    private static String suffixed(String title, String suffix) {
+        int dot = title.lastIndexOf('.');
+        return dot > 0 ? title.substring(0, dot) + suffix + title.substring(dot) : title + suffix;
+    }
+
+    // ---------------------------------------------------------------- preview
+
+    /**
+     * The preview: the faces that would be protected (green) and those outside the selection (orange), drawn
+     * on the source image while the dialog is open, found off the event thread; the source's own overlay is
+     * put back when the dialog closes.
+     */
+    private static final class Preview implements DialogListener {
+        private final ImagePlus image;
+        private final GenericDialog gd;
+        private final Overlay original;
+        private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "Segue preview");
+            t.setDaemon(true);
+            return t;
+        });
+        private final AtomicInteger generation = new AtomicInteger();
+        /** What the outlines on show were found for (model, selection, slice); null when none are shown. */
+        private String shownFor;
+        /** The image's orientation, read from its file once (off the event thread). */
+        private volatile Integer orientation;
+
+        Preview(ImagePlus image, GenericDialog gd) {
+            this.image = image;
+            this.gd = gd;
+            this.original = image.getOverlay();
+        }
+
+        @Override
+        public boolean dialogItemChanged(GenericDialog dialog, AWTEvent e) {
+            if (e == null) { // the dialog is closing with OK; close() restores the overlay
+                return true;
+            }
+            Choice apply = (Choice) gd.getChoices().get(0);
+            Checkbox previewBox = gd.getPreviewCheckbox();
+            if (previewBox == null || !previewBox.getState() || !CURRENT_IMAGE.equals(apply.getSelectedItem())) {
+                generation.incrementAndGet();
+                shownFor = null;
+                image.setOverlay(original);
+                return true;
+            }
+            @SuppressWarnings("unchecked")
+            String model = ((List<TextField>) gd.getStringFields()).get(MODEL_FIELD).getText();
+            Roi selection = selectionOf(image);
+            String key = model + "|" + selection + "|" + image.getCurrentSlice();
+            if (key.equals(shownFor)) {
+                return true; // typing in another field changes nothing the preview shows
+            }
+            shownFor = key;
+            int ticket = generation.incrementAndGet();
+            ImageProcessor ip = image.getProcessor();
+            IJ.showStatus(TITLE + ": finding faces...");
+            worker.submit(() -> {
+                try {
+                    if (orientation == null) {
+                        orientation = ShownOrientation.of(image);
+                    }
+                    Protector protector = SegueSession.protector(model);
+                    List<HostImage.Face> faces = protector.findFaces(
+                            new HostImage(ImagePlusPixels.toBufferedImage(ip), orientation), image.getTitle(),
+                            ProtectionOptions.defaults());
+                    if (ticket != generation.get()) {
+                        return;
+                    }
+                    Overlay shown = original == null ? new Overlay() : original.duplicate();
+                    int in = 0;
+                    for (HostImage.Face f : faces) {
+                        boolean chosen = inside(selection, f);
+                        in += chosen ? 1 : 0;
+                        shown.add(new DetectionRoi(f.region(), chosen ? "will be protected" : "left as it is",
+                                chosen ? PROTECTED : LEFT_AS_IS));
+                    }
+                    image.setOverlay(shown);
+                    IJ.showStatus(TITLE + ": " + (in == 0 ? "no face found" + (selection != null ? " inside the selection" : "")
+                            + " - nothing would be protected" : in + " face(s) will be protected")
+                            + (faces.size() > in ? ", " + (faces.size() - in) + " outside the selection" : ""));
+                } catch (Exception ex) {
+                    IJ.showStatus(TITLE + ": preview failed: " + ex.getMessage());
+                }
+            });
+            return true;
+        }
+
+        void close() {
+            generation.incrementAndGet();
+            worker.shutdownNow();
+            image.setOverlay(original);
+        }
+    }
+
+    // ---------------------------------------------------------------- a folder
 
     private static void protectFolder(Protector protector, ProtectionOptions options, String input, String output)
             throws Exception {
@@ -145,12 +563,24 @@ public class ProtectFacesCommand implements PlugIn {
         ImageJProgress progress = new ImageJProgress(TITLE, cancellation);
         BatchSummary s = protector.protect(request, options, progress, cancellation);
         progress.done();
-        IJ.log(String.format("%s: %d photo(s), %d face(s), %d written, %d failed%s (%.1f s); report: %s", TITLE,
-                s.photos(), s.faces(), s.written(), s.failed().size(), s.cancelled() ? ", cancelled" : "",
-                s.seconds(), request.reportFile()));
+        List<PhotoResult> withoutFaces = s.withoutFaces();
+        long protectedPhotos = s.results().stream().filter(p -> p.status() == PhotoResult.Status.PROTECTED).count();
+        IJ.log(String.format("%s: %d photo(s): %d protected (%d face(s)), %d without a face found, %d failed; "
+                        + "%d file(s) written%s (%.1f s); report: %s", TITLE, s.photos(), protectedPhotos, s.faces(),
+                withoutFaces.size(), s.failed().size(), s.written(),
+                s.cancelled() ? ", stopped early: the photos not reached were not taken" : "", s.seconds(),
+                request.reportFile()));
+        for (PhotoResult p : withoutFaces) {
+            IJ.log("  no face found (nothing protected; look at it): " + p.photo() + switch (options.noFace()) {
+                case COPY -> " - copied unchanged";
+                case SKIP -> " - not written";
+                case FAIL -> "";
+            });
+        }
         for (PhotoResult f : s.failed()) {
             IJ.log("  failed: " + f.photo() + ": " + f.reason());
         }
-        IJ.showStatus(TITLE + ": " + s.written() + " photo(s) protected");
+        IJ.showStatus(TITLE + ": " + protectedPhotos + " photo(s) protected, " + withoutFaces.size()
+                + " without a face found" + (s.cancelled() ? " (stopped early)" : ""));
     }
 }

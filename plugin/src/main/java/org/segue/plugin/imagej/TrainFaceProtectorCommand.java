@@ -41,6 +41,11 @@ public class TrainFaceProtectorCommand implements PlugIn {
                 + "against adversarially trained attackers, about 150 s each. cpu: 112 px, PGD-1, resize/JPEG distortions.\n"
                 + "paper: the authors' 224 px recipe, for GPU hosts (Fiji with the CUDA natives).\n"
                 + "Overrides: more settings as name=value pairs, named as by 'segue train' (e.g. pgd-radius=4 batch-size=8).");
+        gd.addHelp("<html><h2>Train Face Protector</h2><p>Trains a model on a folder of <tt>&lt;person&gt;/&lt;face "
+                + "images&gt;</tt> (<tt>dataset</tt>) into a <tt>.segue</tt> file (<tt>output</tt>), which Protect Faces "
+                + "then offers first. Recipes: <tt>shipped</tt> (the default model's), <tt>cpu</tt>, <tt>paper</tt> (for a "
+                + "GPU). Escape cancels; running the same job again resumes from its checkpoint. More: "
+                + "<tt>docs/fiji.md</tt> in Segue's sources.</p></html>");
         gd.showDialog();
         if (gd.wasCanceled()) {
             return;

@@ -10,6 +10,9 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Face Protection commands run headless through ImageJ 1.x patched by ij1-patcher, as in Fiji --headless. */
@@ -58,8 +61,7 @@ class HeadlessCommandsIT {
                 + "run(\"Protect Faces\", \"apply=[Current image] model=default person=[Jane Roe] strength=8 jpeg=95 show\");\n"
                 + "facts = getTitle() + \"|\" + Overlay.size + \"|\" + nImages + \"|\" + source;\n"
                 + "File.saveString(facts, \"" + facts + "\");\n"
-                + "Overlay.remove;\n" // saveAs would burn the outlines into the pixels
-                + "saveAs(\"PNG\", \"" + out + "\");\n"
+                + "saveAs(\"PNG\", \"" + out + "\");\n" // with the outlines on: they must stay out of the file
                 + "selectImage(source); saveAs(\"PNG\", \"" + dir.resolve("source.png") + "\");\n", photo.toString());
         BufferedImage sourceAfter = ImageIO.read(dir.resolve("source.png").toFile());
         BufferedImage decoded = ImageIO.read(photo.toFile());
@@ -78,6 +80,304 @@ class HeadlessCommandsIT {
         int worst = c[0];
         int changed = c[2];
         assertTrue(worst <= 8 && changed > 1000, "changed " + changed + " pixels, worst " + worst);
+    }
+
+    // ------------------------------------------------------------ Fiji that behaves like Fiji
+
+    private static final String PROTECT = "run(\"Protect Faces\", \"apply=[Current image] model=default strength=8 ";
+
+    static Path astronaut() {
+        Path photo = Path.of(System.getProperty("segue.shared", "../shared"), "photos/public-domain/astronaut.png");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(photo),
+                "skipped: " + photo + " (the public-domain test photo in ../shared) is absent");
+        return photo;
+    }
+
+    /** Runs a macro; returns what ImageJ printed (the log, errors) while it ran. */
+    static String macro(String code, String argument) {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        java.io.PrintStream oldErr = System.err;
+        java.io.PrintStream both = new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                captured.write(b);
+                old.write(b);
+            }
+        }, true);
+        try {
+            System.setOut(both);
+            System.setErr(both);
+            ij1.runMacro("setBatchMode(true);\n" + code + "\nclose(\"*\");\n", argument);
+        } finally {
+            System.setOut(old);
+            System.setErr(oldErr);
+        }
+        return captured.toString();
+    }
+
+    static String[] facts(Path file) throws Exception {
+        assertTrue(Files.exists(file), "the macro ran to its end and wrote " + file);
+        return Files.readString(file).split("\\|", -1);
+    }
+
+    static String q(Path p) {
+        return p.toString().replace("\\", "/");
+    }
+
+    /** The same pixels everywhere (ARGB compared). */
+    static void assertSamePixels(BufferedImage a, BufferedImage b, String what) {
+        assertTrue(a.getWidth() == b.getWidth() && a.getHeight() == b.getHeight(), what + ": sizes differ");
+        for (int y = 0; y < a.getHeight(); y++) {
+            for (int x = 0; x < a.getWidth(); x++) {
+                if (a.getRGB(x, y) != b.getRGB(x, y)) {
+                    throw new AssertionError(what + ": pixel " + x + "," + y + " differs");
+                }
+            }
+        }
+    }
+
+    /** Pixels that differ between two images of one size, inside the rectangle [x0, x1) x [y0, y1). */
+    static int changedIn(BufferedImage a, BufferedImage b, int x0, int y0, int x1, int y1) {
+        int n = 0;
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) {
+                n += a.getRGB(x, y) != b.getRGB(x, y) ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void aPhotoWithoutAFaceIsNeverShownAsProtected(@TempDir Path dir) throws Exception {
+        String facts = "File.saveString(getTitle() + \"|\" + nImages + \"|\" + Property.get(\"segue.status\"), \"";
+        // copy (the default): an unchanged copy opens, titled as what it is
+        String log = macro("newImage(\"landscape.png\", \"RGB ramp\", 320, 240, 1);\n"
+                + PROTECT + "person=[]\");\n"
+                + facts + q(dir.resolve("copy.txt")) + "\");", "");
+        String[] f = facts(dir.resolve("copy.txt"));
+        assertEquals("landscape-no-face.png", f[0], "the copy's title says no face was found");
+        assertEquals("2", f[1]);
+        assertEquals("no face", f[2]);
+        assertTrue(log.contains("NO FACE FOUND"), log);
+        assertFalse(log.contains("protected, largest change"), log);
+        // skip: nothing opens
+        macro("newImage(\"landscape.png\", \"RGB ramp\", 320, 240, 1);\n"
+                + PROTECT + "person=[] no-face=skip\");\n"
+                + facts + q(dir.resolve("skip.txt")) + "\");", "");
+        f = facts(dir.resolve("skip.txt"));
+        assertEquals("landscape.png", f[0], "no new window under skip");
+        assertEquals("1", f[1]);
+        // fail: an error, and the macro stops there
+        log = macro("newImage(\"landscape.png\", \"RGB ramp\", 320, 240, 1);\n"
+                + PROTECT + "person=[] no-face=fail\");\n"
+                + "File.saveString(\"went on\", \"" + q(dir.resolve("fail.txt")) + "\");", "");
+        assertFalse(Files.exists(dir.resolve("fail.txt")), "the macro stopped at the failure: " + log);
+        assertTrue(log.contains("No face was found in landscape.png") && log.contains("no-face policy is fail"), log);
+    }
+
+    /**
+     * A phone photo stored on its side with EXIF orientation 6: ImageJ shows it as stored; the faces are found in
+     * its upright view, as the command line does, and the result keeps the grid ImageJ shows. The same pixels
+     * without the tag: no face is found, and the result says so.
+     */
+    @Test
+    void aSidewaysPhonePhotoIsProtectedAndAnUntaggedOneIsReportedAsNoFace(@TempDir Path dir) throws Exception {
+        BufferedImage upright = ImageIO.read(astronaut().toFile());
+        int w = upright.getWidth();
+        int h = upright.getHeight();
+        // stored grid of orientation 6 (shown turned 90 degrees clockwise): stored(x, y) = upright(H-1-y, x)
+        BufferedImage stored = new BufferedImage(h, w, BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < w; y++) {
+            for (int x = 0; x < h; x++) {
+                stored.setRGB(x, y, upright.getRGB(w - 1 - y, x));
+            }
+        }
+        Path phone = dir.resolve("phone.jpg");
+        Files.write(phone, org.segue.engine.photo.TestPhotos.jpegWith(stored,
+                java.util.List.of(org.segue.engine.photo.TestPhotos.orientationOnly(6))));
+        Path untagged = dir.resolve("sideways.png");
+        ImageIO.write(stored, "png", untagged.toFile());
+        String facts = "File.saveString(getTitle() + \"|\" + Property.get(\"segue.faces\") + \"|\" + getWidth() + \"|\" + getHeight(), \"";
+        String log = macro("open(getArgument());\n" + PROTECT + "person=[]\");\n" + facts + q(dir.resolve("phone.txt"))
+                + "\");", phone.toString());
+        String[] f = facts(dir.resolve("phone.txt"));
+        assertEquals("phone-protected.jpg", f[0], log);
+        assertTrue(Integer.parseInt(f[1]) >= 1, "the face was found in the upright view: " + log);
+        assertEquals(stored.getWidth() + "|" + stored.getHeight(), f[2] + "|" + f[3], "the result keeps ImageJ's grid");
+        assertTrue(log.contains("EXIF orientation 6"), log);
+
+        log = macro("open(getArgument());\n" + PROTECT + "person=[]\");\n" + facts + q(dir.resolve("untagged.txt"))
+                + "\");", untagged.toString());
+        f = facts(dir.resolve("untagged.txt"));
+        assertEquals("sideways-no-face.png", f[0], "a face on its side without a tag is missed, and said so: " + log);
+        assertTrue(log.contains("NO FACE FOUND"), log);
+    }
+
+    /**
+     * Detections are an overlay only when asked for, drawn on the screen only: File > Save As (PNG, JPEG) and
+     * Flatten write the protected pixels without the outlines.
+     */
+    @Test
+    void savingAProtectedImageNeverBurnsTheDetectionsIn(@TempDir Path dir) throws Exception {
+        Path photo = astronaut();
+        macro("open(getArgument());\n" + PROTECT + "person=[]\");\n"
+                + "File.saveString(\"\" + Overlay.size, \"" + q(dir.resolve("default.txt")) + "\");", photo.toString());
+        assertEquals("0", facts(dir.resolve("default.txt"))[0], "no outlines unless asked for");
+
+        String log = macro("open(getArgument());\n" + PROTECT + "person=[] show\");\n"
+                + "result = getImageID(); n = Overlay.size;\n"
+                + "saveAs(\"PNG\", \"" + q(dir.resolve("with-overlay.png")) + "\");\n"
+                + "saveAs(\"Jpeg\", \"" + q(dir.resolve("with-overlay.jpg")) + "\");\n"
+                + "run(\"Flatten\"); saveAs(\"PNG\", \"" + q(dir.resolve("flattened.png")) + "\");\n"
+                + "selectImage(result); still = Overlay.size; Overlay.remove;\n"
+                + "saveAs(\"PNG\", \"" + q(dir.resolve("plain.png")) + "\");\n"
+                + "saveAs(\"Jpeg\", \"" + q(dir.resolve("plain.jpg")) + "\");\n"
+                + "File.saveString(n + \"|\" + still, \"" + q(dir.resolve("overlay.txt")) + "\");", photo.toString());
+        String[] f = facts(dir.resolve("overlay.txt"));
+        assertEquals("1", f[0], "one face outlined when asked: " + log);
+        assertEquals("1", f[1], "saving keeps the overlay as an overlay");
+        BufferedImage plain = ImageIO.read(dir.resolve("plain.png").toFile());
+        assertSamePixels(plain, ImageIO.read(dir.resolve("with-overlay.png").toFile()), "PNG saved with the overlay on");
+        assertSamePixels(plain, ImageIO.read(dir.resolve("flattened.png").toFile()), "Flatten");
+        assertArrayEquals(Files.readAllBytes(dir.resolve("plain.jpg")), Files.readAllBytes(dir.resolve("with-overlay.jpg")),
+                "JPEG saved with the overlay on");
+        assertTrue(changedIn(ImageIO.read(photo.toFile()), plain, 0, 0, plain.getWidth(), plain.getHeight()) > 1000,
+                "the saved file holds the protected pixels");
+    }
+
+    /** A selection limits protection to the faces inside it; the rest of the image is left as it was. */
+    @Test
+    void aSelectionLimitsProtectionToTheFacesInsideIt(@TempDir Path dir) throws Exception {
+        BufferedImage one = ImageIO.read(astronaut().toFile());
+        BufferedImage pair = new BufferedImage(2 * one.getWidth(), one.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        pair.getGraphics().drawImage(one, 0, 0, null);
+        pair.getGraphics().drawImage(one, one.getWidth(), 0, null);
+        Path photo = dir.resolve("pair.png");
+        ImageIO.write(pair, "png", photo.toFile());
+        int half = one.getWidth();
+        String log = macro("open(getArgument());\n" + PROTECT + "person=[]\");\n"
+                + "File.saveString(Property.get(\"segue.faces\"), \"" + q(dir.resolve("all.txt")) + "\");\n"
+                + "close(\"pair-protected.png\"); selectImage(\"pair.png\");\n"
+                + "makeRectangle(0, 0, " + half + ", " + pair.getHeight() + ");\n"
+                + PROTECT + "person=[]\");\n"
+                + "File.saveString(Property.get(\"segue.faces\"), \"" + q(dir.resolve("left.txt")) + "\");\n"
+                + "saveAs(\"PNG\", \"" + q(dir.resolve("left.png")) + "\");\n"
+                + "selectImage(\"pair.png\"); makeRectangle(0, 0, 40, 40);\n"
+                + PROTECT + "person=[]\");\n"
+                + "File.saveString(getTitle(), \"" + q(dir.resolve("corner.txt")) + "\");", photo.toString());
+        assertEquals("2", facts(dir.resolve("all.txt"))[0], "both faces without a selection: " + log);
+        assertEquals("1", facts(dir.resolve("left.txt"))[0], "one face inside the selection: " + log);
+        assertTrue(log.contains("1 face(s) outside the selection were left as they were"), log);
+        BufferedImage left = ImageIO.read(dir.resolve("left.png").toFile());
+        assertEquals(0, changedIn(pair, left, half, 0, pair.getWidth(), pair.getHeight()), "the right face is untouched");
+        assertTrue(changedIn(pair, left, 0, 0, half, pair.getHeight()) > 1000, "the left face is protected");
+        assertEquals("pair-no-face.png", facts(dir.resolve("corner.txt"))[0],
+                "a selection with no face inside protects nothing and says so");
+    }
+
+    /** A stack: every slice protected (slices without a face left as they were), or the current slice only. */
+    @Test
+    void aStackIsProtectedSliceBySliceOrOnlyTheCurrentSlice(@TempDir Path dir) throws Exception {
+        BufferedImage face = ImageIO.read(astronaut().toFile());
+        Path slices = Files.createDirectories(dir.resolve("slices"));
+        ImageIO.write(face, "png", slices.resolve("1.png").toFile());
+        BufferedImage ramp = new BufferedImage(face.getWidth(), face.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < ramp.getHeight(); y++) {
+            for (int x = 0; x < ramp.getWidth(); x++) {
+                ramp.setRGB(x, y, (x / 2) << 16 | (y / 2) << 8 | 128);
+            }
+        }
+        ImageIO.write(ramp, "png", slices.resolve("2.png").toFile());
+        ImageIO.write(face, "png", slices.resolve("3.png").toFile());
+        String log = macro("File.openSequence(getArgument()); rename(\"stack\"); source = getImageID();\n"
+                + PROTECT + "person=[] show\");\n"
+                + "result = getImageID(); facts = \"\" + nSlices + \"|\" + Property.get(\"segue.faces\") + \"|\" + Overlay.size;\n"
+                + "imageCalculator(\"Difference create stack\", source, result);\n"
+                + "for (i = 1; i <= nSlices; i++) { setSlice(i); getStatistics(area, mean, min, max); facts = facts + \"|\" + max; }\n"
+                + "File.saveString(facts, \"" + q(dir.resolve("all.txt")) + "\");\n"
+                + "selectImage(source); setSlice(3);\n"
+                + PROTECT + "person=[] slices=[Current slice]\");\n"
+                + "File.saveString(\"\" + nSlices + \"|\" + Property.get(\"segue.faces\"), \"" + q(dir.resolve("current.txt"))
+                + "\");", slices.toString());
+        String[] f = facts(dir.resolve("all.txt"));
+        assertEquals("3", f[0], "every slice is in the result: " + log);
+        assertEquals("2", f[1], "a face in slices 1 and 3");
+        assertEquals("2", f[2], "one outline per protected face, on its slice");
+        assertTrue(Double.parseDouble(f[3]) > 0 && Double.parseDouble(f[5]) > 0, "slices 1 and 3 protected: " + log);
+        assertEquals(0.0, Double.parseDouble(f[4]), "slice 2, without a face, left as it was");
+        assertTrue(log.contains("no face found in slice(s) [2]"), log);
+        String[] c = facts(dir.resolve("current.txt"));
+        assertEquals("1|1", c[0] + "|" + c[1], "the current slice only: " + log);
+    }
+
+    /**
+     * The macro recorder writes a person's alias, never the name, and the alias protects exactly as the name does
+     * when the recorded line runs.
+     */
+    @Test
+    void theRecordedAliasProtectsAsTheNameDoes(@TempDir Path dir) throws Exception {
+        String recorded = ProtectFacesCommand.recordedPerson("Ada Lovelace");
+        assertFalse(recorded.toLowerCase(java.util.Locale.ROOT).contains("ada")
+                || recorded.toLowerCase(java.util.Locale.ROOT).contains("lovelace"), recorded);
+        assertTrue(recorded.matches("code:[0-9a-f]{4}"), recorded);
+        assertEquals(recorded, ProtectFacesCommand.recordedPerson(" ada lovelace "), "names are case-folded");
+        assertEquals(recorded, ProtectFacesCommand.recordedPerson(recorded), "an alias stays itself");
+        assertEquals("", ProtectFacesCommand.recordedPerson(""));
+        // a macro's options reach the dialog (and a recorder that records inside macros) with the alias
+        assertEquals("apply=[Current image] person=" + recorded + " strength=8",
+                ProtectFacesCommand.withPersonAlias("apply=[Current image] person=[Ada Lovelace] strength=8"));
+        assertEquals("person=" + recorded, ProtectFacesCommand.withPersonAlias("person=Ada"
+                .replace("Ada", "[ada lovelace]")));
+        assertEquals("apply=Folder person=[] jpeg=95", ProtectFacesCommand.withPersonAlias("apply=Folder person=[] jpeg=95"));
+        assertEquals("apply=Folder jpeg=95", ProtectFacesCommand.withPersonAlias("apply=Folder jpeg=95"));
+        // the line the recorder gets from the dialog: the alias; folders only in folder mode
+        ProtectFacesCommand.Request image = new ProtectFacesCommand.Request(false, false, "/photos/Ada Lovelace", "/o",
+                "default", "Ada Lovelace", 8, 95, false, org.segue.engine.api.NoFacePolicy.SKIP, true);
+        assertEquals("apply=[Current image] slices=[Current slice] model=default person=" + recorded
+                + " strength=8 no-face=skip show", ProtectFacesCommand.recordedOptions(image, true));
+        ProtectFacesCommand.Request folder = new ProtectFacesCommand.Request(true, true, "/in put", "/out", "/m/x.segue",
+                "", 6, 90, true, org.segue.engine.api.NoFacePolicy.COPY, false);
+        assertEquals("apply=Folder input=[/in put] output=/out model=/m/x.segue person=[] strength=6 no-face=copy jpeg=90 keep",
+                ProtectFacesCommand.recordedOptions(folder, false));
+        Path photo = astronaut();
+        macro("open(getArgument());\n" + PROTECT + "person=[Ada Lovelace]\");\n"
+                + "saveAs(\"PNG\", \"" + q(dir.resolve("name.png")) + "\");\n"
+                + "open(getArgument());\n" + PROTECT + "person=" + recorded + "\");\n"
+                + "saveAs(\"PNG\", \"" + q(dir.resolve("alias.png")) + "\");\n"
+                + "open(getArgument());\n" + PROTECT + "person=[Grace Hopper]\");\n"
+                + "saveAs(\"PNG\", \"" + q(dir.resolve("other.png")) + "\");", photo.toString());
+        BufferedImage byName = ImageIO.read(dir.resolve("name.png").toFile());
+        assertSamePixels(byName, ImageIO.read(dir.resolve("alias.png").toFile()), "alias against name");
+        BufferedImage other = ImageIO.read(dir.resolve("other.png").toFile());
+        assertTrue(changedIn(byName, other, 0, 0, other.getWidth(), other.getHeight()) > 100,
+                "another person's code protects differently (the alias is not ignored)");
+    }
+
+    /** Escape while a folder's faces are grouped wraps up (protects what was read); a second Escape stops. */
+    @Test
+    void escapeWhileGroupingWrapsUpAndASecondEscapeStops() {
+        org.segue.engine.api.Cancellation cancellation = new org.segue.engine.api.Cancellation();
+        ImageJProgress progress = new ImageJProgress("test", cancellation);
+        progress.escape(ImageJProgress.GROUPING_PHASE);
+        assertTrue(cancellation.isWrappingUp() && !cancellation.isCancelled(), "the first Escape wraps up");
+        progress.escape(ImageJProgress.GROUPING_PHASE);
+        assertTrue(cancellation.isCancelled(), "the second stops");
+        org.segue.engine.api.Cancellation protecting = new org.segue.engine.api.Cancellation();
+        new ImageJProgress("test", protecting).escape("protect");
+        assertTrue(protecting.isCancelled(), "Escape while writing stops after the current photo");
+    }
+
+    /** The Help button and docs/fiji.md name every key the dialog records. */
+    @Test
+    void helpAndDocsNameEveryMacroKey() throws Exception {
+        String help = ProtectFacesCommand.help();
+        String docs = Files.readString(Path.of("../docs/fiji.md"));
+        for (String key : new String[] {"apply", "slices", "input", "output", "model", "person", "strength", "no-face",
+                "jpeg", "keep", "show"}) {
+            assertTrue(help.contains("<tt>" + key), "Help names " + key);
+            assertTrue(docs.contains("`" + key), "docs/fiji.md names " + key);
+        }
     }
 
     /** Three identities of small synthetic faces (colour blobs with noise) as <person>/<images>. */
