@@ -54,6 +54,8 @@ final class DamRuntimeCommand implements Callable<Integer> {
             + "cleaned metadata), skip or fail; never reported as protected (default ${DEFAULT-VALUE})")
     String noFace;
 
+    private java.nio.channels.FileLock workLock;
+
     @Override
     public Integer call() throws Exception {
         Path watchDir = watch.toAbsolutePath().normalize();
@@ -62,6 +64,15 @@ final class DamRuntimeCommand implements Callable<Integer> {
         Path outDir = out.toAbsolutePath().normalize();
         checkUsage(watchDir, outDir, failedDir, workDir);
         Path dir = bundles != null ? bundles : defaultBundles();
+        Files.createDirectories(workDir);
+        // held until the process ends: a second runtime would empty this one's framework cache at its start
+        java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(workDir.resolve("runtime.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        workLock = lockFile.tryLock(); // kept reachable: an unreachable channel is closed, and its lock released
+        if (workLock == null) {
+            lockFile.close();
+            throw new IllegalStateException("another dam-runtime uses the work folder " + workDir);
+        }
         FelixRuntime runtime = FelixRuntime.start(dir, workDir.resolve("felix-cache"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -103,6 +103,15 @@ class HotFolderIT {
         if (!noFace.equals(policy)) { // each change opens the model afresh
             felix.configure(FaceProtector.PID, Map.of("no.face", noFace));
             policy = noFace;
+            byte[] wall = noise(0, "png");
+            waitFor(() -> { // Configuration Admin delivers asynchronously: wait until the policy is in force
+                try {
+                    return felix.service(FaceProtector.class, 10_000).protect(new ByteArrayInputStream(wall), "probe.png",
+                            new ByteArrayOutputStream()).written() == noFace.equals("copy");
+                } catch (IOException e) {
+                    return noFace.equals("fail");
+                }
+            }, 30, "no-face policy " + noFace + " in force");
         }
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("watch.folder", hot.in().toString());
@@ -423,9 +432,12 @@ class HotFolderIT {
         Files.write(hot.in().resolve("one.png"), noise(14, "png"));
         awaitState(hot, "one.png", "no face", 60);
         long written = Files.getLastModifiedTime(hot.out().resolve("one.png")).toMillis();
+        felix.bundle("org.segue.plugin").stop(); // the hot folder stops; its configuration stays
         Files.write(hot.in().resolve("two.png"), noise(15, "png"));
-        felix.configure("org.segue.hotfolder", Map.of("poll.millis", 150L)); // re-activates on the same work folder
-        awaitState(hot, "two.png", "no face", 60);
+        Thread.sleep(500);
+        assertEquals(null, state(hot, "two.png"), "nothing watches while stopped");
+        felix.bundle("org.segue.plugin").start();
+        awaitState(hot, "two.png", "no face", 120);
         assertEquals("no face", state(hot, "one.png"));
         assertEquals(written, Files.getLastModifiedTime(hot.out().resolve("one.png")).toMillis(), "not redone");
     }

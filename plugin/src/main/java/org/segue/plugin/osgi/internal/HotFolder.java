@@ -235,7 +235,8 @@ final class HotFolder implements AutoCloseable {
         Files.walkFileTree(settings.watch(), new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (attrs.isRegularFile()) {
+                // a link to a file is an input like the file (links to folders are not followed: no loops)
+                if (attrs.isRegularFile() || (attrs.isSymbolicLink() && Files.isRegularFile(file))) {
                     files.put(relative(file), file);
                 }
                 return FileVisitResult.CONTINUE;
