@@ -15,42 +15,42 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "dam-runtime", mixinStandardHelpOptions = true,
-        description = {"Starts Apache Felix with Declarative Services, Configuration Admin, Metatype and the Segue",
-                "bundles (FaceProtector and ProtectorTraining services), and a hot folder: photos dropped into",
-                "--watch (subfolders too) are protected into --out under the same relative path, once complete;",
-                "photos that cannot be protected are moved to --failed with a reason file. Every file's state",
-                "(protected, no face, failed, pending) is in <work>/hotfolder-status.txt.",
-                "Runs until stopped (Ctrl-C). See docs/osgi.md."})
+        description = "Starts Apache Felix with Declarative Services, Configuration Admin, Metatype and the Segue "
+                + "bundles (FaceProtector and ProtectorTraining services), and a hot folder: photos dropped into --watch "
+                + "(subfolders too) are protected into --out under the same relative path once they are complete; "
+                + "photos that cannot be protected are moved to --failed with a reason file. Every file's state "
+                + "(protected, no face, failed, pending) is listed in hotfolder-status.txt in the work folder. "
+                + "Runs until stopped (Ctrl-C). See docs/osgi.md.")
 final class DamRuntimeCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bundles", description = "folder of bundle jars (default: dam-runtime/bundles beside segue.jar)")
+    @Option(names = "--bundles", paramLabel = "DIR", description = "folder of bundle jars (default: dam-runtime/bundles beside segue.jar)")
     Path bundles;
 
-    @Option(names = "--watch", required = true, description = "hot folder to watch (with its subfolders)")
+    @Option(names = "--watch", paramLabel = "DIR", required = true, description = "hot folder to watch (with its subfolders)")
     Path watch;
 
-    @Option(names = "--out", required = true, description = "folder for protected copies (not inside --watch)")
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "folder for protected copies (not inside --watch)")
     Path out;
 
-    @Option(names = "--failed", description = "folder for photos that could not be protected (default: failed beside --watch)")
+    @Option(names = "--failed", paramLabel = "DIR", description = "folder for photos that could not be protected (default: failed beside --watch)")
     Path failed;
 
-    @Option(names = "--work", description = "the runtime's one work folder: OSGi framework cache, hot-folder state "
+    @Option(names = "--work", paramLabel = "DIR", description = "the runtime's one work folder: OSGi framework cache, hot-folder state "
             + "and hotfolder-status.txt (default: segue-work beside --watch)")
     Path work;
 
-    @Option(names = "--quiet-seconds", defaultValue = "3", description = "a file is taken once unchanged for this "
+    @Option(names = "--quiet-seconds", paramLabel = "SECONDS", defaultValue = "3", description = "a file is taken once unchanged for this "
             + "long and decoding completely (default ${DEFAULT-VALUE})")
     double quietSeconds;
 
-    @Option(names = "--give-up-minutes", defaultValue = "60", description = "an unfinished file (its content ends "
+    @Option(names = "--give-up-minutes", paramLabel = "MINUTES", defaultValue = "60", description = "an unfinished file (its content ends "
             + "early) unchanged for this long is moved to --failed; 0: wait for ever (default ${DEFAULT-VALUE})")
     double giveUpMinutes;
 
-    @Option(names = "--no-face", defaultValue = "copy", description = "photos without a face found: copy (with "
+    @Option(names = "--no-face", paramLabel = "POLICY", defaultValue = "copy", description = "photos without a face found: copy (with "
             + "cleaned metadata), skip or fail; never reported as protected (default ${DEFAULT-VALUE})")
     String noFace;
 

@@ -57,6 +57,10 @@ class DamRuntimeIT {
                 List<Path> copies = s.filter(f -> f.getFileName().toString().equals("bundle.jar")).toList();
                 assertEquals(List.of(), copies, "bundles are read in place, not copied into the cache");
             }
+            try (Stream<Path> s = Files.walk(work.resolve("felix-cache"))) {
+                long bytes = s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+                System.out.printf("dam-runtime: framework cache %.0f MB while running%n", bytes / 1e6);
+            }
             try (Stream<Path> s = Files.list(startedIn)) {
                 assertEquals(List.of(), s.toList(), "nothing written where it was started");
             }
