@@ -64,6 +64,14 @@ class DamRuntimeIT {
             try (Stream<Path> s = Files.list(startedIn)) {
                 assertEquals(List.of(), s.toList(), "nothing written where it was started");
             }
+            Process second = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", jar.toString(), "dam-runtime", "--watch", "../inbox2", "--out", "../protected2",
+                    "--work", "../state").directory(startedIn.toFile()).redirectErrorStream(true).start();
+            String said = new String(second.getInputStream().readAllBytes());
+            assertTrue(second.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(1, second.exitValue(), said);
+            assertTrue(said.contains("another dam-runtime uses the work folder"), said);
+            assertTrue(Files.isDirectory(work.resolve("felix-cache/bundle1")), "the first one's cache untouched");
         } finally {
             p.destroy(); // SIGTERM: the shutdown hook stops the framework
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "stopped");
