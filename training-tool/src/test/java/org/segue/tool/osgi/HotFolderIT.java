@@ -432,6 +432,12 @@ class HotFolderIT {
         Files.write(hot.in().resolve("one.png"), noise(14, "png"));
         awaitState(hot, "one.png", "no face", 60);
         long written = Files.getLastModifiedTime(hot.out().resolve("one.png")).toMillis();
+        Path away = hot.in().resolveSibling("inbox-unmounted");
+        Files.move(hot.in(), away); // a share that goes away for a while is not an empty inbox
+        waitFor(() -> Files.readString(hot.status()).contains("the watched folder cannot be read"), 10, "said");
+        assertEquals("no face", state(hot, "one.png"), "not forgotten");
+        Files.move(away, hot.in());
+        waitFor(() -> !Files.readString(hot.status()).contains("cannot be read"), 10, "back");
         felix.bundle("org.segue.plugin").stop(); // the hot folder stops; its configuration stays
         Files.write(hot.in().resolve("two.png"), noise(15, "png"));
         Thread.sleep(500);

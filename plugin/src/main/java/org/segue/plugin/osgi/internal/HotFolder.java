@@ -200,14 +200,21 @@ final class HotFolder implements AutoCloseable {
     void poll() throws IOException {
         Map<String, Path> present;
         try {
+            if (!Files.isDirectory(settings.watch())) { // an unmounted share is not an empty inbox: forget nothing
+                throw new NoSuchFileException(settings.watch().toString(), null, "not there");
+            }
             present = scan();
-            folderProblem = null;
         } catch (IOException e) {
-            folderProblem = "the watched folder cannot be read: " + describe(e);
-            saveStatus();
+            String problem = "the watched folder cannot be read: " + describe(e);
+            if (!problem.equals(folderProblem)) {
+                folderProblem = problem;
+                saveStatus();
+            }
             return;
         }
-        boolean changed = entries.entrySet().removeIf(e -> e.getValue().state != State.FAILED
+        boolean changed = folderProblem != null; // said in the status until it is over
+        folderProblem = null;
+        changed |= entries.entrySet().removeIf(e -> e.getValue().state != State.FAILED
                 && !present.containsKey(e.getKey())); // gone from the inbox: nothing left to account for
         watches.keySet().retainAll(present.keySet());
         for (Map.Entry<String, Path> file : present.entrySet()) {
