@@ -35,7 +35,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -197,13 +196,28 @@ class HotFolderIT {
                 + (Files.exists(hot.status()) ? Files.readString(hot.status()) : "(none)"));
     }
 
+    /** The files of a folder tree now; one renamed or removed while it is listed is left out. */
     static List<Path> files(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).sorted().toList();
-        }
+        List<Path> found = new ArrayList<>();
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) {
+                    found.add(file);
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+        found.sort(null);
+        return found;
     }
 
     /** A protected output: whole, decodable, and not the input's pixels (its face changed). */
@@ -472,7 +486,7 @@ class HotFolderIT {
                     }
                     long m = Files.getLastModifiedTime(p).toMillis();
                     if (!Long.valueOf(m).equals(checked.put(p, m))) {
-                        byte[] b = Files.readAllBytes(p);
+                        byte[] b = Files.readAllBytes(p); // outputs are only ever replaced by a rename, never removed
                         if (PhotoFiles.unfinished(b).isPresent() || ImageIO.read(new ByteArrayInputStream(b)) == null) {
                             halfSeen.add(hot.out().relativize(p).toString());
                         }

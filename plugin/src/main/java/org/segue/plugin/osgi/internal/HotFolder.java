@@ -355,6 +355,9 @@ final class HotFolder implements AutoCloseable {
                 w.unfinished = unfinished.get();
                 return pending(rel, "incomplete (" + unfinished.get() + "); waiting for the rest");
             }
+            if (closing) { // the protector may be going away with the hot folder: no verdict on the photo now
+                return pending(rel, "not handled before the hot folder stopped; taken at its next start");
+            }
             return fail(rel, file, size, mtime, digest, describe(e));
         } catch (OutOfMemoryError e) {
             w.retryAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
