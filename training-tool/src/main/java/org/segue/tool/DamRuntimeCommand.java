@@ -1,41 +1,79 @@
 package org.segue.tool;
 
+import org.segue.engine.api.NoFacePolicy;
 import org.segue.tool.osgi.FelixRuntime;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "dam-runtime", mixinStandardHelpOptions = true,
-        description = {"Starts Apache Felix with Declarative Services, Configuration Admin, Metatype and the Segue",
-                "bundles (FaceProtector and ProtectorTraining services), and a hot folder: photos dropped into --watch",
-                "are protected into --out; photos that cannot be protected go to --failed with a reason file.",
-                "Runs until stopped (Ctrl-C). See docs/osgi.md."})
+        description = "Starts Apache Felix with Declarative Services, Configuration Admin, Metatype and the Segue "
+                + "bundles (FaceProtector and ProtectorTraining services), and a hot folder: photos dropped into --watch "
+                + "(subfolders too) are protected into --out under the same relative path once they are complete; "
+                + "photos that cannot be protected are moved to --failed with a reason file. Every file's state "
+                + "(protected, no face, failed, pending) is listed in hotfolder-status.txt in the work folder. "
+                + "Runs until stopped (Ctrl-C). See docs/osgi.md.")
 final class DamRuntimeCommand implements Callable<Integer> {
 
-    @Option(names = "--bundles", description = "folder of bundle jars (default: dam-runtime/bundles beside segue.jar)")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bundles", paramLabel = "DIR", description = "folder of bundle jars (default: dam-runtime/bundles beside segue.jar)")
     Path bundles;
 
-    @Option(names = "--watch", required = true, description = "hot folder to watch")
+    @Option(names = "--watch", paramLabel = "DIR", required = true, description = "hot folder to watch (with its subfolders)")
     Path watch;
 
-    @Option(names = "--out", required = true, description = "folder for protected copies")
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "folder for protected copies (not inside --watch)")
     Path out;
 
-    @Option(names = "--failed", description = "folder for photos that could not be protected (default: <watch>/../failed)")
+    @Option(names = "--failed", paramLabel = "DIR", description = "folder for photos that could not be protected (default: failed beside --watch)")
     Path failed;
 
-    @Option(names = "--storage", defaultValue = "runs/felix-cache", description = "OSGi framework storage (default ${DEFAULT-VALUE})")
-    Path storage;
+    @Option(names = "--work", paramLabel = "DIR", description = "the runtime's one work folder: OSGi framework cache, hot-folder state "
+            + "and hotfolder-status.txt (default: segue-work beside --watch)")
+    Path work;
+
+    @Option(names = "--quiet-seconds", paramLabel = "SECONDS", defaultValue = "3", description = "a file is taken once unchanged for this "
+            + "long and decoding completely (default ${DEFAULT-VALUE})")
+    double quietSeconds;
+
+    @Option(names = "--give-up-minutes", paramLabel = "MINUTES", defaultValue = "60", description = "an unfinished file (its content ends "
+            + "early) unchanged for this long is moved to --failed; 0: wait for ever (default ${DEFAULT-VALUE})")
+    double giveUpMinutes;
+
+    @Option(names = "--no-face", paramLabel = "POLICY", defaultValue = "copy", description = "photos without a face found: copy (with "
+            + "cleaned metadata), skip or fail; never reported as protected (default ${DEFAULT-VALUE})")
+    String noFace;
+
+    private java.nio.channels.FileLock workLock;
 
     @Override
     public Integer call() throws Exception {
+        Path watchDir = watch.toAbsolutePath().normalize();
+        Path failedDir = (failed != null ? failed : watchDir.resolveSibling("failed")).toAbsolutePath().normalize();
+        Path workDir = (work != null ? work : watchDir.resolveSibling("segue-work")).toAbsolutePath().normalize();
+        Path outDir = out.toAbsolutePath().normalize();
+        checkUsage(watchDir, outDir, failedDir, workDir);
         Path dir = bundles != null ? bundles : defaultBundles();
-        Path failedDir = failed != null ? failed : watch.toAbsolutePath().getParent().resolve("failed");
-        FelixRuntime runtime = FelixRuntime.start(dir, storage);
+        Files.createDirectories(workDir);
+        // held until the process ends: a second runtime would empty this one's framework cache at its start
+        java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(workDir.resolve("runtime.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        workLock = lockFile.tryLock(); // kept reachable: an unreachable channel is closed, and its lock released
+        if (workLock == null) {
+            lockFile.close();
+            throw new IllegalStateException("another dam-runtime uses the work folder " + workDir);
+        }
+        FelixRuntime runtime = FelixRuntime.start(dir, workDir.resolve("felix-cache"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 runtime.close();
@@ -43,13 +81,52 @@ final class DamRuntimeCommand implements Callable<Integer> {
                 // shutting down anyway
             }
         }));
-        runtime.configure("org.segue.hotfolder", Map.of("watch.folder", watch.toAbsolutePath().toString(),
-                "output.folder", out.toAbsolutePath().toString(), "failed.folder", failedDir.toAbsolutePath().toString()));
-        System.out.printf("Segue DAM runtime: %d bundles active; watching %s -> %s (failures: %s). Ctrl-C stops.%n",
+        runtime.configure(org.segue.plugin.osgi.api.FaceProtector.PID, Map.of("no.face", noFace.trim().toLowerCase(java.util.Locale.ROOT)));
+        Map<String, Object> hot = new LinkedHashMap<>();
+        hot.put("watch.folder", watchDir.toString());
+        hot.put("output.folder", outDir.toString());
+        hot.put("failed.folder", failedDir.toString());
+        hot.put("work.folder", workDir.toString());
+        hot.put("quiet.millis", Math.round(quietSeconds * 1000));
+        hot.put("give.up.seconds", Math.round(giveUpMinutes * 60));
+        runtime.configure("org.segue.hotfolder", hot);
+        System.out.printf("Segue DAM runtime: %d bundles active; watching %s -> %s (failures: %s; status: %s). Ctrl-C stops.%n",
                 java.util.Arrays.stream(runtime.context().getBundles()).filter(b -> b.getState() == org.osgi.framework.Bundle.ACTIVE).count(),
-                watch, out, failedDir);
+                watchDir, outDir, failedDir, workDir.resolve("hotfolder-status.txt"));
         runtime.waitForStop();
         return 0;
+    }
+
+    /** Refuses, before anything starts or is written, folders that would feed the hot folder its own files. */
+    private void checkUsage(Path watchDir, Path outDir, Path failedDir, Path workDir) {
+        try {
+            NoFacePolicy.parse(noFace);
+        } catch (IllegalArgumentException e) {
+            throw usage("--no-face: " + e.getMessage());
+        }
+        if (!(quietSeconds >= 0) || !(giveUpMinutes >= 0)) {
+            throw usage("--quiet-seconds and --give-up-minutes must not be negative");
+        }
+        if (Files.exists(watchDir) && !Files.isDirectory(watchDir)) {
+            throw usage("--watch " + watch + " is not a folder");
+        }
+        Map<String, Path> others = new LinkedHashMap<>();
+        others.put("--out", outDir);
+        others.put("--failed", failedDir);
+        others.put("--work", workDir);
+        for (Map.Entry<String, Path> e : others.entrySet()) {
+            if (e.getValue().startsWith(watchDir) || watchDir.startsWith(e.getValue())) {
+                throw usage(e.getKey() + " " + e.getValue() + " and --watch " + watchDir
+                        + " must not lie inside one another (the hot folder would take its own files as input)");
+            }
+        }
+        if (outDir.equals(failedDir)) {
+            throw usage("--out and --failed must be different folders");
+        }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
     private static Path defaultBundles() throws Exception {

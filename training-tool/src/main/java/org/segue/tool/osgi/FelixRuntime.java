@@ -34,15 +34,23 @@ public final class FelixRuntime implements AutoCloseable {
     static final String SHARED_PACKAGES = "org.segue.plugin.osgi.api;version=2.0.0,org.osgi.service.cm;version=1.6.1";
 
     private final Framework framework;
+    private final Path storage;
     /** Trackers stay open while their services are in use (closing one releases its service). */
     private final List<ServiceTracker<?, ?>> trackers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private FelixRuntime(Framework framework) {
+    private FelixRuntime(Framework framework, Path storage) {
         this.framework = framework;
+        this.storage = storage;
     }
 
-    /** Starts Felix, installs every bundle jar of {@code bundles} and starts them. */
+    /**
+     * Starts Felix with its cache in {@code storage}, installs every bundle jar of {@code bundles} and starts
+     * them. The jars are installed by reference (read where they are, not copied into the cache); the cache
+     * holds the libraries Felix unpacks from the engine bundle, is emptied at start and removed by
+     * {@link #close()}.
+     */
     public static FelixRuntime start(Path bundles, Path storage) throws BundleException, IOException {
+        storage = storage.toAbsolutePath().normalize();
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, storage.toAbsolutePath().toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
@@ -51,7 +59,7 @@ public final class FelixRuntime implements AutoCloseable {
         config.put(Constants.FRAMEWORK_BOOTDELEGATION, "sun.*,com.sun.*,jdk.internal.*");
         Framework framework = new FrameworkFactory().newFramework(config);
         framework.start();
-        FelixRuntime runtime = new FelixRuntime(framework);
+        FelixRuntime runtime = new FelixRuntime(framework, storage);
         List<Bundle> installed = new ArrayList<>();
         List<Path> jars;
         try (Stream<Path> s = Files.list(bundles)) {
@@ -62,7 +70,7 @@ public final class FelixRuntime implements AutoCloseable {
         }
         BundleContext context = framework.getBundleContext();
         for (Path jar : jars) {
-            installed.add(context.installBundle(jar.toUri().toString()));
+            installed.add(context.installBundle("reference:" + jar.toAbsolutePath().toUri()));
         }
         for (Bundle b : installed) {
             if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
@@ -111,10 +119,27 @@ public final class FelixRuntime implements AutoCloseable {
         framework.waitForStop(0);
     }
 
+    /** The framework's cache folder. */
+    public Path storage() {
+        return storage;
+    }
+
     @Override
     public void close() throws Exception {
         trackers.forEach(ServiceTracker::close);
         framework.stop();
         framework.waitForStop(60_000);
+        deleteTree(storage); // rebuilt at every start anyway; not left behind at its full size
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }
