@@ -188,7 +188,8 @@ public final class TrainingJob {
         }
         try (SegueModel model = initial == null ? SegueModel.create(info, request.device())
                 : SegueModel.load(initial, request.initialModel().toString(), request.device())) {
-            log.accept("Training on " + model.manager().getDevice() + "; checkpoint " + checkpoint);
+            log.accept("Training on " + model.manager().getDevice() + "; checkpoint " + checkpoint
+                    + (Files.isRegularFile(checkpoint) ? " (found: resuming from it)" : ""));
             TrainingResult result = new SegueTrainer(config).train(model, images, labels, classes, codes, checkpoint,
                     progress, cancellation);
             if (result.cancelled()) {
