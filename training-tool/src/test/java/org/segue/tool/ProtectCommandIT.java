@@ -310,7 +310,8 @@ class ProtectCommandIT {
         }
         int indent = line.length() - line.stripLeading().length();
         int nextIndent = next.length() - next.stripLeading().length();
-        boolean continues = nextIndent == indent || (nextIndent > indent && nextIndent >= 20);
+        // a paragraph's next line (at the margin), or a description's hanging continuation; never a table's next row
+        boolean continues = (nextIndent == indent && (indent == 0 || indent >= 20)) || (nextIndent > indent && nextIndent >= 20);
         String firstWord = following.split(" ")[0];
         return continues && line.stripTrailing().length() + 1 + firstWord.length() <= 80 && !text.endsWith(":");
     }
