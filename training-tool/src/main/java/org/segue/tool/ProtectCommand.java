@@ -265,7 +265,7 @@ final class ProtectCommand implements Callable<Integer> {
         line.append(s.photos()).append(s.photos() == 1 ? " photo, " : " photos, ")
                 .append(s.faces()).append(s.faces() == 1 ? " face found: " : " faces found: ");
         if (dryRun) {
-            line.append(s.photos() - without.size() - s.failed().size()).append(" with faces (dry run, nothing written)");
+            line.append(s.photos() - without.size() - s.failed().size()).append(" with faces (dry run: no photo written)");
         } else {
             line.append(protectedPhotos).append(" protected");
         }
