@@ -149,7 +149,7 @@ public final class PhotoCodec {
             case PNG -> PngMetadata.carryOver(decoded.original(),
                     write(protectedPixels.oriented(decoded.orientation()).image(), "png", null), report);
             case TIFF -> {
-                report.removed("TIFF tags other than the pixel layout (not carried over)");
+                report.removed("TIFF tags other than the pixel layout and the ICC profile (not carried over)");
                 yield encodeWith(jdkTiffWriter(), protectedPixels.oriented(decoded.orientation()).image(), param -> {
                     param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
                     param.setCompressionType("ZLib"); // Deflate, what ImageMagick calls zip
