@@ -148,7 +148,16 @@ final class TrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Cancellation cancellation = new Cancellation();
-        Thread hook = new Thread(cancellation::cancel);
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            // Ctrl-C: the step in hand ends, the last complete epoch stays in the checkpoint, and the user is told
+            cancellation.cancel();
+            try {
+                finished.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             TrainingOutcome outcome = Segue.train(request, new ConsoleProgress(System.err), cancellation,
@@ -165,6 +174,7 @@ final class TrainCommand implements Callable<Integer> {
                     outcome.surrogateLossProtected(), outcome.surrogateLossClean());
             return 0;
         } finally {
+            finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException ignored) {

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * failed, 2 bad usage with nothing written, 130 cancelled), the dry run as text and as JSON, a photo given twice,
  * read-only and immutable originals in place, photos without a face, and help that reads.
  */
-class ProtectCommandIT {
+class CommandLineIT {
 
     private static final Path ASTRONAUT = Path.of(System.getProperty("segue.shared", "../shared"))
             .resolve("photos/public-domain/astronaut.png");
@@ -140,24 +140,9 @@ class ProtectCommandIT {
             faceless(in.resolve(String.format("p%02d.png", i)), i, 1200, 900); // a few tenths of a second each
         }
         Path out = dir.resolve("out");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-Xmx2g", "-Dai.djl.offline=true", "-cp",
-                System.getProperty("java.class.path"), SegueCli.class.getName(), "protect", in.toString(), "--out",
-                out.toString(), "--person", "someone", "--device", "cpu")
-                .redirectError(dir.resolve("err.txt").toFile()).redirectOutput(dir.resolve("out.txt").toFile()).start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!Files.readString(dir.resolve("err.txt")).contains("% protect") && p.isAlive()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertTrue(p.isAlive(), "finished before it could be stopped: " + Files.readString(dir.resolve("err.txt")));
-            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor(10, TimeUnit.SECONDS);
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "did not stop");
-            assertEquals(130, p.exitValue(), Files.readString(dir.resolve("err.txt")));
-        } finally {
-            p.destroyForcibly();
-        }
+        int exit = interrupted(dir, text -> text.contains("% protect"), "protect", in.toString(), "--out", out.toString(),
+                "--person", "someone", "--device", "cpu");
+        assertEquals(130, exit, Files.readString(dir.resolve("err.txt")));
         String summary = Files.readString(dir.resolve("out.txt"));
         assertTrue(summary.contains("; cancelled"), summary);
         List<String> written = tree(out).stream().filter(n -> n.endsWith(".png")).toList();
@@ -166,6 +151,60 @@ class ProtectCommandIT {
             assertTrue(ImageIO.read(out.resolve(name).toFile()) != null, name);
         }
         assertTrue(tree(out).stream().noneMatch(n -> n.endsWith(".part")), "no temporary file left: " + tree(out));
+    }
+
+    /**
+     * Runs the command line in a JVM of its own, sends it Ctrl-C (SIGINT) once its standard error shows {@code ready},
+     * and returns its exit code; its output is in {@code dir}'s out.txt and err.txt.
+     */
+    private static int interrupted(Path dir, java.util.function.Predicate<String> ready, String... args) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx2g", "-Dai.djl.offline=true", "-cp",
+                System.getProperty("java.class.path"), SegueCli.class.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectError(dir.resolve("err.txt").toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            while (!ready.test(Files.readString(dir.resolve("err.txt"))) && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(p.isAlive(), "finished before it could be stopped: " + Files.readString(dir.resolve("err.txt")));
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            assertTrue(p.waitFor(90, TimeUnit.SECONDS), "did not stop");
+            return p.exitValue();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
+     * 130 for train too: Ctrl-C keeps the checkpoint of the last complete epoch and writes no model; the same command
+     * resumes from the checkpoint, and once the model is written the checkpoint is gone.
+     */
+    @Test
+    void anInterruptedTrainingExitsWith130AndResumes(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(new File("/bin/kill").canExecute() || new File("/usr/bin/kill").canExecute(),
+                "skipped: no kill command to send SIGINT");
+        Path data = TinyTrainings.labelledFolder(dir.resolve("data"), 4, 2);
+        Path model = dir.resolve("m.segue");
+        Path checkpoint = dir.resolve("m.segue.ckpt");
+        String[] train = {"train", "--data", data.toString(), "--output", model.toString(), "--epochs", "400",
+                "--input-size", "32", "--batch-size", "6", "--pgd-steps", "0", "--device", "cpu"};
+        int exit = interrupted(dir, text -> Files.isRegularFile(checkpoint), train);
+        assertEquals(130, exit, Files.readString(dir.resolve("err.txt")));
+        assertTrue(Files.readString(dir.resolve("err.txt")).contains("run the same job again to resume"),
+                Files.readString(dir.resolve("err.txt")));
+        assertTrue(Files.isRegularFile(checkpoint), "the checkpoint stays for the rerun");
+        assertFalse(Files.exists(model), "no model from a stopped training");
+
+        String[] shorter = train.clone();
+        shorter[6] = "2"; // the same job, to an end within reach of a test
+        ConsoleRun resumed = run(shorter);
+        assertEquals(0, resumed.exit(), resumed.err());
+        assertTrue(resumed.err().contains("(found: resuming from it)"), resumed.err());
+        assertTrue(Files.isRegularFile(model));
+        assertFalse(Files.exists(checkpoint), "the checkpoint goes with the model written");
     }
 
     @Test
