@@ -6,117 +6,129 @@ import org.segue.engine.api.Cancellation;
 import org.segue.engine.api.ConsoleProgress;
 import org.segue.engine.api.Identities;
 import org.segue.engine.api.ModelSource;
+import org.segue.engine.api.NoFacePolicy;
 import org.segue.engine.api.PhotoResult;
 import org.segue.engine.api.ProtectionOptions;
 import org.segue.engine.api.Protector;
+import org.segue.engine.api.ReadOnlyPolicy;
 import org.segue.engine.api.Segue;
+import org.segue.engine.spi.FaceBox;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
-@Command(name = "protect", mixinStandardHelpOptions = true,
-        description = {"Protects the faces in photos (JPEG, PNG, TIFF, BMP) with the Segue generator: faces are found,",
-                "perturbed within 8/255, and written to a mirrored output tree with cleaned metadata",
-                "(GPS, thumbnails and face-region names removed). Originals are never changed unless --in-place.",
-                "Exit codes: 0 all photos done, 1 some photos failed (see the summary), 2 usage error."})
+@Command(name = "protect", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Protects the faces in photos and folders of photos.",
+        description = {"Protects the faces in photos (JPEG, PNG, TIFF, BMP) with the Segue generator. Faces are found "
+                + "and perturbed within 8/255; each photo is written to a mirrored output tree with cleaned metadata "
+                + "(GPS, thumbnails and face-region names removed). Originals are never changed unless --in-place.",
+                "",
+                "A photo in which no face is found is never called protected: the summary lists it for a person to "
+                + "look at, and --no-face says what is written for it. A photo given twice is protected once.",
+                ""},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:all photos done (protected, or without a face under --no-face copy or skip)",
+                "1:an error, or some photos failed (each listed with its reason)",
+                "2:bad usage (an option, a value or a path is wrong); nothing was written",
+                "130:cancelled (Ctrl-C); the photos done so far are complete, nothing is half-written"})
 final class ProtectCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", paramLabel = "PHOTO_OR_FOLDER", description = "photos and folders (walked recursively)")
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "PHOTO_OR_FOLDER", description = "Photos and folders (walked recursively).")
     List<Path> inputs;
 
-    @Option(names = "--out", description = "output folder, mirroring the input tree (required unless --in-place or --dry-run)")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Output folder, mirroring the input tree (required unless --in-place or --dry-run).")
     Path out;
 
-    @Option(names = "--in-place", description = "replace each original with its protected version (atomically)")
+    @Option(names = "--in-place", description = "Replace each original with its protected version (atomically). "
+            + "Read-only originals are kept unless --force.")
     boolean inPlace;
 
-    @Option(names = "--dry-run", description = "only detect faces and report them; write no protected files")
+    @Option(names = "--force", description = "With --in-place: replace read-only originals too (they stay read-only).")
+    boolean force;
+
+    @Option(names = "--dry-run", description = "Only find the faces and list them; write no photos.")
     boolean dryRun;
 
+    @Option(names = "--json", description = "Print the summary as JSON (the report's format) instead of text.")
+    boolean json;
+
+    @Option(names = "--no-face", paramLabel = "POLICY", defaultValue = "copy",
+            description = "What is written for a photo without a face: copy (its pixels unchanged, metadata cleaned), "
+                    + "skip (nothing) or fail (nothing, and it counts as failed). Default: ${DEFAULT-VALUE}.")
+    String noFace;
+
     @Option(names = "--overlay", arity = "0..1", paramLabel = "DIR", fallbackValue = "",
-            description = "also write review images with the face regions drawn (default folder: OUT/overlays)")
+            description = "Also write review images with the face regions drawn (default folder: OUT/overlays).")
     Path overlay;
 
     @Option(names = "--report", paramLabel = "FILE",
-            description = "JSON report of every photo (default: OUT/protection-report.json; none in place)")
+            description = "JSON report of every photo (default: OUT/protection-report.json; none in place).")
     Path report;
 
     @Option(names = "--person", paramLabel = "NAME",
-            description = "all faces are this person: a stable code from the name (the name is never written)")
+            description = "All faces are this person: a stable code from the name (the name is never written).")
     String person;
 
     @Option(names = "--mapping", paramLabel = "CSV",
-            description = "photo[#face],person lines (photo path as in the report); unlisted faces are grouped")
+            description = "photo[#face],person lines (photo path as in the report); unlisted faces are grouped.")
     Path mapping;
 
-    @Option(names = "--groups", defaultValue = "0",
-            description = "number of look-alike groups for faces without a person (0: sqrt of the face count)")
+    @Option(names = "--groups", paramLabel = "K", defaultValue = "0",
+            description = "Number of look-alike groups for faces without a person (0: sqrt of the face count).")
     int groups;
 
-    @Option(names = "--model", description = "model file (.segue); default: the model shipped with Segue")
+    @Option(names = "--model", paramLabel = "FILE", description = "Model file (.segue). Default: the model shipped "
+            + "with Segue.")
     Path model;
 
     @Option(names = "--epsilon", paramLabel = "LEVELS", defaultValue = "8",
-            description = "largest change per 8-bit sample, 1..8 (default ${DEFAULT-VALUE}: the model's 8/255)")
+            description = "Largest change per 8-bit sample, 1..8. Default: ${DEFAULT-VALUE} (the model's 8/255).")
     int epsilonLevels;
 
-    @Option(names = "--quality", defaultValue = "95", description = "JPEG output quality 1..100 (default ${DEFAULT-VALUE})")
+    @Option(names = "--quality", paramLabel = "1..100", defaultValue = "95",
+            description = "JPEG output quality. Default: ${DEFAULT-VALUE}.")
     int quality;
 
-    @Option(names = "--keep-location", description = "keep GPS location metadata (removed by default)")
+    @Option(names = "--keep-location", description = "Keep GPS location metadata (removed by default).")
     boolean keepLocation;
 
-    @Option(names = "--margin", defaultValue = "0.3",
-            description = "widen each detected face by this fraction on every side (default ${DEFAULT-VALUE})")
+    @Option(names = "--margin", paramLabel = "FRACTION", defaultValue = "0.3",
+            description = "Widen each detected face by this fraction on every side, 0..2. Default: ${DEFAULT-VALUE}.")
     double margin;
 
-    @Option(names = "--max-megapixels", defaultValue = "100", description = "refuse larger photos (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-megapixels", paramLabel = "MP", defaultValue = "100",
+            description = "Refuse larger photos. Default: ${DEFAULT-VALUE}.")
     double maxMegapixels;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto | cpu | gpu (default ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu. Default: ${DEFAULT-VALUE}.")
     String device;
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
 
     @Override
     public Integer call() throws Exception {
-        if (!inPlace && !dryRun && out == null) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--out DIR is required (or --in-place, or --dry-run)");
-        }
-        if (person != null && mapping != null) {
-            throw new IllegalArgumentException("give either --person or --mapping, not both");
-        }
-        if (inPlace && dryRun) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--dry-run writes no photos: it cannot be combined with --in-place");
-        }
-        Identities identities = person != null ? Identities.person(person)
-                : mapping != null ? Identities.mapping(mapping, groups) : Identities.grouped(groups);
-        ProtectionOptions options;
-        try {
-            options = ProtectionOptions.builder()
-                    .strengthLevels(epsilonLevels)
-                    .jpegQuality(quality)
-                    .keepLocation(keepLocation)
-                    .faceMargin(margin)
-                    .maxMegapixels(maxMegapixels)
-                    .identities(identities)
-                    .build();
-        } catch (IllegalArgumentException e) { // an option value out of range is bad usage
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage()
-                    + " (--epsilon, --quality, --margin, --max-megapixels)");
-        }
-        Path overlayDir = overlay == null ? null
-                : overlay.toString().isEmpty() ? (out != null ? out.resolve("overlays") : Path.of("overlays")) : overlay;
-        Path reportFile = report != null ? report
-                : (out != null && !inPlace ? out.resolve(BatchRequest.REPORT_NAME) : null);
-        BatchRequest request = new BatchRequest(inputs, inPlace || dryRun ? null : out, inPlace, dryRun, overlayDir,
-                reportFile);
+        // everything the command line says is checked before the model is opened or anything is written
+        Checked checked = check();
         Cancellation cancellation = new Cancellation();
         CountDownLatch finished = new CountDownLatch(1);
         Thread onInterrupt = new Thread(() -> {
@@ -129,8 +141,19 @@ final class ProtectCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try (Protector protector = Segue.open(model == null ? ModelSource.shipped() : ModelSource.file(model), device)) {
-            BatchSummary s = protector.protect(request, options, new ConsoleProgress(System.err), cancellation);
-            printSummary(s, reportFile);
+            BatchSummary s = protector.protect(checked.request(), checked.options(), new ConsoleProgress(System.err),
+                    cancellation, force ? ReadOnlyPolicy.REPLACE : ReadOnlyPolicy.KEEP);
+            if (json) {
+                System.out.println(s.toJson());
+            } else {
+                printSummary(s, checked.options().noFace(), checked.request().reportFile(), System.out);
+            }
+            for (PhotoResult f : s.failed()) {
+                System.err.println("failed: " + f.photo() + ": " + f.reason());
+            }
+            if (s.failed().stream().anyMatch(f -> ReadOnlyPolicy.KEEP_REASON.equals(f.reason()))) {
+                System.err.println("Read-only originals were kept; --force replaces them too.");
+            }
             if (s.cancelled()) {
                 return 130;
             }
@@ -145,25 +168,134 @@ final class ProtectCommand implements Callable<Integer> {
         }
     }
 
-    private void printSummary(BatchSummary s, Path reportFile) {
-        if (dryRun) {
-            for (PhotoResult r : s.results()) {
-                if (!r.isFailed()) {
-                    System.out.printf("%s: %d face(s) %s%n", r.photo(), r.faces().size(), r.faces());
+    private record Checked(BatchRequest request, ProtectionOptions options) {}
+
+    /** The command line as a request and options, or a usage error (exit 2) naming what is wrong. */
+    private Checked check() {
+        if (inPlace && dryRun) {
+            throw usage("--dry-run writes no photos: it cannot be combined with --in-place");
+        }
+        if (!inPlace && !dryRun && out == null) {
+            throw usage("--out DIR is required (or --in-place, or --dry-run)");
+        }
+        if (inPlace && out != null) {
+            throw usage("--in-place replaces the originals: it takes no --out folder");
+        }
+        if (force && !inPlace) {
+            throw usage("--force only applies to --in-place (replacing read-only originals)");
+        }
+        if (person != null && mapping != null) {
+            throw usage("give either --person or --mapping, not both");
+        }
+        for (Path input : inputs) {
+            if (!Files.exists(input)) {
+                throw usage("no such file or folder: " + input);
+            }
+        }
+        if (model != null && !Files.isRegularFile(model)) {
+            throw usage("model file not found: " + model);
+        }
+        if (mapping != null && !Files.isRegularFile(mapping)) {
+            throw usage("mapping file not found: " + mapping);
+        }
+        if (out != null) {
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw usage("--out must be a folder; " + out + " is a file");
+            }
+            Path outAbsolute = out.toAbsolutePath().normalize();
+            for (Path input : inputs) {
+                if (Files.isDirectory(input) && outAbsolute.startsWith(realOrAbsolute(input))) {
+                    throw usage("the output folder " + out + " must not lie inside the input folder " + input);
                 }
             }
         }
-        System.out.printf("%d photo(s), %d face(s) found, %d protected file(s) written, %d without a face, %d failed (%.1f s)%s%n",
-                s.photos(), s.faces(), s.written(), s.withoutFaces().size(), s.failed().size(), s.seconds(),
-                s.cancelled() ? ", cancelled" : "");
-        for (PhotoResult r : s.withoutFaces()) {
-            System.err.println("no face found, nothing protected: " + r.photo());
+        if (report != null && Files.isDirectory(report)) {
+            throw usage("--report names a file; " + report + " is a folder");
         }
-        for (PhotoResult f : s.failed()) {
-            System.err.println("failed: " + f.photo() + ": " + f.reason());
+        if (!List.of("auto", "cpu", "gpu").contains(device.toLowerCase(Locale.ROOT))) {
+            throw usage("--device must be auto, cpu or gpu, was '" + device + "'");
+        }
+        NoFacePolicy noFacePolicy;
+        Identities identities;
+        ProtectionOptions options;
+        try {
+            noFacePolicy = NoFacePolicy.parse(noFace);
+            identities = person != null ? Identities.person(person)
+                    : mapping != null ? Identities.mapping(mapping, groups) : Identities.grouped(groups);
+            options = ProtectionOptions.builder()
+                    .strengthLevels(epsilonLevels)
+                    .jpegQuality(quality)
+                    .keepLocation(keepLocation)
+                    .faceMargin(margin)
+                    .maxMegapixels(maxMegapixels)
+                    .identities(identities)
+                    .whenNoFace(noFacePolicy)
+                    .build();
+        } catch (IllegalArgumentException | java.io.IOException e) { // a value out of range, a mapping file wrong
+            throw usage(e.getMessage());
+        }
+        Path overlayDir = overlay == null ? null
+                : overlay.toString().isEmpty() ? (out != null ? out.resolve("overlays") : Path.of("overlays")) : overlay;
+        Path reportFile = report != null ? report : (out != null ? out.resolve(BatchRequest.REPORT_NAME) : null);
+        return new Checked(new BatchRequest(inputs, inPlace || dryRun ? null : out, inPlace, dryRun, overlayDir,
+                reportFile), options);
+    }
+
+    /** A folder as the file system knows it (through its links), so an output inside it is seen as inside. */
+    private static Path realOrAbsolute(Path folder) {
+        try {
+            return folder.toRealPath();
+        } catch (java.io.IOException e) {
+            return folder.toAbsolutePath().normalize();
+        }
+    }
+
+    /** The summary as text: what was protected, and apart from it what was not (no face, failed). */
+    private void printSummary(BatchSummary s, NoFacePolicy policy, Path reportFile, PrintStream text) {
+        List<PhotoResult> without = s.withoutFaces();
+        if (dryRun) {
+            for (PhotoResult r : s.results()) {
+                if (!r.isFailed()) {
+                    text.println(r.photo() + ": " + describeFaces(r.faces()));
+                }
+            }
+        }
+        long protectedPhotos = s.results().stream().filter(r -> r.status() == PhotoResult.Status.PROTECTED).count();
+        StringBuilder line = new StringBuilder();
+        line.append(s.photos()).append(s.photos() == 1 ? " photo, " : " photos, ")
+                .append(s.faces()).append(s.faces() == 1 ? " face found: " : " faces found: ");
+        if (dryRun) {
+            line.append(s.photos() - without.size() - s.failed().size()).append(" with faces (dry run: no photo written)");
+        } else {
+            line.append(protectedPhotos).append(" protected");
+        }
+        line.append(", ").append(without.size()).append(" without a face");
+        if (!dryRun && !without.isEmpty()) {
+            line.append(policy == NoFacePolicy.COPY ? " (copied unprotected, metadata cleaned)" : " (not written)");
+        }
+        line.append(", ").append(s.failed().size()).append(" failed")
+                .append(String.format(Locale.ROOT, " (%.1f s)", s.seconds()))
+                .append(s.cancelled() ? "; cancelled" : "");
+        text.println(line);
+        if (!without.isEmpty()) {
+            text.println("No face found, nothing protected (a face the detector missed is as recognisable as before; "
+                    + "look at these):");
+            for (PhotoResult r : without) {
+                text.println("  " + r.photo());
+            }
         }
         if (reportFile != null) {
-            System.out.println("Report: " + reportFile);
+            text.println("Report: " + reportFile);
         }
+    }
+
+    /** Faces as a person reads them: "2 faces: 120x120 at (40,32), 96x96 at (300,41)". */
+    static String describeFaces(List<FaceBox> faces) {
+        if (faces.isEmpty()) {
+            return "no face found";
+        }
+        return faces.size() + (faces.size() == 1 ? " face: " : " faces: ") + faces.stream()
+                .map(f -> f.width() + "x" + f.height() + " at (" + f.x() + "," + f.y() + ")")
+                .collect(Collectors.joining(", "));
     }
 }

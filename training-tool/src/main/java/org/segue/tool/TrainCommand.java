@@ -5,25 +5,44 @@ import org.segue.engine.api.ConsoleProgress;
 import org.segue.engine.api.Segue;
 import org.segue.engine.api.TrainingOutcome;
 import org.segue.engine.api.TrainingRequest;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
+        header = "Trains a face protector (a Segue generator) on a folder of faces.",
         description = {"Trains a Segue generator on a face dataset in ImageFolder layout (<identity>/<images>).",
-                "Writes a checkpoint after every epoch; running the same command again resumes from it."})
+                "",
+                "A checkpoint is written after every epoch: running the same command again after a stop (Ctrl-C, a "
+                + "crash) resumes from it. Once the model is written the default checkpoint (<output>.ckpt, some 300 "
+                + "times the model's size) is deleted; one named with --checkpoint is kept, and a later run with more "
+                + "--epochs continues from it.",
+                ""},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:the model is written",
+                "1:an error (the dataset cannot be read, the training diverged, ...)",
+                "2:bad usage (an option, a value or a path is wrong); nothing was written",
+                "130:cancelled (Ctrl-C); the checkpoint holds the last complete epoch"})
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--data", required = true, description = "training folder: <identity>/<images>")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "FOLDER", required = true, description = "training folder: <identity>/<images>")
     Path data;
 
-    @Option(names = "--output", required = true, description = "model file to write (.segue)")
+    @Option(names = "--output", paramLabel = "FILE", required = true, description = "model file to write (.segue)")
     Path output;
 
-    @Option(names = "--recipe", defaultValue = "cpu",
+    @Option(names = "--recipe", paramLabel = "NAME", defaultValue = "cpu",
             description = "shipped (the default model's recipe, two stages: cpu for 30 epochs with a band-limited "
             + "perturbation, re-framing, colour jitter, attacker-size views and name codes, then a 12-epoch fine-tune with "
             + "rho_d 4/255 on the surrogate's input), cpu (112 px, 20 epochs, PGD-1, + JPEG/resize) "
@@ -31,25 +50,25 @@ final class TrainCommand implements Callable<Integer> {
             + "--epochs to the first")
     String recipe;
 
-    @Option(names = "--epochs", description = "override the recipe's epochs (of its first stage: later stages are "
+    @Option(names = "--epochs", paramLabel = "N", description = "override the recipe's epochs (of its first stage: later stages are "
             + "fine-tunes of a fixed length)")
     Integer epochs;
 
-    @Option(names = "--input-size", description = "override the recipe's training resolution (multiple of 4)")
+    @Option(names = "--input-size", paramLabel = "PIXELS", description = "override the recipe's training resolution (multiple of 4)")
     Integer inputSize;
 
-    @Option(names = "--batch-size", description = "override the recipe's batch size")
+    @Option(names = "--batch-size", paramLabel = "N", description = "override the recipe's batch size")
     Integer batchSize;
 
-    @Option(names = "--pgd-steps", description = "override the number of PGD steps of the adversarial distortion (0 disables it)")
+    @Option(names = "--pgd-steps", paramLabel = "N", description = "override the number of PGD steps of the adversarial distortion (0 disables it)")
     Integer pgdSteps;
 
-    @Option(names = "--pgd-radius", description = "override rho_d, the L-inf radius of the adversarial distortion, "
+    @Option(names = "--pgd-radius", paramLabel = "LEVELS", description = "override rho_d, the L-inf radius of the adversarial distortion, "
             + "in 8-bit levels (the recipes use 1, the shipped fine-tune 4); a larger radius trains against adversarially "
             + "trained attackers")
     Float pgdRadius;
 
-    @Option(names = "--pgd-on",
+    @Option(names = "--pgd-on", paramLabel = "PLACE",
             description = "where rho_d acts: generator-input (the authors' code) or surrogate-input (the protected image "
             + "the surrogate sees, which also trains on such images: robust error-minimising noise, against attackers "
             + "that train adversarially); default: the recipe's (generator-input but in the shipped fine-tune)")
@@ -60,58 +79,85 @@ final class TrainCommand implements Callable<Integer> {
             + "stage's, with a recipe of several); its generator size and epsilon must match the recipe")
     Path initialModel;
 
-    @Option(names = "--distortion", description = "authors | resize | robust | none: override the recipe's distortion layer "
+    @Option(names = "--distortion", paramLabel = "KIND", description = "authors | resize | robust | none: override the recipe's distortion layer "
             + "(resize = authors + 1-2x rescaling; robust = resize + differentiable JPEG)")
     String distortion;
 
-    @Option(names = "--rescale", split = ",", description = "override the rescale distortion: PROBABILITY,MAX_FACTOR (e.g. 0.8,4)")
+    @Option(names = "--rescale", split = ",", paramLabel = "P,MAX_FACTOR", hideParamSyntax = true, description = "override the rescale distortion: PROBABILITY,MAX_FACTOR (e.g. 0.8,4)")
     float[] rescale;
 
-    @Option(names = "--crop", split = ",", description = "re-framing distortion: PROBABILITY,MIN_AREA[,MAX_DEGREES] "
+    @Option(names = "--crop", split = ",", paramLabel = "P,MIN_AREA[,MAX_DEGREES]", hideParamSyntax = true, description = "re-framing distortion: PROBABILITY,MIN_AREA[,MAX_DEGREES] "
             + "(e.g. 0.5,0.8,10): random resized crops, which also shift the face, and rotations of up to MAX_DEGREES "
             + "(default 0), as an attacker's alignment does")
     float[] crop;
 
-    @Option(names = "--view", split = ",", description = "attacker-size views: PROBABILITY,MIN_SIZE (e.g. 0.8,56): the "
+    @Option(names = "--view", split = ",", paramLabel = "P,MIN_SIZE", hideParamSyntax = true, description = "attacker-size views: PROBABILITY,MIN_SIZE (e.g. 0.8,56): the "
             + "surrogate trains and judges G on batches area-resized to a side drawn from MIN_SIZE..input size")
     float[] view;
 
-    @Option(names = "--colour-jitter", description = "largest relative brightness and contrast change per image (e.g. 0.1)")
+    @Option(names = "--colour-jitter", paramLabel = "FRACTION", description = "largest relative brightness and contrast change per image (e.g. 0.1)")
     Float colourJitter;
 
-    @Option(names = "--perturbation-scale", description = "the generator works at INPUT_SIZE / N and its perturbation is "
+    @Option(names = "--perturbation-scale", paramLabel = "N", description = "the generator works at INPUT_SIZE / N and its perturbation is "
             + "upscaled: band-limited protection that survives resizing (1 = the paper; default 1)")
     Integer perturbationScale;
 
-    @Option(names = "--surrogate-every", description = "override: the surrogate trains one epoch every N generator epochs")
+    @Option(names = "--surrogate-every", paramLabel = "N", description = "override: the surrogate trains one epoch every N generator epochs")
     Integer surrogateEvery;
 
-    @Option(names = "--generator-lr", description = "override the generator's Adam learning rate")
+    @Option(names = "--generator-lr", paramLabel = "RATE", description = "override the generator's Adam learning rate")
     Float generatorLr;
 
-    @Option(names = "--seed", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--pseudo-labels", description = "ignore folder labels: cluster the faces into this many "
+    @Option(names = "--pseudo-labels", paramLabel = "K", description = "ignore folder labels: cluster the faces into this many "
             + "pseudo identities (LBP embeddings + K-means) and train on those")
     Integer pseudoLabels;
 
-    @Option(names = "--codes",
+    @Option(names = "--codes", paramLabel = "index|name",
             description = "index: each identity folder's number is its code; name: the code of the folder's name, "
                     + "as 'protect --person' gives (default: name with --recipe shipped, index otherwise)")
     String codes;
 
-    @Option(names = "--checkpoint", description = "checkpoint file (default: <output>.ckpt)")
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "checkpoint file, kept after the training "
+            + "(default: <output>.ckpt, deleted once the model is written)")
     Path checkpoint;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto | cpu | gpu (default ${DEFAULT-VALUE})")
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto", description = "auto | cpu | gpu (default ${DEFAULT-VALUE})")
     String device;
 
     @Override
     public Integer call() throws Exception {
-        TrainingRequest request = request();
+        TrainingRequest request;
+        try { // every setting is checked before anything runs or is written: a wrong one is bad usage
+            if (!Files.isDirectory(data)) {
+                throw new IllegalArgumentException("training folder not found: " + data);
+            }
+            if (initialModel != null && !Files.isRegularFile(initialModel)) {
+                throw new IllegalArgumentException("model file not found: " + initialModel + " (--init)");
+            }
+            if (!java.util.List.of("auto", "cpu", "gpu").contains(device.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("--device must be auto, cpu or gpu, was '" + device + "'");
+            }
+            if (Files.isDirectory(output)) {
+                throw new IllegalArgumentException("--output names a model file; " + output + " is a folder");
+            }
+            request = request();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         Cancellation cancellation = new Cancellation();
-        Thread hook = new Thread(cancellation::cancel);
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            // Ctrl-C: the step in hand ends, the last complete epoch stays in the checkpoint, and the user is told
+            cancellation.cancel();
+            try {
+                finished.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             TrainingOutcome outcome = Segue.train(request, new ConsoleProgress(System.err), cancellation,
@@ -128,6 +174,7 @@ final class TrainCommand implements Callable<Integer> {
                     outcome.surrogateLossProtected(), outcome.surrogateLossClean());
             return 0;
         } finally {
+            finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException ignored) {

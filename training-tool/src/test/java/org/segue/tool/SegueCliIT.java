@@ -8,6 +8,7 @@ import org.segue.engine.generator.ModelFile;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,7 +31,7 @@ class SegueCliIT {
                 "--crop", "1,0.8,10", "--pgd-on", "surrogate-input");
         assertEquals(0, train.exit(), train.err());
         assertTrue(Files.exists(model));
-        assertTrue(Files.exists(Path.of(model + ".ckpt")), "checkpoint kept for resuming");
+        assertFalse(Files.exists(Path.of(model + ".ckpt")), "the default checkpoint goes once the model is written");
         ModelFile.Contents c = ModelFile.read(model);
         assertEquals("2", c.info().recipe().get("epochs.completed"));
         assertEquals("32", c.info().recipe().get("input.size"));
@@ -68,19 +69,24 @@ class SegueCliIT {
                 indexed.toString(), "--input-size", "48", "--epochs", "1", "--batch-size", "6").exit());
         assertEquals("label numbers", ModelFile.read(indexed).info().recipe().get("codes"));
         ConsoleRun unknown = run("train", "--recipe", "fast", "--data", data.toString(), "--output", dir.resolve("x.segue").toString());
-        assertEquals(1, unknown.exit());
+        assertEquals(2, unknown.exit(), "an unknown recipe is bad usage");
         assertTrue(unknown.err().contains("shipped, cpu, paper"), unknown.err());
     }
 
     @Test
-    void rerunningTrainResumesFromTheCheckpoint(@TempDir Path dir) throws Exception {
+    void aNamedCheckpointIsKeptAndAnotherRunContinuesFromIt(@TempDir Path dir) throws Exception {
         Path data = TinyTrainings.labelledFolder(dir.resolve("data"), 4, 2);
         Path model = dir.resolve("m.segue");
+        Path checkpoint = dir.resolve("work/m.ckpt");
         String[] common = {"--data", data.toString(), "--output", model.toString(), "--input-size", "32",
-                "--batch-size", "6", "--pgd-steps", "0"};
-        assertEquals(0, run(concat(new String[] {"train", "--epochs", "1"}, common)).exit());
+                "--batch-size", "6", "--pgd-steps", "0", "--checkpoint", checkpoint.toString()};
+        ConsoleRun first = run(concat(new String[] {"train", "--epochs", "1"}, common));
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(Files.isRegularFile(checkpoint), "a checkpoint the user named is kept");
+        assertFalse(Files.exists(Path.of(model + ".ckpt")));
         ConsoleRun second = run(concat(new String[] {"train", "--epochs", "2"}, common));
         assertEquals(0, second.exit(), second.err());
+        assertTrue(second.err().contains("(found: resuming from it)"), second.err());
         // Only epoch 2 ran in the second invocation; epoch 1 came from the checkpoint.
         assertTrue(second.out().contains("epoch  1") && second.out().contains("epoch  2"), second.out());
         assertEquals("2", ModelFile.read(model).info().recipe().get("epochs.completed"));
@@ -89,28 +95,28 @@ class SegueCliIT {
     @Test
     void errorsAreMessagesNotStackTraces(@TempDir Path dir) throws Exception {
         ConsoleRun missing = run("train", "--data", dir.resolve("nope").toString(), "--output", dir.resolve("x").toString());
-        assertEquals(1, missing.exit());
+        assertEquals(2, missing.exit(), "a missing path is bad usage");
         assertTrue(missing.err().contains("not found"), missing.err());
 
         ConsoleRun contradiction = run("train", "--data", dir.toString(), "--output", dir.resolve("y").toString(),
                 "--pgd-steps", "0", "--pgd-radius", "2");
-        assertEquals(1, contradiction.exit());
+        assertEquals(2, contradiction.exit());
         assertTrue(contradiction.err().contains("contradicts"), contradiction.err());
 
         ConsoleRun badPlace = run("train", "--data", dir.toString(), "--output", dir.resolve("v").toString(), "--pgd-on", "output");
-        assertEquals(1, badPlace.exit());
+        assertEquals(2, badPlace.exit());
         assertTrue(badPlace.err().contains("--pgd-on must be generator-input or surrogate-input"), badPlace.err());
         ConsoleRun placeWithoutPgd = run("train", "--data", dir.toString(), "--output", dir.resolve("u").toString(),
                 "--pgd-steps", "0", "--pgd-on", "surrogate-input");
-        assertEquals(1, placeWithoutPgd.exit());
+        assertEquals(2, placeWithoutPgd.exit());
         assertTrue(placeWithoutPgd.err().contains("needs PGD steps"), placeWithoutPgd.err());
 
         ConsoleRun badView = run("train", "--data", dir.toString(), "--output", dir.resolve("z").toString(), "--view", "0.5,7.5");
-        assertEquals(1, badView.exit());
+        assertEquals(2, badView.exit());
         assertTrue(badView.err().contains("--view takes"), badView.err());
 
         ConsoleRun badCrop = run("train", "--data", dir.toString(), "--output", dir.resolve("w").toString(), "--crop", "0.5");
-        assertEquals(1, badCrop.exit());
+        assertEquals(2, badCrop.exit());
         assertTrue(badCrop.err().contains("--crop takes"), badCrop.err());
 
         assertTrue(missing.err().startsWith("segue: ") && !missing.err().contains("\tat "), "no stack trace: " + missing.err());
@@ -118,6 +124,9 @@ class SegueCliIT {
         ConsoleRun help = run("train", "--help");
         assertEquals(0, help.exit());
         assertTrue(help.out().contains("--pseudo-labels"));
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of(), left.toList(), "nothing is written for a command line that is wrong");
+        }
     }
 
     @Test
@@ -132,12 +141,12 @@ class SegueCliIT {
 
         ConsoleRun dry = run("protect", dir.resolve("in").toString(), "--dry-run");
         assertEquals(1, dry.exit(), "the truncated photo counts as failed: " + dry.err());
-        assertTrue(dry.out().contains("holiday/beach.jpg: 1 face(s)"), dry.out());
+        assertTrue(dry.out().contains("holiday/beach.jpg: 1 face: "), dry.out());
         assertTrue(!Files.exists(out));
 
         ConsoleRun r = run("protect", dir.resolve("in").toString(), "--out", out.toString(), "--person", "Jane Roe");
         assertEquals(1, r.exit(), r.err());
-        assertTrue(r.out().contains("2 photo(s), 1 face(s) found, 1 protected file(s) written"), r.out());
+        assertTrue(r.out().contains("2 photos, 1 face found: 1 protected, 0 without a face, 1 failed"), r.out());
         assertTrue(r.err().contains("failed: holiday/broken.jpg: truncated JPEG") || r.err().contains("failed: holiday/broken.jpg: damaged JPEG"), r.err());
         assertTrue(Files.size(out.resolve("holiday/beach.jpg")) > 10000);
         assertTrue(!Files.readString(out.resolve("protection-report.json")).contains("Jane"));

@@ -23,4 +23,12 @@ public record BatchSummary(int photos, int written, int faces, List<PhotoResult>
     public List<PhotoResult> withoutFaces() {
         return results.stream().filter(PhotoResult::hasNoFace).toList();
     }
+
+    /**
+     * The summary as JSON, in the format of the batch's report file ({@link BatchRequest#REPORT_NAME}): totals, one
+     * entry per photo under "reports", and "withoutFaces". It holds no person names and no pixels.
+     */
+    public String toJson() {
+        return org.segue.engine.photo.BatchReport.toJson(this);
+    }
 }

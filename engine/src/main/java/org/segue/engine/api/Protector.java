@@ -175,7 +175,16 @@ public final class Protector implements AutoCloseable {
      */
     public BatchSummary protect(BatchRequest request, ProtectionOptions options, ProgressListener progress,
                                 Cancellation cancellation) throws IOException {
-        return PhotoBatch.run(protector(options), options.identities(), request, progress, cancellation);
+        return protect(request, options, progress, cancellation, ReadOnlyPolicy.KEEP);
+    }
+
+    /**
+     * As {@link #protect(BatchRequest, ProtectionOptions, ProgressListener, Cancellation)}, saying what protecting in
+     * place does with read-only originals (the other method keeps them).
+     */
+    public BatchSummary protect(BatchRequest request, ProtectionOptions options, ProgressListener progress,
+                                Cancellation cancellation, ReadOnlyPolicy readOnly) throws IOException {
+        return PhotoBatch.run(protector(options), options.identities(), request, progress, cancellation, readOnly);
     }
 
     /** Trains an attacker on clean and one on protected faces of a labelled folder, and tests both on clean faces. */

@@ -153,7 +153,11 @@ public final class TrainingRequest {
         public Builder codes(Codes codes) { this.codes = codes; return this; }
         /** Start the first stage from this model's generator (fine-tuning) instead of fresh weights. */
         public Builder initialModel(Path model) { this.initialModel = model; return this; }
-        /** The checkpoint file (default: the output's name + ".ckpt"); a rerun resumes from it. */
+        /**
+         * The checkpoint file, written after every epoch: a rerun of a stopped job resumes from it. One named here is
+         * kept when the model is written (a later run with more epochs continues from it); the default, the output's
+         * name + ".ckpt", is deleted then.
+         */
         public Builder checkpoint(Path file) { this.checkpoint = file; return this; }
         /** auto (or null: the host's default) | cpu | gpu. */
         public Builder device(String device) { this.device = device == null ? "auto" : device; return this; }

@@ -20,11 +20,16 @@ import java.util.Locale;
  * of the protected regions), the metadata removed, the largest sample change and, for failures,
  * the reason; last the photos in which no face was found. It holds no person names and no pixel data. Scripts read it: its field names are a format.
  */
-final class BatchReport {
+public final class BatchReport {
 
     private BatchReport() {}
 
     static void write(Path file, BatchSummary summary) throws IOException {
+        AtomicFiles.write(file, toJson(summary).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The report's text. */
+    public static String toJson(BatchSummary summary) {
         Gson json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
                 // scripts read the per-photo list of the report as "reports"
                 .setFieldNamingStrategy(field -> field.getName().equals("results") ? "reports" : field.getName())
@@ -36,7 +41,6 @@ final class BatchReport {
         JsonArray withoutFaces = new JsonArray();
         summary.withoutFaces().forEach(r -> withoutFaces.add(r.photo()));
         tree.add("withoutFaces", withoutFaces);
-        String text = json.toJson(tree);
-        AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
+        return json.toJson(tree);
     }
 }

@@ -8,6 +8,7 @@ import org.segue.engine.api.PhotoFiles;
 import org.segue.engine.api.NoFacePolicy;
 import org.segue.engine.api.PhotoResult;
 import org.segue.engine.api.ProgressListener;
+import org.segue.engine.api.ReadOnlyPolicy;
 import org.segue.engine.internal.AtomicFiles;
 import org.segue.engine.internal.ImageOps;
 import org.segue.engine.internal.RgbImage;
@@ -63,11 +64,33 @@ public final class PhotoBatch {
 
     public static BatchSummary run(PhotoProtector protector, Identities identities, BatchRequest request,
                                    ProgressListener progress, Cancellation cancellation) throws IOException {
+        return run(protector, identities, request, progress, cancellation, ReadOnlyPolicy.KEEP);
+    }
+
+    /**
+     * Protects the request's photos; a photo reached twice (given twice, inside a folder also given, or linked) is
+     * protected once, under the first of its paths.
+     *
+     * @param readOnly in place, what becomes of a read-only original
+     */
+    public static BatchSummary run(PhotoProtector protector, Identities identities, BatchRequest request,
+                                   ProgressListener progress, Cancellation cancellation, ReadOnlyPolicy readOnly)
+            throws IOException {
         long start = System.nanoTime();
         List<Item> items = new ArrayList<>();
         List<PhotoResult> results = new ArrayList<>();
+        java.util.Set<Path> taken = new java.util.HashSet<>();
         for (Path input : request.inputs()) {
-            collect(input, request.inputs().size() > 1, items, results);
+            collect(input, request.inputs().size() > 1, items, results, taken);
+        }
+        if (request.inPlace() && readOnly == ReadOnlyPolicy.KEEP) { // refused before any is decoded or grouped
+            for (java.util.Iterator<Item> it = items.iterator(); it.hasNext(); ) {
+                Item item = it.next();
+                if (isReadOnly(item.file())) {
+                    results.add(PhotoResult.failed(item.relative(), List.of(), ReadOnlyPolicy.KEEP_REASON));
+                    it.remove();
+                }
+            }
         }
         if (!request.inPlace() && !request.dryRun()) {
             for (Path input : request.inputs()) {
@@ -175,6 +198,22 @@ public final class PhotoBatch {
         }
     }
 
+    /**
+     * Whether a file is read-only to its user: not writable for this process, or, for the superuser (who may write
+     * anything), without its owner's write permission.
+     */
+    static boolean isReadOnly(Path file) {
+        if (!Files.isWritable(file)) {
+            return true;
+        }
+        try {
+            return file.getFileSystem().supportedFileAttributeViews().contains("posix")
+                    && !Files.getPosixFilePermissions(file).contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        } catch (IOException e) {
+            return false; // the attempt to write says why it fails
+        }
+    }
+
     private static boolean unchanged(Path file, Seen seen) {
         try {
             return Files.size(file) == seen.size && Files.getLastModifiedTime(file).equals(seen.modified);
@@ -189,17 +228,19 @@ public final class PhotoBatch {
             return p.reason();
         }
         if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied: " + e.getMessage();
+            String m = String.valueOf(e.getMessage());
+            return m.contains("permission denied") ? m : "permission denied: " + m;
         }
         if (e instanceof java.nio.file.NoSuchFileException) {
             return "file vanished: " + e.getMessage();
         }
         if (e instanceof IOException) {
             String m = String.valueOf(e.getMessage());
-            if (m.contains("No space left")) {
+            if (m.toLowerCase(java.util.Locale.ROOT).contains("no space left")) {
                 return "disk full (nothing was written for this photo)";
             }
-            return e.getClass().getSimpleName() + ": " + m;
+            // a file system's own message names the file and says why; the class name tells a user nothing
+            return e instanceof java.nio.file.FileSystemException ? m : e.getClass().getSimpleName() + ": " + m;
         }
         return "internal error (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
     }
@@ -209,10 +250,12 @@ public final class PhotoBatch {
     }
 
     /** Files of an input in a stable order, with their paths relative to the output tree. */
-    private static void collect(Path input, boolean several, List<Item> items, List<PhotoResult> results)
-            throws IOException {
+    private static void collect(Path input, boolean several, List<Item> items, List<PhotoResult> results,
+                                java.util.Set<Path> taken) throws IOException {
         if (Files.isRegularFile(input)) {
-            items.add(new Item(input, input.getFileName().toString()));
+            if (taken.add(identity(input))) {
+                items.add(new Item(input, input.getFileName().toString()));
+            }
             return;
         }
         if (!Files.isDirectory(input)) {
@@ -249,7 +292,20 @@ public final class PhotoBatch {
             }
         });
         found.sort((a, b) -> a.relative().compareTo(b.relative()));
-        items.addAll(found);
+        for (Item item : found) {
+            if (taken.add(identity(item.file()))) {
+                items.add(item);
+            }
+        }
+    }
+
+    /** The file a path leads to, whatever links and relative parts it takes: a photo reached twice is one photo. */
+    private static Path identity(Path file) {
+        try {
+            return file.toRealPath();
+        } catch (IOException e) {
+            return file.toAbsolutePath().normalize(); // unreadable: its own attempt reports why
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package org.segue.engine.photo;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifIFD0Directory;
+import com.twelvemonkeys.imageio.plugins.tiff.TIFFImageReaderSpi;
 import org.segue.engine.metadata.JpegMetadata;
 import org.segue.engine.metadata.MetadataPolicy;
 import org.segue.engine.metadata.MetadataReport;
@@ -43,11 +44,7 @@ public final class PhotoCodec {
 
     public static Decoded decode(byte[] bytes, String source, long maxPixels) throws PhotoException {
         PhotoFormat format = PhotoFormat.sniff(bytes, source);
-        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName());
-        if (!readers.hasNext()) {
-            throw new PhotoException(source, "no " + format + " decoder in this Java runtime");
-        }
-        ImageReader reader = readers.next();
+        ImageReader reader = reader(format, source);
         List<String> warnings = new ArrayList<>();
         BufferedImage image;
         // memory-cached streams: ImageIO's default file cache would copy the unprotected photo to the
@@ -73,6 +70,23 @@ public final class PhotoCodec {
             throw new PhotoException(source, "damaged " + format + " (" + warnings.get(0) + ")");
         }
         return new Decoded(bytes, format, readOrientation(bytes), PhotoPixels.of(image, source));
+    }
+
+    /**
+     * The decoder of a format. TIFF is TwelveMonkeys' reader, asked for by name rather than through ImageIO's
+     * registry: the JDK's own refuses 16-bit samples with a predictor (what ImageMagick, Photoshop and
+     * Lightroom write by default), and in an OSGi framework the registry does not see an embedded library's
+     * readers.
+     */
+    private static ImageReader reader(PhotoFormat format, String source) throws PhotoException {
+        if (format == PhotoFormat.TIFF) {
+            return new TIFFImageReaderSpi().createReaderInstance(null);
+        }
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName());
+        if (!readers.hasNext()) {
+            throw new PhotoException(source, "no " + format + " decoder in this Java runtime");
+        }
+        return readers.next();
     }
 
     private static String describeDecodeFailure(PhotoFormat format, Throwable e) {
@@ -135,8 +149,11 @@ public final class PhotoCodec {
             case PNG -> PngMetadata.carryOver(decoded.original(),
                     write(protectedPixels.oriented(decoded.orientation()).image(), "png", null), report);
             case TIFF -> {
-                report.removed("TIFF tags other than the pixel layout (not carried over)");
-                yield write(protectedPixels.oriented(decoded.orientation()).image(), "tiff", "LZW");
+                report.removed("TIFF tags other than the pixel layout and the ICC profile (not carried over)");
+                yield encodeWith(jdkTiffWriter(), protectedPixels.oriented(decoded.orientation()).image(), param -> {
+                    param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                    param.setCompressionType("ZLib"); // Deflate, what ImageMagick calls zip
+                });
             }
             case BMP -> write(eightBitRgb(protectedPixels.oriented(decoded.orientation())), "bmp", null);
         };
@@ -160,7 +177,11 @@ public final class PhotoCodec {
 
     private static byte[] encodeWith(BufferedImage image, String format, java.util.function.Consumer<ImageWriteParam> settings)
             throws IOException {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();
+        return encodeWith(ImageIO.getImageWritersByFormatName(format).next(), image, settings);
+    }
+
+    private static byte[] encodeWith(ImageWriter writer, BufferedImage image,
+                                     java.util.function.Consumer<ImageWriteParam> settings) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
             writer.setOutput(out);
@@ -171,6 +192,22 @@ public final class PhotoCodec {
             writer.dispose();
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * The JDK's own TIFF writer: it writes 16-bit RGB(A), which TwelveMonkeys' writer does not, and without a
+     * predictor, so every TIFF reader opens the file (the JDK's reader, for one, takes no 16-bit predictor).
+     */
+    private static ImageWriter jdkTiffWriter() throws IOException {
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("tiff");
+        while (writers.hasNext()) {
+            ImageWriter writer = writers.next();
+            if (writer.getClass().getName().startsWith("com.sun.imageio.plugins.tiff.")) {
+                return writer;
+            }
+            writer.dispose();
+        }
+        throw new IOException("no TIFF encoder in this Java runtime");
     }
 
     /**

@@ -42,7 +42,10 @@ public final class TrainingJob {
      * @param pseudoLabels cluster the faces into this many pseudo identities instead of using the
      *                     folder labels; null to use the folders
      * @param output       the model file to write
-     * @param checkpoint   the last stage's checkpoint file (resumed from when present); null: {@code output + ".ckpt"}
+     * @param checkpoint   the last stage's checkpoint file (resumed from when present), kept once the model is
+     *                     written (a later run with more epochs continues from it); null: {@code output + ".ckpt"},
+     *                     deleted once the model is written (it is about 300 times the model's size, and serves only to
+     *                     resume a run that was stopped)
      * @param device       where to train
      * @param nameCodes    give the generator each identity folder's name code (as {@code protect
      *                     --person} does) instead of the folder's number; ignored with pseudo labels
@@ -185,7 +188,8 @@ public final class TrainingJob {
         }
         try (SegueModel model = initial == null ? SegueModel.create(info, request.device())
                 : SegueModel.load(initial, request.initialModel().toString(), request.device())) {
-            log.accept("Training on " + model.manager().getDevice() + "; checkpoint " + checkpoint);
+            log.accept("Training on " + model.manager().getDevice() + "; checkpoint " + checkpoint
+                    + (Files.isRegularFile(checkpoint) ? " (found: resuming from it)" : ""));
             TrainingResult result = new SegueTrainer(config).train(model, images, labels, classes, codes, checkpoint,
                     progress, cancellation);
             if (result.cancelled()) {
@@ -199,6 +203,10 @@ public final class TrainingJob {
             recipe.put("device", model.manager().getDevice().toString());
             model.save(request.output(), recipe);
             log.accept("Model written to " + request.output());
+            if (request.checkpoint() == null && Files.deleteIfExists(checkpoint)) {
+                // the surrogate's and optimisers' states beside a 400 KB model: needed only to resume a stopped run
+                log.accept("Checkpoint " + checkpoint.getFileName() + " deleted (a checkpoint file named in the request is kept)");
+            }
             return new Outcome(result, request.output(), recipe);
         }
     }

@@ -123,6 +123,45 @@ class TrainingJobTest {
                 "the intermediate model and its checkpoint are deleted once the recipe is complete");
     }
 
+    /**
+     * The default checkpoint (about 300 times the model's size) serves only to resume a stopped job: it outlives a
+     * cancel, the rerun resumes from it, and it is deleted once the model is written. One the caller named is kept.
+     */
+    @Test
+    void theDefaultCheckpointResumesAStoppedJobAndGoesWithTheModel(@TempDir Path dir) throws Exception {
+        Path data = dataset(dir);
+        TrainingConfig config = SegueTrainerTest.tinyConfig(2);
+        Path out = dir.resolve("m.segue");
+        Path checkpoint = dir.resolve("m.segue.ckpt");
+        Cancellation cancellation = new Cancellation();
+        TrainingJob.Outcome stopped = TrainingJob.run(new TrainingJob.Request(data, List.of(config), "test", null, out, null,
+                Device.cpu(), true), p -> {
+                    if (p.done() > p.total() / 2) { // in the second of two epochs
+                        cancellation.cancel();
+                    }
+                }, cancellation, line -> { });
+        assertNull(stopped.model(), "cancelled");
+        assertEquals(1, stopped.result().epochsCompleted());
+        assertTrue(Files.isRegularFile(checkpoint) && Files.notExists(out), "the checkpoint stays for the rerun");
+
+        List<ProgressListener.Progress> reports = new ArrayList<>();
+        List<String> log = new ArrayList<>();
+        TrainingJob.Outcome done = TrainingJob.run(new TrainingJob.Request(data, List.of(config), "test", null, out, null,
+                Device.cpu(), true), reports::add, Cancellation.none(), log::add);
+        assertEquals(out, done.model());
+        assertEquals(2, done.result().history().size());
+        assertTrue(reports.get(0).done() > 1, "the rerun resumed after epoch 1: " + reports.get(0));
+        assertTrue(Files.notExists(checkpoint), "the default checkpoint goes once the model is written: " + log);
+
+        Path named = dir.resolve("work/kept.ckpt");
+        Files.createDirectories(named.getParent());
+        Path second = dir.resolve("second.segue");
+        TrainingJob.run(new TrainingJob.Request(data, List.of(SegueTrainerTest.tinyConfig(1)), "test", null, second, named,
+                Device.cpu(), true), ProgressListener.NONE, Cancellation.none(), line -> { });
+        assertTrue(Files.isRegularFile(second) && Files.isRegularFile(named), "a named checkpoint is kept");
+        assertTrue(Files.notExists(dir.resolve("second.segue.ckpt")));
+    }
+
     @Test
     void refusesAnInitialModelOfAnotherGeneratorSize(@TempDir Path dir) throws Exception {
         Path data = dataset(dir);

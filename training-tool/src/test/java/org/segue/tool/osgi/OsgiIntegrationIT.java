@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,6 +116,28 @@ class OsgiIntegrationIT {
             assertEquals(1, o.faces().size(), "the real photo's face");
             assertTrue(c[0] > 0, "the face was protected");
         }
+    }
+
+    /**
+     * The engine bundle reads TIFF with the TwelveMonkeys reader it embeds: a 16-bit ZIP TIFF with the predictor, as
+     * ImageMagick writes it, comes back as a 16-bit TIFF of the same size (no face in noise: copied, never protected).
+     */
+    @Test
+    @Order(1)
+    void aSixteenBitPredictorTiffIsReadInsideTheFramework() throws Exception {
+        byte[] tiff;
+        try (java.io.InputStream in = org.segue.engine.photo.TestPhotos.class.getResourceAsStream(
+                "imagemagick/rgb16-zip-predictor.tif")) {
+            tiff = in.readAllBytes();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ProtectionOutcome o = protector().protect(new ByteArrayInputStream(tiff), "noise.tif", out);
+        assertEquals("TIFF", o.format());
+        assertFalse(o.facesFound(), "noise holds no face");
+        assertTrue(o.written() && out.size() > 0, "copied under the default no-face policy");
+        BufferedImage back = ImageIO.read(new ByteArrayInputStream(out.toByteArray()));
+        assertEquals(40, back.getWidth());
+        assertEquals(16, back.getColorModel().getComponentSize(0), "the depth is kept");
     }
 
     @Test
