@@ -60,11 +60,11 @@ public final class Protector implements AutoCloseable {
             throw new IOException(output + " is the original; protecting never overwrites an original");
         }
         String name = photo.getFileName().toString();
-        PhotoProtector.Result result = protectEncoded(Files.readAllBytes(photo), name, options);
-        if (result != null) {
-            AtomicFiles.write(output, result.output());
+        Encoded encoded = protectEncoded(Files.readAllBytes(photo), name, options);
+        if (encoded.output() != null) {
+            AtomicFiles.write(output, encoded.output());
         }
-        return describe(name, result);
+        return encoded.result();
     }
 
     /**
@@ -76,33 +76,32 @@ public final class Protector implements AutoCloseable {
      */
     public PhotoResult protect(InputStream in, String name, OutputStream out, ProtectionOptions options)
             throws IOException {
-        PhotoProtector.Result result = protectEncoded(in.readAllBytes(), name, options);
-        if (result != null) {
-            out.write(result.output());
+        Encoded encoded = protectEncoded(in.readAllBytes(), name, options);
+        if (encoded.output() != null) {
+            out.write(encoded.output());
         }
-        return describe(name, result);
+        return encoded.result();
     }
 
-    private static PhotoResult describe(String name, PhotoProtector.Result result) {
-        return result != null ? PhotoProtector.describe(name, result)
-                : new PhotoResult(name, PhotoResult.Status.NO_FACE, List.of(), List.of(), 0, 0, null, null);
-    }
+    /** What to write (null: nothing, a photo without a face under the skip policy) and what to report. */
+    private record Encoded(byte[] output, PhotoResult result) {}
 
-    /** The encoded result; null for a photo without a face that the skip policy leaves unwritten. */
-    private PhotoProtector.Result protectEncoded(byte[] bytes, String name, ProtectionOptions options)
-            throws IOException {
+    private Encoded protectEncoded(byte[] bytes, String name, ProtectionOptions options) throws IOException {
         PhotoProtector protector = protector(options);
         PhotoProtector.Analysed photo = protector.analyse(bytes, name);
         if (photo.faces().isEmpty()) {
             switch (options.noFace()) {
                 case FAIL -> throw new IOException(name + ": " + NoFacePolicy.FAIL_REASON);
                 case SKIP -> {
-                    return null;
+                    return new Encoded(null, new PhotoResult(name, PhotoResult.Status.NO_FACE, List.of(), List.of(),
+                            0, 0, photo.decoded().format().name(), null));
                 }
                 case COPY -> { } // written below: pixels unchanged, metadata cleaned
             }
         }
-        return protector.protect(photo, FaceCodes.forPhoto(options.identities(), name, photo.faces().size()));
+        PhotoProtector.Result result = protector.protect(photo,
+                FaceCodes.forPhoto(options.identities(), name, photo.faces().size()));
+        return new Encoded(result.output(), PhotoProtector.describe(name, result));
     }
 
     /**

@@ -130,7 +130,9 @@ class ProtectorTest {
                     "copied with its pixels as they were");
 
             ProtectionOptions skip = copy.toBuilder().whenNoFace(NoFacePolicy.SKIP).build();
-            assertEquals(PhotoResult.Status.NO_FACE, blind.protect(photo, dir.resolve("skip.png"), skip).status());
+            PhotoResult skipped = blind.protect(photo, dir.resolve("skip.png"), skip);
+            assertEquals(PhotoResult.Status.NO_FACE, skipped.status());
+            assertEquals("PNG", skipped.format(), "a skipped photo still names its format");
             assertFalse(Files.exists(dir.resolve("skip.png")), "skip writes nothing");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             assertEquals(PhotoResult.Status.NO_FACE,
