@@ -30,6 +30,9 @@ import java.nio.file.Path;
  * so that every rendition is made from the protected original and the unprotected one exists only until this
  * step has run.
  *
+ * <p>Whether the asset is a photo is told from its original's content ({@link ProtectionRecord#isPhoto}), not
+ * from the MIME type the uploader declared.
+ *
  * <p>The outcome is recorded in the asset's metadata ({@link ProtectionRecord}); {@link PublishOnlyProtected}
  * refuses to publish an asset whose record is missing, is "no-face" or was made for another original. A photo
  * without a found face is never marked protected: under the "copy" policy its original is replaced by the copy
@@ -47,6 +50,15 @@ public final class ProtectOriginalStep implements WorkflowProcess {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
     private volatile FaceProtector protector;
 
+    /** AEM's component runtime sets the protector itself. */
+    public ProtectOriginalStep() {
+    }
+
+    /** A step with {@code protector}: for use outside OSGi. */
+    public ProtectOriginalStep(FaceProtector protector) {
+        this.protector = protector;
+    }
+
     @Override
     public void execute(WorkItem item, WorkflowSession session, MetaDataMap args) throws WorkflowException {
         if (!"JCR_PATH".equals(item.getWorkflowData().getPayloadType())) {
@@ -56,7 +68,7 @@ public final class ProtectOriginalStep implements WorkflowProcess {
         Resource payload = resolver.getResource(item.getWorkflowData().getPayload().toString());
         // the DAM Update Asset payload is the original rendition's path; resolveToAsset walks up to the asset
         Asset asset = payload == null ? null : DamUtil.resolveToAsset(payload);
-        if (asset == null || !ProtectionRecord.isPhoto(asset.getMimeType())) {
+        if (asset == null || !isPhoto(asset)) {
             return;
         }
         FaceProtector faceProtector = protector;
@@ -68,6 +80,14 @@ public final class ProtectOriginalStep implements WorkflowProcess {
             protect(asset, resolver, faceProtector);
         } catch (IOException e) {
             throw new WorkflowException("Segue could not protect " + asset.getPath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isPhoto(Asset asset) throws WorkflowException {
+        try {
+            return ProtectionRecord.isPhoto(asset);
+        } catch (IOException e) {
+            throw new WorkflowException("could not read the original of " + asset.getPath(), e);
         }
     }
 

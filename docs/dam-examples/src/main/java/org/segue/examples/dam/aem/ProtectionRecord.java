@@ -1,8 +1,12 @@
 package org.segue.examples.dam.aem;
 
-import java.util.Locale;
+import com.day.cq.dam.api.Asset;
+import com.day.cq.dam.api.Rendition;
+import org.segue.examples.dam.PhotoContent;
+
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What the AEM examples record in an asset's metadata, and the rules that read it. The record names the exact
@@ -18,15 +22,23 @@ public final class ProtectionRecord {
     /** How many faces were protected. */
     public static final String FACES = "segue:faces";
 
-    private static final Set<String> PHOTO_TYPES = Set.of("image/jpeg", "image/pjpeg", "image/png", "image/tiff",
-            "image/bmp", "image/x-ms-bmp");
-
     private ProtectionRecord() {
     }
 
-    /** Whether an asset of this MIME type is a photo Segue reads (JPEG, PNG, TIFF, BMP). */
-    public static boolean isPhoto(String mimeType) {
-        return mimeType != null && PHOTO_TYPES.contains(mimeType.toLowerCase(Locale.ROOT).strip());
+    /**
+     * Whether the asset is a photo the examples protect and hold back: its original is one by its first bytes
+     * ({@link PhotoContent}), whatever MIME type the uploader declared and AEM recorded, or it is declared as one.
+     * An asset uploaded as {@code application/octet-stream} is still rendered and published as the photo it is.
+     */
+    public static boolean isPhoto(Asset asset) throws IOException {
+        Rendition original = asset.getOriginal();
+        if (original == null) {
+            return PhotoContent.isPhotoType(asset.getMimeType());
+        }
+        try (InputStream in = original.getStream()) {
+            byte[] head = in == null ? new byte[0] : PhotoContent.head(in);
+            return PhotoContent.mustBeProtected(asset.getMimeType(), head);
+        }
     }
 
     /** Whether the recorded status was made for this very original: the workflow step has nothing left to do. */

@@ -26,7 +26,8 @@ import java.util.Optional;
  * Replication preprocessor: refuses to publish (activate) a photo asset unless {@link ProtectOriginalStep} has
  * protected its current original. Publication is where an unprotected face would leave the author instance, so
  * this is the check that holds even when the workflow did not run, failed, found no face, or a new original was
- * uploaded since. It reads the repository through a service user: map the subservice
+ * uploaded since. A photo is told by its original's content ({@link ProtectionRecord#isPhoto}): an asset
+ * declared as {@code application/octet-stream} or any other type is held back all the same. It reads the repository through a service user: map the subservice
  * {@value #SUBSERVICE} of this bundle to a user that may read {@code /content/dam}.
  */
 @Component(service = Preprocessor.class)
@@ -36,6 +37,15 @@ public final class PublishOnlyProtected implements Preprocessor {
 
     @Reference
     private ResourceResolverFactory resolvers;
+
+    /** AEM's component runtime sets the resolver factory itself. */
+    public PublishOnlyProtected() {
+    }
+
+    /** A gate reading the repository through {@code resolvers}: for use outside OSGi. */
+    public PublishOnlyProtected(ResourceResolverFactory resolvers) {
+        this.resolvers = resolvers;
+    }
 
     @Override
     public void preprocess(ReplicationAction action, ReplicationOptions options) throws ReplicationException {
@@ -48,7 +58,7 @@ public final class PublishOnlyProtected implements Preprocessor {
             for (String path : paths) {
                 Resource resource = resolver.getResource(path);
                 Asset asset = resource == null ? null : DamUtil.resolveToAsset(resource);
-                if (asset != null && ProtectionRecord.isPhoto(asset.getMimeType())) {
+                if (asset != null && isPhoto(asset)) {
                     Optional<String> refusal = refusal(asset, resolver);
                     if (refusal.isPresent()) {
                         throw new ReplicationException("not published: " + asset.getPath() + ": " + refusal.get());
@@ -58,6 +68,14 @@ public final class PublishOnlyProtected implements Preprocessor {
         } catch (LoginException e) {
             throw new ReplicationException("the publication gate cannot read the repository (service user for "
                     + SUBSERVICE + ")", e);
+        }
+    }
+
+    private static boolean isPhoto(Asset asset) throws ReplicationException {
+        try {
+            return ProtectionRecord.isPhoto(asset);
+        } catch (IOException e) {
+            throw new ReplicationException("could not read the original of " + asset.getPath(), e);
         }
     }
 

@@ -13,10 +13,12 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.segue.examples.dam.PhotoContent;
 import org.segue.examples.dam.ProtectedCopy;
 import org.segue.examples.dam.ProtectionVerdict;
 import org.segue.plugin.osgi.api.FaceProtector;
 
+import java.io.BufferedInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,9 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Date;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -45,7 +45,10 @@ import java.util.stream.Stream;
  * review: the copy with cleaned metadata under the "copy" policy, the upload as it came under "skip". A
  * protected photo is tagged {@value #TAG_PROTECTED}. A photo that cannot be protected, or an upload while the
  * FaceProtector service is absent, is refused with the reason: nothing is stored, and the uploader still has
- * the file. Files other than JPEG, PNG, TIFF and BMP pass through unchanged.
+ * the file. Whether an upload is a photo is told from its content ({@link PhotoContent}), never from the MIME
+ * type the client declared: a JPEG uploaded as {@code application/octet-stream} is protected like any other.
+ * Content other than JPEG, PNG, TIFF and BMP passes through unchanged, unless it is declared as one of them;
+ * then the protector refuses what it cannot read.
  *
  * <p>The method signatures are those of Liferay's {@code com.liferay.portal.kernel} 146 (Liferay 7.4 / DXP
  * 2024); they change between Liferay versions, so compile the copy against the kernel of the target version.
@@ -55,9 +58,6 @@ public final class ProtectOnUpload extends DLFileEntryLocalServiceWrapper {
 
     public static final String TAG_PROTECTED = "segue-protected";
     public static final String TAG_NO_FACE = "segue-no-face";
-
-    private static final Set<String> PHOTO_TYPES = Set.of("image/jpeg", "image/pjpeg", "image/png", "image/tiff",
-            "image/bmp", "image/x-ms-bmp");
 
     /** Optional, so that uploads are refused while the protector is absent instead of passing unprotected. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
@@ -81,12 +81,13 @@ public final class ProtectOnUpload extends DLFileEntryLocalServiceWrapper {
                                     Map<String, DDMFormValues> ddmFormValuesMap, File file, InputStream inputStream,
                                     long size, Date displayDate, Date expirationDate, Date reviewDate,
                                     ServiceContext serviceContext) throws PortalException {
-        if (!carriesPhoto(mimeType, file, inputStream)) {
+        InputStream upload = rereadable(inputStream);
+        if (!carriesPhoto(mimeType, file, upload, sourceFileName)) {
             return super.addFileEntry(externalReferenceCode, userId, groupId, repositoryId, folderId, sourceFileName,
                     mimeType, title, urlTitle, description, changeLog, fileEntryTypeId, ddmFormValuesMap, file,
-                    inputStream, size, displayDate, expirationDate, reviewDate, serviceContext);
+                    upload, size, displayDate, expirationDate, reviewDate, serviceContext);
         }
-        try (ProtectedCopy copy = protect(file, inputStream, sourceFileName);
+        try (ProtectedCopy copy = protect(file, upload, sourceFileName);
              InputStream content = decide(copy, serviceContext)) {
             return super.addFileEntry(externalReferenceCode, userId, groupId, repositoryId, folderId, sourceFileName,
                     mimeType, title, urlTitle, description, changeLog, fileEntryTypeId, ddmFormValuesMap, null,
@@ -103,12 +104,13 @@ public final class ProtectOnUpload extends DLFileEntryLocalServiceWrapper {
                                        Map<String, DDMFormValues> ddmFormValuesMap, File file, InputStream inputStream,
                                        long size, Date displayDate, Date expirationDate, Date reviewDate,
                                        ServiceContext serviceContext) throws PortalException {
-        if (!carriesPhoto(mimeType, file, inputStream)) { // also a change of title or metadata only
+        InputStream upload = rereadable(inputStream);
+        if (!carriesPhoto(mimeType, file, upload, sourceFileName)) { // also a change of title or metadata only
             return super.updateFileEntry(userId, fileEntryId, sourceFileName, mimeType, title, urlTitle, description,
-                    changeLog, dlVersionNumberIncrease, fileEntryTypeId, ddmFormValuesMap, file, inputStream, size,
+                    changeLog, dlVersionNumberIncrease, fileEntryTypeId, ddmFormValuesMap, file, upload, size,
                     displayDate, expirationDate, reviewDate, serviceContext);
         }
-        try (ProtectedCopy copy = protect(file, inputStream, sourceFileName);
+        try (ProtectedCopy copy = protect(file, upload, sourceFileName);
              InputStream content = decide(copy, serviceContext)) {
             return super.updateFileEntry(userId, fileEntryId, sourceFileName, mimeType, title, urlTitle, description,
                     changeLog, dlVersionNumberIncrease, fileEntryTypeId, ddmFormValuesMap, null, content,
@@ -118,10 +120,39 @@ public final class ProtectOnUpload extends DLFileEntryLocalServiceWrapper {
         }
     }
 
-    /** Whether an upload carries content that is a photo Segue reads (JPEG, PNG, TIFF, BMP). */
-    public static boolean carriesPhoto(String mimeType, File file, InputStream inputStream) {
-        return (file != null || inputStream != null) && mimeType != null
-                && PHOTO_TYPES.contains(mimeType.toLowerCase(Locale.ROOT).strip());
+    /**
+     * Whether an upload carries content that goes to the protector: a photo by its first bytes, whatever MIME type
+     * was declared ({@link PhotoContent#mustBeProtected}). The first bytes of {@code inputStream} are read and
+     * given back ({@link #rereadable}), so that a file passing through is stored whole.
+     */
+    static boolean carriesPhoto(String mimeType, File file, InputStream inputStream, String sourceFileName)
+            throws PortalException {
+        try {
+            if (file != null) { // Liferay stores the file when there is one, so that is what is looked at
+                try (InputStream in = Files.newInputStream(file.toPath())) {
+                    return PhotoContent.mustBeProtected(mimeType, PhotoContent.head(in));
+                }
+            }
+            if (inputStream != null) {
+                inputStream.mark(PhotoContent.HEAD_LENGTH);
+                byte[] head;
+                try {
+                    head = PhotoContent.head(inputStream);
+                } finally {
+                    inputStream.reset();
+                }
+                return PhotoContent.mustBeProtected(mimeType, head);
+            }
+            return false;
+        } catch (IOException e) {
+            throw new PortalException("Segue could not read " + sourceFileName + ", so it was not stored: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The upload's stream, able to give back the first bytes {@link #carriesPhoto} reads. */
+    static InputStream rereadable(InputStream inputStream) {
+        return inputStream == null || inputStream.markSupported() ? inputStream : new BufferedInputStream(inputStream);
     }
 
     private ProtectedCopy protect(File file, InputStream inputStream, String sourceFileName) throws IOException {

@@ -1,7 +1,11 @@
 package org.segue.examples.dam.aem;
 
 import org.junit.jupiter.api.Test;
+import org.segue.examples.dam.Samples;
 
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,13 +18,19 @@ class ProtectionRecordTest {
     private static final String B = "bb".repeat(32);
 
     @Test
-    void photosAreTheFormatsSegueReads() {
-        for (String t : new String[] {"image/jpeg", "IMAGE/PNG", "image/tiff ", "image/bmp", "image/x-ms-bmp"}) {
-            assertTrue(ProtectionRecord.isPhoto(t), t);
+    void anAssetIsAPhotoByItsOriginalsContentWhateverTypeWasDeclared() throws IOException {
+        for (byte[] photo : List.of(Samples.jpeg(), Samples.png(), Samples.tiff(ByteOrder.LITTLE_ENDIAN),
+                Samples.tiff(ByteOrder.BIG_ENDIAN), Samples.bmp())) {
+            for (String declared : new String[] {"application/octet-stream", "application/pdf", null}) {
+                assertTrue(ProtectionRecord.isPhoto(new FakeDam(photo, declared).asset()), String.valueOf(declared));
+            }
         }
-        for (String t : new String[] {"application/pdf", "image/gif", "video/mp4", "", null}) {
-            assertFalse(ProtectionRecord.isPhoto(t), String.valueOf(t));
-        }
+        assertFalse(ProtectionRecord.isPhoto(new FakeDam(Samples.pdf(), "application/pdf").asset()));
+        assertFalse(ProtectionRecord.isPhoto(new FakeDam(Samples.gif(), "image/gif").asset()));
+        assertTrue(ProtectionRecord.isPhoto(new FakeDam(Samples.pdf(), "image/jpeg").asset()),
+                "declared as a photo: the protector refuses what it cannot read");
+        assertTrue(ProtectionRecord.isPhoto(new FakeDam(null, "image/png").asset()), "no original, declared a photo");
+        assertFalse(ProtectionRecord.isPhoto(new FakeDam(null, "application/pdf").asset()));
     }
 
     @Test

@@ -9,19 +9,21 @@ import com.liferay.portal.kernel.service.ServiceContext;
 import com.liferay.portal.kernel.workflow.WorkflowConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.segue.examples.dam.Samples;
 import org.segue.examples.dam.ScriptedProtector;
 
 import java.io.ByteArrayInputStream;
 import java.io.File;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -87,9 +89,27 @@ class ProtectOnUploadTest {
     private final StoreRecorder store = new StoreRecorder();
 
     private static byte[] photo() {
-        byte[] b = new byte[30_000];
-        new Random(7).nextBytes(b);
-        return b;
+        return Samples.jpeg();
+    }
+
+    /** A stream that cannot mark, as an upload's stream may be: the wrapper has to give back what it peeked at. */
+    private static InputStream unmarkable(byte[] content) {
+        return new FilterInputStream(new ByteArrayInputStream(content)) {
+            @Override
+            public boolean markSupported() {
+                return false;
+            }
+
+            @Override
+            public synchronized void mark(int readLimit) {
+                throw new AssertionError("mark on a stream that cannot mark");
+            }
+
+            @Override
+            public synchronized void reset() throws IOException {
+                throw new IOException("mark/reset not supported");
+            }
+        };
     }
 
     private static ServiceContext uploadContext(String... tags) {
@@ -195,5 +215,86 @@ class ProtectOnUploadTest {
                 DLVersionNumberIncrease.NONE, -1, Map.of(), null, null, 0, null, null, null, uploadContext());
         assertNull(store.stored.content());
         assertEquals(0, protector.calls);
+    }
+
+    @Test
+    void aJpegUploadedAsOctetStreamIsProtected() throws Exception {
+        byte[] original = photo();
+        ScriptedProtector protector = ScriptedProtector.returning(ScriptedProtector.FACES);
+        add(new ProtectOnUpload(store, protector), "application/octet-stream", null,
+                new ByteArrayInputStream(original), original.length, uploadContext());
+        assertEquals(1, protector.calls);
+        assertArrayEquals(original, protector.lastInput, "the protector read the whole upload");
+        assertArrayEquals(ScriptedProtector.transformed(original), store.stored.content());
+        assertEquals(List.of(ProtectOnUpload.TAG_PROTECTED), store.stored.tags());
+    }
+
+    @Test
+    void photosDeclaredAsAnotherTypeAreProtectedWhetherStreamedOrInAFile() throws Exception {
+        Map<String, byte[]> photos = Map.of("png", Samples.png(), "bmp", Samples.bmp(),
+                "little-endian tiff", Samples.tiff(ByteOrder.LITTLE_ENDIAN),
+                "big-endian tiff", Samples.tiff(ByteOrder.BIG_ENDIAN));
+        for (Map.Entry<String, byte[]> photo : photos.entrySet()) {
+            byte[] original = photo.getValue();
+            byte[] expected = ScriptedProtector.transformed(original);
+
+            ScriptedProtector streamed = ScriptedProtector.returning(ScriptedProtector.FACES);
+            add(new ProtectOnUpload(store, streamed), "text/plain", null, unmarkable(original), original.length,
+                    uploadContext());
+            assertArrayEquals(original, streamed.lastInput, photo.getKey() + ": the first bytes were given back");
+            assertArrayEquals(expected, store.stored.content(), photo.getKey() + " streamed");
+
+            Path upload = Files.write(temp.resolve("upload.tmp"), original);
+            add(new ProtectOnUpload(store, ScriptedProtector.returning(ScriptedProtector.FACES)), "image/gif",
+                    upload.toFile(), null, original.length, uploadContext());
+            assertArrayEquals(expected, store.stored.content(), photo.getKey() + " in a file");
+            assertNull(store.stored.file(), photo.getKey() + ": the unprotected file is not passed on");
+        }
+    }
+
+    @Test
+    void aNewVersionUploadedAsOctetStreamIsProtected() throws Exception {
+        byte[] original = photo();
+        new ProtectOnUpload(store, ScriptedProtector.returning(ScriptedProtector.FACES)).updateFileEntry(1, 42,
+                "holiday.jpg", "application/octet-stream", "holiday.jpg", "holiday", "", "",
+                DLVersionNumberIncrease.MINOR, -1, Map.of(), null, new ByteArrayInputStream(original),
+                original.length, null, null, null, uploadContext());
+        assertArrayEquals(ScriptedProtector.transformed(original), store.stored.content());
+        assertEquals(List.of(ProtectOnUpload.TAG_PROTECTED), store.stored.tags());
+    }
+
+    @Test
+    void withoutTheProtectorAJpegDeclaredAsOctetStreamIsRefused() {
+        byte[] original = photo();
+        PortalException e = assertThrows(PortalException.class, () -> add(new ProtectOnUpload(store, null),
+                "application/octet-stream", null, new ByteArrayInputStream(original), original.length,
+                uploadContext()));
+        assertTrue(e.getMessage().contains("FaceProtector service is not available"), e.getMessage());
+        assertNull(store.stored);
+    }
+
+    @Test
+    void otherContentPassesWholeEvenFromAStreamThatCannotMark() throws Exception {
+        ScriptedProtector protector = ScriptedProtector.returning(ScriptedProtector.FACES);
+        for (byte[] other : List.of(Samples.pdf(), Samples.gif(), Samples.csvStartingLikeABmp())) {
+            add(new ProtectOnUpload(store, protector), "application/octet-stream", null, unmarkable(other),
+                    other.length, uploadContext("report"));
+            assertArrayEquals(other, store.stored.content());
+            assertEquals(other.length, store.stored.size());
+            assertEquals(List.of("report"), store.stored.tags());
+        }
+        assertEquals(0, protector.calls);
+    }
+
+    @Test
+    void contentDeclaredAsAPhotoGoesToTheProtectorWhichRefusesWhatItCannotRead() {
+        byte[] notAPhoto = Samples.pdf();
+        ScriptedProtector protector = ScriptedProtector.failingAfter(0);
+        PortalException e = assertThrows(PortalException.class, () -> add(new ProtectOnUpload(store, protector),
+                "image/jpeg", null, new ByteArrayInputStream(notAPhoto), notAPhoto.length, uploadContext()));
+        assertEquals(1, protector.calls);
+        assertTrue(e.getMessage().startsWith("Segue could not protect holiday.jpg, so it was not stored"),
+                e.getMessage());
+        assertNull(store.stored);
     }
 }
