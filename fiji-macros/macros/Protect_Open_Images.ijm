@@ -59,7 +59,10 @@ for (i = 0; i < ids.length; i++) {
             nPartly++;
         } else {
             nWithout++;
-            if (noFace == "skip") close();
+            if (noFace == "skip") {
+                close();
+                print(title + ": no face found; its unchanged copy was closed (no-face=skip)");
+            }
         }
     }
 }
