@@ -2,9 +2,13 @@
 //
 // For each open image a protected copy opens beside it ("<title>-protected"). An image in which no face
 // is found is never called protected: by default an unchanged copy opens as "<title>-no-face" and the log
-// names it (a face the detector missed is as recognisable as before: look at it). The source images are
-// not changed. Save the copies with File > Save As. A selection on an image limits protection to the faces
-// inside it; a stack is protected slice by slice.
+// names it (a face the detector missed is as recognisable as before: look at it). An image in which some
+// faces were left as they were (outside its selection, or slices of a stack without a face) opens as
+// "<title>-partly-protected". The source images are not changed. Save the copies with File > Save As.
+// A selection on an image limits protection to the faces inside it; a stack is protected slice by slice.
+// The summary counts apart the images protected, partly protected, without a face found, and not
+// protected at all (a 32-bit image, which is not a photo, or a run stopped with Escape). An error of the
+// command (e.g. a model that cannot be read) stops the macro, as ImageJ stops a macro at a command's error.
 //
 // Adapt: person = the name of the one person in all images (a stable code from the name; the name is
 // never written), its alias (person=code:3f9a, as the macro recorder writes it), or empty to give each
@@ -22,24 +26,47 @@ if (indexOf(args, "no-face=") >= 0) {
     if (indexOf(rest, " ") >= 0) rest = substring(rest, 0, indexOf(rest, " "));
     noFace = rest;
 }
+// skip is done here: with a copy to close, "nothing opened" means the image failed, never "no face"
+asked = noFace;
+if (noFace == "skip") asked = "copy";
 setBatchMode(true);
 ids = newArray(nImages);
 nProtected = 0;
+nPartly = 0;
 nWithout = 0;
+nFailed = 0;
 for (i = 0; i < nImages; i++) {
     selectImage(i + 1);
     ids[i] = getImageID();
 }
 for (i = 0; i < ids.length; i++) {
     selectImage(ids[i]);
+    title = getTitle();
     if (bitDepth() == 32) {
-        print("Skipped " + getTitle() + ": 32-bit images are not photos");
+        nFailed++;
+        print("Not protected: " + title + " (32-bit images are not photos)");
         continue;
     }
-    run("Protect Faces", "apply=[Current image] model=default person=[" + person + "] strength=8 no-face=" + noFace);
-    if (getImageID() != ids[i] && Property.get("segue.status") == "protected") nProtected++;
-    else nWithout++;
+    run("Protect Faces", "apply=[Current image] model=default person=[" + person + "] strength=8 no-face=" + asked);
+    if (getImageID() == ids[i]) {
+        nFailed++;
+        print("Not protected: " + title + " (nothing opened: stopped; see the log above)");
+    } else {
+        status = Property.get("segue.status");
+        if (status == "protected") {
+            nProtected++;
+        } else if (status == "partial") {
+            nPartly++;
+        } else {
+            nWithout++;
+            if (noFace == "skip") {
+                close();
+                print(title + ": no face found; its unchanged copy was closed (no-face=skip)");
+            }
+        }
+    }
 }
 setBatchMode("exit and display");
-print("Protected " + nProtected + " of " + ids.length + " open image(s); no face found in " + nWithout
-    + " (see the log; nothing was protected in those)");
+print("Protect_Open_Images: " + ids.length + " open image(s): " + nProtected + " protected, " + nPartly
+    + " partly protected (some faces or slices left as they were), " + nWithout + " without a face found"
+    + " (nothing protected in those), " + nFailed + " not protected; see the log");

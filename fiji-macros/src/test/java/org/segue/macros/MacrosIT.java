@@ -142,6 +142,60 @@ class MacrosIT {
         }
     }
 
+    /**
+     * An image that cannot be protected (32-bit) is counted as not protected, apart from an image without a face,
+     * and the macro goes on; a stack with a slice without a face is counted as partly protected, not as protected
+     * nor as without a face; under skip the macro opens nothing for the image without a face.
+     */
+    @Test
+    void protectOpenImagesCountsFailuresApartFromImagesWithoutAFace(@TempDir Path dir) throws Exception {
+        Path face = photos(1).get(0);
+        // a stack whose second slice holds no face: partly protected
+        BufferedImage one = ImageIO.read(face.toFile());
+        BufferedImage ramp = new BufferedImage(one.getWidth(), one.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < ramp.getHeight(); y++) {
+            for (int x = 0; x < ramp.getWidth(); x++) {
+                ramp.setRGB(x, y, (x % 256) << 16 | (y % 256) << 8 | 128);
+            }
+        }
+        Path slices = Files.createDirectories(dir.resolve("slices"));
+        ImageIO.write(one, "png", slices.resolve("1.png").toFile());
+        ImageIO.write(ramp, "png", slices.resolve("2.png").toFile());
+        String open = "setBatchMode(true); close(\"*\");\nopen(\"" + face + "\");\n"
+                + "File.openSequence(\"" + slices + "/\"); rename(\"stack\");\n"
+                + "newImage(\"landscape.png\", \"RGB ramp\", 320, 240, 1);\n"
+                + "newImage(\"float.tif\", \"32-bit ramp\", 64, 64, 1);\n";
+        String after = "\ntitles = \"\"; for (i = 1; i <= nImages; i++) { selectImage(i); titles = titles + getTitle() + \"|\"; }\n"
+                + "File.saveString(titles, \"" + dir.resolve("titles.txt") + "\"); close(\"*\");\n";
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        java.io.PrintStream oldErr = System.err;
+        try {
+            java.io.PrintStream both = new java.io.PrintStream(new java.io.OutputStream() {
+                @Override
+                public void write(int b) {
+                    captured.write(b);
+                    old.write(b);
+                }
+            }, true);
+            System.setOut(both);
+            System.setErr(both);
+            ij1.runMacro(open + macro("Protect_Open_Images.ijm") + after, "no-face=skip");
+        } finally {
+            System.setOut(old);
+            System.setErr(oldErr);
+        }
+        String log = captured.toString();
+        assertTrue(log.contains("4 open image(s): 1 protected, 1 partly protected (some faces or slices left as they "
+                + "were), 1 without a face found (nothing protected in those), 1 not protected"), log);
+        assertTrue(log.contains("Not protected: float.tif (32-bit"), log);
+        String titles = Files.readString(dir.resolve("titles.txt"));
+        String name = face.getFileName().toString();
+        assertEquals(new java.util.TreeSet<>(List.of(name, name.replace(".jpg", "-protected.jpg"), "landscape.png",
+                "float.tif", "stack", "stack-partly-protected")), new java.util.TreeSet<>(List.of(titles.split("\\|"))),
+                "the protected copy opened, nothing for the image without a face (skip)");
+    }
+
     @Test
     void retrainFromFolder(@TempDir Path dir) throws Exception {
         java.util.Random r = new java.util.Random(9);

@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * or the current one; only faces inside the selection when there is one) into a new image, or of a folder
  * tree into a mirrored output folder with a report. A photo in which no face was protected is never shown as
  * protected: the no-face policy decides whether an unchanged copy opens (titled "-no-face"), nothing opens,
- * or the run fails. Every option is a dialog field, so the macro recorder writes a
+ * or the run fails. One in which some faces or slices were left as they were opens titled "-partly-protected",
+ * with a message on a screen. Every option is a dialog field, so the macro recorder writes a
  * {@code run("Protect Faces", "...")} line that also runs headless; it records a person's alias, never the name.
  */
 public class ProtectFacesCommand implements PlugIn {
@@ -63,6 +64,13 @@ public class ProtectFacesCommand implements PlugIn {
     static final Color PROTECTED = Color.GREEN;
     /** Faces the preview found outside the selection: they stay as they are. */
     static final Color LEFT_AS_IS = Color.ORANGE;
+
+    /** segue.status of a result in which some faces or slices were left as they were. */
+    static final String PARTIAL = "partial";
+    /** Result property: faces found outside the selection, left as they were. */
+    static final String UNPROTECTED_FACES = "segue.unprotected.faces";
+    /** Result property: slices in which no face was found, left as they were. */
+    static final String UNPROTECTED_SLICES = "segue.unprotected.slices";
 
     /** The Model field's index in GenericDialog.getStringFields() (after the two folder fields). */
     private static final int MODEL_FIELD = 2;
@@ -105,23 +113,22 @@ public class ProtectFacesCommand implements PlugIn {
                 Prefs.set("segue.input", r.input());
                 Prefs.set("segue.output", r.output());
                 // a folder holds several people: an unnamed batch is grouped by look-alike faces
-                protectFolder(protector, options.identities(Identities.grouped(0)).person(r.person()).build(),
+                failed = !protectFolder(protector, options.identities(Identities.grouped(0)).person(r.person()).build(),
                         r.input(), r.output());
-                return;
-            }
-            if (image == null) {
+            } else if (image == null) {
                 IJ.error(TITLE, "There is no image open. Open a photo, or choose 'Apply to: Folder'.");
                 return;
+            } else {
+                // one image, several unnamed faces: most likely several people, one code each
+                failed = !protectImage(image, protector,
+                        options.identities(Identities.eachFaceApart()).person(r.person()).build(), r);
             }
-            // one image, several unnamed faces: most likely several people, one code each
-            failed = !protectImage(image, protector,
-                    options.identities(Identities.eachFaceApart()).person(r.person()).build(), r);
         } catch (Exception e) {
             IJ.error(TITLE, e.getMessage() != null ? e.getMessage() : e.toString());
             return;
         }
         if (failed && IJ.isMacro()) {
-            // the fail policy: a macro must not go on as if the photo were protected (ImageJ's quiet abort)
+            // the fail policy: a macro must not go on as if the photos were protected (ImageJ's quiet abort)
             throw new RuntimeException(Macro.MACRO_CANCELED);
         }
     }
@@ -384,13 +391,31 @@ public class ProtectFacesCommand implements PlugIn {
             }
             return true;
         }
-        ImagePlus result = result(source, o, protectedTitle(title), "protected", r.show());
+        // faces found but left (outside the selection) or slices without a face: the result still shows
+        // recognisable faces, so it is never called simply protected
+        boolean partial = o.outside > 0 || !o.slicesWithoutFaces.isEmpty();
+        ImagePlus result = result(source, o, partial ? partlyProtectedTitle(title) : protectedTitle(title),
+                partial ? PARTIAL : "protected", r.show());
         result.show();
-        String without = o.slicesWithoutFaces.isEmpty() || slices.length == 1 ? ""
+        String without = o.slicesWithoutFaces.isEmpty() ? ""
                 : "; no face found in slice(s) " + o.slicesWithoutFaces + " (left as they were)";
-        IJ.log(String.format("%s: %s - %d face(s) protected%s, largest change %d of %d%s%s%s", TITLE, title, o.faces,
-                where, o.largestChange, o.maxValue, without, outside, partly));
-        IJ.showStatus(TITLE + ": " + o.faces + " face(s) protected" + (o.cancelled ? " (cancelled)" : ""));
+        IJ.log(String.format("%s: %s - %s%d face(s) protected%s, largest change %d of %d%s%s%s", TITLE, title,
+                partial ? "PARTLY PROTECTED: " : "", o.faces, where, o.largestChange, o.maxValue, without, outside,
+                partly));
+        if (partial) {
+            List<String> left = new ArrayList<>();
+            if (o.outside > 0) {
+                left.add(o.outside + " face(s) outside the selection were left as they were");
+            }
+            if (!o.slicesWithoutFaces.isEmpty()) {
+                left.add("no face was found in slice(s) " + o.slicesWithoutFaces + ", which were left as they were");
+            }
+            warn("'" + result.getTitle() + "' is only partly protected: " + o.faces + " face(s) protected, but "
+                    + String.join(", and ", left) + ". A face left as it was, or one the detector missed, is as "
+                    + "recognisable as before; look at the image.");
+        }
+        IJ.showStatus(TITLE + ": " + o.faces + " face(s) protected" + (partial ? ", some left as they were" : "")
+                + (o.cancelled ? " (cancelled)" : ""));
         return true;
     }
 
@@ -410,6 +435,8 @@ public class ProtectFacesCommand implements PlugIn {
         }
         result.setProp("segue.status", status);
         result.setProp("segue.faces", o.faces);
+        result.setProp(UNPROTECTED_FACES, o.outside);
+        result.setProp(UNPROTECTED_SLICES, o.slicesWithoutFaces.size());
         return result;
     }
 
@@ -448,6 +475,10 @@ public class ProtectFacesCommand implements PlugIn {
 
     static String protectedTitle(String title) {
         return suffixed(title, "-protected");
+    }
+
+    static String partlyProtectedTitle(String title) {
+        return suffixed(title, "-partly-protected");
     }
 
     static String noFaceTitle(String title) {
@@ -551,11 +582,12 @@ public class ProtectFacesCommand implements PlugIn {
 
     // ---------------------------------------------------------------- a folder
 
-    private static void protectFolder(Protector protector, ProtectionOptions options, String input, String output)
+    /** Protects a folder tree; false when the fail policy stops the run (a photo without a face found). */
+    private static boolean protectFolder(Protector protector, ProtectionOptions options, String input, String output)
             throws Exception {
         if (input.isBlank() || output.isBlank()) {
             IJ.error(TITLE, "Choose an input folder and an output folder.");
-            return;
+            return true;
         }
         Path out = Path.of(output);
         BatchRequest request = BatchRequest.into(out, Path.of(input));
@@ -582,5 +614,13 @@ public class ProtectFacesCommand implements PlugIn {
         }
         IJ.showStatus(TITLE + ": " + protectedPhotos + " photo(s) protected, " + withoutFaces.size()
                 + " without a face found" + (s.cancelled() ? " (stopped early)" : ""));
+        // under fail the engine reports a photo without a face as failed (not written) and goes on with the rest
+        long noFace = s.failed().stream().filter(p -> NoFacePolicy.FAIL_REASON.equals(p.reason())).count();
+        if (options.noFace() == NoFacePolicy.FAIL && noFace > 0) {
+            IJ.error(TITLE, "No face was found in " + noFace + " photo(s) of the folder; they were not written "
+                    + "(the no-face policy is fail). The log names them; the report is " + request.reportFile() + ".");
+            return false;
+        }
+        return true;
     }
 }

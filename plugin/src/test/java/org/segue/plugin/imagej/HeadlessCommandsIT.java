@@ -85,6 +85,9 @@ class HeadlessCommandsIT {
     // ------------------------------------------------------------ Fiji that behaves like Fiji
 
     private static final String PROTECT = "run(\"Protect Faces\", \"apply=[Current image] model=default strength=8 ";
+    /** Macro code: "|title|status|faces left outside the selection|slices left without a face" of the result. */
+    private static final String STATE = "\"|\" + getTitle() + \"|\" + Property.get(\"segue.status\") + \"|\""
+            + " + Property.get(\"segue.unprotected.faces\") + \"|\" + Property.get(\"segue.unprotected.slices\")";
 
     static Path astronaut() {
         Path photo = Path.of(System.getProperty("segue.shared", "../shared"), "photos/public-domain/astronaut.png");
@@ -177,6 +180,33 @@ class HeadlessCommandsIT {
     }
 
     /**
+     * A folder run under the fail policy stops a macro as the current-image run does; copy lets it go on. The
+     * photo without a face is not written under fail.
+     */
+    @Test
+    void aFolderRunUnderTheFailPolicyStopsTheMacro(@TempDir Path dir) throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        BufferedImage ramp = new BufferedImage(320, 240, BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < ramp.getHeight(); y++) {
+            for (int x = 0; x < ramp.getWidth(); x++) {
+                ramp.setRGB(x, y, (x / 2) << 16 | (y / 2) << 8 | 128);
+            }
+        }
+        ImageIO.write(ramp, "png", in.resolve("landscape.png").toFile());
+        String folder = "run(\"Protect Faces\", \"apply=Folder input=[" + q(in) + "] output=[%s] model=default "
+                + "person=[] strength=8 jpeg=95 no-face=%s\");\n";
+        String log = macro(String.format(folder, q(dir.resolve("failed")), "fail")
+                + "File.saveString(\"went on\", \"" + q(dir.resolve("fail.txt")) + "\");", "");
+        assertFalse(Files.exists(dir.resolve("fail.txt")), "the macro stopped at the failure: " + log);
+        assertTrue(log.contains("No face was found in 1 photo(s)") && log.contains("no-face policy is fail"), log);
+        assertFalse(Files.exists(dir.resolve("failed/landscape.png")), "nothing written for it under fail");
+        log = macro(String.format(folder, q(dir.resolve("copied")), "copy")
+                + "File.saveString(\"went on\", \"" + q(dir.resolve("copy.txt")) + "\");", "");
+        assertTrue(Files.exists(dir.resolve("copy.txt")), "under copy the macro goes on: " + log);
+        assertTrue(Files.exists(dir.resolve("copied/landscape.png")), "copied unchanged under copy");
+    }
+
+    /**
      * A phone photo stored on its side with EXIF orientation 6: ImageJ shows it as stored; the faces are found in
      * its upright view, as the command line does, and the result keeps the grid ImageJ shows. The same pixels
      * without the tag: no face is found, and the result says so.
@@ -257,18 +287,21 @@ class HeadlessCommandsIT {
         ImageIO.write(pair, "png", photo.toFile());
         int half = one.getWidth();
         String log = macro("open(getArgument());\n" + PROTECT + "person=[]\");\n"
-                + "File.saveString(Property.get(\"segue.faces\"), \"" + q(dir.resolve("all.txt")) + "\");\n"
+                + "File.saveString(Property.get(\"segue.faces\") + " + STATE + ", \"" + q(dir.resolve("all.txt")) + "\");\n"
                 + "close(\"pair-protected.png\"); selectImage(\"pair.png\");\n"
                 + "makeRectangle(0, 0, " + half + ", " + pair.getHeight() + ");\n"
                 + PROTECT + "person=[]\");\n"
-                + "File.saveString(Property.get(\"segue.faces\"), \"" + q(dir.resolve("left.txt")) + "\");\n"
+                + "File.saveString(Property.get(\"segue.faces\") + " + STATE + ", \"" + q(dir.resolve("left.txt")) + "\");\n"
                 + "saveAs(\"PNG\", \"" + q(dir.resolve("left.png")) + "\");\n"
                 + "selectImage(\"pair.png\"); makeRectangle(0, 0, 40, 40);\n"
                 + PROTECT + "person=[]\");\n"
                 + "File.saveString(getTitle(), \"" + q(dir.resolve("corner.txt")) + "\");", photo.toString());
-        assertEquals("2", facts(dir.resolve("all.txt"))[0], "both faces without a selection: " + log);
-        assertEquals("1", facts(dir.resolve("left.txt"))[0], "one face inside the selection: " + log);
-        assertTrue(log.contains("1 face(s) outside the selection were left as they were"), log);
+        assertEquals("2|pair-protected.png|protected|0|0", String.join("|", facts(dir.resolve("all.txt"))),
+                "both faces without a selection, all protected: " + log);
+        // the right face stays recognisable: the result is never called simply protected
+        assertEquals("1|pair-partly-protected.png|partial|1|0", String.join("|", facts(dir.resolve("left.txt"))),
+                "one face inside the selection, one left as it was: " + log);
+        assertTrue(log.contains("PARTLY PROTECTED") && log.contains("1 face(s) outside the selection were left as they were"), log);
         BufferedImage left = ImageIO.read(dir.resolve("left.png").toFile());
         assertEquals(0, changedIn(pair, left, half, 0, pair.getWidth(), pair.getHeight()), "the right face is untouched");
         assertTrue(changedIn(pair, left, 0, 0, half, pair.getHeight()) > 1000, "the left face is protected");
@@ -292,23 +325,27 @@ class HeadlessCommandsIT {
         ImageIO.write(face, "png", slices.resolve("3.png").toFile());
         String log = macro("File.openSequence(getArgument()); rename(\"stack\"); source = getImageID();\n"
                 + PROTECT + "person=[] show\");\n"
-                + "result = getImageID(); facts = \"\" + nSlices + \"|\" + Property.get(\"segue.faces\") + \"|\" + Overlay.size;\n"
+                + "result = getImageID(); facts = \"\" + nSlices + \"|\" + Property.get(\"segue.faces\") + \"|\" + Overlay.size"
+                + " + " + STATE + ";\n"
                 + "imageCalculator(\"Difference create stack\", source, result);\n"
                 + "for (i = 1; i <= nSlices; i++) { setSlice(i); getStatistics(area, mean, min, max); facts = facts + \"|\" + max; }\n"
                 + "File.saveString(facts, \"" + q(dir.resolve("all.txt")) + "\");\n"
                 + "selectImage(source); setSlice(3);\n"
                 + PROTECT + "person=[] slices=[Current slice]\");\n"
-                + "File.saveString(\"\" + nSlices + \"|\" + Property.get(\"segue.faces\"), \"" + q(dir.resolve("current.txt"))
+                + "File.saveString(\"\" + nSlices + \"|\" + Property.get(\"segue.faces\") + " + STATE + ", \"" + q(dir.resolve("current.txt"))
                 + "\");", slices.toString());
         String[] f = facts(dir.resolve("all.txt"));
         assertEquals("3", f[0], "every slice is in the result: " + log);
         assertEquals("2", f[1], "a face in slices 1 and 3");
         assertEquals("2", f[2], "one outline per protected face, on its slice");
-        assertTrue(Double.parseDouble(f[3]) > 0 && Double.parseDouble(f[5]) > 0, "slices 1 and 3 protected: " + log);
-        assertEquals(0.0, Double.parseDouble(f[4]), "slice 2, without a face, left as it was");
-        assertTrue(log.contains("no face found in slice(s) [2]"), log);
+        // slice 2 shows no protected face: the stack is never called simply protected
+        assertEquals("stack-partly-protected|partial|0|1", String.join("|", f[3], f[4], f[5], f[6]),
+                "title, status, faces and slices left as they were: " + log);
+        assertTrue(Double.parseDouble(f[7]) > 0 && Double.parseDouble(f[9]) > 0, "slices 1 and 3 protected: " + log);
+        assertEquals(0.0, Double.parseDouble(f[8]), "slice 2, without a face, left as it was");
+        assertTrue(log.contains("PARTLY PROTECTED") && log.contains("no face found in slice(s) [2]"), log);
         String[] c = facts(dir.resolve("current.txt"));
-        assertEquals("1|1", c[0] + "|" + c[1], "the current slice only: " + log);
+        assertEquals("1|1|stack-protected|protected|0|0", String.join("|", c), "the current slice only: " + log);
     }
 
     /**

@@ -101,9 +101,57 @@ public final class RecorderDriver {
         if (failure.get() != null) {
             facts.append("failure=").append(failure.get()).append('\n');
         }
-        facts.append("recorded=").append(recorder.getText());
+        String recorded = recorder.getText();
+        if (args.length > 1) {
+            partlyProtected(image, gd, facts);
+        }
+        facts.append("recorded=").append(recorded);
         Files.writeString(out, facts.toString());
         System.exit(0);
+    }
+
+    /**
+     * A stack of the face and a slice without one, protected by hand: the result is partly protected, and a message
+     * (not only the log) says so; its text is written down.
+     */
+    private static void partlyProtected(ImagePlus face, GenericDialog first, StringBuilder facts) throws Exception {
+        ij.ImageStack st = new ij.ImageStack(face.getWidth(), face.getHeight());
+        st.addSlice("face", face.getProcessor().duplicate());
+        ij.process.ImageProcessor ramp = face.getProcessor().createProcessor(face.getWidth(), face.getHeight());
+        for (int y = 0; y < face.getHeight(); y++) {
+            for (int x = 0; x < face.getWidth(); x++) {
+                ramp.putPixel(x, y, (x % 256) << 16 | (y % 256) << 8 | 128);
+            }
+        }
+        st.addSlice("no face", ramp);
+        ImagePlus stack = new ImagePlus("stack", st);
+        stack.show();
+        Thread command = new Thread(() -> {
+            WindowManager.setTempCurrentImage(stack);
+            new ProtectFacesCommand().run("");
+        }, "Protect Faces (stack)");
+        command.start();
+        GenericDialog gd = waitFor(GenericDialog.class, first);
+        EventQueue.invokeAndWait(() ->
+                gd.actionPerformed(new ActionEvent(gd.getButtons()[0], ActionEvent.ACTION_PERFORMED, "OK")));
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (command.isAlive() && System.currentTimeMillis() < deadline) {
+            for (Window w : Window.getWindows()) {
+                if (w instanceof ij.gui.MessageDialog d && d.isShowing() && d.getTitle().equals(ProtectFacesCommand.TITLE)) {
+                    java.lang.reflect.Field label = ij.gui.MessageDialog.class.getDeclaredField("label");
+                    label.setAccessible(true);
+                    java.lang.reflect.Field lines = ij.gui.MultiLineLabel.class.getDeclaredField("lines");
+                    lines.setAccessible(true);
+                    String[] text = (String[]) lines.get(label.get(d));
+                    facts.append("stack message=").append(String.join(" ", text).replace('\n', ' ')).append('\n');
+                    EventQueue.invokeLater(d::dispose);
+                }
+            }
+            Thread.sleep(200);
+        }
+        ImagePlus result = WindowManager.getCurrentImage();
+        facts.append("stack result=").append(result == null ? "none" : result.getTitle() + " "
+                + result.getProp("segue.status") + " " + result.getProp("segue.unprotected.slices")).append('\n');
     }
 
     /** Selects a choice item as a click does, telling the dialog's listeners. */

@@ -88,6 +88,9 @@ class RecorderIT {
             if (face) {
                 assertTrue(f.contains("preview outlines=1"), "the preview outlines the face: " + f);
                 assertTrue(f.contains("result=astronaut-protected.png"), f);
+                // a stack with a slice without a face, run by hand: partly protected, and a message says so
+                assertTrue(f.contains("stack result=stack-partly-protected partial 1"), f);
+                assertTrue(f.matches("(?s).*stack message=[^\\n]*is only partly protected[^\\n]*slice\\(s\\) \\[2\\].*"), f);
             } else {
                 assertTrue(f.contains("preview outlines=0"), "the preview ran and found no face: " + f);
                 assertTrue(f.contains("message shown"), "no face found in a ramp: a message says so: " + f);
