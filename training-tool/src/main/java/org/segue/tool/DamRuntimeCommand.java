@@ -88,7 +88,7 @@ final class DamRuntimeCommand implements Callable<Integer> {
         runtime.configure(org.segue.plugin.osgi.api.FaceProtector.PID, Map.of("no.face", policy));
         // Configuration Admin delivers asynchronously, and the protector may already serve with its default
         // policy: the hot folder starts only once the one asked for is in force, or photos already in the inbox
-        // could be handled under another
+        // could be handled under another; the hot folder applies it too, should the protector not hold to it
         runtime.awaitServiceProperty(org.segue.plugin.osgi.api.FaceProtector.class, "no.face", policy, 300_000);
         Map<String, Object> hot = new LinkedHashMap<>();
         hot.put("watch.folder", watchDir.toString());
@@ -97,6 +97,7 @@ final class DamRuntimeCommand implements Callable<Integer> {
         hot.put("work.folder", workDir.toString());
         hot.put("quiet.millis", Math.round(quietSeconds * 1000));
         hot.put("give.up.seconds", Math.round(giveUpMinutes * 60));
+        hot.put("no.face", policy);
         runtime.configure("org.segue.hotfolder", hot);
         System.out.printf("Segue DAM runtime: %d bundles active; watching %s -> %s (failures: %s; status: %s). Ctrl-C stops.%n",
                 java.util.Arrays.stream(runtime.context().getBundles()).filter(b -> b.getState() == org.osgi.framework.Bundle.ACTIVE).count(),

@@ -96,6 +96,11 @@ class HotFolderIT {
     }
 
     private static Hot hotFolder(long quietMillis, long giveUpSeconds, String noFace) throws Exception {
+        return hotFolder(quietMillis, giveUpSeconds, noFace, "");
+    }
+
+    /** {@code noFace}: the protector's policy; {@code hotFolderNoFace}: the hot folder's own ("": the protector's). */
+    private static Hot hotFolder(long quietMillis, long giveUpSeconds, String noFace, String hotFolderNoFace) throws Exception {
         Path base = root.resolve("run" + (++run));
         Hot hot = new Hot(Files.createDirectories(base.resolve("inbox")), base.resolve("protected"),
                 base.resolve("failed"), base.resolve("work"));
@@ -113,6 +118,7 @@ class HotFolderIT {
         config.put("poll.millis", 100L);
         config.put("quiet.millis", quietMillis);
         config.put("give.up.seconds", giveUpSeconds);
+        config.put("no.face", hotFolderNoFace);
         felix.configure("org.segue.hotfolder", config);
         waitFor(() -> Files.exists(hot.status()), 60, "the hot folder started on " + hot.in());
         return hot;
@@ -408,6 +414,21 @@ class HotFolderIT {
 
         Hot fail = hotFolder(200, 3600, "fail");
         Files.write(fail.in().resolve("wall.png"), noise(12, "png"));
+        awaitState(fail, "wall.png", "failed", 60);
+        assertTrue(Files.readString(fail.failed().resolve("wall.png.reason.txt")).contains("no face found"));
+        assertTrue(files(fail.out()).isEmpty());
+    }
+
+    @Test
+    void theHotFoldersOwnSkipOrFailHoldsWhateverPolicyTheProtectorServesWith() throws Exception {
+        Hot skip = hotFolder(200, 3600, "copy", "skip"); // the protector copies; the hot folder was told skip
+        Files.write(skip.in().resolve("wall.png"), noise(25, "png"));
+        awaitState(skip, "wall.png", "no face", 60);
+        assertTrue(files(skip.out()).isEmpty() && files(skip.failed()).isEmpty(), "skip: no unprotected copy written");
+        assertTrue(status(skip).get("wall.png")[1].contains("nothing written"), status(skip).get("wall.png")[1]);
+
+        Hot fail = hotFolder(200, 3600, "copy", "fail");
+        Files.write(fail.in().resolve("wall.png"), noise(26, "png"));
         awaitState(fail, "wall.png", "failed", 60);
         assertTrue(Files.readString(fail.failed().resolve("wall.png.reason.txt")).contains("no face found"));
         assertTrue(files(fail.out()).isEmpty());

@@ -1,5 +1,6 @@
 package org.segue.plugin.osgi.internal;
 
+import org.segue.engine.api.NoFacePolicy;
 import org.segue.engine.api.PhotoFiles;
 import org.segue.plugin.osgi.api.FaceProtector;
 import org.segue.plugin.osgi.api.ProtectionOutcome;
@@ -55,8 +56,17 @@ final class HotFolder implements AutoCloseable {
     static final String STATE_FILE = "hotfolder-state.properties";
     private static final String LOCK_FILE = "hotfolder.lock";
 
+    /**
+     * @param noFace the hot folder's own no-face policy, null to follow the protector's. It is applied to what
+     *               the protector returns, so skip or fail here keeps unprotected copies out of the output folder
+     *               whatever the protector was configured with, and whenever its configuration arrives.
+     */
     record Settings(Path watch, Path output, Path failed, Path work, long pollMillis, long quietMillis,
-                    long giveUpMillis) {
+                    long giveUpMillis, NoFacePolicy noFace) {
+
+        Settings(Path watch, Path output, Path failed, Path work, long pollMillis, long quietMillis, long giveUpMillis) {
+            this(watch, output, failed, work, pollMillis, quietMillis, giveUpMillis, null);
+        }
 
         /** Refuses folders that would feed the hot folder its own output, or share one folder for two roles. */
         Settings {
@@ -438,10 +448,15 @@ final class HotFolder implements AutoCloseable {
             w.retryAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             return pending(rel, "not enough memory to protect it now; tried again");
         }
+        if (!outcome.facesFound() && settings.noFace() == NoFacePolicy.FAIL) {
+            return fail(rel, file, size, mtime, w.stamp, digest, NoFacePolicy.FAIL_REASON);
+        }
+        // an unprotected copy the protector made under its own policy is not written where skip is asked for
+        boolean write = outcome.written() && (outcome.facesFound() || settings.noFace() != NoFacePolicy.SKIP);
         Path target = settings.output().resolve(rel);
         boolean hadOutput = last != null && last.wroteOutput;
         try {
-            if (outcome.written()) {
+            if (write) {
                 PhotoFiles.writeAtomically(target, out.toByteArray());
             } else if (hadOutput) {
                 Files.deleteIfExists(target); // the earlier version's copy must not stand for this one
@@ -455,7 +470,7 @@ final class HotFolder implements AutoCloseable {
             done = new Entry(State.PROTECTED, outcome.faces().size() + (outcome.faces().size() == 1 ? " face" : " faces")
                     + " protected (" + outcome.format() + ")");
         } else {
-            done = new Entry(State.NO_FACE, outcome.written()
+            done = new Entry(State.NO_FACE, write
                     ? "no face found: copied with cleaned metadata, NOT protected; look at it before publishing"
                     : "no face found: nothing written (no-face policy skip)"
                     + (hadOutput ? ", the earlier version's output removed" : "") + "; look at it");
@@ -464,7 +479,7 @@ final class HotFolder implements AutoCloseable {
         done.mtime = mtime;
         done.stamp = w.stamp;
         done.digest = digest;
-        done.wroteOutput = outcome.written();
+        done.wroteOutput = write;
         entries.put(rel, done);
         watches.remove(rel);
         return true;
