@@ -395,9 +395,8 @@ final class HotFolder implements AutoCloseable {
      */
     private static String changeStamp(Path file, BasicFileAttributes attrs) {
         try {
-            Object ctime = Files.getAttribute(file, "unix:ctime");
-            Object ino = Files.getAttribute(file, "unix:ino");
-            return ((java.nio.file.attribute.FileTime) ctime).to(TimeUnit.NANOSECONDS) + "/" + ino;
+            Map<String, Object> unix = Files.readAttributes(file, "unix:ctime,ino"); // one stat
+            return ((java.nio.file.attribute.FileTime) unix.get("ctime")).to(TimeUnit.NANOSECONDS) + "/" + unix.get("ino");
         } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
             return attrs.creationTime().to(TimeUnit.NANOSECONDS) + "/" + attrs.fileKey();
         }
