@@ -17,7 +17,7 @@ import java.nio.file.Path;
  * protected into the output folder (same relative path); the originals stay where they were dropped. See
  * {@link HotFolder} for when a file is taken and how each one ends; the status file in the work folder says
  * it for every input. Photos without a face follow the hot folder's own no-face policy where one is
- * configured (skip or fail hold whatever policy the protector serves with), else the protector's, and are
+ * configured (skip or fail hold where the protector would copy), else the protector's, and are
  * never reported as protected.
  */
 @Component(configurationPid = "org.segue.hotfolder", configurationPolicy = ConfigurationPolicy.REQUIRE)

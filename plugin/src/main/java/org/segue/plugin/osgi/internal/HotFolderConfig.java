@@ -32,7 +32,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Photos without a face", description = "skip (nothing written), copy (a copy with "
             + "cleaned metadata, NOT protected) or fail (moved to the failed folder); empty: as the face protector's "
-            + "no.face. Skip or fail here hold whatever the protector was configured with; copy needs the protector's copy too")
+            + "no.face. Skip or fail here hold where the protector would copy; copy needs the protector's copy too")
     String no_face() default "";
 
     @AttributeDefinition(name = "Give up on unfinished files after (s)", description = "A file whose content ends "
