@@ -50,8 +50,11 @@ final class DamRuntimeCommand implements Callable<Integer> {
             + "early) unchanged for this long is moved to --failed; 0: wait for ever (default ${DEFAULT-VALUE})")
     double giveUpMinutes;
 
-    @Option(names = "--no-face", paramLabel = "POLICY", defaultValue = "copy", description = "photos without a face found: copy (with "
-            + "cleaned metadata), skip or fail; never reported as protected (default ${DEFAULT-VALUE})")
+    // skip by default: whatever reads --out cannot tell an unprotected copy from a protected photo of the same name
+    @Option(names = "--no-face", paramLabel = "POLICY", defaultValue = "skip", description = "photos without a face found: skip "
+            + "(nothing written; listed as no face in the status), copy (an unprotected copy with cleaned metadata in --out, "
+            + "indistinguishable there from a protected photo) or fail (moved to --failed); never reported as protected "
+            + "(default ${DEFAULT-VALUE})")
     String noFace;
 
     private java.nio.channels.FileLock workLock;
@@ -81,7 +84,12 @@ final class DamRuntimeCommand implements Callable<Integer> {
                 // shutting down anyway
             }
         }));
-        runtime.configure(org.segue.plugin.osgi.api.FaceProtector.PID, Map.of("no.face", noFace.trim().toLowerCase(java.util.Locale.ROOT)));
+        String policy = noFace.trim().toLowerCase(java.util.Locale.ROOT);
+        runtime.configure(org.segue.plugin.osgi.api.FaceProtector.PID, Map.of("no.face", policy));
+        // Configuration Admin delivers asynchronously, and the protector may already serve with its default
+        // policy: the hot folder starts only once the one asked for is in force, or photos already in the inbox
+        // could be handled under another; the hot folder applies it too, should the protector not hold to it
+        runtime.awaitServiceProperty(org.segue.plugin.osgi.api.FaceProtector.class, "no.face", policy, 300_000);
         Map<String, Object> hot = new LinkedHashMap<>();
         hot.put("watch.folder", watchDir.toString());
         hot.put("output.folder", outDir.toString());
@@ -89,6 +97,7 @@ final class DamRuntimeCommand implements Callable<Integer> {
         hot.put("work.folder", workDir.toString());
         hot.put("quiet.millis", Math.round(quietSeconds * 1000));
         hot.put("give.up.seconds", Math.round(giveUpMinutes * 60));
+        hot.put("no.face", policy);
         runtime.configure("org.segue.hotfolder", hot);
         System.out.printf("Segue DAM runtime: %d bundles active; watching %s -> %s (failures: %s; status: %s). Ctrl-C stops.%n",
                 java.util.Arrays.stream(runtime.context().getBundles()).filter(b -> b.getState() == org.osgi.framework.Bundle.ACTIVE).count(),

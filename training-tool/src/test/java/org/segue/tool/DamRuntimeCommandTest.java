@@ -42,4 +42,12 @@ class DamRuntimeCommandTest {
         assertUsageErrorWritingNothing("dam-runtime", "--watch", in, "--out", dir.resolve("out").toString(),
                 "--quiet-seconds", "-1", "--work", dir.resolve("w").toString());
     }
+
+    @Test
+    void photosWithoutAFaceAreSkippedUnlessAskedOtherwise() {
+        // an unprotected copy in --out would look like a protected photo to whatever reads that folder
+        DamRuntimeCommand command = new DamRuntimeCommand();
+        new picocli.CommandLine(command).parseArgs("--watch", "in", "--out", "out");
+        assertEquals("skip", command.noFace);
+    }
 }

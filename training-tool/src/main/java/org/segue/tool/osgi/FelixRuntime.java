@@ -30,6 +30,13 @@ import java.util.stream.Stream;
  */
 public final class FelixRuntime implements AutoCloseable {
 
+    /**
+     * How long {@link #close()} waits for the framework to stop: longer than any Segue component waits for its
+     * work in hand (the hot folder gives the photo it is protecting up to 120 s), so that work is finished, and
+     * the cache its native libraries are loaded from is not deleted under it.
+     */
+    static final long STOP_WAIT_MILLIS = 180_000;
+
     /** Packages the host shares with the bundles. */
     static final String SHARED_PACKAGES = "org.segue.plugin.osgi.api;version=2.0.0,org.osgi.service.cm;version=1.6.1";
 
@@ -105,6 +112,31 @@ public final class FelixRuntime implements AutoCloseable {
         return service;
     }
 
+    /**
+     * Waits until a service of {@code type} is registered with the property {@code key} = {@code value}.
+     * Declarative Services publishes a component's configuration as its service properties once the component
+     * has taken it (after its modified method), so this tells when a configuration is in force.
+     */
+    public void awaitServiceProperty(Class<?> type, String key, Object value, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+        while (true) {
+            try {
+                for (var ref : context().getServiceReferences(type, null)) {
+                    if (String.valueOf(value).equals(String.valueOf(ref.getProperty(key)))) {
+                        return;
+                    }
+                }
+            } catch (org.osgi.framework.InvalidSyntaxException e) {
+                throw new IllegalStateException(e); // no filter is given
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(type.getSimpleName() + " did not take " + key + "=" + value + " within "
+                        + millis + " ms");
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** Sets configuration properties of a PID through Configuration Admin (merged with what it holds). */
     public void configure(String pid, Map<String, Object> properties) throws Exception {
         ConfigurationAdmin admin = service(ConfigurationAdmin.class, 10_000);
@@ -126,10 +158,23 @@ public final class FelixRuntime implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        close(STOP_WAIT_MILLIS);
+    }
+
+    /**
+     * Stops the framework, waiting up to {@code millis}, and then removes its cache (rebuilt at every start
+     * anyway; not left behind at its full size). A framework still stopping keeps its cache: the bundles may
+     * still use the libraries in it.
+     */
+    void close(long millis) throws Exception {
         trackers.forEach(ServiceTracker::close);
         framework.stop();
-        framework.waitForStop(60_000);
-        deleteTree(storage); // rebuilt at every start anyway; not left behind at its full size
+        org.osgi.framework.FrameworkEvent stopped = framework.waitForStop(millis);
+        if (stopped.getType() == org.osgi.framework.FrameworkEvent.WAIT_TIMEDOUT) {
+            throw new IllegalStateException("the OSGi framework did not stop within " + millis / 1000
+                    + " s; its cache " + storage + " is left in place");
+        }
+        deleteTree(storage);
     }
 
     private static void deleteTree(Path root) throws IOException {

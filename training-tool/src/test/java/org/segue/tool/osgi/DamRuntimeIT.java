@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code segue dam-runtime} as a user starts it, in its own process from a folder of its own: everything it
  * keeps (the framework cache, the hot folder's state and status) goes into its one work folder, nothing into
- * the folder it was started in, and the framework cache is gone once it stops.
+ * the folder it was started in, and the framework cache is gone once it stops. Its no-face policy is in force
+ * before the first photo is taken, photos waiting in the inbox at its start included.
  */
 class DamRuntimeIT {
 
@@ -31,11 +32,15 @@ class DamRuntimeIT {
         Assumptions.assumeTrue(Files.exists(jar), "needs the packaged target/segue.jar");
         Path startedIn = Files.createDirectories(dir.resolve("started-here"));
         Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        int waiting = 6;
+        for (int i = 0; i < waiting; i++) { // there before the runtime starts: taken at once, under skip too
+            ImageIO.write(OsgiIntegrationIT.synthetic(96, 72, 100 + i), "png", inbox.resolve("early" + i + ".png").toFile());
+        }
         Path work = dir.resolve("state");
         Path log = dir.resolve("runtime.log");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dai.djl.offline=true", "-Xmx2g", "-jar", jar.toString(), "dam-runtime", "--watch", "../inbox",
-                "--out", "../protected", "--work", "../state", "--quiet-seconds", "0.3")
+                "--out", "../protected", "--work", "../state", "--quiet-seconds", "0", "--no-face", "skip")
                 .directory(startedIn.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
@@ -46,12 +51,15 @@ class DamRuntimeIT {
             }
             ImageIO.write(OsgiIntegrationIT.synthetic(96, 72, 5), "png", inbox.resolve("wall.png").toFile());
             Path status = work.resolve("hotfolder-status.txt");
-            while (!(Files.exists(status) && Files.readString(status).contains("no face\twall.png\t"))) {
+            while (!(Files.exists(status) && Files.readString(status).contains("no face\twall.png\t")
+                    && Files.readString(status).contains("# protected 0, no face " + (waiting + 1) + ","))) {
                 assertTrue(System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(60), "not handled:\n"
                         + (Files.exists(status) ? Files.readString(status) : "(no status)") + Files.readString(log));
                 Thread.sleep(200);
             }
-            assertTrue(Files.exists(dir.resolve("protected/wall.png")), "no-face copy (policy copy)");
+            try (Stream<Path> s = Files.list(Files.createDirectories(dir.resolve("protected")))) {
+                assertEquals(List.of(), s.toList(), "no unprotected copy under --no-face skip:\n" + Files.readString(status));
+            }
             assertTrue(Files.isDirectory(work.resolve("felix-cache")), "the framework cache is in the work folder");
             try (Stream<Path> s = Files.walk(work.resolve("felix-cache"))) {
                 List<Path> copies = s.filter(f -> f.getFileName().toString().equals("bundle.jar")).toList();

@@ -96,21 +96,19 @@ class HotFolderIT {
     }
 
     private static Hot hotFolder(long quietMillis, long giveUpSeconds, String noFace) throws Exception {
+        return hotFolder(quietMillis, giveUpSeconds, noFace, "");
+    }
+
+    /** {@code noFace}: the protector's policy; {@code hotFolderNoFace}: the hot folder's own ("": the protector's). */
+    private static Hot hotFolder(long quietMillis, long giveUpSeconds, String noFace, String hotFolderNoFace) throws Exception {
         Path base = root.resolve("run" + (++run));
         Hot hot = new Hot(Files.createDirectories(base.resolve("inbox")), base.resolve("protected"),
                 base.resolve("failed"), base.resolve("work"));
         if (!noFace.equals(policy)) { // each change opens the model afresh
             felix.configure(FaceProtector.PID, Map.of("no.face", noFace));
             policy = noFace;
-            byte[] wall = noise(0, "png");
-            waitFor(() -> { // Configuration Admin delivers asynchronously: wait until the policy is in force
-                try {
-                    return felix.service(FaceProtector.class, 10_000).protect(new ByteArrayInputStream(wall), "probe.png",
-                            new ByteArrayOutputStream()).written() == noFace.equals("copy");
-                } catch (IOException e) {
-                    return noFace.equals("fail");
-                }
-            }, 30, "no-face policy " + noFace + " in force");
+            // Configuration Admin delivers asynchronously: wait until the policy is in force, as dam-runtime does
+            felix.awaitServiceProperty(FaceProtector.class, "no.face", noFace, 60_000);
         }
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("watch.folder", hot.in().toString());
@@ -120,6 +118,7 @@ class HotFolderIT {
         config.put("poll.millis", 100L);
         config.put("quiet.millis", quietMillis);
         config.put("give.up.seconds", giveUpSeconds);
+        config.put("no.face", hotFolderNoFace);
         felix.configure("org.segue.hotfolder", config);
         waitFor(() -> Files.exists(hot.status()), 60, "the hot folder started on " + hot.in());
         return hot;
@@ -421,6 +420,21 @@ class HotFolderIT {
     }
 
     @Test
+    void theHotFoldersOwnSkipOrFailHoldsWhateverPolicyTheProtectorServesWith() throws Exception {
+        Hot skip = hotFolder(200, 3600, "copy", "skip"); // the protector copies; the hot folder was told skip
+        Files.write(skip.in().resolve("wall.png"), noise(25, "png"));
+        awaitState(skip, "wall.png", "no face", 60);
+        assertTrue(files(skip.out()).isEmpty() && files(skip.failed()).isEmpty(), "skip: no unprotected copy written");
+        assertTrue(status(skip).get("wall.png")[1].contains("nothing written"), status(skip).get("wall.png")[1]);
+
+        Hot fail = hotFolder(200, 3600, "copy", "fail");
+        Files.write(fail.in().resolve("wall.png"), noise(26, "png"));
+        awaitState(fail, "wall.png", "failed", 60);
+        assertTrue(Files.readString(fail.failed().resolve("wall.png.reason.txt")).contains("no face found"));
+        assertTrue(files(fail.out()).isEmpty());
+    }
+
+    @Test
     void damagedFilesFailWithTheirReasonAndUnfinishedOnesOnlyAfterTheGiveUpPeriod() throws Exception {
         Hot hot = hotFolder(200, 4);
         byte[] whole = noise(13, "png");
@@ -460,6 +474,118 @@ class HotFolderIT {
         awaitState(hot, "two.png", "no face", 120);
         assertEquals("no face", state(hot, "one.png"));
         assertEquals(written, Files.getLastModifiedTime(hot.out().resolve("one.png")).toMillis(), "not redone");
+    }
+
+    @Test
+    void anEmptiedInboxIsTakenForAnUnmountedShareAndNothingIsForgottenOrRedone() throws Exception {
+        Hot hot = hotFolder(200, 3600);
+        Files.createDirectories(hot.in().resolve("sub"));
+        Files.write(hot.in().resolve("one.png"), noise(20, "png"));
+        Files.write(hot.in().resolve("sub/two.png"), noise(21, "png"));
+        awaitState(hot, "one.png", "no face", 60);
+        awaitState(hot, "sub/two.png", "no face", 60);
+        Path one = hot.out().resolve("one.png");
+        Path two = hot.out().resolve("sub/two.png");
+        Files.setLastModifiedTime(one, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+        Files.setLastModifiedTime(two, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+        // an unmounted mount point: the folder is there, and empty
+        Path share = hot.in().resolveSibling("share");
+        Files.move(hot.in(), share);
+        Files.createDirectory(hot.in());
+        waitFor(() -> Files.readString(hot.status()).contains("taken as unavailable"), 10, "the empty inbox said");
+        Thread.sleep(1000); // ten polls
+        assertEquals("no face", state(hot, "one.png"), "not forgotten:\n" + Files.readString(hot.status()));
+        assertEquals("no face", state(hot, "sub/two.png"), "not forgotten");
+        Files.delete(hot.in()); // mounted again: all files back at once
+        Files.move(share, hot.in());
+        waitFor(() -> !Files.readString(hot.status()).contains("cannot be read"), 10, "back");
+        Thread.sleep(1500);
+        assertEquals("no face", state(hot, "one.png"));
+        assertEquals("no face", state(hot, "sub/two.png"));
+        assertEquals(1_000_000_000_000L, Files.getLastModifiedTime(one).toMillis(), "not redone");
+        assertEquals(1_000_000_000_000L, Files.getLastModifiedTime(two).toMillis(), "not redone");
+
+        Files.delete(hot.in().resolve("sub/two.png")); // one file of several deleted: that one leaves the list
+        waitFor(() -> !status(hot).containsKey("sub/two.png"), 10, "the deleted file leaves the status");
+        assertEquals("no face", state(hot, "one.png"));
+    }
+
+    @Test
+    void aSameSizeReplacementKeepingTheModificationTimeIsHandledAgain() throws Exception {
+        Hot hot = hotFolder(200, 3600); // policy copy: the output is the input's pixels, so it shows which version
+        Path in = hot.in().resolve("scan.bmp");
+        Path out = hot.out().resolve("scan.bmp");
+        byte[] first = noise(22, "bmp");
+        byte[] second = noise(23, "bmp");
+        assertEquals(first.length, second.length);
+        Files.write(in, first);
+        awaitState(hot, "scan.bmp", "no face", 60);
+        assertPixels(first, out);
+        java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(in);
+        // as rsync -t does: the new content written aside, given the old time, renamed over the old one
+        Path aside = Files.createDirectories(hot.in().resolveSibling("aside")).resolve("scan.bmp");
+        Files.write(aside, second);
+        Files.setLastModifiedTime(aside, time);
+        Files.move(aside, in, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        assertEquals(time, Files.getLastModifiedTime(in), "the replacement keeps the time");
+        assertEquals(first.length, Files.size(in), "and the size");
+        waitFor(() -> {
+            try {
+                assertPixels(second, out);
+                return true;
+            } catch (AssertionError | IOException e) {
+                return false;
+            }
+        }, 60, "the output follows the new content; status:\n" + Files.readString(hot.status()));
+        assertEquals("no face", state(hot, "scan.bmp"));
+
+        long written = Files.getLastModifiedTime(out).toMillis();
+        Files.setLastModifiedTime(in, java.nio.file.attribute.FileTime.fromMillis(time.toMillis() + 60_000));
+        Thread.sleep(1500); // a touch (a new ctime too) has it read again, but the same content is not redone
+        assertEquals(written, Files.getLastModifiedTime(out).toMillis(), "a touch is not redone");
+    }
+
+    private static void assertPixels(byte[] expected, Path output) throws IOException {
+        BufferedImage want = ImageIO.read(new ByteArrayInputStream(expected));
+        BufferedImage got = ImageIO.read(output.toFile());
+        assertNotNull(got, output + " decodes");
+        for (int y = 0; y < want.getHeight(); y++) {
+            for (int x = 0; x < want.getWidth(); x++) {
+                if (want.getRGB(x, y) != got.getRGB(x, y)) {
+                    throw new AssertionError(output + " differs at " + x + "," + y);
+                }
+            }
+        }
+    }
+
+    @Test
+    void systemFilesAreNoInputsAndAFailedFileLeftInPlaceLeavesTheListOnceDeleted() throws Exception {
+        Hot hot = hotFolder(200, 3600);
+        byte[] png = noise(24, "png");
+        Files.write(hot.in().resolve("photo.png"), png);
+        for (String name : List.of(".DS_Store", "Thumbs.db", "desktop.ini", "._photo.png", ".thumbnails/normal/a.png",
+                "@eaDir/photo.png/SYNOPHOTO_THUMB_M.jpg", "sub/.DS_Store", "sub/Thumbs.db")) {
+            Path f = hot.in().resolve(name);
+            Files.createDirectories(f.getParent());
+            Files.write(f, name.endsWith("png") || name.endsWith("jpg") ? png : new byte[] {0, 0, 0, 1, 'B', 'u', 'd', '1'});
+        }
+        awaitState(hot, "photo.png", "no face", 60);
+        Thread.sleep(1500);
+        assertEquals(Set.of("photo.png"), status(hot).keySet(), "only the photo is an input:\n" + Files.readString(hot.status()));
+        assertEquals(List.of(hot.out().resolve("photo.png")), files(hot.out()));
+        assertTrue(files(hot.failed()).isEmpty(), "no system file failed: " + files(hot.failed()));
+        assertTrue(Files.exists(hot.in().resolve("Thumbs.db")) && Files.exists(hot.in().resolve(".DS_Store")), "left alone");
+
+        // a failed file that cannot be moved away (a file where its folder in the failed folder would go) stays
+        // in place and listed; once the user deletes it, it leaves the list
+        Files.writeString(hot.failed().resolve("sub"), "in the way");
+        Files.writeString(hot.in().resolve("sub/notes.jpg"), "not a photo at all");
+        awaitState(hot, "sub/notes.jpg", "failed", 60);
+        assertTrue(status(hot).get("sub/notes.jpg")[1].contains("left in place"), status(hot).get("sub/notes.jpg")[1]);
+        Files.delete(hot.in().resolve("sub/notes.jpg"));
+        waitFor(() -> !status(hot).containsKey("sub/notes.jpg"), 10, "the deleted failed file leaves the status:\n"
+                + Files.readString(hot.status()));
+        assertEquals("no face", state(hot, "photo.png"));
     }
 
     /**

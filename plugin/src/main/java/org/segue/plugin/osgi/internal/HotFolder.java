@@ -1,5 +1,6 @@
 package org.segue.plugin.osgi.internal;
 
+import org.segue.engine.api.NoFacePolicy;
 import org.segue.engine.api.PhotoFiles;
 import org.segue.plugin.osgi.api.FaceProtector;
 import org.segue.plugin.osgi.api.ProtectionOutcome;
@@ -29,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,7 +42,10 @@ import java.util.concurrent.TimeUnit;
  * its size and modification time have been still for the quiet period and its content decodes completely;
  * content that ends before its own structure does is an upload in progress and waits (it is never failed
  * for that until it has stayed unchanged for the give-up period). A file that changes after it was
- * handled is handled again. The protected copy is written atomically, so the output folder holds a
+ * handled is handled again: a change of size, modification time or status-change stamp (ctime and inode,
+ * which a same-size replacement keeping its time still changes) has it read again, and a new content
+ * digest has it redone. Files the operating system or a file browser keeps beside photos (.DS_Store,
+ * Thumbs.db...) are no inputs. The protected copy is written atomically, so the output folder holds a
  * complete photo or nothing under each name.
  */
 final class HotFolder implements AutoCloseable {
@@ -51,8 +56,17 @@ final class HotFolder implements AutoCloseable {
     static final String STATE_FILE = "hotfolder-state.properties";
     private static final String LOCK_FILE = "hotfolder.lock";
 
+    /**
+     * @param noFace the hot folder's own no-face policy, null to follow the protector's. It is applied to what
+     *               the protector returns, so skip or fail here keeps unprotected copies out of the output folder
+     *               whatever the protector was configured with, and whenever its configuration arrives.
+     */
     record Settings(Path watch, Path output, Path failed, Path work, long pollMillis, long quietMillis,
-                    long giveUpMillis) {
+                    long giveUpMillis, NoFacePolicy noFace) {
+
+        Settings(Path watch, Path output, Path failed, Path work, long pollMillis, long quietMillis, long giveUpMillis) {
+            this(watch, output, failed, work, pollMillis, quietMillis, giveUpMillis, null);
+        }
 
         /** Refuses folders that would feed the hot folder its own output, or share one folder for two roles. */
         Settings {
@@ -101,6 +115,8 @@ final class HotFolder implements AutoCloseable {
         String detail;
         long size = -1;
         long mtime;
+        /** See {@link #changeStamp}; empty where unknown, which has the file read again (and not redone if its digest holds). */
+        String stamp = "";
         String digest = "";
         /** Whether the output folder holds the file this hot folder wrote for this version. */
         boolean wroteOutput;
@@ -119,6 +135,7 @@ final class HotFolder implements AutoCloseable {
     private static final class Watch {
         long size = -1;
         long mtime;
+        String stamp = "";
         long since;
         /** Why the content at this size and time looked unfinished; null until it was tried. */
         String unfinished;
@@ -204,6 +221,16 @@ final class HotFolder implements AutoCloseable {
                 throw new NoSuchFileException(settings.watch().toString(), null, "not there");
             }
             present = scan();
+            long expected = entries.values().stream()
+                    .filter(e -> e.state.settled() ? expectedInInbox(e) : e.before != null).count();
+            if (present.isEmpty() && expected > 0) {
+                // an unmounted mount point is an empty folder: every handled input gone at once is taken for
+                // that, not for a user who emptied the inbox, as forgetting them would redo them all once the
+                // share is back; the first file back ends it
+                throw new NoSuchFileException(settings.watch().toString(), null, "it is empty while " + expected
+                        + (expected == 1 ? " file was" : " files were")
+                        + " there; taken as unavailable (an unmounted share?) and nothing is forgotten until files are back");
+            }
         } catch (IOException e) {
             String problem = "the watched folder cannot be read: " + describe(e);
             if (!problem.equals(folderProblem)) {
@@ -214,8 +241,8 @@ final class HotFolder implements AutoCloseable {
         }
         boolean changed = folderProblem != null; // said in the status until it is over
         folderProblem = null;
-        changed |= entries.entrySet().removeIf(e -> e.getValue().state != State.FAILED
-                && !present.containsKey(e.getKey())); // gone from the inbox: nothing left to account for
+        // gone from the inbox: nothing left to account for (a failed file moved away stays listed for its reason)
+        changed |= entries.entrySet().removeIf(e -> expectedInInbox(e.getValue()) && !present.containsKey(e.getKey()));
         watches.keySet().retainAll(present.keySet());
         for (Map.Entry<String, Path> file : present.entrySet()) {
             if (closing) {
@@ -236,12 +263,26 @@ final class HotFolder implements AutoCloseable {
         }
     }
 
-    /** Every regular file of the watched tree, by its path relative to it ('/'-separated). */
+    /** Whether the input's file is in the inbox while the entry holds (a failed file moved away is not). */
+    private static boolean expectedInInbox(Entry e) {
+        return e.state != State.FAILED || e.leftInPlace;
+    }
+
+    /** Every regular file of the watched tree, by its path relative to it ('/'-separated), system files left out. */
     private Map<String, Path> scan() throws IOException {
         Map<String, Path> files = new TreeMap<>();
         Files.walkFileTree(settings.watch(), new SimpleFileVisitor<>() {
             @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                return !dir.equals(settings.watch()) && systemFolder(dir.getFileName().toString())
+                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (systemFile(file.getFileName().toString())) {
+                    return FileVisitResult.CONTINUE;
+                }
                 // a link to a file is an input like the file (links to folders are not followed: no loops)
                 if (attrs.isRegularFile() || (attrs.isSymbolicLink() && Files.isRegularFile(file))) {
                     files.put(relative(file), file);
@@ -260,6 +301,31 @@ final class HotFolder implements AutoCloseable {
     private String relative(Path file) {
         return settings.watch().relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
     }
+
+    /**
+     * Files that operating systems, file browsers and sync tools keep beside photos: never photos, never
+     * renamed into one, so neither taken nor waited on.
+     */
+    static boolean systemFile(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return SYSTEM_FILES.contains(n) || n.startsWith("._") // AppleDouble: what macOS keeps of a file's metadata on a share
+                || n.equals("icon\r");
+    }
+
+    /** Folders of the same kind (thumbnail caches, trash, indexes, snapshots): their files are no inputs. */
+    static boolean systemFolder(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return SYSTEM_FOLDERS.contains(n) || n.startsWith(".trash-");
+    }
+
+    private static final Set<String> SYSTEM_FILES = Set.of(".ds_store", "thumbs.db", "ehthumbs.db",
+            "ehthumbs_vista.db", "desktop.ini", ".localized", ".directory", ".picasa.ini", "picasa.ini", ".nomedia",
+            ".bridgesort", ".bridgelabelsandratings");
+
+    private static final Set<String> SYSTEM_FOLDERS = Set.of(".thumbnails", ".thumbs", ".trash",
+            ".trashes", ".spotlight-v100", ".fseventsd", ".temporaryitems", ".documentrevisions-v100", ".appledouble",
+            ".appledb", ".appledesktop", "@eadir", "#recycle", "#snapshot", ".@__thumb", "$recycle.bin",
+            "system volume information", "lost+found", ".snapshot", ".snapshots", ".zfs", ".stversions");
 
     /**
      * Names the usual upload and editor conventions give a file that is still being written: hidden files
@@ -291,15 +357,17 @@ final class HotFolder implements AutoCloseable {
         }
         long size = attrs.size();
         long mtime = attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+        String stamp = changeStamp(file, attrs);
         if (entry != null && entry.state.settled() && entry.size == size && entry.mtime == mtime
-                && (entry.state != State.FAILED || entry.leftInPlace)) {
+                && entry.stamp.equals(stamp) && (entry.state != State.FAILED || entry.leftInPlace)) {
             return false;
         }
         long now = System.nanoTime();
         Watch w = watches.computeIfAbsent(rel, k -> new Watch());
-        if (w.size != size || w.mtime != mtime) {
+        if (w.size != size || w.mtime != mtime || !w.stamp.equals(stamp)) {
             w.size = size;
             w.mtime = mtime;
+            w.stamp = stamp;
             w.since = now;
             w.unfinished = null;
             w.retryAt = 0;
@@ -312,7 +380,7 @@ final class HotFolder implements AutoCloseable {
         }
         if (w.unfinished != null) { // tried at this very size and time already: only a change can mend it
             if (settings.giveUpMillis() > 0 && now - w.since >= TimeUnit.MILLISECONDS.toNanos(settings.giveUpMillis())) {
-                return fail(rel, file, size, mtime, "", "incomplete: " + w.unfinished + ", unchanged for "
+                return fail(rel, file, size, mtime, w.stamp, "", "incomplete: " + w.unfinished + ", unchanged for "
                         + TimeUnit.MILLISECONDS.toSeconds(settings.giveUpMillis()) + " s");
             }
             return false;
@@ -320,12 +388,27 @@ final class HotFolder implements AutoCloseable {
         return take(rel, file, w, size, mtime);
     }
 
+    /**
+     * What a write changes besides size and modification time: a same-size replacement that keeps the time
+     * (cp -p, rsync -t, unzip) still gets a new status-change time, and a new inode where it is a new file.
+     * Where the file system has neither (not POSIX), its file key and creation time.
+     */
+    private static String changeStamp(Path file, BasicFileAttributes attrs) {
+        try {
+            Map<String, Object> unix = Files.readAttributes(file, "unix:ctime,ino"); // one stat
+            return ((java.nio.file.attribute.FileTime) unix.get("ctime")).to(TimeUnit.NANOSECONDS) + "/" + unix.get("ino");
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            return attrs.creationTime().to(TimeUnit.NANOSECONDS) + "/" + attrs.fileKey();
+        }
+    }
+
     private boolean take(String rel, Path file, Watch w, long size, long mtime) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
             BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class);
-            if (bytes.length != size || after.size() != size || after.lastModifiedTime().to(TimeUnit.NANOSECONDS) != mtime) {
+            if (bytes.length != size || after.size() != size || after.lastModifiedTime().to(TimeUnit.NANOSECONDS) != mtime
+                    || !changeStamp(file, after).equals(w.stamp)) {
                 w.size = -1; // written to while read: watched afresh
                 return pending(rel, "arriving; taken once it is complete");
             }
@@ -340,6 +423,7 @@ final class HotFolder implements AutoCloseable {
         if (last != null && last.digest.equals(digest)) { // touched, not changed: what was written still holds
             last.size = size;
             last.mtime = mtime;
+            last.stamp = w.stamp;
             entries.put(rel, last);
             watches.remove(rel);
             return true;
@@ -358,15 +442,20 @@ final class HotFolder implements AutoCloseable {
             if (closing) { // the protector may be going away with the hot folder: no verdict on the photo now
                 return pending(rel, "not handled before the hot folder stopped; taken at its next start");
             }
-            return fail(rel, file, size, mtime, digest, describe(e));
+            return fail(rel, file, size, mtime, w.stamp, digest, describe(e));
         } catch (OutOfMemoryError e) {
             w.retryAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             return pending(rel, "not enough memory to protect it now; tried again");
         }
+        if (!outcome.facesFound() && settings.noFace() == NoFacePolicy.FAIL) {
+            return fail(rel, file, size, mtime, w.stamp, digest, NoFacePolicy.FAIL_REASON);
+        }
+        // an unprotected copy the protector made under its own policy is not written where skip is asked for
+        boolean write = outcome.written() && (outcome.facesFound() || settings.noFace() != NoFacePolicy.SKIP);
         Path target = settings.output().resolve(rel);
         boolean hadOutput = last != null && last.wroteOutput;
         try {
-            if (outcome.written()) {
+            if (write) {
                 PhotoFiles.writeAtomically(target, out.toByteArray());
             } else if (hadOutput) {
                 Files.deleteIfExists(target); // the earlier version's copy must not stand for this one
@@ -380,15 +469,16 @@ final class HotFolder implements AutoCloseable {
             done = new Entry(State.PROTECTED, outcome.faces().size() + (outcome.faces().size() == 1 ? " face" : " faces")
                     + " protected (" + outcome.format() + ")");
         } else {
-            done = new Entry(State.NO_FACE, outcome.written()
+            done = new Entry(State.NO_FACE, write
                     ? "no face found: copied with cleaned metadata, NOT protected; look at it before publishing"
                     : "no face found: nothing written (no-face policy skip)"
                     + (hadOutput ? ", the earlier version's output removed" : "") + "; look at it");
         }
         done.size = size;
         done.mtime = mtime;
+        done.stamp = w.stamp;
         done.digest = digest;
-        done.wroteOutput = outcome.written();
+        done.wroteOutput = write;
         entries.put(rel, done);
         watches.remove(rel);
         return true;
@@ -398,7 +488,7 @@ final class HotFolder implements AutoCloseable {
      * Moves the input into the failed folder (mirrored, never over another file there) with its reason
      * beside it; an output written for an earlier version of it is removed, as it no longer stands for it.
      */
-    private boolean fail(String rel, Path file, long size, long mtime, String digest, String reason) {
+    private boolean fail(String rel, Path file, long size, long mtime, String stamp, String digest, String reason) {
         Entry last = handled(rel);
         StringBuilder detail = new StringBuilder(reason);
         boolean leftInPlace = false;
@@ -423,6 +513,7 @@ final class HotFolder implements AutoCloseable {
         Entry failed = new Entry(State.FAILED, detail.toString());
         failed.size = size;
         failed.mtime = mtime;
+        failed.stamp = stamp;
         failed.digest = digest;
         failed.leftInPlace = leftInPlace;
         entries.put(rel, failed);
@@ -501,17 +592,23 @@ final class HotFolder implements AutoCloseable {
             return; // unreadable state: every input is looked at afresh, which repeats work but loses none
         }
         for (String rel : p.stringPropertyNames()) {
-            String[] f = p.getProperty(rel).split("\\|", 7);
+            String[] f = p.getProperty(rel).split("\\|", 8);
             if (f.length < 7) {
                 continue;
             }
+            // a line without the change stamp has its file read again once, and redone only if its digest differs
+            boolean stamped = f.length == 8 && f[6].startsWith("c=");
+            if (!stamped) {
+                f = p.getProperty(rel).split("\\|", 7);
+            }
             try {
-                Entry e = new Entry(State.valueOf(f[0]), f[6]);
+                Entry e = new Entry(State.valueOf(f[0]), stamped ? f[7] : f[6]);
                 e.size = Long.parseLong(f[1]);
                 e.mtime = Long.parseLong(f[2]);
                 e.digest = f[3];
                 e.wroteOutput = Boolean.parseBoolean(f[4]);
                 e.leftInPlace = Boolean.parseBoolean(f[5]);
+                e.stamp = stamped ? f[6].substring(2) : "";
                 if (e.state.settled()) {
                     entries.put(rel, e);
                 }
@@ -529,11 +626,11 @@ final class HotFolder implements AutoCloseable {
             Entry v = e.getValue().state.settled() ? e.getValue() : e.getValue().before;
             if (v != null) {
                 p.setProperty(e.getKey(), v.state.name() + "|" + v.size + "|" + v.mtime + "|" + v.digest + "|"
-                        + v.wroteOutput + "|" + v.leftInPlace + "|" + v.detail);
+                        + v.wroteOutput + "|" + v.leftInPlace + "|c=" + v.stamp + "|" + v.detail);
             }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        p.store(out, "Segue hot folder state: state|size|mtime(ns)|sha-256|output written|left in place|detail");
+        p.store(out, "Segue hot folder state: state|size|mtime(ns)|sha-256|output written|left in place|c=ctime(ns)/inode|detail");
         PhotoFiles.writeAtomically(settings.work().resolve(STATE_FILE), out.toByteArray());
         saveStatus();
     }

@@ -6,6 +6,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
+import org.segue.engine.api.NoFacePolicy;
 import org.segue.plugin.osgi.api.FaceProtector;
 
 import java.io.IOException;
@@ -15,8 +16,9 @@ import java.nio.file.Path;
  * A DAM-style hot folder, as a ready integration example: photos dropped into the watched folder tree are
  * protected into the output folder (same relative path); the originals stay where they were dropped. See
  * {@link HotFolder} for when a file is taken and how each one ends; the status file in the work folder says
- * it for every input. Photos without a face follow the face protector's no-face policy and are never
- * reported as protected.
+ * it for every input. Photos without a face follow the hot folder's own no-face policy where one is
+ * configured (skip or fail hold where the protector would copy), else the protector's, and are
+ * never reported as protected.
  */
 @Component(configurationPid = "org.segue.hotfolder", configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = HotFolderConfig.class)
@@ -37,7 +39,8 @@ public class HotFolderComponent {
                 ? watch.resolveSibling(DEFAULT_WORK) : Path.of(config.work_folder());
         hotFolder = new HotFolder(new HotFolder.Settings(watch, Path.of(config.output_folder()),
                 Path.of(config.failed_folder()), work, Math.max(50, config.poll_millis()), config.quiet_millis(),
-                config.give_up_seconds() * 1000), protector);
+                config.give_up_seconds() * 1000, config.no_face() == null || config.no_face().isBlank() ? null
+                : NoFacePolicy.parse(config.no_face())), protector);
     }
 
     @Deactivate

@@ -30,6 +30,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "time have not changed for this long, and only if it then decodes completely")
     long quiet_millis() default 3000;
 
+    @AttributeDefinition(name = "Photos without a face", description = "skip (nothing written), copy (a copy with "
+            + "cleaned metadata, NOT protected) or fail (moved to the failed folder); empty: as the face protector's "
+            + "no.face. Skip or fail here hold where the protector would copy; copy needs the protector's copy too")
+    String no_face() default "";
+
     @AttributeDefinition(name = "Give up on unfinished files after (s)", description = "A file whose content ends "
             + "before its structure does stays pending while it may still be written; after this long unchanged it "
             + "is moved to the failed folder. 0: wait for ever")

@@ -28,6 +28,24 @@ class HotFolderTest {
         }
     }
 
+    @Test
+    void filesAndFoldersThatSystemsKeepBesidePhotosAreNoInputs() {
+        for (String name : List.of(".DS_Store", ".ds_store", "Thumbs.db", "THUMBS.DB", "ehthumbs.db", "desktop.ini",
+                "Desktop.ini", "._IMG_0001.jpg", "Icon\r", ".picasa.ini", ".nomedia", ".localized", ".directory")) {
+            assertTrue(HotFolder.systemFile(name), name);
+        }
+        for (String name : List.of("IMG_0001.jpg", "thumbs.jpg", "desktop.png", "_photo.jpg", ".photo.jpg.part", "Icon.png")) {
+            assertFalse(HotFolder.systemFile(name), name);
+        }
+        for (String name : List.of(".thumbnails", ".Trashes", ".Trash-1000", "@eaDir", "#recycle", "$RECYCLE.BIN",
+                "System Volume Information", "lost+found", ".Spotlight-V100", ".fseventsd", ".AppleDouble", ".snapshot")) {
+            assertTrue(HotFolder.systemFolder(name), name);
+        }
+        for (String name : List.of("2026", "thumbnails", ".upload-in-progress", "trash photos", "eaDir")) {
+            assertFalse(HotFolder.systemFolder(name), name);
+        }
+    }
+
     private HotFolder.Settings settings(Path watch, Path out, Path failed, Path work) {
         return new HotFolder.Settings(watch, out, failed, work, 100, 100, 1000);
     }
