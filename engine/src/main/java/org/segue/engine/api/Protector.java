@@ -2,6 +2,7 @@ package org.segue.engine.api;
 
 import org.segue.engine.check.ProtectionCheck;
 import org.segue.engine.generator.SegueModel;
+import org.segue.engine.erasure.PhotoRestorer;
 import org.segue.engine.internal.AtomicFiles;
 import org.segue.engine.photo.PhotoBatch;
 import org.segue.engine.photo.PhotoProtector;
@@ -60,9 +61,12 @@ public final class Protector implements AutoCloseable {
             throw new IOException(output + " is the original; protecting never overwrites an original");
         }
         String name = photo.getFileName().toString();
+        if (options.isErasable() && Files.exists(PhotoRestorer.sidecarOf(photo))) {
+            throw PhotoRestorer.protectedTwice(name);
+        }
         PhotoProtector.Result result = protectEncoded(Files.readAllBytes(photo), name, options);
         if (result != null) {
-            AtomicFiles.write(output, result.output());
+            PhotoBatch.writeWithSidecar(output, result);
         }
         return describe(name, result);
     }
@@ -77,6 +81,10 @@ public final class Protector implements AutoCloseable {
     public PhotoResult protect(InputStream in, String name, OutputStream out, ProtectionOptions options)
             throws IOException {
         PhotoProtector.Result result = protectEncoded(in.readAllBytes(), name, options);
+        if (result != null && result.sidecar() != null) {
+            throw new RestoreException(RestoreException.Reason.UNSUPPORTED, name + ": a BMP keeps its restoration "
+                    + "payload in a sidecar file, which a stream cannot carry; protect it by its path");
+        }
         if (result != null) {
             out.write(result.output());
         }
@@ -185,6 +193,22 @@ public final class Protector implements AutoCloseable {
     public BatchSummary protect(BatchRequest request, ProtectionOptions options, ProgressListener progress,
                                 Cancellation cancellation, ReadOnlyPolicy readOnly) throws IOException {
         return PhotoBatch.run(protector(options), options.identities(), request, progress, cancellation, readOnly);
+    }
+
+    /**
+     * Restores a photo this product protected erasably, with its key (as {@link Restorer#restore(Path, Path,
+     * ErasureKey)}: no model is involved).
+     *
+     * @throws RestoreException for a refusal (no payload, wrong key, payload changed, cut short or of another
+     *                          photo); nothing is written then
+     */
+    public RestoreResult restore(Path protectedPhoto, Path output, ErasureKey key) throws IOException {
+        return Restorer.restore(protectedPhoto, output, key);
+    }
+
+    /** As {@link Restorer#restore(InputStream, String, OutputStream, ErasureKey)}. */
+    public RestoreResult restore(InputStream in, String name, OutputStream out, ErasureKey key) throws IOException {
+        return Restorer.restore(in, name, out, key);
     }
 
     /** Trains an attacker on clean and one on protected faces of a labelled folder, and tests both on clean faces. */

@@ -159,6 +159,11 @@ public final class PhotoCodec {
         };
     }
 
+    /** An image as PNG, lossless, without metadata (a JPEG's restored pixels). */
+    public static byte[] encodePng(BufferedImage image) throws IOException {
+        return write(image, "png", null);
+    }
+
     private static byte[] writeJpeg(PhotoPixels pixels, int quality) throws IOException {
         return encodeWith(eightBitRgb(pixels), "jpeg", param -> {
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
