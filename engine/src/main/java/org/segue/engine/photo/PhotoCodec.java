@@ -150,6 +150,9 @@ public final class PhotoCodec {
                     write(protectedPixels.oriented(decoded.orientation()).image(), "png", null), report);
             case TIFF -> {
                 report.removed("TIFF tags other than the pixel layout and the ICC profile (not carried over)");
+                if (TiffTags.has(decoded.original(), 65042)) {
+                    report.removed(org.segue.engine.metadata.PngMetadata.RESTORATION_PAYLOAD);
+                }
                 yield encodeWith(jdkTiffWriter(), protectedPixels.oriented(decoded.orientation()).image(), param -> {
                     param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
                     param.setCompressionType("ZLib"); // Deflate, what ImageMagick calls zip
