@@ -22,7 +22,7 @@ import java.util.stream.Stream;
         header = "Restores the originals of photos protected erasably.",
         description = {"Puts the original samples back into photos protected with 'protect --erasable', using the "
                 + "same key (or passphrase). PNG, TIFF and BMP come back bit for bit as the original; a JPEG comes back "
-                + "as a PNG (lossless) whose face regions are the original's decoded samples and whose other pixels "
+                + "as a PNG (lossless; photo.jpg as photo.png, or photo.jpg.png where photo.png is restored too) whose face regions are the original's decoded samples and whose other pixels "
                 + "are the protected JPEG's. The protected photos are not changed. A photo that cannot be restored "
                 + "(no payload, wrong key, payload changed or cut short, payload of another photo) is listed with "
                 + "its reason and nothing is written for it.", ""},
@@ -82,6 +82,7 @@ final class RestoreCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         int restored = 0;
         List<String> failed = new ArrayList<>();
+        java.util.Set<Path> taken = new java.util.HashSet<>();
         try {
             for (Item item : items) {
                 if (cancelled.get()) {
@@ -89,6 +90,11 @@ final class RestoreCommand implements Callable<Integer> {
                 }
                 Path relative = Path.of(item.relative());
                 Path target = out.resolve(relative).resolveSibling(Restorer.restoredFileName(item.file()));
+                if (!taken.add(target.toAbsolutePath().normalize())) {
+                    // a.jpg restores as a.png, which a.png of the same folder took: keep both
+                    target = out.resolve(relative).resolveSibling(relative.getFileName() + ".png");
+                    taken.add(target.toAbsolutePath().normalize());
+                }
                 try {
                     RestoreResult r = Restorer.restore(item.file(), target, key);
                     restored++;
