@@ -196,10 +196,11 @@ public final class Carriers {
             if (t.equals("IEND")) {
                 return -1;
             }
-            p += 12 + length;
-            if (p < 0) {
+            long next = p + 12L + length; // in long: a length near 2^32 must not wrap back onto this chunk
+            if (next > png.length) {
                 return -1;
             }
+            p = (int) next;
         }
         return -1;
     }

@@ -161,8 +161,8 @@ public final class PhotoRestorer {
         } catch (RestoreException e) {
             throw new RestoreException(e.reason(), name + ": " + e.getMessage());
         }
-        PhotoCodec.Decoded decoded = PhotoCodec.decode(photo, name,
-                Math.max(PhotoCodec.DEFAULT_MAX_PIXELS, (long) header.width() * header.height()));
+        // the product's own limit, never the payload's word: a forged header must not license a decompression bomb
+        PhotoCodec.Decoded decoded = PhotoCodec.decode(photo, name, PhotoCodec.DEFAULT_MAX_PIXELS);
         PhotoPixels pixels = decoded.pixels();
         WritableRaster raster = pixels.image().getRaster();
         int bits = bits(pixels);

@@ -28,6 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ErasableOverheadTest {
 
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        return v[v.length / 2];
+    }
+
     @Test
     void sizeAndTimeOnTheAstronaut(@TempDir Path dir) throws Exception {
         Path astronaut = SharedData.require("photos/public-domain/astronaut.png");
@@ -40,14 +46,26 @@ class ErasableOverheadTest {
                 Path plain = dir.resolve("plain-" + name);
                 Path erasable = dir.resolve("erasable-" + name);
                 protector.protect(input, plain, ProtectionOptions.defaults()); // warms the model up
-                long t0 = System.nanoTime();
-                protector.protect(input, plain, ProtectionOptions.defaults());
-                long t1 = System.nanoTime();
-                PhotoResult result = protector.protect(input, erasable, ProtectionOptions.builder().erasable(key).build());
-                long t2 = System.nanoTime();
+                ProtectionOptions options = ProtectionOptions.builder().erasable(key).build();
+                protector.protect(input, erasable, options); // and the erasable path
                 Path restored = dir.resolve("restored").resolve(Restorer.restoredFileName(erasable));
-                var r = Restorer.restore(erasable, restored, key);
-                long t3 = System.nanoTime();
+                double[] plainTimes = new double[3];
+                double[] erasableTimes = new double[3];
+                double[] restoreTimes = new double[3];
+                PhotoResult result = null;
+                org.segue.engine.api.RestoreResult r = null;
+                for (int i = 0; i < 3; i++) { // the median of three of each
+                    long t0 = System.nanoTime();
+                    protector.protect(input, plain, ProtectionOptions.defaults());
+                    long t1 = System.nanoTime();
+                    result = protector.protect(input, erasable, options);
+                    long t2 = System.nanoTime();
+                    r = Restorer.restore(erasable, restored, key);
+                    long t3 = System.nanoTime();
+                    plainTimes[i] = (t1 - t0) / 1e9;
+                    erasableTimes[i] = (t2 - t1) / 1e9;
+                    restoreTimes[i] = (t3 - t2) / 1e9;
+                }
                 int faces = result.faces().size();
                 assertTrue(faces >= 1, "the shipped detector finds the astronaut's face");
                 long plainSize = Files.size(plain);
@@ -58,8 +76,8 @@ class ErasableOverheadTest {
                                 + "erasable %d bytes: +%d bytes (%d per face, %.1f%% of the file); payload %d bytes; "
                                 + "protect %.2f s (erasable %.2f s), restore %.2f s%n", name, image.getWidth(),
                         image.getHeight(), faces, area, plainSize, erasableSize, overhead, overhead / faces,
-                        100.0 * overhead / erasableSize, r.payloadBytes(), (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-                        (t3 - t2) / 1e9);
+                        100.0 * overhead / erasableSize, r.payloadBytes(), median(plainTimes), median(erasableTimes),
+                        median(restoreTimes));
                 assertEquals(faces, r.regions().size());
                 assertTrue(overhead < erasableSize, "the payload is smaller than the photo");
             }

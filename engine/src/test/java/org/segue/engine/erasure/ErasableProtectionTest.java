@@ -460,6 +460,17 @@ class ErasableProtectionTest {
         assertFalse(Files.exists(dir.resolve("cut.png")));
     }
 
+    /** Found by PayloadFuzzer: a chunk length near 2^32 wrapped the walk back onto the same chunk, forever. */
+    @Test
+    @org.junit.jupiter.api.Timeout(10)
+    void aPngChunkLengthNearTwoToTheThirtyTwoEndsTheWalk() throws IOException {
+        byte[] png = TestPhotos.encode(image(Layout.RGB8_PNG, 16, 16, 1), "png");
+        byte[] forged = Arrays.copyOf(png, png.length);
+        ByteBuffer.wrap(forged).putInt(8, 0xFFFFFFF4); // IHDR's length: 12 + length wraps to 0 in int arithmetic
+        assertEquals(null, Carriers.extract(PhotoFormat.PNG, forged));
+        PayloadFuzzer.fuzzerTestOneInput(forged);
+    }
+
     @Test
     void aStreamCannotCarryABmpSidecar() throws IOException {
         byte[] bmp = TestPhotos.encode(image(Layout.RGB8_BMP, 160, 128, 16), "bmp");
