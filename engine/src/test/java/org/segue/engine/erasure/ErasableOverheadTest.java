@@ -35,6 +35,20 @@ class ErasableOverheadTest {
     }
 
     @Test
+    void stretchingAPassphraseTakesAFractionOfASecond() throws Exception {
+        KeyMaterial.Passphrase passphrase = new KeyMaterial.Passphrase("a passphrase long enough".toCharArray());
+        long t0 = System.nanoTime();
+        KeyMaterial.Keys first = passphrase.keys(passphrase.kdfForNewPayload());
+        long t1 = System.nanoTime();
+        KeyMaterial.Keys again = passphrase.keys(passphrase.kdfForNewPayload()); // remembered for the same salt
+        long t2 = System.nanoTime();
+        System.out.printf(Locale.ROOT, "ERASABLE Argon2id 64 MiB, 3 passes: %.2f s; again with the same salt: %.4f s%n",
+                (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+        assertTrue(java.util.Arrays.equals(first.encryption(), again.encryption()));
+        assertTrue((t1 - t0) / 1e9 < 10, "stretching stays usable on a slow machine");
+    }
+
+    @Test
     void sizeAndTimeOnTheAstronaut(@TempDir Path dir) throws Exception {
         Path astronaut = SharedData.require("photos/public-domain/astronaut.png");
         BufferedImage image = ImageIO.read(astronaut.toFile());
