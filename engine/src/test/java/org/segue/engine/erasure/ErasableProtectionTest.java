@@ -460,6 +460,33 @@ class ErasableProtectionTest {
         assertFalse(Files.exists(dir.resolve("cut.png")));
     }
 
+    /** A JPEG stored on its side (EXIF orientation 6): restored upright, its face region the original's samples. */
+    @Test
+    void aRotatedJpegRestoresUpright(@TempDir Path dir) throws IOException {
+        BufferedImage stored = image(Layout.RGB8_JPEG, 160, 120, 18);
+        byte[] original = TestPhotos.jpegWith(stored, java.util.List.of(TestPhotos.orientationOnly(6)));
+        Path input = write(dir, "rotated.jpg", original);
+        Path out = dir.resolve("rotated-protected.jpg");
+        PhotoResult result = protector.protect(input, out, erasable(key));
+        FaceBox upright = result.faces().get(0);
+        Path restoredPhoto = dir.resolve("rotated.png");
+        Restorer.restore(out, restoredPhoto, key);
+        org.segue.engine.photo.Orientation six = org.segue.engine.photo.Orientation.ofExif(6);
+        Raster before = six.applyTo(PhotoCodec.decode(original, "o", Long.MAX_VALUE).pixels().image()).getRaster();
+        Raster shielded = six.applyTo(PhotoCodec.decode(Files.readAllBytes(out), "p", Long.MAX_VALUE).pixels().image()).getRaster();
+        Raster after = decode(Files.readAllBytes(restoredPhoto));
+        assertEquals(before.getWidth(), after.getWidth(), "restored upright");
+        assertEquals(120, after.getWidth());
+        for (int y = 0; y < after.getHeight(); y++) {
+            for (int x = 0; x < after.getWidth(); x++) {
+                for (int b = 0; b < 3; b++) {
+                    int expected = upright.contains(x, y) ? before.getSample(x, y, b) : shielded.getSample(x, y, b);
+                    assertEquals(expected, after.getSample(x, y, b), "sample " + b + " at " + x + "," + y);
+                }
+            }
+        }
+    }
+
     /** Found by PayloadFuzzer: a chunk length near 2^32 wrapped the walk back onto the same chunk, forever. */
     @Test
     @org.junit.jupiter.api.Timeout(10)
