@@ -116,9 +116,12 @@ public final class Protector implements AutoCloseable {
     /**
      * Protects an upright image held in memory (8- or 16-bit grey or RGB, with or without alpha); the
      * result is a new image of the same kind, the given one is not changed.
+     *
+     * @throws IllegalArgumentException for erasable options (an image in memory has no file for the payload)
      */
     public ProtectedImage protectImage(BufferedImage upright, String title, ProtectionOptions options)
             throws IOException {
+        refuseErasableInMemory(options);
         PhotoProtector protector = protector(options);
         PhotoProtector.Analysed photo = protector.analyse(upright, title);
         PhotoProtector.ProtectedPixels done = protector.protectPixels(photo,
@@ -149,10 +152,12 @@ public final class Protector implements AutoCloseable {
      * the host decides what to show, as the options' no-face policy says. The result's faces are the
      * protected regions in the host's grid.
      *
-     * @throws IllegalArgumentException for a face that does not lie inside the image
+     * @throws IllegalArgumentException for a face that does not lie inside the image, or for erasable options
+     *                                  (an image in memory has no file for the payload)
      */
     public ProtectedImage protectFaces(HostImage image, List<HostImage.Face> faces, String title,
                                        ProtectionOptions options) throws IOException {
+        refuseErasableInMemory(options);
         int w = image.pixels().getWidth();
         int h = image.pixels().getHeight();
         List<PhotoProtector.Face> upright = new java.util.ArrayList<>();
@@ -215,6 +220,17 @@ public final class Protector implements AutoCloseable {
     public CheckResult check(CheckRequest request, ProgressListener progress, Cancellation cancellation)
             throws IOException {
         return ProtectionCheck.run(model, request, progress, cancellation);
+    }
+
+    /**
+     * An image in memory has no file to carry a restoration payload: erasable options are refused rather than
+     * quietly giving a photo that cannot be restored.
+     */
+    private static void refuseErasableInMemory(ProtectionOptions options) {
+        if (options.isErasable()) {
+            throw new IllegalArgumentException("erasable protection keeps its payload in the photo file: protect the "
+                    + "file (protect(Path, Path, options) or a batch), not an image in memory");
+        }
     }
 
     private PhotoProtector protector(ProtectionOptions options) {

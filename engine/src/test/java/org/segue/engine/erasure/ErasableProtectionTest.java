@@ -499,6 +499,14 @@ class ErasableProtectionTest {
     }
 
     @Test
+    void anImageInMemoryIsRefusedForErasableProtection() {
+        BufferedImage img = image(Layout.RGB8_PNG, 64, 48, 19);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> protector.protectImage(img, "in memory", erasable(key)));
+        assertTrue(e.getMessage().contains("protect the file"), e.getMessage());
+    }
+
+    @Test
     void aStreamCannotCarryABmpSidecar() throws IOException {
         byte[] bmp = TestPhotos.encode(image(Layout.RGB8_BMP, 160, 128, 16), "bmp");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
