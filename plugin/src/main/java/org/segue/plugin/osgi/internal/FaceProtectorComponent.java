@@ -6,15 +6,18 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
+import org.segue.engine.api.ErasureKey;
 import org.segue.engine.api.Identities;
 import org.segue.engine.api.ModelSource;
 import org.segue.engine.api.NoFacePolicy;
 import org.segue.engine.api.PhotoResult;
 import org.segue.engine.api.ProtectionOptions;
 import org.segue.engine.api.Protector;
+import org.segue.engine.api.RestoreResult;
 import org.segue.engine.api.Segue;
 import org.segue.plugin.osgi.api.FaceProtector;
 import org.segue.plugin.osgi.api.ProtectionOutcome;
+import org.segue.plugin.osgi.api.RestoreOutcome;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +27,9 @@ import java.nio.file.Path;
 /**
  * The FaceProtector service: the engine's {@link Protector} configured from Configuration Admin. A
  * configuration change (strength, model...) opens a new protector that serves the next request;
- * requests already running finish with the one they started with.
+ * requests already running finish with the one they started with. An erasure key file is read once, when
+ * the configuration arrives: a missing or damaged one refuses the configuration, and the key itself is never
+ * logged or passed on except to the engine.
  */
 @Component(service = FaceProtector.class, configurationPid = FaceProtector.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -50,6 +55,7 @@ public class FaceProtectorComponent implements FaceProtector {
                 .maxMegapixels(config.max_megapixels())
                 .identities(Identities.eachFaceApart())
                 .whenNoFace(NoFacePolicy.parse(config.no_face()))
+                .erasable(erasureKey(config.erasure_key_file()))
                 .build();
         Protector opened = Segue.open(ModelSource.parse(config.model_location()), "auto");
         if (options.strengthLevels() > opened.maxStrengthLevels()) { // refused now, not on every photo later
@@ -61,6 +67,24 @@ public class FaceProtectorComponent implements FaceProtector {
         setup = new Setup(opened, options);
         if (previous != null) {
             retire(previous.protector());
+        }
+    }
+
+    /** The key of a configured key file; null when none is configured (not erasable). */
+    static ErasureKey erasureKey(String keyFile) {
+        if (keyFile == null || keyFile.isBlank()) {
+            return null;
+        }
+        Path file = Path.of(keyFile.strip());
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("erasure.key.file: " + file + " is not a file (make one with "
+                    + "'segue keygen FILE')");
+        }
+        try {
+            return ErasureKey.read(file);
+        } catch (IOException e) {
+            // the engine's message names the file and what is wrong with it, never the key
+            throw new IllegalArgumentException("erasure.key.file: " + e.getMessage(), e);
         }
     }
 
@@ -97,6 +121,31 @@ public class FaceProtectorComponent implements FaceProtector {
     public ProtectionOutcome protect(Path photo, Path output) throws IOException {
         Setup s = current();
         return outcome(s.protector().protect(photo, output, s.options()), s);
+    }
+
+    @Override
+    public RestoreOutcome restore(Path protectedPhoto, Path output) throws IOException {
+        Setup s = current();
+        return restored(s.protector().restore(protectedPhoto, output, key(s)));
+    }
+
+    @Override
+    public RestoreOutcome restore(InputStream in, String name, OutputStream out) throws IOException {
+        Setup s = current();
+        return restored(s.protector().restore(in, name, out, key(s)));
+    }
+
+    private static ErasureKey key(Setup s) throws IOException {
+        if (!s.options().isErasable()) {
+            throw new IOException("no erasure key is configured (set erasure.key.file of " + FaceProtector.PID
+                    + " to the key file the photos were protected with)");
+        }
+        return s.options().erasure();
+    }
+
+    private static RestoreOutcome restored(RestoreResult r) {
+        return new RestoreOutcome(r.regions().stream().map(f -> new ProtectionOutcome.Region(f.x(), f.y(), f.width(),
+                f.height())).toList(), r.wholeImageExact(), r.format(), r.outputFormat());
     }
 
     private Setup current() throws IOException {
