@@ -133,13 +133,13 @@ public class RestoreFacesCommand implements PlugIn {
             IJ.showStatus(TITLE + ": " + (i + 1) + "/" + photos.size() + " (Esc stops)");
             Path photo = photos.get(i);
             Path relative = root.relativize(photo);
-            Path target = out.resolve(relative.toString()).resolveSibling(Restorer.restoredFileName(photo));
-            if (!taken.add(target.toAbsolutePath().normalize())) {
-                // a.jpg restores as a.png, which a.png of the same folder took: keep both
-                target = out.resolve(relative.toString()).resolveSibling(relative.getFileName() + ".png");
-                taken.add(target.toAbsolutePath().normalize());
-            }
             try {
+                Path target = out.resolve(relative.toString()).resolveSibling(Restorer.restoredFileName(photo));
+                if (!taken.add(target.toAbsolutePath().normalize())) {
+                    // a.jpg restores as a.png, which a.png of the same folder took: keep both
+                    target = out.resolve(relative.toString()).resolveSibling(relative.getFileName() + ".png");
+                    taken.add(target.toAbsolutePath().normalize());
+                }
                 Files.createDirectories(target.getParent());
                 RestoreResult r = Restorer.restore(photo, target, key);
                 IJ.log(line(relative.toString(), r, target));
