@@ -132,6 +132,38 @@ class ErasableOsgiIT {
         }
         assertTrue(wrongKey != null && wrongKey.getMessage().contains("key"), "another key is refused: " + wrongKey);
         assertFalse(Files.exists(work.resolve("z.png")), "nothing written");
+
+        // a damaged key file refuses the configuration: nothing is protected until it is put right
+        Path damaged = work.resolve("keys/damaged.key");
+        Files.writeString(damaged, "segue-erasure-key 1\n" + secret.substring(0, 20) + "\n", StandardCharsets.US_ASCII);
+        felix.configure(FaceProtector.PID, Map.of("erasure.key.file", damaged.toString()));
+        IOException refused = null;
+        for (int attempt = 0; attempt < 100 && refused == null; attempt++) {
+            Path attemptOut = work.resolve("refused.png");
+            try {
+                protector().protect(ASTRONAUT, attemptOut);
+                Files.deleteIfExists(attemptOut); // the previous configuration still in force
+                Thread.sleep(200);
+            } catch (IOException e) {
+                refused = e;
+            }
+        }
+        assertTrue(refused != null, "a damaged key file stops protection");
+        assertTrue(refused.getMessage().contains("erasure.key.file") && refused.getMessage().contains("damaged.key"),
+                refused.getMessage());
+        assertFalse(refused.getMessage().contains(secret.substring(0, 20)), "the key line is never repeated");
+        assertFalse(Files.exists(work.resolve("refused.png")), "nothing written");
+
         felix.configure(FaceProtector.PID, Map.of("erasure.key.file", ""));
+        ProtectionOutcome serving = null;
+        for (int attempt = 0; attempt < 100 && serving == null; attempt++) {
+            try {
+                serving = protector().protect(ASTRONAUT, work.resolve("again.png"));
+            } catch (IOException e) {
+                Thread.sleep(200); // the refusal still in force
+            }
+        }
+        assertTrue(serving != null && serving.facesFound(), "a good configuration serves again");
+        assertFalse(Restorer.hasPayload(work.resolve("again.png")), "not erasable without a key file");
     }
 }

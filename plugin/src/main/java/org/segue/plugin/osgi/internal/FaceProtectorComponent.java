@@ -40,10 +40,32 @@ public class FaceProtectorComponent implements FaceProtector {
     private record Setup(Protector protector, ProtectionOptions options) {}
 
     private volatile Setup setup;
+    /** Why the last configuration was refused; null when it is in force. */
+    private volatile String refusal;
 
+    /**
+     * Opens the protector a configuration asks for. A refused configuration (a bad key file, strength or
+     * detector) leaves no protector in force: SCR only logs a modified method's exception, and serving on with
+     * the previous settings would, for instance, protect photos without the erasability the new one asked for.
+     */
     @Activate
     @Modified
     void configure(ProtectorConfig config) throws IOException {
+        try {
+            open(config);
+            refusal = null;
+        } catch (IOException | RuntimeException e) {
+            refusal = e.getMessage() != null ? e.getMessage() : e.toString();
+            Setup previous = setup;
+            setup = null;
+            if (previous != null) {
+                retire(previous.protector());
+            }
+            throw e;
+        }
+    }
+
+    private void open(ProtectorConfig config) throws IOException {
         if (!"opencv".equals(config.detector())) {
             throw new IllegalArgumentException("unknown face detector '" + config.detector() + "' (opencv)");
         }
@@ -151,7 +173,9 @@ public class FaceProtectorComponent implements FaceProtector {
     private Setup current() throws IOException {
         Setup s = setup;
         if (s == null) {
-            throw new IOException("the face protector is not active");
+            String why = refusal;
+            throw new IOException(why != null ? "the face protector's configuration was refused: " + why
+                    : "the face protector is not active");
         }
         return s;
     }
