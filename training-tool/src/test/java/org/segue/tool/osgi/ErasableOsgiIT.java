@@ -153,8 +153,38 @@ class ErasableOsgiIT {
                 refused.getMessage());
         assertFalse(refused.getMessage().contains(secret.substring(0, 20)), "the key line is never repeated");
         assertFalse(Files.exists(work.resolve("refused.png")), "nothing written");
+        assertTrue(refused instanceof org.segue.plugin.osgi.api.ProtectorUnavailableException, refused.toString());
+
+        // the hot folder keeps a photo that arrives meanwhile waiting, rather than setting it aside as failed
+        Path hotIn = Files.createDirectories(work.resolve("hot/in"));
+        Path hotOut = work.resolve("hot/out");
+        Path hotFailed = work.resolve("hot/failed");
+        Path hotWork = work.resolve("hot/work");
+        felix.configure("org.segue.hotfolder", Map.of("watch.folder", hotIn.toString(), "output.folder",
+                hotOut.toString(), "failed.folder", hotFailed.toString(), "work.folder", hotWork.toString(),
+                "poll.millis", 200L, "quiet.millis", 300L, "give.up.seconds", 2L));
+        Files.copy(ASTRONAUT, hotIn.resolve("astronaut.png"));
+        Path status = hotWork.resolve("hotfolder-status.txt");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && !(Files.exists(status)
+                && Files.readString(status).contains("configuration was refused"))) {
+            Thread.sleep(200);
+        }
+        String waiting = Files.readString(status);
+        assertTrue(waiting.contains("pending\tastronaut.png\tnot taken: the face protector's configuration was refused"),
+                waiting);
+        assertFalse(waiting.contains(secret.substring(0, 20)), "the key line never reaches the status file");
+        Thread.sleep(3000); // past the give-up period: still waiting, never failed
+        assertFalse(Files.exists(hotFailed.resolve("astronaut.png")), "not set aside as failed");
+        assertFalse(Files.exists(hotOut.resolve("astronaut.png")), "not protected under refused settings");
 
         felix.configure(FaceProtector.PID, Map.of("erasure.key.file", ""));
+        deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && !Files.exists(hotOut.resolve("astronaut.png"))) {
+            Thread.sleep(200);
+        }
+        assertTrue(Files.exists(hotOut.resolve("astronaut.png")), "taken once the configuration is put right");
+        assertTrue(Files.exists(hotIn.resolve("astronaut.png")), "the original stays where it was dropped");
         ProtectionOutcome serving = null;
         for (int attempt = 0; attempt < 100 && serving == null; attempt++) {
             try {

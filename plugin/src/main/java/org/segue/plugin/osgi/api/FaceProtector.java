@@ -18,6 +18,10 @@ import java.nio.file.Path;
  * erasable: each protected photo carries its original face samples, encrypted under the key (inside the file; a
  * BMP in a sidecar {@code <photo>.segue-restore}, so a BMP is protected erasably by path only), and
  * {@link #restore} gives the original back with the same key.
+ *
+ * <p>While its configuration is refused (a missing or damaged key file, a strength above the model's budget, an
+ * unknown detector) no photo is protected under other settings: every call throws a
+ * {@link ProtectorUnavailableException} saying why.
  */
 public interface FaceProtector {
 

@@ -17,6 +17,7 @@ import org.segue.engine.api.RestoreResult;
 import org.segue.engine.api.Segue;
 import org.segue.plugin.osgi.api.FaceProtector;
 import org.segue.plugin.osgi.api.ProtectionOutcome;
+import org.segue.plugin.osgi.api.ProtectorUnavailableException;
 import org.segue.plugin.osgi.api.RestoreOutcome;
 
 import java.io.IOException;
@@ -174,8 +175,8 @@ public class FaceProtectorComponent implements FaceProtector {
         Setup s = setup;
         if (s == null) {
             String why = refusal;
-            throw new IOException(why != null ? "the face protector's configuration was refused: " + why
-                    : "the face protector is not active");
+            throw new ProtectorUnavailableException(why != null ? "the face protector's configuration was refused: "
+                    + why : "the face protector is not active");
         }
         return s;
     }
