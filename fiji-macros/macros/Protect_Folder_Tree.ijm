@@ -12,6 +12,11 @@
 // look-alike faces automatically. strength is at most 8 (of 255). no-face: what becomes of a photo in
 // which no face is found (copy: copied unchanged with cleaned metadata, skip: not written, fail: reported
 // as failed); the log and the report list those photos, none of them is called protected.
+//
+// Erasable: key=/keys/archive.key (a key file made by 'segue keygen') makes protection erasable: each
+// protected photo carries its original face samples, encrypted under the key, and Restore_Folder_Tree.ijm
+// with the same key file gives the originals back. Keep the key file safe and apart from the photos: whoever
+// holds it can undo the protection; without it the originals cannot be restored. Empty: not erasable.
 
 args = getArgument();
 input = valueOf(args, "input", "");
@@ -20,13 +25,15 @@ person = valueOf(args, "person", "");
 strength = valueOf(args, "strength", "8");
 quality = valueOf(args, "quality", "95");
 noFace = valueOf(args, "no-face", "copy");
+key = valueOf(args, "key", "");
 
 if (input == "") input = getDirectory("Folder of photos to protect");
 if (output == "") output = getDirectory("Empty folder for the protected copies");
 
 run("Protect Faces", "apply=Folder input=[" + input + "] output=[" + output + "] model=default person=[" + person
-    + "] strength=" + strength + " no-face=" + noFace + " jpeg=" + quality);
+    + "] strength=" + strength + " no-face=" + noFace + " jpeg=" + quality + " key=[" + key + "]");
 print("Protected copies are in " + output + " (see protection-report.json)");
+if (key != "") print("Erasable: Restore_Folder_Tree.ijm with the same key file gives the originals back");
 
 // The value of key=value or key=[value with spaces] in an argument string, or a default.
 function valueOf(text, key, fallback) {

@@ -122,6 +122,56 @@ class MacrosIT {
         assertArrayEquals(originalCamera, Files.readAllBytes(in.resolve("album/camera.jpg")), "the original is untouched");
     }
 
+    /**
+     * Erasable protection with the two folder macros on the astronaut portrait: Protect_Folder_Tree.ijm with a key
+     * file, then Restore_Folder_Tree.ijm with the same key file gives the original back bit for bit (PNG); the key
+     * never appears in the report; a photo protected without a key is named as not restored, the rest restored.
+     */
+    @Test
+    void protectThenRestoreWithAKeyFile(@TempDir Path dir) throws Exception {
+        Path astronaut = Path.of(System.getProperty("segue.shared", "../shared"), "photos/public-domain/astronaut.png");
+        Assumptions.assumeTrue(Files.isRegularFile(astronaut), "skipped: " + astronaut + " is absent (../shared)");
+        Path in = Files.createDirectories(dir.resolve("in/shoot"));
+        Files.copy(astronaut, in.resolve("astronaut.png"));
+        Path key = dir.resolve("keys/archive.key");
+        org.segue.engine.api.ErasureKey.generate().write(key);
+        String secret = Files.readAllLines(key, StandardCharsets.US_ASCII).get(1);
+        Path out = dir.resolve("protected");
+
+        ij1.runMacro(macro("Protect_Folder_Tree.ijm"), "input=[" + dir.resolve("in") + "] output=[" + out + "] key=["
+                + key + "]");
+
+        Path protectedPhoto = out.resolve("shoot/astronaut.png");
+        assertTrue(org.segue.engine.api.Restorer.hasPayload(protectedPhoto), "protected erasably");
+        BufferedImage original = ImageIO.read(astronaut.toFile());
+        assertTrue(compare(original, ImageIO.read(protectedPhoto.toFile()), null)[2] > 1000, "the face was protected");
+        assertFalse(Files.readString(out.resolve("protection-report.json")).contains(secret), "no key in the report");
+        // beside it, a photo protected without a key: the restore names it and goes on
+        ImageIO.write(noise(64, 48), "png", out.resolve("shoot/plain.png").toFile());
+
+        Path restored = dir.resolve("restored");
+        ij1.runMacro(macro("Restore_Folder_Tree.ijm"), "input=[" + out + "] key=[" + key + "] output=[" + restored + "]");
+
+        java.awt.image.Raster a = original.getRaster();
+        java.awt.image.Raster b = ImageIO.read(restored.resolve("shoot/astronaut.png").toFile()).getRaster();
+        assertArrayEquals(a.getPixels(0, 0, a.getWidth(), a.getHeight(), (int[]) null),
+                b.getPixels(0, 0, b.getWidth(), b.getHeight(), (int[]) null), "restored bit for bit");
+        assertFalse(Files.exists(restored.resolve("shoot/plain.png")), "nothing written for a photo without a payload");
+        assertTrue(org.segue.engine.api.Restorer.hasPayload(protectedPhoto), "the protected photo is unchanged");
+    }
+
+    /** A small image of noise: no face, no payload. */
+    private static BufferedImage noise(int w, int h) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        java.util.Random r = new java.util.Random(3);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                img.setRGB(x, y, r.nextInt(1 << 24));
+            }
+        }
+        return img;
+    }
+
     @Test
     void protectOpenImages(@TempDir Path dir) throws Exception {
         List<Path> sources = photos(2);

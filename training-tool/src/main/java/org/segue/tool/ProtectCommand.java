@@ -3,6 +3,7 @@ package org.segue.tool;
 import org.segue.engine.api.BatchRequest;
 import org.segue.engine.api.BatchSummary;
 import org.segue.engine.api.Cancellation;
+import org.segue.engine.api.ErasureKey;
 import org.segue.engine.api.ConsoleProgress;
 import org.segue.engine.api.Identities;
 import org.segue.engine.api.ModelSource;
@@ -95,6 +96,18 @@ final class ProtectCommand implements Callable<Integer> {
             description = "Number of look-alike groups for faces without a person (0: sqrt of the face count).")
     int groups;
 
+    @Option(names = "--erasable", description = "Erasable protection: each photo carries the original samples of its "
+            + "protected regions, encrypted under --key (or --passphrase-file), so that 'segue restore' gives the "
+            + "original back. A photo already protected erasably is refused.")
+    boolean erasable;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "With --erasable: the key file ('segue keygen FILE' makes one).")
+    Path keyFile;
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE",
+            description = "With --erasable: a file whose first line is the passphrase (stretched with Argon2id).")
+    Path passphraseFile;
+
     @Option(names = "--model", paramLabel = "FILE", description = "Model file (.segue). Default: the model shipped "
             + "with Segue.")
     Path model;
@@ -184,6 +197,16 @@ final class ProtectCommand implements Callable<Integer> {
         if (force && !inPlace) {
             throw usage("--force only applies to --in-place (replacing read-only originals)");
         }
+        if ((keyFile != null || passphraseFile != null) && !erasable) {
+            throw usage("--key and --passphrase-file go with --erasable");
+        }
+        if (erasable && dryRun) {
+            throw usage("--erasable protects photos: a dry run writes none");
+        }
+        if (erasable && keyFile == null && passphraseFile == null) {
+            throw usage("--erasable needs --key FILE (segue keygen FILE makes one) or --passphrase-file FILE");
+        }
+        ErasureKey erasureKey = erasable ? ErasureKeys.read(spec.commandLine(), keyFile, passphraseFile) : null;
         if (person != null && mapping != null) {
             throw usage("give either --person or --mapping, not both");
         }
@@ -230,6 +253,7 @@ final class ProtectCommand implements Callable<Integer> {
                     .maxMegapixels(maxMegapixels)
                     .identities(identities)
                     .whenNoFace(noFacePolicy)
+                    .erasable(erasureKey)
                     .build();
         } catch (IllegalArgumentException | java.io.IOException e) { // a value out of range, a mapping file wrong
             throw usage(e.getMessage());

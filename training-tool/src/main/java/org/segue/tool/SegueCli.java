@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code segue} command-line tool. */
 @Command(name = "segue", mixinStandardHelpOptions = true, version = "segue 0.1.0",
         description = "Protects face images from being learned by face-recognition models (Segue).",
-        subcommands = {ProtectCommand.class, TrainCommand.class, DamRuntimeCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ProtectCommand.class, RestoreCommand.class, KeygenCommand.class, TrainCommand.class, DamRuntimeCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes (of every command):%n",
         exitCodeList = {
                 "0:done",
@@ -21,7 +21,7 @@ public final class SegueCli implements Runnable {
     /** {@code segue} alone: a command is missing, which is bad usage. */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: protect, train or dam-runtime");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: protect, restore, keygen, train or dam-runtime");
     }
 
     /** The exit codes, as the help and the README give them. */

@@ -12,9 +12,12 @@ import org.segue.engine.photo.PhotoCodec;
  * @param maxMegapixels  larger photos are refused before they are decoded
  * @param identities     who each face is (default: faces of one photo are different people; batches group them)
  * @param noFace         what becomes of a photo in which no face is found (default: copied, metadata cleaned)
+ * @param erasure        the key of erasable protection: the original samples of the protected regions travel
+ *                       with the photo, encrypted under it, so its holder can {@link Restorer restore} them; null
+ *                       (the default): not erasable, and any restoration payload a photo carries is removed
  */
 public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean keepLocation, double faceMargin,
-                                double maxMegapixels, Identities identities, NoFacePolicy noFace) {
+                                double maxMegapixels, Identities identities, NoFacePolicy noFace, ErasureKey erasure) {
 
     /** The largest strength: the budget of 8/255 the models are trained for. */
     public static final int MAX_LEVELS = 8;
@@ -41,6 +44,17 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
         }
     }
 
+    /** Options without erasable protection. */
+    public ProtectionOptions(int strengthLevels, int jpegQuality, boolean keepLocation, double faceMargin,
+                             double maxMegapixels, Identities identities, NoFacePolicy noFace) {
+        this(strengthLevels, jpegQuality, keepLocation, faceMargin, maxMegapixels, identities, noFace, null);
+    }
+
+    /** Whether protected photos carry what restores their original samples (see {@link #erasure()}). */
+    public boolean isErasable() {
+        return erasure != null;
+    }
+
     public static ProtectionOptions defaults() {
         return builder().build();
     }
@@ -51,7 +65,7 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
 
     public Builder toBuilder() {
         return new Builder().strengthLevels(strengthLevels).jpegQuality(jpegQuality).keepLocation(keepLocation)
-                .faceMargin(faceMargin).maxMegapixels(maxMegapixels).identities(identities).whenNoFace(noFace);
+                .faceMargin(faceMargin).maxMegapixels(maxMegapixels).identities(identities).whenNoFace(noFace).erasable(erasure);
     }
 
     /** The budget in [0,1] units. */
@@ -67,6 +81,7 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
         private double maxMegapixels = PhotoCodec.DEFAULT_MAX_PIXELS / 1e6;
         private Identities identities = new Identities.Grouped(0);
         private NoFacePolicy noFace = NoFacePolicy.COPY;
+        private ErasureKey erasure;
 
         private Builder() {}
 
@@ -105,6 +120,15 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
             return this;
         }
 
+        /**
+         * Erasable protection under this key (null: not erasable). A photo that already carries a restoration
+         * payload is then refused rather than protected a second time.
+         */
+        public Builder erasable(ErasureKey key) {
+            this.erasure = key;
+            return this;
+        }
+
         /** Every face is this person; a blank name leaves the identities as they were. */
         public Builder person(String name) {
             if (name != null && !name.isBlank()) {
@@ -116,7 +140,7 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
         /** @throws IllegalArgumentException naming the first setting out of range */
         public ProtectionOptions build() {
             return new ProtectionOptions(strengthLevels, jpegQuality, keepLocation, faceMargin, maxMegapixels, identities,
-                    noFace);
+                    noFace, erasure);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.segue.engine.api;
 
 import org.segue.engine.check.ProtectionCheck;
 import org.segue.engine.generator.SegueModel;
+import org.segue.engine.erasure.PhotoRestorer;
 import org.segue.engine.internal.AtomicFiles;
 import org.segue.engine.photo.PhotoBatch;
 import org.segue.engine.photo.PhotoProtector;
@@ -60,9 +61,12 @@ public final class Protector implements AutoCloseable {
             throw new IOException(output + " is the original; protecting never overwrites an original");
         }
         String name = photo.getFileName().toString();
+        if (options.isErasable() && Files.exists(PhotoRestorer.sidecarOf(photo))) {
+            throw PhotoRestorer.protectedTwice(name);
+        }
         Encoded encoded = protectEncoded(Files.readAllBytes(photo), name, options);
-        if (encoded.output() != null) {
-            AtomicFiles.write(output, encoded.output());
+        if (encoded.written() != null) {
+            PhotoBatch.writeWithSidecar(output, encoded.written());
         }
         return encoded.result();
     }
@@ -77,14 +81,18 @@ public final class Protector implements AutoCloseable {
     public PhotoResult protect(InputStream in, String name, OutputStream out, ProtectionOptions options)
             throws IOException {
         Encoded encoded = protectEncoded(in.readAllBytes(), name, options);
-        if (encoded.output() != null) {
-            out.write(encoded.output());
+        if (encoded.written() != null && encoded.written().sidecar() != null) {
+            throw new RestoreException(RestoreException.Reason.UNSUPPORTED, name + ": a BMP keeps its restoration "
+                    + "payload in a sidecar file, which a stream cannot carry; protect it by its path");
+        }
+        if (encoded.written() != null) {
+            out.write(encoded.written().output());
         }
         return encoded.result();
     }
 
     /** What to write (null: nothing, a photo without a face under the skip policy) and what to report. */
-    private record Encoded(byte[] output, PhotoResult result) {}
+    private record Encoded(PhotoProtector.Result written, PhotoResult result) {}
 
     private Encoded protectEncoded(byte[] bytes, String name, ProtectionOptions options) throws IOException {
         PhotoProtector protector = protector(options);
@@ -101,15 +109,18 @@ public final class Protector implements AutoCloseable {
         }
         PhotoProtector.Result result = protector.protect(photo,
                 FaceCodes.forPhoto(options.identities(), name, photo.faces().size()));
-        return new Encoded(result.output(), PhotoProtector.describe(name, result));
+        return new Encoded(result, PhotoProtector.describe(name, result));
     }
 
     /**
      * Protects an upright image held in memory (8- or 16-bit grey or RGB, with or without alpha); the
      * result is a new image of the same kind, the given one is not changed.
+     *
+     * @throws IllegalArgumentException for erasable options (an image in memory has no file for the payload)
      */
     public ProtectedImage protectImage(BufferedImage upright, String title, ProtectionOptions options)
             throws IOException {
+        refuseErasableInMemory(options);
         PhotoProtector protector = protector(options);
         PhotoProtector.Analysed photo = protector.analyse(upright, title);
         PhotoProtector.ProtectedPixels done = protector.protectPixels(photo,
@@ -140,10 +151,12 @@ public final class Protector implements AutoCloseable {
      * the host decides what to show, as the options' no-face policy says. The result's faces are the
      * protected regions in the host's grid.
      *
-     * @throws IllegalArgumentException for a face that does not lie inside the image
+     * @throws IllegalArgumentException for a face that does not lie inside the image, or for erasable options
+     *                                  (an image in memory has no file for the payload)
      */
     public ProtectedImage protectFaces(HostImage image, List<HostImage.Face> faces, String title,
                                        ProtectionOptions options) throws IOException {
+        refuseErasableInMemory(options);
         int w = image.pixels().getWidth();
         int h = image.pixels().getHeight();
         List<PhotoProtector.Face> upright = new java.util.ArrayList<>();
@@ -186,10 +199,37 @@ public final class Protector implements AutoCloseable {
         return PhotoBatch.run(protector(options), options.identities(), request, progress, cancellation, readOnly);
     }
 
+    /**
+     * Restores a photo this product protected erasably, with its key (as {@link Restorer#restore(Path, Path,
+     * ErasureKey)}: no model is involved).
+     *
+     * @throws RestoreException for a refusal (no payload, wrong key, payload changed, cut short or of another
+     *                          photo); nothing is written then
+     */
+    public RestoreResult restore(Path protectedPhoto, Path output, ErasureKey key) throws IOException {
+        return Restorer.restore(protectedPhoto, output, key);
+    }
+
+    /** As {@link Restorer#restore(InputStream, String, OutputStream, ErasureKey)}. */
+    public RestoreResult restore(InputStream in, String name, OutputStream out, ErasureKey key) throws IOException {
+        return Restorer.restore(in, name, out, key);
+    }
+
     /** Trains an attacker on clean and one on protected faces of a labelled folder, and tests both on clean faces. */
     public CheckResult check(CheckRequest request, ProgressListener progress, Cancellation cancellation)
             throws IOException {
         return ProtectionCheck.run(model, request, progress, cancellation);
+    }
+
+    /**
+     * An image in memory has no file to carry a restoration payload: erasable options are refused rather than
+     * quietly giving a photo that cannot be restored.
+     */
+    private static void refuseErasableInMemory(ProtectionOptions options) {
+        if (options.isErasable()) {
+            throw new IllegalArgumentException("erasable protection keeps its payload in the photo file: protect the "
+                    + "file (protect(Path, Path, options) or a batch), not an image in memory");
+        }
     }
 
     private PhotoProtector protector(ProtectionOptions options) {

@@ -117,6 +117,8 @@ public final class JpegMetadata {
                 continue; // colour-transform flag of the old encoding; the new encoder writes its own
             } else if (m == COM) {
                 kept.add(s);
+            } else if (m == 0xEF && s.startsWith("SegueRestore\0")) {
+                report.removed(PngMetadata.RESTORATION_PAYLOAD);
             } else if (m >= APP0 && m <= 0xEF) {
                 report.removed(m == APP2 ? "APP2 data other than the colour profile (MPF previews, FlashPix)"
                         : "APP" + (m - APP0) + " vendor data");

@@ -18,6 +18,11 @@ public final class PngMetadata {
     private static final Set<String> KEPT = Set.of("iCCP", "sRGB", "gAMA", "cHRM", "pHYs", "sBIT");
     private static final Set<String> STRUCTURE = Set.of("IHDR", "PLTE", "IDAT", "IEND", "tRNS");
 
+    /** Erasable protection's chunk; see org.segue.engine.erasure.Carriers. */
+    static final String RESTORATION_CHUNK = "sgRS";
+    /** How a report names a restoration payload that does not go on (the photo is protected anew, or restored). */
+    public static final String RESTORATION_PAYLOAD = "an earlier protection's restoration payload";
+
     private PngMetadata() {}
 
     private record Chunk(String type, byte[] whole) {}
@@ -54,6 +59,7 @@ public final class PngMetadata {
                     report.removed(switch (c.type) {
                         case "tEXt", "zTXt", "iTXt" -> "PNG text (may hold XMP face regions)";
                         case "eXIf" -> "PNG EXIF block (orientation applied to the pixels)";
+                        case RESTORATION_CHUNK -> RESTORATION_PAYLOAD;
                         default -> "PNG " + c.type + " chunk";
                     });
                 }

@@ -146,6 +146,21 @@ public enum Orientation {
         return out;
     }
 
+    /** One plane of integer samples (h x w, stored grid) seen upright. */
+    public int[] planeToUpright(int[] stored, int h, int w) {
+        if (this == NORMAL) {
+            return stored;
+        }
+        int uw = uprightWidth(w, h);
+        int[] out = new int[stored.length];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                out[uprightY(x, y, w, h) * uw + uprightX(x, y, w, h)] = stored[y * w + x];
+            }
+        }
+        return out;
+    }
+
     /** The inverse of {@link #planesToUpright}: upright planes of a stored h x w region back to the stored grid. */
     public float[] planesToStored(float[] upright, int planes, int h, int w) {
         if (this == NORMAL) {

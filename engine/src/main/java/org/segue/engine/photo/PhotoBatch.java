@@ -8,6 +8,7 @@ import org.segue.engine.api.PhotoFiles;
 import org.segue.engine.api.NoFacePolicy;
 import org.segue.engine.api.PhotoResult;
 import org.segue.engine.api.ProgressListener;
+import org.segue.engine.erasure.PhotoRestorer;
 import org.segue.engine.api.ReadOnlyPolicy;
 import org.segue.engine.internal.AtomicFiles;
 import org.segue.engine.internal.ImageOps;
@@ -182,6 +183,9 @@ public final class PhotoBatch {
                         : new PhotoResult(item.relative(), PhotoResult.Status.NO_FACE, found, List.of(), 0, 0,
                                 photo.decoded().format().name(), null);
             }
+            if (protector.options().isErasable() && Files.exists(PhotoRestorer.sidecarOf(item.file()))) {
+                throw PhotoRestorer.protectedTwice(item.relative());
+            }
             int[] labels = seen != null ? seen.labels : FaceCodes.forPhoto(identities, item.relative(), photo.faces().size());
             PhotoProtector.Result result = protector.protect(photo, labels);
             if (overlay != null) { // drawn on the protected pixels, so the overlay leaks no unprotected face
@@ -191,10 +195,34 @@ public final class PhotoBatch {
             if (!request.inPlace() && Files.exists(target) && Files.isSameFile(target, item.file())) {
                 throw new IOException("the output would overwrite the original (use in-place mode to do that)");
             }
-            AtomicFiles.write(target, result.output());
+            writeWithSidecar(target, result);
             return PhotoProtector.describe(item.relative(), result);
+        } catch (org.segue.engine.api.RestoreException e) {
+            String prefix = item.relative() + ": ";
+            String m = String.valueOf(e.getMessage());
+            return PhotoResult.failed(item.relative(), found, m.startsWith(prefix) ? m.substring(prefix.length()) : m);
         } catch (Exception | OutOfMemoryError e) {
             return PhotoResult.failed(item.relative(), found, reason(e));
+        }
+    }
+
+    /**
+     * Writes a protected photo and, for an erasable BMP, its sidecar first: a photo is never left without the
+     * payload that restores it, and a sidecar whose photo could not be written is removed again.
+     */
+    public static void writeWithSidecar(Path target, PhotoProtector.Result result) throws IOException {
+        Path sidecar = PhotoRestorer.sidecarOf(target);
+        if (result.sidecar() != null) {
+            AtomicFiles.write(sidecar, result.sidecar());
+        }
+        boolean written = false;
+        try {
+            AtomicFiles.write(target, result.output());
+            written = true;
+        } finally {
+            if (!written && result.sidecar() != null) {
+                Files.deleteIfExists(sidecar);
+            }
         }
     }
 

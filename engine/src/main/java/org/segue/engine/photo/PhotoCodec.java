@@ -150,6 +150,9 @@ public final class PhotoCodec {
                     write(protectedPixels.oriented(decoded.orientation()).image(), "png", null), report);
             case TIFF -> {
                 report.removed("TIFF tags other than the pixel layout and the ICC profile (not carried over)");
+                if (TiffTags.has(decoded.original(), 65042)) {
+                    report.removed(org.segue.engine.metadata.PngMetadata.RESTORATION_PAYLOAD);
+                }
                 yield encodeWith(jdkTiffWriter(), protectedPixels.oriented(decoded.orientation()).image(), param -> {
                     param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
                     param.setCompressionType("ZLib"); // Deflate, what ImageMagick calls zip
@@ -157,6 +160,11 @@ public final class PhotoCodec {
             }
             case BMP -> write(eightBitRgb(protectedPixels.oriented(decoded.orientation())), "bmp", null);
         };
+    }
+
+    /** An image as PNG, lossless, without metadata (a JPEG's restored pixels). */
+    public static byte[] encodePng(BufferedImage image) throws IOException {
+        return write(image, "png", null);
     }
 
     private static byte[] writeJpeg(PhotoPixels pixels, int quality) throws IOException {

@@ -127,6 +127,16 @@ public final class PhotoPixels {
         return bands;
     }
 
+    /** The samples of a region in every band of the raster, alpha included (what erasable protection keeps). */
+    public int[][] readAllBands(FaceBox box) {
+        int[][] bands = new int[raster.getNumBands()][];
+        for (int b = 0; b < bands.length; b++) {
+            bands[b] = raster.getSamples(box.x(), box.y(), box.width(), box.height(), b,
+                    new int[box.width() * box.height()]);
+        }
+        return bands;
+    }
+
     /**
      * Writes {@code original + delta} into a region: the original colour samples (as read by
      * {@link #readSamples} before anything was written) plus a perturbation in [0,1] units (RGB

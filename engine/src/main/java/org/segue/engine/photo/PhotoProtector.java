@@ -6,6 +6,7 @@ import org.segue.engine.generator.SegueModel;
 import org.segue.engine.internal.RgbImage;
 import org.segue.engine.api.PhotoResult;
 import org.segue.engine.api.ProtectionOptions;
+import org.segue.engine.erasure.PhotoRestorer;
 import org.segue.engine.metadata.MetadataPolicy;
 import org.segue.engine.metadata.MetadataReport;
 
@@ -43,9 +44,11 @@ public final class PhotoProtector {
      * @param pixels      the protected pixels before encoding (stored grid)
      * @param maxChange   the largest change of any sample before encoding, in sample units
      * @param maxValue    255 or 65535: the sample range {@code maxChange} is measured in
+     * @param sidecar     under erasable protection of a BMP: the restoration payload, to be written beside the
+     *                    output as {@code <output>.segue-restore}; null otherwise (other formats carry it inside)
      */
     public record Result(byte[] output, PhotoPixels pixels, PhotoFormat format, List<Face> faces, MetadataReport metadata, int maxChange,
-                         int maxValue, Timings timings) {}
+                         int maxValue, Timings timings, byte[] sidecar) {}
 
     /** Seconds spent in each stage of one photo. */
     public record Timings(double decode, double detect, double protect, double encode) {
@@ -194,20 +197,35 @@ public final class PhotoProtector {
             throw new IllegalArgumentException(photo.source() + " was given as pixels; use protectPixels");
         }
         requireLabelPerFace(photo, labels); // before the pixels are marked as used
-        if (!photo.decoded().pixels().markProtectedInPlace()) {
+        PhotoCodec.Decoded decoded = photo.decoded();
+        if (options.isErasable()) {
+            PhotoRestorer.refuseIfCarrying(decoded.format(), decoded.original(), photo.source());
+        }
+        if (!decoded.pixels().markProtectedInPlace()) {
             throw alreadyProtected(photo);
         }
         long t0 = System.nanoTime();
-        ProtectedPixels done = protectInto(photo, labels, photo.decoded().pixels());
+        List<FaceBox> storedRegions = storedRegions(photo);
+        // the original samples of what is about to change, every band: the pixels are protected in place
+        List<int[][]> originals = options.isErasable()
+                ? storedRegions.stream().map(decoded.pixels()::readAllBands).toList() : null;
+        ProtectedPixels done = protectInto(photo, labels, decoded.pixels());
         long t1 = System.nanoTime();
         MetadataReport report = new MetadataReport();
-        byte[] encoded = PhotoCodec.encode(photo.decoded(), done.pixels(), options.jpegQuality(),
+        byte[] encoded = PhotoCodec.encode(decoded, done.pixels(), options.jpegQuality(),
                 new MetadataPolicy(options.keepLocation()),
                 report);
+        byte[] sidecar = null;
+        if (options.isErasable()) {
+            PhotoRestorer.Attached attached = PhotoRestorer.attach(decoded, storedRegions, originals, encoded,
+                    options.erasure());
+            encoded = attached.file();
+            sidecar = attached.sidecar();
+        }
         long t2 = System.nanoTime();
-        return new Result(encoded, done.pixels(), photo.decoded().format(), photo.faces(), report, done.maxChange(),
+        return new Result(encoded, done.pixels(), decoded.format(), photo.faces(), report, done.maxChange(),
                 done.pixels().maxValue(),
-                new Timings(photo.decodeSeconds(), photo.detectSeconds(), (t1 - t0) / 1e9, (t2 - t1) / 1e9));
+                new Timings(photo.decodeSeconds(), photo.detectSeconds(), (t1 - t0) / 1e9, (t2 - t1) / 1e9), sidecar);
     }
 
     /** Protected pixels (stored grid) and the largest sample change, before any encoding. */
@@ -236,14 +254,20 @@ public final class PhotoProtector {
      * Protects the faces of {@code photo} into {@code out}, which holds the same pixels as the photo
      * (the photo's own, or a copy of them); the callers have checked one label per face.
      */
+    private static List<FaceBox> storedRegions(Analysed photo) {
+        PhotoPixels pixels = photo.decoded().pixels();
+        Orientation orientation = photo.decoded().orientation();
+        return photo.faces().stream()
+                .map(face -> orientation.toStored(face.region(), pixels.width(), pixels.height())).toList();
+    }
+
     private ProtectedPixels protectInto(Analysed photo, int[] labels, PhotoPixels out) {
         PhotoCodec.Decoded decoded = photo.decoded();
         PhotoPixels pixels = decoded.pixels();
         Orientation orientation = decoded.orientation();
         // every region is read once, before any is written, so overlapping regions are perturbed
         // relative to the original and the bound holds where they overlap (the later face's delta wins)
-        List<FaceBox> storedRegions = photo.faces().stream()
-                .map(face -> orientation.toStored(face.region(), pixels.width(), pixels.height())).toList();
+        List<FaceBox> storedRegions = storedRegions(photo);
         // reads only: safe to spread over the cores
         List<int[][]> originals = storedRegions.parallelStream().map(pixels::readSamples).toList();
         List<RgbImage> crops = java.util.stream.IntStream.range(0, storedRegions.size()).parallel()

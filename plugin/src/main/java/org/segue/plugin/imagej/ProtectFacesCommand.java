@@ -16,6 +16,7 @@ import ij.process.ImageProcessor;
 import org.segue.engine.api.BatchRequest;
 import org.segue.engine.api.BatchSummary;
 import org.segue.engine.api.Cancellation;
+import org.segue.engine.api.ErasureKey;
 import org.segue.engine.api.HostImage;
 import org.segue.engine.api.Identities;
 import org.segue.engine.api.NoFacePolicy;
@@ -50,6 +51,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * or the run fails. One in which some faces or slices were left as they were opens titled "-partly-protected",
  * with a message on a screen. Every option is a dialog field, so the macro recorder writes a
  * {@code run("Protect Faces", "...")} line that also runs headless; it records a person's alias, never the name.
+ *
+ * <p>With a key file (made by {@code segue keygen}) protection is erasable: the photo's original face samples
+ * travel inside the protected file, encrypted under the key, and Restore Faces gives the original back. The
+ * payload lives in a file, so in current-image mode an erasable run protects the file the image was opened from
+ * into a new file beside it and opens that; an image without a file, with unsaved changes, a stack or a selection
+ * is refused with the reason. The recorder writes the key file's path, never the key.
  */
 public class ProtectFacesCommand implements PlugIn {
 
@@ -77,7 +84,12 @@ public class ProtectFacesCommand implements PlugIn {
 
     /** What the dialog asked for. */
     record Request(boolean folder, boolean allSlices, String input, String output, String model, String person,
-                   int strength, int quality, boolean keepLocation, NoFacePolicy noFace, boolean show) {}
+                   int strength, int quality, boolean keepLocation, NoFacePolicy noFace, String keyFile, boolean show) {
+
+        boolean erasable() {
+            return !keyFile.isBlank();
+        }
+    }
 
     @Override
     public void run(String arg) {
@@ -106,9 +118,25 @@ public class ProtectFacesCommand implements PlugIn {
         }
         boolean failed;
         try {
+            // the key file first: a bad one stops the run before any model is opened or anything written
+            ErasureKey key = r.erasable() ? readKey(r.keyFile()) : null;
+            if (key != null && !r.folder()) {
+                Path file = erasableSource(image);
+                if (file == null) {
+                    return;
+                }
+                ProtectionOptions options = ProtectionOptions.builder().strengthLevels(strength).jpegQuality(r.quality())
+                        .keepLocation(r.keepLocation()).whenNoFace(r.noFace()).erasable(key)
+                        .identities(Identities.eachFaceApart()).person(r.person()).build();
+                failed = !protectFileErasably(SegueSession.protector(r.model()), file, options);
+                if (failed && IJ.isMacro()) {
+                    throw new RuntimeException(Macro.MACRO_CANCELED);
+                }
+                return;
+            }
             Protector protector = SegueSession.protector(r.model());
             ProtectionOptions.Builder options = ProtectionOptions.builder().strengthLevels(strength)
-                    .jpegQuality(r.quality()).keepLocation(r.keepLocation()).whenNoFace(r.noFace());
+                    .jpegQuality(r.quality()).keepLocation(r.keepLocation()).whenNoFace(r.noFace()).erasable(key);
             if (r.folder()) {
                 Prefs.set("segue.input", r.input());
                 Prefs.set("segue.output", r.output());
@@ -123,6 +151,12 @@ public class ProtectFacesCommand implements PlugIn {
                 failed = !protectImage(image, protector,
                         options.identities(Identities.eachFaceApart()).person(r.person()).build(), r);
             }
+        } catch (RuntimeException e) {
+            if (Macro.MACRO_CANCELED.equals(e.getMessage())) {
+                throw e;
+            }
+            IJ.error(TITLE, e.getMessage() != null ? e.getMessage() : e.toString());
+            return;
         } catch (Exception e) {
             IJ.error(TITLE, e.getMessage() != null ? e.getMessage() : e.toString());
             return;
@@ -152,6 +186,7 @@ public class ProtectFacesCommand implements PlugIn {
         gd.addStringField("Person name", "", 24);
         gd.addNumericField("Strength", MAX_LEVELS, 0, 3, "levels of 255 (at most 8)");
         gd.addChoice("No-face photos", NO_FACE_CHOICES, NO_FACE_CHOICES[0]);
+        Dialogs.addFileField(gd, "Key file (erasable)", "");
         fields.group(FOLDER);
         gd.addNumericField("JPEG quality", 95, 0, 3, "for JPEG output");
         gd.addCheckbox("Keep location", false);
@@ -161,7 +196,10 @@ public class ProtectFacesCommand implements PlugIn {
         gd.addMessage("Person name: every face is this person (a stable code from the name; the name is never\n"
                 + "written: a recorded macro holds the code, e.g. person=code:3f9a). Empty: a code per face\n"
                 + "(image) or look-alike groups (folder). No-face photos: copy unchanged / skip / fail.\n"
-                + "A selection limits protection to the faces inside it. Model: 'default' is the model\n"
+                + "A selection limits protection to the faces inside it. Key file (made by 'segue keygen'):\n"
+                + "erasable protection, undone by Restore Faces with the same key; for the current image it\n"
+                + "protects the file the image was opened from into a new file beside it. Empty: not erasable.\n"
+                + "Model: 'default' is the model\n"
                 + "shipped with Segue; trained models are in " + SegueSession.modelsFolder());
         gd.addHelp(help());
         Preview preview = null;
@@ -199,11 +237,12 @@ public class ProtectFacesCommand implements PlugIn {
         String person = gd.getNextString().strip();
         int strength = (int) gd.getNextNumber();
         String noFace = gd.getNextChoice();
+        String keyFile = gd.getNextString().strip();
         int quality = (int) gd.getNextNumber();
         boolean keepLocation = gd.getNextBoolean();
         boolean show = gd.getNextBoolean();
         return new Request(folder, allSlices, input, output, model, person, strength, quality, keepLocation,
-                NoFacePolicy.parse(noFace), show);
+                NoFacePolicy.parse(noFace), keyFile, show);
     }
 
     /**
@@ -234,6 +273,9 @@ public class ProtectFacesCommand implements PlugIn {
         option(o, "person", recordedPerson(r.person()));
         option(o, "strength", String.valueOf(r.strength()));
         option(o, "no-face", r.noFace().name().toLowerCase(java.util.Locale.ROOT));
+        if (r.erasable()) {
+            option(o, "key", r.keyFile()); // the key file's path: the key itself stays in the file
+        }
         if (r.folder()) {
             option(o, "jpeg", String.valueOf(r.quality()));
             if (r.keepLocation()) {
@@ -283,6 +325,129 @@ public class ProtectFacesCommand implements PlugIn {
         } catch (IOException | NullPointerException e) {
             return "<html>Protect Faces: see docs/fiji.md of Segue.</html>";
         }
+    }
+
+    /**
+     * The key in a key file made by {@code segue keygen}.
+     *
+     * @throws IOException naming the file (never its content) when it is missing or holds no key
+     */
+    static ErasureKey readKey(String keyFile) throws IOException {
+        Path file = Path.of(keyFile);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IOException("Key file not found: " + file + " (make one with 'segue keygen FILE', and keep it "
+                    + "safe: without it the originals cannot be restored)");
+        }
+        return ErasureKey.read(file);
+    }
+
+    // ---------------------------------------------------------------- the current image, erasably
+
+    /**
+     * The file an erasable run protects for the current image; null (after saying why) when the image cannot be
+     * protected erasably: the restoration payload travels in the photo's file, so the image must be the file's
+     * pixels as they are on disk.
+     */
+    static Path erasableSource(ImagePlus image) {
+        if (image == null) {
+            IJ.error(TITLE, "There is no image open. Open a photo from a file, or choose 'Apply to: Folder'.");
+            return null;
+        }
+        String reason = erasableRefusal(image);
+        if (reason != null) {
+            IJ.error(TITLE, "Erasable protection works on a photo's file, where the restoration payload is kept: "
+                    + reason);
+            return null;
+        }
+        ij.io.FileInfo info = image.getOriginalFileInfo();
+        return Path.of(info.directory, info.fileName);
+    }
+
+    /** Why an image cannot be protected erasably; null when it can. */
+    static String erasableRefusal(ImagePlus image) {
+        ij.io.FileInfo info = image.getOriginalFileInfo();
+        if (info == null || info.directory == null || info.directory.isEmpty() || info.fileName == null
+                || !java.nio.file.Files.isRegularFile(Path.of(info.directory, info.fileName))) {
+            return image.getTitle() + " was not opened from a file. Open the photo with File > Open, or choose "
+                    + "'Apply to: Folder'.";
+        }
+        if (image.getStackSize() > 1) {
+            return image.getTitle() + " is a stack; protect its file with 'Apply to: Folder'.";
+        }
+        if (image.changes) {
+            return image.getTitle() + " has unsaved changes, and the file on disk is what gets protected. Save it "
+                    + "first, or revert it.";
+        }
+        if (selectionOf(image) != null) {
+            return "every face found in the file is protected, so a selection cannot limit it. Remove the "
+                    + "selection (Edit > Selection > Select None).";
+        }
+        return null;
+    }
+
+    /** A new file beside {@code source}: name-protected.ext, then name-protected-2.ext... never an existing one. */
+    static Path protectedFileBeside(Path source) {
+        String name = source.getFileName().toString();
+        for (int n = 1; ; n++) {
+            String title = protectedTitle(name);
+            if (n > 1) {
+                int dot = title.lastIndexOf('.');
+                title = dot > 0 ? title.substring(0, dot) + "-" + n + title.substring(dot) : title + "-" + n;
+            }
+            Path candidate = source.resolveSibling(title);
+            if (!java.nio.file.Files.exists(candidate)) {
+                return candidate;
+            }
+        }
+    }
+
+    /** Protects the image's file erasably into a new file beside it and opens that; false when the fail policy stops the run. */
+    private static boolean protectFileErasably(Protector protector, Path source, ProtectionOptions options)
+            throws IOException {
+        Path target = protectedFileBeside(source);
+        String name = source.getFileName().toString();
+        PhotoResult result;
+        try {
+            result = protector.protect(source, target, options);
+        } catch (IOException e) {
+            if (options.noFace() == NoFacePolicy.FAIL && !java.nio.file.Files.exists(target)) {
+                IJ.log(TITLE + ": " + name + " - " + e.getMessage());
+                IJ.error(TITLE, e.getMessage());
+                return false;
+            }
+            throw e;
+        }
+        if (result.status() != PhotoResult.Status.PROTECTED) {
+            String message = "No face was found in " + name + ". Nothing was protected: a face the detector missed "
+                    + "is as recognisable as before; look at the photo.";
+            IJ.log(TITLE + ": " + name + " - NO FACE FOUND, nothing protected");
+            if (!java.nio.file.Files.exists(target)) {
+                warn(message + " Nothing was written (the no-face policy is skip).");
+                return true;
+            }
+            ImagePlus copy = IJ.openImage(target.toString());
+            if (copy != null) {
+                copy.setTitle(noFaceTitle(name));
+                copy.setProp("segue.status", "no face");
+                copy.setProp("segue.faces", 0);
+                warn(message + " " + target.getFileName() + " is a copy with cleaned metadata (the no-face policy is copy).");
+                copy.show();
+            }
+            return true;
+        }
+        ImagePlus opened = IJ.openImage(target.toString());
+        if (opened == null) {
+            throw new IOException(target + " was written but ImageJ cannot open it");
+        }
+        opened.setProp("segue.status", "protected");
+        opened.setProp("segue.faces", result.faces().size());
+        opened.setProp("segue.file", target.toString());
+        opened.show();
+        IJ.log(String.format("%s: %s - %d face(s) protected erasably, largest change %d of %d; written to %s "
+                        + "(Restore Faces with the same key file gives the original back)", TITLE, name,
+                result.faces().size(), result.maxChange(), result.maxValue(), target));
+        IJ.showStatus(TITLE + ": " + result.faces().size() + " face(s) protected erasably into " + target.getFileName());
+        return true;
     }
 
     // ---------------------------------------------------------------- the current image

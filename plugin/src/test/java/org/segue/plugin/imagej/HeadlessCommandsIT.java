@@ -370,13 +370,17 @@ class HeadlessCommandsIT {
         assertEquals("apply=Folder jpeg=95", ProtectFacesCommand.withPersonAlias("apply=Folder jpeg=95"));
         // the line the recorder gets from the dialog: the alias; folders only in folder mode
         ProtectFacesCommand.Request image = new ProtectFacesCommand.Request(false, false, "/photos/Ada Lovelace", "/o",
-                "default", "Ada Lovelace", 8, 95, false, org.segue.engine.api.NoFacePolicy.SKIP, true);
+                "default", "Ada Lovelace", 8, 95, false, org.segue.engine.api.NoFacePolicy.SKIP, "", true);
         assertEquals("apply=[Current image] slices=[Current slice] model=default person=" + recorded
                 + " strength=8 no-face=skip show", ProtectFacesCommand.recordedOptions(image, true));
         ProtectFacesCommand.Request folder = new ProtectFacesCommand.Request(true, true, "/in put", "/out", "/m/x.segue",
-                "", 6, 90, true, org.segue.engine.api.NoFacePolicy.COPY, false);
+                "", 6, 90, true, org.segue.engine.api.NoFacePolicy.COPY, "", false);
         assertEquals("apply=Folder input=[/in put] output=/out model=/m/x.segue person=[] strength=6 no-face=copy jpeg=90 keep",
                 ProtectFacesCommand.recordedOptions(folder, false));
+        ProtectFacesCommand.Request erasable = new ProtectFacesCommand.Request(false, true, "", "", "default", "", 8, 95,
+                false, org.segue.engine.api.NoFacePolicy.COPY, "/keys/my archive.key", false);
+        assertEquals("apply=[Current image] model=default person=[] strength=8 no-face=copy key=[/keys/my archive.key]",
+                ProtectFacesCommand.recordedOptions(erasable, false), "the key file's path, never the key");
         Path photo = astronaut();
         macro("open(getArgument());\n" + PROTECT + "person=[Ada Lovelace]\");\n"
                 + "saveAs(\"PNG\", \"" + q(dir.resolve("name.png")) + "\");\n"
@@ -389,6 +393,75 @@ class HeadlessCommandsIT {
         BufferedImage other = ImageIO.read(dir.resolve("other.png").toFile());
         assertTrue(changedIn(byName, other, 0, 0, other.getWidth(), other.getHeight()) > 100,
                 "another person's code protects differently (the alias is not ignored)");
+    }
+
+    /**
+     * Erasable protection of the current image: the file it was opened from is protected into a new file beside
+     * it, which opens; Restore Faces with the key file gives the original back bit for bit (PNG). The key never
+     * reaches the log; an image without a file, another key and a missing key file are refused, writing nothing.
+     */
+    @Test
+    void anErasablyProtectedPhotoIsRestoredBitForBit(@TempDir Path dir) throws Exception {
+        Path photo = Files.copy(astronaut(), dir.resolve("astronaut.png"));
+        byte[] originalBytes = Files.readAllBytes(photo);
+        Path key = dir.resolve("keys/archive.key");
+        org.segue.engine.api.ErasureKey.generate().write(key);
+        String secret = Files.readAllLines(key).get(1);
+        Path protectedFile = dir.resolve("astronaut-protected.png");
+        Path restoredDir = dir.resolve("restored");
+        String log = macro("open(getArgument());\n" + PROTECT + "person=[] key=[" + q(key) + "]\");\n"
+                + "File.saveString(getTitle() + \"|\" + Property.get(\"segue.status\") + \"|\" + Property.get(\"segue.faces\"), \""
+                + q(dir.resolve("protect.txt")) + "\");\n"
+                + "run(\"Restore Faces\", \"input=[" + q(protectedFile) + "] key=[" + q(key) + "] output=["
+                + q(restoredDir) + "]\");\n"
+                + "File.saveString(getTitle() + \"|\" + Property.get(\"segue.status\") + \"|\" + Property.get(\"segue.regions\"), \""
+                + q(dir.resolve("restore.txt")) + "\");", photo.toString());
+        String[] p = facts(dir.resolve("protect.txt"));
+        assertEquals("astronaut-protected.png", p[0], "the protected file opens");
+        assertEquals("protected", p[1]);
+        assertEquals("1", p[2]);
+        assertTrue(org.segue.engine.api.Restorer.hasPayload(protectedFile), "the payload is in the protected file");
+        assertTrue(java.util.Arrays.equals(originalBytes, Files.readAllBytes(photo)), "the source file is untouched");
+        BufferedImage original = ImageIO.read(photo.toFile());
+        BufferedImage protectedImage = ImageIO.read(protectedFile.toFile());
+        assertTrue(changedIn(original, protectedImage, 0, 0, original.getWidth(), original.getHeight()) > 1000,
+                "the face was protected");
+        String[] r = facts(dir.resolve("restore.txt"));
+        assertEquals("astronaut-protected.png", r[0], "the restored photo opens");
+        assertEquals("restored", r[1]);
+        assertEquals("1", r[2]);
+        java.awt.image.Raster a = original.getRaster();
+        java.awt.image.Raster b = ImageIO.read(restoredDir.resolve("astronaut-protected.png").toFile()).getRaster();
+        assertArrayEquals(a.getPixels(0, 0, a.getWidth(), a.getHeight(), (int[]) null),
+                b.getPixels(0, 0, b.getWidth(), b.getHeight(), (int[]) null), "restored bit for bit");
+        assertTrue(log.contains("protected erasably") && log.contains("bit for bit"), log);
+        assertFalse(log.contains(secret), "the key never reaches the log");
+
+        // a second run never replaces the first protected file
+        macro("open(getArgument());\n" + PROTECT + "person=[] key=[" + q(key) + "]\");", photo.toString());
+        assertTrue(Files.exists(dir.resolve("astronaut-protected-2.png")));
+        assertTrue(org.segue.engine.api.Restorer.hasPayload(protectedFile), "the first protected file is kept");
+
+        // an image not opened from a file has no file to carry the payload
+        log = macro("newImage(\"drawn.png\", \"RGB ramp\", 320, 240, 1);\n" + PROTECT + "person=[] key=[" + q(key)
+                + "]\");\nFile.saveString(\"\" + nImages, \"" + q(dir.resolve("drawn.txt")) + "\");", "");
+        assertTrue(log.contains("not opened from a file"), log);
+        assertFalse(Files.exists(dir.resolve("drawn.txt")), "an ImageJ error: the macro stops there");
+
+        // another key: refused, nothing written, the macro stops
+        Path other = dir.resolve("keys/other.key");
+        org.segue.engine.api.ErasureKey.generate().write(other);
+        log = macro("run(\"Restore Faces\", \"input=[" + q(protectedFile) + "] key=[" + q(other) + "] output=["
+                + q(dir.resolve("wrong")) + "]\");\nFile.saveString(\"went on\", \"" + q(dir.resolve("went.txt")) + "\");", "");
+        assertTrue(log.contains("NOT RESTORED"), log);
+        assertFalse(Files.exists(dir.resolve("wrong/astronaut-protected.png")), "nothing written");
+        assertFalse(Files.exists(dir.resolve("went.txt")), "the macro stopped at the refusal");
+
+        // a missing key file: refused before anything is written
+        log = macro("open(getArgument());\n" + PROTECT + "person=[] key=[" + q(dir.resolve("keys/absent.key"))
+                + "]\");", photo.toString());
+        assertTrue(log.contains("Key file not found"), log);
+        assertFalse(Files.exists(dir.resolve("astronaut-protected-3.png")), "nothing written");
     }
 
     /** Escape while a folder's faces are grouped wraps up (protects what was read); a second Escape stops. */
@@ -411,10 +484,15 @@ class HeadlessCommandsIT {
         String help = ProtectFacesCommand.help();
         String docs = Files.readString(Path.of("../docs/fiji.md"));
         for (String key : new String[] {"apply", "slices", "input", "output", "model", "person", "strength", "no-face",
-                "jpeg", "keep", "show"}) {
+                "key", "jpeg", "keep", "show"}) {
             assertTrue(help.contains("<tt>" + key), "Help names " + key);
             assertTrue(docs.contains("`" + key), "docs/fiji.md names " + key);
         }
+        String restoreHelp = RestoreFacesCommand.help();
+        for (String key : new String[] {"input", "key", "output"}) {
+            assertTrue(restoreHelp.contains("<tt>" + key), "Restore Faces' Help names " + key);
+        }
+        assertTrue(docs.contains("**Restore Faces**"), "docs/fiji.md describes Restore Faces");
     }
 
     /** Three identities of small synthetic faces (colour blobs with noise) as <person>/<images>. */

@@ -2,6 +2,7 @@ package org.segue.examples.dam;
 
 import org.segue.plugin.osgi.api.FaceProtector;
 import org.segue.plugin.osgi.api.ProtectionOutcome;
+import org.segue.plugin.osgi.api.RestoreOutcome;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,5 +77,15 @@ public final class ScriptedProtector implements FaceProtector {
     @Override
     public ProtectionOutcome protect(Path photo, Path output) {
         throw new UnsupportedOperationException("the examples protect streams");
+    }
+
+    @Override
+    public RestoreOutcome restore(Path protectedPhoto, Path output) {
+        throw new UnsupportedOperationException("the examples do not restore");
+    }
+
+    @Override
+    public RestoreOutcome restore(InputStream in, String name, OutputStream out) {
+        throw new UnsupportedOperationException("the examples do not restore");
     }
 }

@@ -13,6 +13,15 @@ import java.nio.file.Path;
  * outcome says {@link ProtectionOutcome#facesFound() facesFound() == false}, and the no-face policy decides
  * whether a copy with cleaned metadata is written ("copy", the default), nothing ("skip") or it fails with
  * an {@link IOException} ("fail").
+ *
+ * <p>With an erasure key file configured ({@code erasure.key.file}, made by {@code segue keygen}), protection is
+ * erasable: each protected photo carries its original face samples, encrypted under the key (inside the file; a
+ * BMP in a sidecar {@code <photo>.segue-restore}, so a BMP is protected erasably by path only), and
+ * {@link #restore} gives the original back with the same key.
+ *
+ * <p>While its configuration is refused (a missing or damaged key file, a strength above the model's budget, an
+ * unknown detector) no photo is protected under other settings: every call throws a
+ * {@link ProtectorUnavailableException} saying why.
  */
 public interface FaceProtector {
 
@@ -24,4 +33,20 @@ public interface FaceProtector {
 
     /** Protects {@code photo} into {@code output} (written atomically; the original is never changed). */
     ProtectionOutcome protect(Path photo, Path output) throws IOException;
+
+    /**
+     * Restores a photo protected erasably under the configured key into {@code output} (written atomically; a
+     * JPEG is restored as PNG so the restored samples stay exact). The protected photo is not changed.
+     *
+     * @throws IOException when no erasure key is configured, or for a refusal (the photo carries no payload,
+     *                     another key, a changed, cut-short or foreign payload), the message naming the reason;
+     *                     nothing is written then
+     */
+    RestoreOutcome restore(Path protectedPhoto, Path output) throws IOException;
+
+    /**
+     * As {@link #restore(Path, Path)}, from a stream to a stream (the payload inside the file: a BMP, whose
+     * payload is a sidecar file, is refused here).
+     */
+    RestoreOutcome restore(InputStream in, String name, OutputStream out) throws IOException;
 }

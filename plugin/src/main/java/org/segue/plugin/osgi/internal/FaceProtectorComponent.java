@@ -6,15 +6,19 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
+import org.segue.engine.api.ErasureKey;
 import org.segue.engine.api.Identities;
 import org.segue.engine.api.ModelSource;
 import org.segue.engine.api.NoFacePolicy;
 import org.segue.engine.api.PhotoResult;
 import org.segue.engine.api.ProtectionOptions;
 import org.segue.engine.api.Protector;
+import org.segue.engine.api.RestoreResult;
 import org.segue.engine.api.Segue;
 import org.segue.plugin.osgi.api.FaceProtector;
 import org.segue.plugin.osgi.api.ProtectionOutcome;
+import org.segue.plugin.osgi.api.ProtectorUnavailableException;
+import org.segue.plugin.osgi.api.RestoreOutcome;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +28,9 @@ import java.nio.file.Path;
 /**
  * The FaceProtector service: the engine's {@link Protector} configured from Configuration Admin. A
  * configuration change (strength, model...) opens a new protector that serves the next request;
- * requests already running finish with the one they started with.
+ * requests already running finish with the one they started with. An erasure key file is read once, when
+ * the configuration arrives: a missing or damaged one refuses the configuration, and the key itself is never
+ * logged or passed on except to the engine.
  */
 @Component(service = FaceProtector.class, configurationPid = FaceProtector.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -35,10 +41,32 @@ public class FaceProtectorComponent implements FaceProtector {
     private record Setup(Protector protector, ProtectionOptions options) {}
 
     private volatile Setup setup;
+    /** Why the last configuration was refused; null when it is in force. */
+    private volatile String refusal;
 
+    /**
+     * Opens the protector a configuration asks for. A refused configuration (a bad key file, strength or
+     * detector) leaves no protector in force: SCR only logs a modified method's exception, and serving on with
+     * the previous settings would, for instance, protect photos without the erasability the new one asked for.
+     */
     @Activate
     @Modified
     void configure(ProtectorConfig config) throws IOException {
+        try {
+            open(config);
+            refusal = null;
+        } catch (IOException | RuntimeException e) {
+            refusal = e.getMessage() != null ? e.getMessage() : e.toString();
+            Setup previous = setup;
+            setup = null;
+            if (previous != null) {
+                retire(previous.protector());
+            }
+            throw e;
+        }
+    }
+
+    private void open(ProtectorConfig config) throws IOException {
         if (!"opencv".equals(config.detector())) {
             throw new IllegalArgumentException("unknown face detector '" + config.detector() + "' (opencv)");
         }
@@ -50,6 +78,7 @@ public class FaceProtectorComponent implements FaceProtector {
                 .maxMegapixels(config.max_megapixels())
                 .identities(Identities.eachFaceApart())
                 .whenNoFace(NoFacePolicy.parse(config.no_face()))
+                .erasable(erasureKey(config.erasure_key_file()))
                 .build();
         Protector opened = Segue.open(ModelSource.parse(config.model_location()), "auto");
         if (options.strengthLevels() > opened.maxStrengthLevels()) { // refused now, not on every photo later
@@ -61,6 +90,24 @@ public class FaceProtectorComponent implements FaceProtector {
         setup = new Setup(opened, options);
         if (previous != null) {
             retire(previous.protector());
+        }
+    }
+
+    /** The key of a configured key file; null when none is configured (not erasable). */
+    static ErasureKey erasureKey(String keyFile) {
+        if (keyFile == null || keyFile.isBlank()) {
+            return null;
+        }
+        Path file = Path.of(keyFile.strip());
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("erasure.key.file: " + file + " is not a file (make one with "
+                    + "'segue keygen FILE')");
+        }
+        try {
+            return ErasureKey.read(file);
+        } catch (IOException e) {
+            // the engine's message names the file and what is wrong with it, never the key
+            throw new IllegalArgumentException("erasure.key.file: " + e.getMessage(), e);
         }
     }
 
@@ -99,10 +146,37 @@ public class FaceProtectorComponent implements FaceProtector {
         return outcome(s.protector().protect(photo, output, s.options()), s);
     }
 
+    @Override
+    public RestoreOutcome restore(Path protectedPhoto, Path output) throws IOException {
+        Setup s = current();
+        return restored(s.protector().restore(protectedPhoto, output, key(s)));
+    }
+
+    @Override
+    public RestoreOutcome restore(InputStream in, String name, OutputStream out) throws IOException {
+        Setup s = current();
+        return restored(s.protector().restore(in, name, out, key(s)));
+    }
+
+    private static ErasureKey key(Setup s) throws IOException {
+        if (!s.options().isErasable()) {
+            throw new IOException("no erasure key is configured (set erasure.key.file of " + FaceProtector.PID
+                    + " to the key file the photos were protected with)");
+        }
+        return s.options().erasure();
+    }
+
+    private static RestoreOutcome restored(RestoreResult r) {
+        return new RestoreOutcome(r.regions().stream().map(f -> new ProtectionOutcome.Region(f.x(), f.y(), f.width(),
+                f.height())).toList(), r.wholeImageExact(), r.format(), r.outputFormat());
+    }
+
     private Setup current() throws IOException {
         Setup s = setup;
         if (s == null) {
-            throw new IOException("the face protector is not active");
+            String why = refusal;
+            throw new ProtectorUnavailableException(why != null ? "the face protector's configuration was refused: "
+                    + why : "the face protector is not active");
         }
         return s;
     }

@@ -433,6 +433,10 @@ final class HotFolder implements AutoCloseable {
         ProtectionOutcome outcome;
         try {
             outcome = protector.protect(new ByteArrayInputStream(bytes), name, out);
+        } catch (org.segue.plugin.osgi.api.ProtectorUnavailableException e) {
+            // the service's fault, not the photo's: it waits for a configuration that works
+            w.retryAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            return pending(rel, "not taken: " + e.getMessage() + "; tried again");
         } catch (IOException | RuntimeException e) {
             Optional<String> unfinished = PhotoFiles.unfinished(bytes);
             if (unfinished.isPresent()) {

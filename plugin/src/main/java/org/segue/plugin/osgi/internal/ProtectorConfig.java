@@ -5,7 +5,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** FaceProtector's configuration (PID org.segue.protector), described for Configuration Admin UIs. */
 @ObjectClassDefinition(id = "org.segue.protector", name = "Segue face protector",
-        description = "How photos are protected: strength, model, detector, metadata, output quality, photos without a face.")
+        description = "How photos are protected: strength, model, detector, metadata, output quality, photos without a face, erasable protection.")
 @interface ProtectorConfig {
 
     @AttributeDefinition(name = "Strength", description = "Largest change per sample, in levels of 255 (1..8)", min = "1", max = "8")
@@ -33,4 +33,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                     @org.osgi.service.metatype.annotations.Option(label = "Skip", value = "skip"),
                     @org.osgi.service.metatype.annotations.Option(label = "Fail", value = "fail")})
     String no_face() default "copy";
+
+    @AttributeDefinition(name = "Erasure key file", description = "Erasable protection: the path of a key file made by "
+            + "'segue keygen'. Protected photos then carry their original face samples, encrypted under this key, so "
+            + "FaceProtector.restore gives the original back. Empty: not erasable (and any restoration payload a photo "
+            + "carries is removed).")
+    String erasure_key_file() default "";
 }
