@@ -97,15 +97,8 @@ public final class Protector implements AutoCloseable {
     private Encoded protectEncoded(byte[] bytes, String name, ProtectionOptions options) throws IOException {
         PhotoProtector protector = protector(options);
         PhotoProtector.Analysed photo = protector.analyse(bytes, name);
-        if (photo.faces().isEmpty()) {
-            switch (options.noFace()) {
-                case FAIL -> throw new IOException(name + ": " + NoFacePolicy.FAIL_REASON);
-                case SKIP -> {
-                    return new Encoded(null, new PhotoResult(name, PhotoResult.Status.NO_FACE, List.of(), List.of(),
-                            0, 0, photo.decoded().format().name(), null));
-                }
-                case COPY -> { } // written below: pixels unchanged, metadata cleaned
-            }
+        if (protector.leavesUnwritten(photo)) {
+            return new Encoded(null, PhotoProtector.describeUnwritten(name, photo));
         }
         PhotoProtector.Result result = protector.protect(photo,
                 FaceCodes.forPhoto(options.identities(), name, photo.faces().size()));

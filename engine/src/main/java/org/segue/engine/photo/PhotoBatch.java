@@ -177,11 +177,8 @@ public final class PhotoBatch {
                 return new PhotoResult(item.relative(), found.isEmpty() ? PhotoResult.Status.NO_FACE
                         : PhotoResult.Status.DETECTED, found, List.of(), 0, 0, photo.decoded().format().name(), null);
             }
-            if (found.isEmpty() && protector.options().noFace() != NoFacePolicy.COPY) {
-                return protector.options().noFace() == NoFacePolicy.FAIL
-                        ? PhotoResult.failed(item.relative(), found, NoFacePolicy.FAIL_REASON)
-                        : new PhotoResult(item.relative(), PhotoResult.Status.NO_FACE, found, List.of(), 0, 0,
-                                photo.decoded().format().name(), null);
+            if (protector.leavesUnwritten(photo)) { // under fail it throws: reported below with its reason
+                return PhotoProtector.describeUnwritten(item.relative(), photo);
             }
             if (protector.options().isErasable() && Files.exists(PhotoRestorer.sidecarOf(item.file()))) {
                 throw PhotoRestorer.protectedTwice(item.relative());

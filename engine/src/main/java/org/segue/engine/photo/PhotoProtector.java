@@ -4,6 +4,7 @@ import org.segue.engine.spi.FaceBox;
 import org.segue.engine.spi.FaceDetector;
 import org.segue.engine.generator.SegueModel;
 import org.segue.engine.internal.RgbImage;
+import org.segue.engine.api.NoFacePolicy;
 import org.segue.engine.api.PhotoResult;
 import org.segue.engine.api.ProtectionOptions;
 import org.segue.engine.erasure.PhotoRestorer;
@@ -78,6 +79,30 @@ public final class PhotoProtector {
     /** How this protector protects (and what it does with a photo without a face). */
     public ProtectionOptions options() {
         return options;
+    }
+
+    /**
+     * What the no-face policy makes of an analysed photo: false for a photo with faces, or without under copy
+     * (it is protected, or encoded with its pixels unchanged and its metadata cleaned); true under skip (nothing
+     * is written for it, {@link #describeUnwritten} reports it).
+     *
+     * @throws PhotoException under fail for a photo without a face, with reason {@link NoFacePolicy#FAIL_REASON}
+     */
+    public boolean leavesUnwritten(Analysed photo) throws PhotoException {
+        if (!photo.faces().isEmpty()) {
+            return false;
+        }
+        return switch (options.noFace()) {
+            case FAIL -> throw new PhotoException(photo.source(), NoFacePolicy.FAIL_REASON);
+            case SKIP -> true;
+            case COPY -> false;
+        };
+    }
+
+    /** The report of a photo without a face that the skip policy leaves unwritten. */
+    public static PhotoResult describeUnwritten(String photo, Analysed analysed) {
+        return new PhotoResult(photo, PhotoResult.Status.NO_FACE, List.of(), List.of(), 0, 0,
+                analysed.decoded().format().name(), null);
     }
 
     /** Decodes a photo and finds its faces; nothing is changed yet. */

@@ -234,7 +234,7 @@ class ErasableProtectionTest {
 
     /** The PNG with its payload chunk's data replaced (and the chunk's CRC made right, so only the payload's own checks see it). */
     private static byte[] withPngPayload(byte[] png, byte[] payload) {
-        int at = indexOf(png, "sgRS".getBytes(StandardCharsets.US_ASCII)) - 4;
+        int at = TestPhotos.indexOf(png, "sgRS".getBytes(StandardCharsets.US_ASCII)) - 4;
         int length = ByteBuffer.wrap(png).getInt(at);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(png, 0, at);
@@ -248,19 +248,6 @@ class ErasableProtectionTest {
         int after = at + 12 + length;
         out.write(png, after, png.length - after);
         return out.toByteArray();
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     @Test
@@ -278,7 +265,7 @@ class ErasableProtectionTest {
         }
         // a byte changed without fixing the chunk's CRC
         byte[] raw = photo.clone();
-        raw[indexOf(raw, "sgRS".getBytes(StandardCharsets.US_ASCII)) + 200] ^= 0x40;
+        raw[TestPhotos.indexOf(raw, "sgRS".getBytes(StandardCharsets.US_ASCII)) + 200] ^= 0x40;
         refused(raw, key, RestoreException.Reason.TAMPERED, dir);
     }
 
@@ -372,8 +359,8 @@ class ErasableProtectionTest {
             raw[i] = (byte) row[i];
             packed[i] = (byte) (row[i] - (i == 0 ? 0 : row[i - 1]));
         }
-        assertEquals(-1, indexOf(pair[1], Arrays.copyOfRange(raw, 0, 16)));
-        assertEquals(-1, indexOf(pair[1], Arrays.copyOfRange(packed, 1, 17)));
+        assertEquals(-1, TestPhotos.indexOf(pair[1], Arrays.copyOfRange(raw, 0, 16)));
+        assertEquals(-1, TestPhotos.indexOf(pair[1], Arrays.copyOfRange(packed, 1, 17)));
         // the same photo protected twice under the same key: ciphertexts differ, lengths do not tell more
         byte[] other = protectedPng(13)[1];
         byte[] payload2 = Carriers.extract(PhotoFormat.PNG, other);
@@ -386,7 +373,7 @@ class ErasableProtectionTest {
         ErasureKey k = ErasureKey.generate();
         assertFalse(k.toString().matches(".*[A-Za-z0-9+/]{20,}.*"), k.toString());
         byte[] keyBytes = ((KeyMaterial.Random) key.material()).bytes();
-        assertEquals(-1, indexOf(pair[1], Arrays.copyOf(keyBytes, 12)));
+        assertEquals(-1, TestPhotos.indexOf(pair[1], Arrays.copyOf(keyBytes, 12)));
         // the padded plaintext: its length is a multiple of the step a sixteenth of the raw size makes
         long rawSize = Payload.rawSize(h1.regions(), h1.bands(), h1.bits());
         long step = Math.max(4096, (rawSize + 15) / 16);
@@ -441,7 +428,7 @@ class ErasableProtectionTest {
         protector.protect(input, out, erasable(key));
         byte[] photo = Files.readAllBytes(out);
         byte[] id = Carriers.JPEG_ID.getBytes(StandardCharsets.ISO_8859_1);
-        int first = indexOf(photo, id) - 4;
+        int first = TestPhotos.indexOf(photo, id) - 4;
         int segments = 0;
         for (int p = first; (photo[p + 1] & 0xFF) == Carriers.APP15; p += 2 + (((photo[p + 2] & 0xFF) << 8) | (photo[p + 3] & 0xFF))) {
             segments++;

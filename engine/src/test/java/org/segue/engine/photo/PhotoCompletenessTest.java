@@ -48,7 +48,7 @@ class PhotoCompletenessTest {
         byte[] thumbnail = TestPhotos.encode(noise(16, 12), "jpeg");
         byte[] photo = TestPhotos.jpegWith(noise(80, 60), List.of(TestPhotos.cameraExif(thumbnail)));
         assertEveryCutUnfinished("JPEG with a thumbnail", photo);
-        int thumbnailEnd = indexOf(photo, thumbnail) + thumbnail.length;
+        int thumbnailEnd = TestPhotos.indexOf(photo, thumbnail) + thumbnail.length;
         assertTrue(thumbnailEnd > thumbnail.length, "the thumbnail is inside");
         // the thumbnail's own end-of-image marker is not the photo's
         assertTrue(PhotoFiles.unfinished(Arrays.copyOf(photo, thumbnailEnd)).isPresent());
@@ -70,18 +70,5 @@ class PhotoCompletenessTest {
         assertEquals(Optional.of("PNG"), PhotoFiles.formatOf(TestPhotos.encode(noise(8, 8), "png")));
         assertEquals(Optional.of("JPEG"), PhotoFiles.formatOf(TestPhotos.encode(noise(8, 8), "jpeg")));
         assertEquals(Optional.empty(), PhotoFiles.formatOf("text".getBytes(StandardCharsets.US_ASCII)));
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

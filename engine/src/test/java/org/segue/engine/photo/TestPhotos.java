@@ -302,4 +302,18 @@ public final class TestPhotos {
         }
         return false;
     }
+
+    /** Where {@code needle} first occurs in {@code haystack}; -1 if nowhere. */
+    public static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
 }
