@@ -15,6 +15,14 @@ public interface FaceDetector extends AutoCloseable {
     /** Face boxes in the given image's pixel coordinates (tight boxes: brows to chin). */
     List<FaceBox> detect(BufferedImage uprightRgb);
 
+    /**
+     * The faces in the given image with their landmarks where this detector finds them; the pipeline calls
+     * this. A detector that finds boxes only need not override it.
+     */
+    default List<DetectedFace> detectFaces(BufferedImage uprightRgb) {
+        return detect(uprightRgb).stream().map(DetectedFace::boxOnly).toList();
+    }
+
     /** The longest image side this detector wants; larger photos are shrunk to about this size first. */
     int workingSize();
 
