@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "segue-lab", mixinStandardHelpOptions = true, version = "segue-lab 0.1.0",
         description = "Research commands of Segue: evaluate protections, run baselines and benchmarks.",
-        subcommands = {EvaluateCommand.class, EvaluateSuiteCommand.class, ProtectDatasetCommand.class,
+        subcommands = {EvaluateCommand.class, EvaluatePhotosCommand.class, EvaluateSuiteCommand.class, ProtectDatasetCommand.class,
                 ProtectBaselineCommand.class, ClusterCommand.class, BenchCommand.class, BenchPhotoCommand.class,
                 BenchTrainCommand.class, ImportOfficialCommand.class, CommandLine.HelpCommand.class})
 public final class LabCli {
