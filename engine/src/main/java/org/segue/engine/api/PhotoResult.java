@@ -16,9 +16,13 @@ import java.util.List;
  * @param maxValue        255 or 65535: the sample range {@code maxChange} is measured in
  * @param format          JPEG, PNG, TIFF, BMP; null for an image given as pixels or a photo that failed
  * @param reason          why it failed; null otherwise
+ * @param groups          per face, in the order of {@code faces}: the group the batch's automatic grouping put it in
+ *                        (1, 2, ...: the same number is the same look-alike group across the batch's photos), or null
+ *                        for a face whose identity came from a name, or that no grouping saw; empty when nothing was
+ *                        grouped. Group numbers say nothing about who a person is.
  */
 public record PhotoResult(String photo, Status status, List<FaceBox> faces, List<String> metadataRemoved,
-                          int maxChange, int maxValue, String format, String reason) {
+                          int maxChange, int maxValue, String format, String reason, List<Integer> groups) {
 
     public enum Status {
         /** Faces were found and protected. */
@@ -34,6 +38,21 @@ public record PhotoResult(String photo, Status status, List<FaceBox> faces, List
     public PhotoResult {
         faces = List.copyOf(faces);
         metadataRemoved = List.copyOf(metadataRemoved);
+        groups = groups == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(groups));
+        if (!groups.isEmpty() && groups.size() != faces.size()) {
+            throw new IllegalArgumentException(faces.size() + " faces but " + groups.size() + " groups");
+        }
+    }
+
+    /** A result without grouping. */
+    public PhotoResult(String photo, Status status, List<FaceBox> faces, List<String> metadataRemoved,
+                       int maxChange, int maxValue, String format, String reason) {
+        this(photo, status, faces, metadataRemoved, maxChange, maxValue, format, reason, List.of());
+    }
+
+    /** This result with each face's group (see {@link #groups}). */
+    public PhotoResult withGroups(List<Integer> faceGroups) {
+        return new PhotoResult(photo, status, faces, metadataRemoved, maxChange, maxValue, format, reason, faceGroups);
     }
 
     public static PhotoResult failed(String photo, List<FaceBox> faces, String reason) {

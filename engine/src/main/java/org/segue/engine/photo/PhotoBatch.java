@@ -57,6 +57,7 @@ public final class PhotoBatch {
         PhotoProtector.Analysed analysed; // null when it did not fit the memory budget
         List<PhotoProtector.Face> faces;
         int[] labels;
+        Integer[] groups; // per face: its group number (1..), or null when a name decided its label
         long size;
         java.nio.file.attribute.FileTime modified;
     }
@@ -128,6 +129,10 @@ public final class PhotoBatch {
             Seen known = seen != null && seen[i] != null && seen[i].faces != null && unchanged(item.file(), seen[i])
                     ? seen[i] : null;
             PhotoResult result = protectOne(protector, identities, request, item, known);
+            if (known != null && known.groups != null && result.faces().size() == known.groups.length
+                    && java.util.Arrays.stream(known.groups).anyMatch(java.util.Objects::nonNull)) {
+                result = result.withGroups(java.util.Arrays.asList(known.groups));
+            }
             if (seen != null) {
                 seen[i] = null; // its pixels can go
             }
@@ -358,6 +363,7 @@ public final class PhotoBatch {
                 s.modified = Files.getLastModifiedTime(item.file());
                 PhotoProtector.Analysed photo = protector.analyse(Files.readAllBytes(item.file()), item.relative());
                 s.labels = new int[photo.faces().size()];
+                s.groups = new Integer[photo.faces().size()];
                 List<RgbImage> crops = protector.faceCrops(photo);
                 for (int f = 0; f < s.labels.length; f++) {
                     String name = FaceCodes.nameOf(identities, item.relative(), f);
@@ -395,6 +401,7 @@ public final class PhotoBatch {
             for (int e = 0; e < cluster.length; e++) {
                 int[] slot = slots.get(e);
                 seen[slot[0]].labels[slot[1]] = FaceCodes.forGroup(cluster[e]);
+                seen[slot[0]].groups[slot[1]] = cluster[e] + 1;
             }
         }
         return seen;

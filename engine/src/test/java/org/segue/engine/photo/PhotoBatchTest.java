@@ -11,6 +11,7 @@ import org.segue.engine.photo.FixedBoxDetector;
 import org.segue.engine.photo.TestEngine;
 import org.segue.engine.photo.PhotoProtector;
 import org.segue.engine.api.Cancellation;
+import org.segue.engine.api.PhotoResult;
 import org.segue.engine.api.ProgressListener;
 import org.segue.engine.internal.DjlRuntime;
 
@@ -191,6 +192,13 @@ class PhotoBatchTest {
         assertEquals(2, s.written(), "failures: " + s.failed());
         assertEquals(2, counting.calls.get(), "each of the two photos is detected once");
         assertEquals(1, s.failed().size(), "the damaged photo is reported once");
+        for (PhotoResult r : s.results()) { // each face's group is in its photo's result, numbered from 1
+            if (!r.isFailed()) {
+                assertEquals(r.faces().size(), r.groups().size(), r.photo());
+                r.groups().forEach(g -> assertTrue(g != null && g >= 1, r.photo() + ": group " + g));
+            }
+        }
+        assertTrue(s.toJson().contains("\"groups\""), "the report lists the groups");
 
         // a photo replaced between the grouping pass and the writing pass is detected again, not written blind
         Path x = in.resolve("a/x.png");
@@ -208,5 +216,7 @@ class PhotoBatchTest {
         BatchSummary again = grouped(replacing, in, dir.resolve("out2"));
         assertEquals(2, again.written(), "failures: " + again.failed());
         assertEquals(3, replacing.calls.get(), "the replaced photo is detected again before it is written");
+        PhotoResult redone = again.results().stream().filter(r -> r.photo().endsWith("x.png")).findFirst().orElseThrow();
+        assertTrue(redone.groups().isEmpty(), "a photo detected afresh was not grouped, so it claims no group");
     }
 }
