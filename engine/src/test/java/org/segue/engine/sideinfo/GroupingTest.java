@@ -1,0 +1,194 @@
+package org.segue.engine.sideinfo;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class GroupingTest {
+
+    /** Noise 0.6 puts a point at cosine ~0.86 from its centre; random centres in 128-d are ~orthogonal. */
+    private static final SyntheticEmbeddings TEN = new SyntheticEmbeddings(128, new int[] {40, 5, 17, 30, 2, 25, 9, 60, 12, 3}, 0.6, 7);
+    /**
+     * Groups of comparable size. K-means++ seeding draws points in proportion to their distance, so a group of
+     * two among two hundred faces is often never seeded and k-means cannot recover it; average linkage can.
+     */
+    private static final SyntheticEmbeddings BALANCED = new SyntheticEmbeddings(128, new int[] {40, 25, 17, 30, 22, 25, 19, 35, 12, 23}, 0.6, 8);
+
+    @Test
+    void cosineKMeansFindsKnownClusters() {
+        CosineKMeans.Result r = CosineKMeans.fit(BALANCED.x, 10, 10, 3);
+        assertEquals(1.0, ClusteringAccuracy.of(r.assignment(), BALANCED.y));
+        for (float[] c : r.centroids()) {
+            assertEquals(1.0, Math.sqrt(Embeddings.dot(c, c)), 1e-5);
+        }
+        // each centroid recovers a true direction
+        for (float[] c : r.centroids()) {
+            double best = Arrays.stream(BALANCED.centres).mapToDouble(t -> Embeddings.dot(c, t)).max().orElseThrow();
+            assertTrue(best > 0.9, "centroid off its cluster's direction: " + best);
+        }
+    }
+
+    @Test
+    void cosineKMeansIsDeterministicAndRestartsNeverHurt() {
+        SyntheticEmbeddings hard = new SyntheticEmbeddings(16, new int[] {30, 30, 30, 30, 30}, 1.5, 9);
+        CosineKMeans.Result one = CosineKMeans.fit(hard.x, 5, 1, 42);
+        CosineKMeans.Result many = CosineKMeans.fit(hard.x, 5, 20, 42);
+        assertTrue(many.inertia() <= one.inertia());
+        assertArrayEquals(many.assignment(), CosineKMeans.fit(hard.x, 5, 20, 42).assignment());
+    }
+
+    @Test
+    void lengthsDoNotMatterOnlyDirections() {
+        float[][] scaled = new float[TEN.x.length][];
+        float[][] balanced = new float[BALANCED.x.length][];
+        Random random = new Random(5);
+        for (int i = 0; i < scaled.length; i++) {
+            float s = (float) (0.01 + 100 * random.nextDouble());
+            scaled[i] = TEN.x[i].clone();
+            for (int d = 0; d < scaled[i].length; d++) {
+                scaled[i][d] *= s;
+            }
+        }
+        assertArrayEquals(AverageLinkage.build(TEN.x).cut(10), AverageLinkage.build(scaled).cut(10));
+        for (int i = 0; i < balanced.length; i++) {
+            balanced[i] = BALANCED.x[i].clone();
+            for (int d = 0; d < balanced[i].length; d++) {
+                balanced[i][d] *= (float) (0.01 + 100 * random.nextDouble());
+            }
+        }
+        assertArrayEquals(CosineKMeans.fit(BALANCED.x, 10, 10, 3).assignment(),
+                CosineKMeans.fit(balanced, 10, 10, 3).assignment());
+    }
+
+    @Test
+    void averageLinkageFindsKnownClustersWithAndWithoutK() {
+        AverageLinkage tree = AverageLinkage.build(TEN.x);
+        assertEquals(1.0, ClusteringAccuracy.of(tree.cut(10), TEN.y));
+        // unknown k: within-cluster distances ~0.26, between ~1.0
+        int[] g = tree.cutAt(0.6);
+        assertEquals(10, Grouping.count(g));
+        assertEquals(1.0, ClusteringAccuracy.purity(g, TEN.y));
+        assertArrayEquals(g, Grouping.byThreshold(TEN.x, 0.6));
+        assertEquals(TEN.x.length, Grouping.count(tree.cutAt(0)));
+        assertEquals(1, Grouping.count(tree.cutAt(2)));
+        assertArrayEquals(tree.cut(1), new int[TEN.x.length]);
+    }
+
+    @Test
+    void averageLinkageMatchesTheTextbookDefinition() {
+        Random random = new Random(17);
+        for (int trial = 0; trial < 20; trial++) {
+            int n = 2 + random.nextInt(25);
+            float[][] x = new float[n][];
+            for (int i = 0; i < n; i++) {
+                x[i] = SyntheticEmbeddings.gaussian(4, 1, random);
+            }
+            AverageLinkage tree = AverageLinkage.build(x);
+            List<List<Integer>> naive = naiveClusters(x, n);
+            for (int k = n; k >= 1; k--) {
+                int[] expected = new int[n];
+                for (int c = 0; c < naive.size(); c++) {
+                    for (int i : naive.get(c)) {
+                        expected[i] = c;
+                    }
+                }
+                assertEquals(1.0, ClusteringAccuracy.of(tree.cut(k), expected), "trial " + trial + ", k=" + k);
+                assertEquals(k, Grouping.count(tree.cut(k)));
+                if (k > 1) {
+                    mergeClosest(x, naive);
+                }
+            }
+        }
+    }
+
+    private static List<List<Integer>> naiveClusters(float[][] x, int n) {
+        List<List<Integer>> clusters = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            clusters.add(new ArrayList<>(List.of(i)));
+        }
+        return clusters;
+    }
+
+    /** One step of average linkage by its definition: merge the two clusters of lowest mean pairwise distance. */
+    private static void mergeClosest(float[][] x, List<List<Integer>> clusters) {
+        double best = Double.POSITIVE_INFINITY;
+        int ba = -1;
+        int bb = -1;
+        for (int a = 0; a < clusters.size(); a++) {
+            for (int b = a + 1; b < clusters.size(); b++) {
+                double sum = 0;
+                for (int i : clusters.get(a)) {
+                    for (int j : clusters.get(b)) {
+                        sum += 1 - Embeddings.cosine(x[i], x[j]);
+                    }
+                }
+                double mean = sum / (clusters.get(a).size() * clusters.get(b).size());
+                if (mean < best) {
+                    best = mean;
+                    ba = a;
+                    bb = b;
+                }
+            }
+        }
+        clusters.get(ba).addAll(clusters.remove(bb));
+    }
+
+    @Test
+    void ofKOffersBothMethods() {
+        for (Grouping.Method m : Grouping.Method.values()) {
+            int[] g = Grouping.ofK(BALANCED.x, 10, m, 1);
+            assertEquals(1.0, ClusteringAccuracy.of(g, BALANCED.y), m.name());
+        }
+        assertEquals(1.0, ClusteringAccuracy.of(Grouping.ofK(TEN.x, 10, Grouping.Method.AVERAGE_LINKAGE, 1), TEN.y));
+    }
+
+    @Test
+    void centroidsAreUnitMeanDirections() {
+        float[][] c = Grouping.centroids(TEN.x, Grouping.renumber(TEN.y));
+        assertEquals(10, c.length);
+        int[] first = Grouping.renumber(TEN.y);
+        for (int i = 0; i < TEN.y.length; i++) {
+            assertTrue(Embeddings.cosine(c[first[i]], TEN.centres[TEN.y[i]]) > 0.9);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Grouping.centroids(TEN.x, new int[3]));
+        int[] gap = new int[TEN.x.length];
+        gap[0] = 2;
+        assertThrows(IllegalArgumentException.class, () -> Grouping.centroids(TEN.x, gap));
+    }
+
+    @Test
+    void badInputGetsClearErrors() {
+        float[][] ragged = {{1, 0}, {1}};
+        float[][] nan = {{1, 0}, {Float.NaN, 1}};
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CosineKMeans.fit(ragged, 1, 1, 0))
+                .getMessage().contains("embedding 1"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AverageLinkage.build(nan))
+                .getMessage().contains("non-finite"));
+        assertThrows(IllegalArgumentException.class, () -> CosineKMeans.fit(TEN.x, 0, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> CosineKMeans.fit(TEN.x, TEN.x.length + 1, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> CosineKMeans.fit(TEN.x, 2, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> AverageLinkage.build(new float[0][]));
+        assertThrows(IllegalArgumentException.class, () -> AverageLinkage.build(TEN.x).cut(0));
+        assertThrows(IllegalArgumentException.class, () -> AverageLinkage.build(TEN.x).cutAt(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> AverageLinkage.build(TEN.x).cutAt(-0.1));
+        // one point, and identical points, are fine
+        assertArrayEquals(new int[] {0}, Grouping.byThreshold(new float[][] {{1, 2}}, 0.4));
+        assertArrayEquals(new int[] {0, 0, 0}, Grouping.byThreshold(new float[][] {{1, 2}, {1, 2}, {2, 4}}, 1e-6));
+        assertEquals(2, Grouping.count(CosineKMeans.fit(new float[][] {{1, 2}, {1, 2}, {2, 4}}, 2, 3, 0).assignment()));
+    }
+
+    @Test
+    void purityAndLargestGroupShares() {
+        int[] truth = {0, 0, 0, 0, 1, 1, 2};
+        int[] groups = {5, 5, 5, 7, 7, 7, 9}; // person 0 split 3+1, group 7 mixes 0 and 1
+        assertEquals(6.0 / 7, ClusteringAccuracy.purity(groups, truth), 1e-12);
+        assertArrayEquals(new double[] {0.75, 1.0, 1.0}, ClusteringAccuracy.largestGroupShares(groups, truth), 1e-12);
+        assertEquals(1.0, ClusteringAccuracy.purity(new int[] {0, 1, 2, 3, 4, 5, 6}, truth));
+        assertThrows(IllegalArgumentException.class, () -> ClusteringAccuracy.purity(new int[] {1}, truth));
+    }
+}

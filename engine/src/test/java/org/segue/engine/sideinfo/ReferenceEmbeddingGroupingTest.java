@@ -1,0 +1,179 @@
+package org.segue.engine.sideinfo;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * How well {@link Grouping} groups real face descriptors: dlib's ResNet (face-api's face recognition model) run by
+ * the JavaScript reference over the research data sets, dumped as JSON lines outside the repository (one record
+ * per crop with the descriptor of the whole crop and of the crop aligned as face-api aligns it; one record per
+ * wild photo with every detected face's box and descriptor). Point {@code -Dsegue.groupEmbeddings} at the folder;
+ * the test skips where the files are absent. It prints the figures and holds the grouping to its targets.
+ */
+class ReferenceEmbeddingGroupingTest {
+
+    private static Path folder() {
+        return Path.of(System.getProperty("segue.groupEmbeddings", "../../npm/group")).toAbsolutePath().normalize();
+    }
+
+    private static List<JsonObject> records(String name) throws IOException {
+        Path file = folder().resolve(name);
+        Assumptions.assumeTrue(Files.isRegularFile(file),
+                "skipped: " + file + " is absent (reference descriptors; set -Dsegue.groupEmbeddings)");
+        List<JsonObject> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+                if (!o.has("error")) {
+                    out.add(o);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static float[] vector(JsonArray a) {
+        float[] v = new float[a.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = a.get(i).getAsFloat();
+        }
+        return v;
+    }
+
+    /** Descriptors and folder labels of one split (all splits when split is null). */
+    private record Set(float[][] x, int[] y) {}
+
+    private static Set crops(List<JsonObject> records, String split, String variant) {
+        Map<String, Integer> ids = new HashMap<>();
+        List<float[]> x = new ArrayList<>();
+        List<Integer> y = new ArrayList<>();
+        for (JsonObject o : records) {
+            if (split == null || split.equals(o.get("split").getAsString())) {
+                x.add(vector(o.getAsJsonArray(variant)));
+                y.add(ids.computeIfAbsent(o.get("label").getAsString(), l -> ids.size()));
+            }
+        }
+        return new Set(x.toArray(float[][]::new), y.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private static double[] kKnown(Set s, int k) {
+        return new double[] {
+                ClusteringAccuracy.of(Grouping.ofK(s.x, k, Grouping.Method.COSINE_KMEANS, 0), s.y),
+                ClusteringAccuracy.of(Grouping.ofK(s.x, k, Grouping.Method.AVERAGE_LINKAGE, 0), s.y)};
+    }
+
+    private static String shares(double[] shares) {
+        StringBuilder b = new StringBuilder();
+        double min = 1;
+        double sum = 0;
+        for (double s : shares) {
+            b.append(String.format(Locale.ROOT, " %.0f", 100 * s));
+            min = Math.min(min, s);
+            sum += s;
+        }
+        return String.format(Locale.ROOT, "mean %.1f%%, min %.1f%% (each:%s)", 100 * sum / shares.length, 100 * min, b);
+    }
+
+    @Test
+    void knownNumberOfPeopleOnCrops() throws IOException {
+        double worst = 1;
+        for (String data : List.of("webface10", "celeb10")) {
+            List<JsonObject> records = records(data + ".jsonl");
+            for (String variant : List.of("whole", "aligned")) {
+                for (String split : List.of("train", "test")) {
+                    Set s = crops(records, split, variant);
+                    double[] acc = kKnown(s, 10);
+                    System.out.printf(Locale.ROOT, "%s %s %-5s (%d faces, k=10): cosine k-means %.1f%%, average linkage %.1f%%%n",
+                            data, variant, split, s.y.length, 100 * acc[0], 100 * acc[1]);
+                    if (variant.equals("aligned")) {
+                        worst = Math.min(worst, acc[0]);
+                    }
+                }
+            }
+        }
+        assertTrue(worst >= 0.95, "cosine k-means on aligned crops: worst split " + worst);
+    }
+
+    @Test
+    void unknownNumberOfPeople() throws IOException {
+        Set web = crops(records("webface10.jsonl"), null, "aligned");
+        AverageLinkage tree = AverageLinkage.build(web.x);
+        for (double t = 0.20; t <= 0.601; t += 0.025) {
+            int[] g = tree.cutAt(t);
+            System.out.printf(Locale.ROOT, "webface10 (both splits, %d faces) threshold %.3f: %d groups, purity %.1f%%, largest-group share %s%n",
+                    web.y.length, t, Grouping.count(g), 100 * ClusteringAccuracy.purity(g, web.y),
+                    shares(ClusteringAccuracy.largestGroupShares(g, web.y)));
+        }
+        double t = Grouping.DEFAULT_MAX_DISTANCE;
+        int[] gw = tree.cutAt(t);
+        report("webface10 both splits", gw, web.y);
+
+        Set celeb = crops(records("celeb10.jsonl"), "test", "aligned");
+        int[] gc = Grouping.byThreshold(celeb.x, t);
+        report("celeb10 test", gc, celeb.y);
+
+        // Whole photos: every detected face; the largest face of a photo is taken as the folder's person, every
+        // other face as a bystander of its own.
+        List<float[]> x = new ArrayList<>();
+        List<Integer> y = new ArrayList<>();
+        Map<String, Integer> ids = new HashMap<>();
+        int bystander = 1000;
+        int photos = 0;
+        int photosWithFace = 0;
+        for (JsonObject o : records("wild.jsonl")) {
+            photos++;
+            JsonArray faces = o.getAsJsonArray("faces");
+            int largest = -1;
+            double area = -1;
+            for (int f = 0; f < faces.size(); f++) {
+                JsonArray box = faces.get(f).getAsJsonObject().getAsJsonArray("box");
+                double a = box.get(2).getAsDouble() * box.get(3).getAsDouble();
+                if (a > area) {
+                    area = a;
+                    largest = f;
+                }
+            }
+            photosWithFace += faces.isEmpty() ? 0 : 1;
+            for (int f = 0; f < faces.size(); f++) {
+                x.add(vector(faces.get(f).getAsJsonObject().getAsJsonArray("desc")));
+                y.add(f == largest ? ids.computeIfAbsent(o.get("label").getAsString(), l -> ids.size()) : bystander++);
+            }
+        }
+        float[][] wx = x.toArray(float[][]::new);
+        int[] wy = y.stream().mapToInt(Integer::intValue).toArray();
+        System.out.printf(Locale.ROOT, "celeba-wild: %d photos, %d with a face, %d faces (%d people, %d other faces)%n",
+                photos, photosWithFace, wx.length, ids.size(), bystander - 1000);
+        int[] gwild = Grouping.byThreshold(wx, t);
+        double purity = report("celeba-wild all faces", gwild, wy);
+        int[] people = java.util.stream.IntStream.range(0, wy.length).filter(i -> wy[i] < 1000).toArray();
+        double[] share = ClusteringAccuracy.largestGroupShares(
+                java.util.Arrays.stream(people).map(i -> gwild[i]).toArray(),
+                java.util.Arrays.stream(people).map(i -> wy[i]).toArray());
+        System.out.printf(Locale.ROOT, "celeba-wild, each person's faces in their largest group: %s%n", shares(share));
+        assertTrue(ClusteringAccuracy.purity(gc, celeb.y) >= 0.95, "celeb10 test purity");
+        assertTrue(purity >= 0.90, "celeba-wild purity");
+    }
+
+    private static double report(String what, int[] g, int[] y) {
+        double purity = ClusteringAccuracy.purity(g, y);
+        System.out.printf(Locale.ROOT, "%s at threshold %.3f (%d faces): %d groups, purity %.1f%%, largest-group share %s%n",
+                what, Grouping.DEFAULT_MAX_DISTANCE, y.length, Grouping.count(g), 100 * purity,
+                shares(ClusteringAccuracy.largestGroupShares(g, y)));
+        return purity;
+    }
+}
