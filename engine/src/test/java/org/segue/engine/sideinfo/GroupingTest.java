@@ -54,15 +54,16 @@ class GroupingTest {
                 scaled[i][d] *= s;
             }
         }
-        assertArrayEquals(AverageLinkage.build(TEN.x).cut(10), AverageLinkage.build(scaled).cut(10));
+        assertEquals(1.0, ClusteringAccuracy.of(AverageLinkage.build(TEN.x).cut(10), AverageLinkage.build(scaled).cut(10)));
         for (int i = 0; i < balanced.length; i++) {
             balanced[i] = BALANCED.x[i].clone();
             for (int d = 0; d < balanced[i].length; d++) {
                 balanced[i][d] *= (float) (0.01 + 100 * random.nextDouble());
             }
         }
-        assertArrayEquals(CosineKMeans.fit(BALANCED.x, 10, 10, 3).assignment(),
-                CosineKMeans.fit(balanced, 10, 10, 3).assignment());
+        // rounding may steer the seeding elsewhere, but the partition found is the same
+        assertEquals(1.0, ClusteringAccuracy.of(CosineKMeans.fit(BALANCED.x, 10, 10, 3).assignment(),
+                CosineKMeans.fit(balanced, 10, 10, 3).assignment()));
     }
 
     @Test
