@@ -140,12 +140,10 @@ class GroupingTest {
     }
 
     @Test
-    void ofKOffersBothMethods() {
-        for (Grouping.Method m : Grouping.Method.values()) {
-            int[] g = Grouping.ofK(BALANCED.x, 10, m, 1);
-            assertEquals(1.0, ClusteringAccuracy.of(g, BALANCED.y), m.name());
-        }
-        assertEquals(1.0, ClusteringAccuracy.of(Grouping.ofK(TEN.x, 10, Grouping.Method.AVERAGE_LINKAGE, 1), TEN.y));
+    void ofKIsCosineKMeansAndAverageLinkageCanCutIntoK() {
+        assertEquals(1.0, ClusteringAccuracy.of(Grouping.ofK(BALANCED.x, 10, 1), BALANCED.y));
+        assertArrayEquals(CosineKMeans.fit(BALANCED.x, 10, Grouping.DEFAULT_RESTARTS, 1).assignment(), Grouping.ofK(BALANCED.x, 10, 1));
+        assertEquals(1.0, ClusteringAccuracy.of(AverageLinkage.build(BALANCED.x).cut(10), BALANCED.y));
     }
 
     @Test

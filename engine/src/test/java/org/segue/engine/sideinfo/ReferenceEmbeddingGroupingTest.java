@@ -73,8 +73,8 @@ class ReferenceEmbeddingGroupingTest {
 
     private static double[] kKnown(Set s, int k) {
         return new double[] {
-                ClusteringAccuracy.of(Grouping.ofK(s.x, k, Grouping.Method.COSINE_KMEANS, 0), s.y),
-                ClusteringAccuracy.of(Grouping.ofK(s.x, k, Grouping.Method.AVERAGE_LINKAGE, 0), s.y)};
+                ClusteringAccuracy.of(Grouping.ofK(s.x, k, 0), s.y),
+                ClusteringAccuracy.of(AverageLinkage.build(s.x).cut(k), s.y)};
     }
 
     private static String shares(double[] shares) {
