@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -189,5 +190,44 @@ class GroupingTest {
         assertArrayEquals(new double[] {0.75, 1.0, 1.0}, ClusteringAccuracy.largestGroupShares(groups, truth), 1e-12);
         assertEquals(1.0, ClusteringAccuracy.purity(new int[] {0, 1, 2, 3, 4, 5, 6}, truth));
         assertThrows(IllegalArgumentException.class, () -> ClusteringAccuracy.purity(new int[] {1}, truth));
+    }
+
+    @Test
+    void cosineKMeansCentroidsAreMeanDirectionsAndInertiaMatches() {
+        CosineKMeans.Result r = CosineKMeans.fit(BALANCED.x, 10, 3, 5);
+        float[][] unit = Embeddings.unitLength(BALANCED.x);
+        double inertia = 0;
+        for (int i = 0; i < unit.length; i++) {
+            // converged: every point sits at its most similar centroid
+            double own = Embeddings.dot(unit[i], r.centroids()[r.assignment()[i]]);
+            for (float[] c : r.centroids()) {
+                assertTrue(Embeddings.dot(unit[i], c) <= own + 1e-9);
+            }
+            inertia += 1 - own;
+        }
+        assertEquals(inertia, r.inertia(), 1e-6);
+        float[][] means = Grouping.centroids(BALANCED.x, r.assignment());
+        for (int c = 0; c < 10; c++) {
+            assertEquals(1.0, Embeddings.dot(means[c], r.centroids()[c]), 1e-6);
+        }
+    }
+
+    @Test
+    void seedsMatterOnStructurelessDataAndNoClusterIsLeftEmpty() {
+        float[][] noise = new float[60][];
+        Random random = new Random(3);
+        for (int i = 0; i < noise.length; i++) {
+            noise[i] = SyntheticEmbeddings.gaussian(8, 1, random);
+        }
+        Set<String> partitions = new java.util.HashSet<>();
+        for (long seed = 0; seed < 8; seed++) {
+            int[] a = CosineKMeans.fit(noise, 6, 1, seed).assignment();
+            partitions.add(Arrays.toString(Grouping.renumber(a)));
+        }
+        assertTrue(partitions.size() > 1, "the seed is used");
+        float[][] same = {{1, 1}, {1, 1}, {1, 1}, {2, 2}};
+        int[] all = CosineKMeans.fit(same, 4, 2, 0).assignment();
+        assertEquals(4, Arrays.stream(all).distinct().count(), "k = n: every point its own cluster");
+        assertEquals(0.0, CosineKMeans.fit(same, 1, 1, 0).inertia(), 1e-6);
     }
 }
