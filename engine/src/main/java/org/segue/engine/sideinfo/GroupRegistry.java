@@ -52,7 +52,7 @@ public final class GroupRegistry {
      * person, for dlib's ResNet descriptors (face-api's face recognition model): a group's mean direction is much
      * closer to its person's than single faces are, so this lies above the single-face grouping threshold.
      */
-    public static final double DEFAULT_MIN_SIMILARITY = 0.93;
+    public static final double DEFAULT_MIN_SIMILARITY = 0.96;
 
     static final byte[] MAGIC = "SEGUE-GROUPS".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;

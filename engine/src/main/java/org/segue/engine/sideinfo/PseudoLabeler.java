@@ -8,8 +8,8 @@ import java.util.List;
  * Pseudo labels and groups for unlabelled faces: each face is embedded by a {@link FeatureExtractor} that was not
  * trained on the protected identities, and the embeddings are grouped by direction (cosine similarity), as face
  * embeddings are compared: into k groups by {@link CosineKMeans} where the number of people is known (the paper's
- * pseudo labels), or by {@link AverageLinkage} cut at a cosine distance where it is not (grouping a batch of
- * photos). Group numbers are not identities; {@link ClusteringAccuracy} scores them against true labels where
+ * pseudo labels), or by {@link ChineseWhispers} on faces within a cosine distance where it is not (grouping a
+ * batch of photos). Group numbers are not identities; {@link ClusteringAccuracy} scores them against true labels where
  * those are known.
  *
  * <p>Any extractor plugs in: a pretrained face embedder (which groups people far better, and wants faces aligned
@@ -77,8 +77,8 @@ public final class PseudoLabeler {
     }
 
     /**
-     * Groups of {@code faces} where the number of people is unknown: average-linkage groups of mean cosine
-     * distance up to {@code maxDistance}, which depends on the embedder ({@link Grouping#DEFAULT_MAX_DISTANCE}
+     * Groups of {@code faces} where the number of people is unknown: {@link Grouping#byThreshold} with faces
+     * joined up to the cosine distance {@code maxDistance}, which depends on the embedder ({@link Grouping#DEFAULT_MAX_DISTANCE}
      * for dlib's ResNet).
      */
     public static Labelling group(List<RgbImage> faces, FeatureExtractor extractor, double maxDistance) {
@@ -88,7 +88,7 @@ public final class PseudoLabeler {
     /** As {@link #group}, for faces already embedded. */
     public static Labelling groupEmbeddings(float[][] embeddings, double maxDistance) {
         float[][] unit = unit(embeddings);
-        return new Labelling(AverageLinkage.build(unit).cutAt(maxDistance), unit, Double.NaN);
+        return new Labelling(Grouping.byThreshold(unit, maxDistance), unit, Double.NaN);
     }
 
     private static float[][] embed(List<RgbImage> faces, FeatureExtractor extractor) {

@@ -22,7 +22,10 @@ class GroupRegistryTest {
     @TempDir
     Path dir;
 
-    /** Five people, 128-d; a batch draws noisy faces of the chosen people, shuffled. */
+    /**
+     * Five people, 128-d; a batch draws noisy faces of the chosen people (cosine ~0.96 to their person's direction,
+     * so that a few faces' mean lies well within the registry's default similarity of the person's).
+     */
     private static final float[][] PEOPLE = new SyntheticEmbeddings(128, new int[] {1, 1, 1, 1, 1}, 0, 3).centres;
 
     private record Batch(float[][] x, int[] person, int[] groups) {}
@@ -34,13 +37,13 @@ class GroupRegistryTest {
         int[] person = new int[n];
         for (int i = 0; i < n; i++) {
             person[i] = people[i % people.length];
-            float[] noise = SyntheticEmbeddings.gaussian(128, 0.5 / Math.sqrt(128), random);
+            float[] noise = SyntheticEmbeddings.gaussian(128, 0.3 / Math.sqrt(128), random);
             x[i] = new float[128];
             for (int d = 0; d < 128; d++) {
                 x[i][d] = (PEOPLE[person[i]][d] + noise[d]) * 1.4f;
             }
         }
-        return new Batch(x, person, Grouping.byThreshold(x, 0.5));
+        return new Batch(x, person, Grouping.byThreshold(x, 0.3));
     }
 
     /** The code each person got in a batch (each person must be exactly one group). */

@@ -2,9 +2,7 @@ package org.segue.engine.sideinfo;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
@@ -55,7 +53,7 @@ class GroupingTest {
                 scaled[i][d] *= s;
             }
         }
-        assertEquals(1.0, ClusteringAccuracy.of(AverageLinkage.build(TEN.x).cut(10), AverageLinkage.build(scaled).cut(10)));
+        assertArrayEquals(Grouping.byThreshold(TEN.x, 0.6), Grouping.byThreshold(scaled, 0.6));
         for (int i = 0; i < balanced.length; i++) {
             balanced[i] = BALANCED.x[i].clone();
             for (int d = 0; d < balanced[i].length; d++) {
@@ -68,83 +66,41 @@ class GroupingTest {
     }
 
     @Test
-    void averageLinkageFindsKnownClustersWithAndWithoutK() {
-        AverageLinkage tree = AverageLinkage.build(TEN.x);
-        assertEquals(1.0, ClusteringAccuracy.of(tree.cut(10), TEN.y));
-        // unknown k: within-cluster distances ~0.26, between ~1.0
-        int[] g = tree.cutAt(0.6);
+    void chineseWhispersFindsAnUnknownNumberOfClustersSmallOnesIncluded() {
+        // within a cluster faces are ~0.26 apart, between clusters ~1.0
+        int[] g = Grouping.byThreshold(TEN.x, 0.6);
         assertEquals(10, Grouping.count(g));
-        assertEquals(1.0, ClusteringAccuracy.purity(g, TEN.y));
-        assertArrayEquals(g, Grouping.byThreshold(TEN.x, 0.6));
-        assertEquals(TEN.x.length, Grouping.count(tree.cutAt(0)));
-        assertEquals(1, Grouping.count(tree.cutAt(2)));
-        assertArrayEquals(tree.cut(1), new int[TEN.x.length]);
+        assertEquals(1.0, ClusteringAccuracy.of(g, TEN.y));
+        assertArrayEquals(g, ChineseWhispers.cluster(TEN.x, 0.6, 0));
+        assertArrayEquals(g, Grouping.renumber(g), "numbered by first face");
+        // nothing joined: every face alone
+        assertEquals(TEN.x.length, Grouping.count(Grouping.byThreshold(TEN.x, 0.01)));
     }
 
     @Test
-    void averageLinkageMatchesTheTextbookDefinition() {
-        Random random = new Random(17);
-        for (int trial = 0; trial < 20; trial++) {
-            int n = 2 + random.nextInt(25);
-            float[][] x = new float[n][];
-            for (int i = 0; i < n; i++) {
-                x[i] = SyntheticEmbeddings.gaussian(4, 1, random);
-            }
-            AverageLinkage tree = AverageLinkage.build(x);
-            List<List<Integer>> naive = naiveClusters(x, n);
-            for (int k = n; k >= 1; k--) {
-                int[] expected = new int[n];
-                for (int c = 0; c < naive.size(); c++) {
-                    for (int i : naive.get(c)) {
-                        expected[i] = c;
-                    }
-                }
-                assertEquals(1.0, ClusteringAccuracy.of(tree.cut(k), expected), "trial " + trial + ", k=" + k);
-                assertEquals(k, Grouping.count(tree.cut(k)));
-                if (k > 1) {
-                    mergeClosest(x, naive);
-                }
-            }
+    void chineseWhispersLeavesALoneFaceAlone() {
+        float[][] x = new float[TEN.x.length + 1][];
+        System.arraycopy(TEN.x, 0, x, 0, TEN.x.length);
+        x[TEN.x.length] = Embeddings.unitLength(SyntheticEmbeddings.gaussian(128, 1, new Random(99))); // a bystander
+        int[] g = Grouping.byThreshold(x, 0.6);
+        assertEquals(11, Grouping.count(g));
+        for (int i = 0; i < TEN.x.length; i++) {
+            assertNotEquals(g[i], g[TEN.x.length]);
         }
-    }
-
-    private static List<List<Integer>> naiveClusters(float[][] x, int n) {
-        List<List<Integer>> clusters = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            clusters.add(new ArrayList<>(List.of(i)));
-        }
-        return clusters;
-    }
-
-    /** One step of average linkage by its definition: merge the two clusters of lowest mean pairwise distance. */
-    private static void mergeClosest(float[][] x, List<List<Integer>> clusters) {
-        double best = Double.POSITIVE_INFINITY;
-        int ba = -1;
-        int bb = -1;
-        for (int a = 0; a < clusters.size(); a++) {
-            for (int b = a + 1; b < clusters.size(); b++) {
-                double sum = 0;
-                for (int i : clusters.get(a)) {
-                    for (int j : clusters.get(b)) {
-                        sum += 1 - Embeddings.cosine(x[i], x[j]);
-                    }
-                }
-                double mean = sum / (clusters.get(a).size() * clusters.get(b).size());
-                if (mean < best) {
-                    best = mean;
-                    ba = a;
-                    bb = b;
-                }
-            }
-        }
-        clusters.get(ba).addAll(clusters.remove(bb));
     }
 
     @Test
-    void ofKIsCosineKMeansAndAverageLinkageCanCutIntoK() {
+    void chineseWhispersIsDeterministicForASeed() {
+        SyntheticEmbeddings hard = new SyntheticEmbeddings(16, new int[] {30, 30, 30, 30, 30}, 1.2, 9);
+        for (long seed = 0; seed < 3; seed++) {
+            assertArrayEquals(ChineseWhispers.cluster(hard.x, 0.3, seed), ChineseWhispers.cluster(hard.x, 0.3, seed));
+        }
+    }
+
+    @Test
+    void ofKIsCosineKMeans() {
         assertEquals(1.0, ClusteringAccuracy.of(Grouping.ofK(BALANCED.x, 10, 1), BALANCED.y));
         assertArrayEquals(CosineKMeans.fit(BALANCED.x, 10, Grouping.DEFAULT_RESTARTS, 1).assignment(), Grouping.ofK(BALANCED.x, 10, 1));
-        assertEquals(1.0, ClusteringAccuracy.of(AverageLinkage.build(BALANCED.x).cut(10), BALANCED.y));
     }
 
     @Test
@@ -167,15 +123,14 @@ class GroupingTest {
         float[][] nan = {{1, 0}, {Float.NaN, 1}};
         assertTrue(assertThrows(IllegalArgumentException.class, () -> CosineKMeans.fit(ragged, 1, 1, 0))
                 .getMessage().contains("embedding 1"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> AverageLinkage.build(nan))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ChineseWhispers.cluster(nan, 0.1, 0))
                 .getMessage().contains("non-finite"));
         assertThrows(IllegalArgumentException.class, () -> CosineKMeans.fit(TEN.x, 0, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> CosineKMeans.fit(TEN.x, TEN.x.length + 1, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> CosineKMeans.fit(TEN.x, 2, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> AverageLinkage.build(new float[0][]));
-        assertThrows(IllegalArgumentException.class, () -> AverageLinkage.build(TEN.x).cut(0));
-        assertThrows(IllegalArgumentException.class, () -> AverageLinkage.build(TEN.x).cutAt(Double.NaN));
-        assertThrows(IllegalArgumentException.class, () -> AverageLinkage.build(TEN.x).cutAt(-0.1));
+        assertThrows(IllegalArgumentException.class, () -> Grouping.byThreshold(new float[0][], 0.1));
+        assertThrows(IllegalArgumentException.class, () -> Grouping.byThreshold(TEN.x, Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> Grouping.byThreshold(TEN.x, -0.1));
         // one point, and identical points, are fine
         assertArrayEquals(new int[] {0}, Grouping.byThreshold(new float[][] {{1, 2}}, 0.4));
         assertArrayEquals(new int[] {0, 0, 0}, Grouping.byThreshold(new float[][] {{1, 2}, {1, 2}, {2, 4}}, 1e-6));
