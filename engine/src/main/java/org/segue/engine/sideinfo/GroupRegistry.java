@@ -61,8 +61,9 @@ public final class GroupRegistry {
     private static final int HEADER_DIGEST_BYTES = 16;
     private static final int TAG_BITS = 128;
     /** Bounds a damaged or forged body cannot push the reader past. */
-    private static final int MAX_DIMENSION = 4096;
-    private static final int MAX_GROUPS = 1 << 20;
+    private static final int MAX_DIMENSION = 1024;
+    private static final int MAX_GROUPS = 1 << 16; // one per 16-bit code
+    private static final long MAX_FILE_BYTES = 1024 + 64 + (long) MAX_GROUPS * (2 + 8 + 4L * MAX_DIMENSION) + 64;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final class Entry {
@@ -115,6 +116,10 @@ public final class GroupRegistry {
         }
         byte[] bytes;
         try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                throw new GroupRegistryException(GroupRegistryException.Reason.NOT_A_REGISTRY,
+                        file + ": not a Segue group registry (far larger than any registry)");
+            }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return new GroupRegistry(file, key, embedder, minSimilarity, new ArrayList<>(), 0, 0);

@@ -21,8 +21,11 @@ public final class Grouping {
      */
     public static final double DEFAULT_MAX_DISTANCE = 0.06;
 
-    /** K-means restarts for {@link #ofK}. */
-    public static final int DEFAULT_RESTARTS = 10;
+    /**
+     * K-means restarts for {@link #ofK}: on WebFace10's 1,300 training faces ten restarts can miss the
+     * lowest-inertia clustering (and lose ten points of accuracy); thirty cost milliseconds.
+     */
+    public static final int DEFAULT_RESTARTS = 30;
 
     private Grouping() {}
 
