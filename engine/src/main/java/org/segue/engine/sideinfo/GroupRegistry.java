@@ -49,8 +49,10 @@ public final class GroupRegistry {
 
     /**
      * The least cosine similarity of a new group's mean direction to a stored one for the two to count as one
-     * person, for dlib's ResNet descriptors (face-api's face recognition model): a group's mean direction is much
-     * closer to its person's than single faces are, so this lies above the single-face grouping threshold.
+     * person, for dlib's ResNet descriptors (face-api's face recognition model). Mean directions of a few faces of
+     * one person lie at 0.96-0.99 of each other, those of two people mostly at 0.88-0.95 (WebFace10, celeb10); the
+     * one-to-one matching, best pairs first, does the rest: measured from one split to the other, 0.94 to 0.97 give
+     * the same codes, and about one newcomer's face in a hundred takes a registered person's code.
      */
     public static final double DEFAULT_MIN_SIMILARITY = 0.96;
 
