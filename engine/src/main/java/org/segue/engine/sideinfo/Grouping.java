@@ -5,9 +5,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Groups face embeddings by person, compared by direction (cosine similarity): into a known number of
- * groups (pseudo labels, {@link #ofK}: cosine k-means) or, where the number of people is unknown, along chains of
- * faces closer than a threshold ({@link #byThreshold}: Chinese whispers). Group numbers are arbitrary; they are not identities.
+ * Groups face embeddings by person, compared by direction (cosine similarity): into a known number of groups
+ * (pseudo labels, {@link #ofK}: cosine k-means) or, where the number of people is unknown, through the graph of
+ * faces closer than a threshold ({@link #byThreshold}: Chinese whispers). Group numbers are arbitrary; they are
+ * not identities.
  */
 public final class Grouping {
 
