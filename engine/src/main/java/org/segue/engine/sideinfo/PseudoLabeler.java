@@ -5,30 +5,54 @@ import org.segue.engine.internal.RgbImage;
 import java.util.List;
 
 /**
- * Pseudo labels for unlabelled face photos: each face is embedded by a feature extractor that was not
- * trained on the protected identities, the embeddings are scaled to unit length (so clusters form by
- * direction, as face embeddings are compared), and K-means with k clusters gives each face a label
- * 0..k-1. The labels are cluster numbers, not identities; {@link ClusteringAccuracy} scores them
- * against true labels where those are known.
+ * Pseudo labels and groups for unlabelled faces: each face is embedded by a {@link FeatureExtractor} that was not
+ * trained on the protected identities, and the embeddings are grouped by direction (cosine similarity), as face
+ * embeddings are compared: into k groups by {@link CosineKMeans} where the number of people is known (the paper's
+ * pseudo labels), or by {@link ChineseWhispers} on faces within a cosine distance where it is not (grouping a
+ * batch of photos). Group numbers are not identities; {@link ClusteringAccuracy} scores them against true labels where
+ * those are known.
+ *
+ * <p>Any extractor plugs in: a pretrained face embedder (which groups people far better, and wants faces aligned
+ * the way it was trained), or {@link #fallbackExtractor()} where none is available.
  */
 public final class PseudoLabeler {
 
     /**
      * A labelling with what it was computed from.
      *
-     * @param labels     cluster 0..k-1 of each face, in input order
-     * @param embeddings the unit-length embedding of each face, in input order
-     * @param inertia    the K-means inertia of the labelling (lower is tighter)
+     * @param labels     group 0..g-1 of each face, in input order
+     * @param embeddings the unit-length embedding of each face, in input order (biometric data: never to be
+     *                   logged or written out)
+     * @param inertia    for k groups, the cosine k-means inertia (sum of {@code 1 - cos} to the own group's mean
+     *                   direction; lower is tighter); NaN for threshold grouping
      */
-    public record Labelling(int[] labels, float[][] embeddings, double inertia) {}
+    public record Labelling(int[] labels, float[][] embeddings, double inertia) {
+        /** The number of groups. */
+        public int groups() {
+            return Grouping.count(labels);
+        }
+
+        @Override
+        public String toString() {
+            return "Labelling[" + labels.length + " faces in " + groups() + " groups]";
+        }
+    }
 
     private PseudoLabeler() {}
+
+    /**
+     * The extractor used where no face embedder is at hand: the LBP histogram descriptor, which needs no
+     * weights but separates people poorly on real photos (about a quarter of WebFace10's faces grouped right).
+     */
+    public static FeatureExtractor fallbackExtractor() {
+        return new LbpFeatureExtractor();
+    }
 
     /**
      * Pseudo labels of {@code faces}.
      *
      * @param k        number of identities to find, 1..faces.size()
-     * @param restarts K-means runs, the tightest kept, at least 1
+     * @param restarts k-means runs, the tightest kept, at least 1
      * @param seed     seed for reproducible labels
      */
     public static int[] label(List<RgbImage> faces, int k, FeatureExtractor extractor, int restarts, long seed) {
@@ -38,34 +62,47 @@ public final class PseudoLabeler {
     /** As {@link #label}, also returning the embeddings and the inertia. */
     public static Labelling labelWithEmbeddings(List<RgbImage> faces, int k, FeatureExtractor extractor,
                                                 int restarts, long seed) {
+        return labelEmbeddings(embed(faces, extractor), k, restarts, seed);
+    }
+
+    /**
+     * Pseudo labels of faces already embedded (by any extractor; lengths do not matter).
+     *
+     * @throws IllegalArgumentException on empty, ragged or non-finite embeddings, or k or restarts out of range
+     */
+    public static Labelling labelEmbeddings(float[][] embeddings, int k, int restarts, long seed) {
+        float[][] unit = unit(embeddings);
+        CosineKMeans.Result clustering = CosineKMeans.fit(unit, k, restarts, seed);
+        return new Labelling(clustering.assignment(), unit, clustering.inertia());
+    }
+
+    /**
+     * Groups of {@code faces} where the number of people is unknown: {@link Grouping#byThreshold} with faces
+     * joined up to the cosine distance {@code maxDistance}, which depends on the embedder ({@link Grouping#DEFAULT_MAX_DISTANCE}
+     * for dlib's ResNet).
+     */
+    public static Labelling group(List<RgbImage> faces, FeatureExtractor extractor, double maxDistance) {
+        return groupEmbeddings(embed(faces, extractor), maxDistance);
+    }
+
+    /** As {@link #group}, for faces already embedded. */
+    public static Labelling groupEmbeddings(float[][] embeddings, double maxDistance) {
+        float[][] unit = unit(embeddings);
+        return new Labelling(Grouping.byThreshold(unit, maxDistance), unit, Double.NaN);
+    }
+
+    private static float[][] embed(List<RgbImage> faces, FeatureExtractor extractor) {
         if (faces == null || faces.isEmpty()) {
             throw new IllegalArgumentException("pseudo labelling needs at least one face");
         }
         if (extractor == null) {
             throw new IllegalArgumentException("pseudo labelling needs a feature extractor");
         }
-        float[][] raw = extractor.embedAll(faces);
-        float[][] embeddings = new float[raw.length][];
-        for (int i = 0; i < raw.length; i++) {
-            embeddings[i] = unitLength(raw[i]); // a copy: the extractor's arrays are not ours to change
-        }
-        KMeans.Result clustering = KMeans.fit(embeddings, k, restarts, seed);
-        return new Labelling(clustering.assignment(), embeddings, clustering.inertia());
+        return extractor.embedAll(faces);
     }
 
-    /** {@code v} scaled to unit L2 norm; an all-zero embedding has no direction and stays zero. */
-    private static float[] unitLength(float[] v) {
-        double sumOfSquares = 0;
-        for (float x : v) {
-            sumOfSquares += (double) x * x;
-        }
-        float[] unit = v.clone();
-        if (sumOfSquares > 0) {
-            double scale = 1 / Math.sqrt(sumOfSquares);
-            for (int i = 0; i < unit.length; i++) {
-                unit[i] = (float) (v[i] * scale);
-            }
-        }
-        return unit;
+    private static float[][] unit(float[][] embeddings) {
+        Embeddings.validate(embeddings, 1, "pseudo labelling");
+        return Embeddings.unitLength(embeddings); // copies: the extractor's arrays are not ours to change
     }
 }

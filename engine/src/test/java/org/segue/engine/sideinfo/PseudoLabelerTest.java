@@ -77,9 +77,6 @@ class PseudoLabelerTest {
         for (float[] e : labelling.embeddings()) {
             assertEquals(1.0, Math.sqrt(e[0] * e[0] + e[1] * e[1] + e[2] * e[2]), 1e-6);
         }
-        // whereas raw brightness-dominated embeddings would not separate by hue
-        float[][] raw = firstPixel.embedAll(faces);
-        assertTrue(ClusteringAccuracy.of(KMeans.fit(raw, 2, 3, 0).assignment(), truth) < 1.0);
     }
 
     @Test
@@ -90,5 +87,44 @@ class PseudoLabelerTest {
         assertThrows(IllegalArgumentException.class, () -> PseudoLabeler.label(two, 3, lbp, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> PseudoLabeler.label(two, 0, lbp, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> PseudoLabeler.label(two, 1, null, 1, 0));
+    }
+
+    @Test
+    void anyEmbedderPlugsIn() {
+        // an extractor that looks a face up in known embeddings stands for a pretrained embedder
+        SyntheticEmbeddings people = new SyntheticEmbeddings(128, new int[] {12, 20, 9, 15}, 0.6, 21);
+        List<RgbImage> faces = new ArrayList<>();
+        for (int i = 0; i < people.x.length; i++) {
+            faces.add(SyntheticFaces.constant(4, 4, i / 1000f));
+        }
+        FeatureExtractor lookup = new FeatureExtractor() {
+            @Override
+            public float[] embed(RgbImage face) {
+                return people.x[Math.round(face.get(0, 0, 0) * 1000)];
+            }
+
+            @Override
+            public String name() {
+                return "lookup";
+            }
+        };
+        PseudoLabeler.Labelling k = PseudoLabeler.labelWithEmbeddings(faces, 4, lookup, 5, 0);
+        assertEquals(1.0, ClusteringAccuracy.of(k.labels(), people.y));
+        assertArrayEquals(k.labels(), PseudoLabeler.labelEmbeddings(people.x, 4, 5, 0).labels());
+        assertTrue(k.inertia() > 0);
+
+        PseudoLabeler.Labelling grouped = PseudoLabeler.group(faces, lookup, 0.6);
+        assertEquals(4, grouped.groups());
+        assertEquals(1.0, ClusteringAccuracy.of(grouped.labels(), people.y));
+        assertTrue(Double.isNaN(grouped.inertia()));
+        assertEquals("Labelling[56 faces in 4 groups]", grouped.toString());
+        assertEquals(1.0, Math.sqrt(Embeddings.dot(grouped.embeddings()[0], grouped.embeddings()[0])), 1e-6);
+        assertNotSame(people.x[0], grouped.embeddings()[0], "the extractor's arrays are left alone");
+        assertThrows(IllegalArgumentException.class, () -> PseudoLabeler.groupEmbeddings(new float[][] {{1, Float.NaN}}, 0.5));
+    }
+
+    @Test
+    void theFallbackIsLbp() {
+        assertTrue(PseudoLabeler.fallbackExtractor() instanceof LbpFeatureExtractor);
     }
 }
