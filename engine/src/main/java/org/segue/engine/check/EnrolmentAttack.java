@@ -1,7 +1,7 @@
 package org.segue.engine.check;
 
 import org.segue.engine.sideinfo.ClusteringAccuracy;
-import org.segue.engine.sideinfo.KMeans;
+import org.segue.engine.sideinfo.Grouping;
 
 /**
  * How a pretrained face recogniser fares against protected photos, the way recognition is deployed: an
@@ -87,7 +87,7 @@ public final class EnrolmentAttack {
 
     private static double clustering(float[][] unit, int[] labels, int people, long seed) {
         int k = Math.min(people, unit.length);
-        return ClusteringAccuracy.of(KMeans.fit(unit, k, 10, seed).assignment(), labels);
+        return ClusteringAccuracy.of(Grouping.ofK(unit, k, seed), labels);
     }
 
     private static float[][] unit(float[][] embeddings) {
