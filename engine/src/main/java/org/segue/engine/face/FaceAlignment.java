@@ -4,6 +4,8 @@ import org.segue.engine.internal.RgbImage;
 import org.segue.engine.spi.FaceBox;
 import org.segue.engine.spi.FaceLandmarks;
 
+import java.util.stream.IntStream;
+
 /**
  * One face's alignment: the least-squares similarity taking its five landmarks onto the canonical
  * template of a {@link CropFraming}, the aligned crop cut from a photo through it, and the exact way
@@ -17,6 +19,9 @@ import org.segue.engine.spi.FaceLandmarks;
  * shows none of them.
  */
 public final class FaceAlignment {
+
+    /** Footprints larger than this many pixels are mapped back on all cores. */
+    private static final long PARALLEL_PIXELS = 1 << 20;
 
     private final CropFraming framing;
     private final Similarity photoToCrop;
@@ -166,8 +171,9 @@ public final class FaceAlignment {
      * A perturbation of the crop ({@code 3 x size x size}, channel-major, template coordinates) on the
      * photo's pixel grid over {@link #footprint}: each photo pixel whose centre falls inside the crop square
      * takes the crop's bilinear interpolation of {@code delta} at that position (edge crop pixels repeated
-     * into the crop's outer half pixel), every other pixel zero. Interpolation only averages, so a bound
-     * {@code |delta| <= eps} holds for the result too.
+     * into the crop's outer half pixel), every other pixel zero. Interpolation only averages (and the result
+     * is clamped to the largest {@code |delta|} against float rounding), so a bound {@code |delta| <= eps}
+     * holds for the result to the last bit.
      *
      * @throws IllegalArgumentException when {@code delta} has the wrong length or a non-finite value, or the
      *     crop lies wholly outside the photo
@@ -178,48 +184,83 @@ public final class FaceAlignment {
             throw new IllegalArgumentException("a perturbation of a " + s + "x" + s + " crop needs " + 3 * s * s
                     + " values, got " + (delta == null ? "none" : delta.length));
         }
+        float bound = 0;
         for (float d : delta) {
             if (!Float.isFinite(d)) {
                 throw new IllegalArgumentException("the face perturbation holds a non-finite value");
             }
+            bound = Math.max(bound, Math.abs(d));
         }
         FaceBox box = footprint(width, height);
         int bw = box.width();
         int bh = box.height();
         float[] out = new float[3 * bw * bh];
+        float limit = bound;
+        IntStream rows = IntStream.range(0, bh);
+        // a large face's footprint has millions of pixels: its rows are independent
+        (bw * (long) bh > PARALLEL_PIXELS ? rows.parallel() : rows).forEach(r -> mapRow(delta, box, r, limit, out));
+        return new PhotoDelta(box, out);
+    }
+
+    /**
+     * One row of {@link #toPhoto}. Along a row the crop position moves by a constant step, so the pixels
+     * inside the crop square form one run, found by solving the square's four edges for the column.
+     */
+    private void mapRow(float[] delta, FaceBox box, int r, float limit, float[] out) {
+        int s = framing.size();
         int plane = s * s;
+        int bw = box.width();
+        int outPlane = bw * box.height();
+        int py = box.y() + r;
+        double u0 = photoToCrop.mapX(box.x(), py);
+        double v0 = photoToCrop.mapY(box.x(), py);
+        double du = photoToCrop.a();
+        double dv = photoToCrop.b();
         double lo = -0.5;
         double hi = s - 0.5;
-        for (int r = 0; r < bh; r++) {
-            int py = box.y() + r;
-            for (int q = 0; q < bw; q++) {
-                int px = box.x() + q;
-                double u = photoToCrop.mapX(px, py);
-                double v = photoToCrop.mapY(px, py);
-                if (!(u >= lo && u < hi && v >= lo && v < hi)) {
-                    continue;
-                }
-                double x = Math.min(s - 1, Math.max(0, u));
-                double y = Math.min(s - 1, Math.max(0, v));
-                int x0 = Math.min(s - 2, (int) x);
-                int y0 = Math.min(s - 2, (int) y);
-                double fx = x - x0;
-                double fy = y - y0;
-                double w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
-                int i00 = y0 * s + x0;
-                int o = r * bw + q;
-                for (int c = 0; c < 3; c++) {
-                    int base = c * plane + i00;
-                    float d00 = delta[base], d01 = delta[base + 1], d10 = delta[base + s], d11 = delta[base + s + 1];
-                    double mixed = w00 * d00 + w01 * d01 + w10 * d10 + w11 * d11;
-                    // rounding must not lift the mix past its corners: the budget is checked to the last bit
-                    float lo4 = Math.min(Math.min(d00, d01), Math.min(d10, d11));
-                    float hi4 = Math.max(Math.max(d00, d01), Math.max(d10, d11));
-                    out[c * bw * bh + o] = Math.min(hi4, Math.max(lo4, (float) mixed));
-                }
+        double[] span = {0, bw - 1};
+        if (!narrow(span, u0, du, lo, hi) || !narrow(span, v0, dv, lo, hi)) {
+            return;
+        }
+        // one pixel of slack each way: the exact test below decides
+        int qStart = Math.max(0, (int) Math.floor(span[0]) - 1);
+        int qEnd = Math.min(bw - 1, (int) Math.ceil(span[1]) + 1);
+        int last = s - 1;
+        for (int q = qStart; q <= qEnd; q++) {
+            double u = u0 + du * q;
+            double v = v0 + dv * q;
+            if (!(u >= lo && u < hi && v >= lo && v < hi)) {
+                continue;
+            }
+            double x = u < 0 ? 0 : (u > last ? last : u);
+            double y = v < 0 ? 0 : (v > last ? last : v);
+            int x0 = Math.min(s - 2, (int) x);
+            int y0 = Math.min(s - 2, (int) y);
+            float fx = (float) (x - x0);
+            float fy = (float) (y - y0);
+            int i00 = y0 * s + x0;
+            int o = r * bw + q;
+            for (int c = 0; c < 3; c++) {
+                int base = c * plane + i00;
+                float top = delta[base] + fx * (delta[base + 1] - delta[base]);
+                float bottom = delta[base + s] + fx * (delta[base + s + 1] - delta[base + s]);
+                float mixed = top + fy * (bottom - top);
+                // float rounding may overshoot the corners by an ulp; the budget holds to the last bit
+                out[c * outPlane + o] = mixed > limit ? limit : (mixed < -limit ? -limit : mixed);
             }
         }
-        return new PhotoDelta(box, out);
+    }
+
+    /** Narrows the column interval {@code span} to where {@code lo <= start + step * q < hi}; false if empty. */
+    private static boolean narrow(double[] span, double start, double step, double lo, double hi) {
+        if (Math.abs(step) < 1e-12) {
+            return start >= lo && start < hi;
+        }
+        double q1 = (lo - start) / step;
+        double q2 = (hi - start) / step;
+        span[0] = Math.max(span[0], Math.min(q1, q2));
+        span[1] = Math.min(span[1], Math.max(q1, q2));
+        return span[0] <= span[1] + 2;
     }
 
     /**

@@ -173,7 +173,8 @@ public final class FaceRecognitionNet implements FaceEmbedder {
         for (Residual r : blocks) {
             x = r.down ? residualDown(x, r) : residual(x, r);
         }
-        NDArray pooled = x.mean(new int[] {2, 3});
+        // PyTorch's engine reduces over one axis at a time: flatten the plane first
+        NDArray pooled = x.reshape(x.getShape().get(0), x.getShape().get(1), -1).mean(new int[] {2});
         NDArray out = pooled.matMul(fc);
         return from.equals(device) ? out : out.toDevice(from, false);
     }
