@@ -24,7 +24,10 @@ import java.util.Map;
  * For each framing it aligns every face, embeds it and clusters the embeddings with k-means (k = number
  * of people), printing the clustering accuracy only: never an embedding, a landmark or a name.
  *
- * <pre>java ... EmbedderFramingMeasurement &lt;dataset root&gt; &lt;five-point jsonl&gt; [test-only]</pre>
+ * <pre>java ... EmbedderFramingMeasurement &lt;dataset root&gt; &lt;five-point jsonl&gt; [padding:shift,...]</pre>
+ *
+ * <p>Without a list it measures the crop as it is (resized to 150), then paddings -0.1, 0, 0.1 and 0.25, the framing
+ * closest to dlib's chips, and two raised framings.
  */
 public final class EmbedderFramingMeasurement {
 
@@ -62,7 +65,6 @@ public final class EmbedderFramingMeasurement {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]);
         List<String> lines = Files.readAllLines(Path.of(args[1]));
-        boolean testOnly = args.length > 2 && args[2].equals("test-only");
         List<RgbImage> images = new ArrayList<>();
         List<double[]> points = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
@@ -74,9 +76,6 @@ public final class EmbedderFramingMeasurement {
         for (String line : lines) {
             JsonObject o = JsonParser.parseString(line).getAsJsonObject();
             String file = o.get("file").getAsString();
-            if (testOnly && !file.startsWith("test/")) {
-                continue;
-            }
             Path p = Path.of(file);
             String person = p.getParent().getFileName().toString();
             labels.add(people.computeIfAbsent(person, k -> people.size()));
@@ -104,13 +103,22 @@ public final class EmbedderFramingMeasurement {
         int[] truth = labels.stream().mapToInt(Integer::intValue).toArray();
         int k = people.size();
         Map<String, CropFraming> framings = new LinkedHashMap<>();
-        framings.put("as-is, resized to 150", null);
-        for (double pad : new double[] {-0.1, 0, 0.1, 0.25}) {
-            framings.put(String.format(Locale.ROOT, "padding %.2f", pad), CropFraming.of(150, pad));
+        if (args.length > 2) {
+            for (String spec : args[2].split(",")) {
+                String[] ps = spec.split(":");
+                CropFraming f = new CropFraming(150, Double.parseDouble(ps[0]), Double.parseDouble(ps[1]));
+                framings.put(String.format(Locale.ROOT, "padding %.3f, shift %.3f", f.padding(), f.shiftY()), f);
+            }
+        } else {
+            framings.put("as-is, resized to 150", null);
+            for (double pad : new double[] {-0.1, 0, 0.1, 0.25}) {
+                framings.put(String.format(Locale.ROOT, "padding %.2f", pad), CropFraming.of(150, pad));
+            }
+            framings.put(String.format(Locale.ROOT, "dlib-like (padding %.3f, shift %.3f)", dlib.padding(),
+                    dlib.shiftY()), dlib);
+            framings.put("padding 0.00, shift -0.10", new CropFraming(150, 0, -0.1));
+            framings.put("padding 0.10, shift -0.10", new CropFraming(150, 0.1, -0.1));
         }
-        framings.put(String.format(Locale.ROOT, "dlib-like (padding %.3f, shift %.3f)", dlib.padding(), dlib.shiftY()), dlib);
-        framings.put("padding 0.00, shift -0.10", new CropFraming(150, 0, -0.1));
-        framings.put("padding 0.10, shift -0.10", new CropFraming(150, 0.1, -0.1));
         try (FaceRecognitionNet net = FaceRecognitionNet.load(Device.cpu())) {
             for (var e : framings.entrySet()) {
                 List<RgbImage> crops = new ArrayList<>();

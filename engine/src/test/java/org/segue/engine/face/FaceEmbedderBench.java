@@ -18,6 +18,11 @@ import java.util.SplittableRandom;
  */
 public final class FaceEmbedderBench {
 
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     public static void main(String[] args) {
         SplittableRandom rng = new SplittableRandom(1);
         List<RgbImage> crops = new ArrayList<>();
@@ -39,14 +44,18 @@ public final class FaceEmbedderBench {
                     net.embed(crops.subList(0, batch));
                 }
                 List<Double> perFace = new ArrayList<>();
+                long cpu0 = processCpuNanos();
                 for (int r = 0; r < 10; r++) {
                     long s = System.nanoTime();
                     net.embed(crops.subList(0, batch));
                     perFace.add((System.nanoTime() - s) / 1e6 / batch);
                 }
+                double cpuPerFace = (processCpuNanos() - cpu0) / 1e6 / (10.0 * batch);
                 Collections.sort(perFace);
-                System.out.printf(Locale.ROOT, "batch %d: %.1f ms per face (median of 10; min %.1f)%n",
-                        batch, perFace.get(5), perFace.get(0));
+                // on a shared machine the wall time swings with the others' load; CPU time does not
+                System.out.printf(Locale.ROOT, "batch %d: %.1f ms per face wall (median of 10; min %.1f), "
+                        + "%.1f ms CPU per face over %d cores%n", batch, perFace.get(5), perFace.get(0), cpuPerFace,
+                        Runtime.getRuntime().availableProcessors());
             }
         }
         // aligning four faces of a 24 MP photo (6000 x 4000) to the generator's 224 px and the embedder's 150 px

@@ -112,6 +112,57 @@ class FaceRecognitionNetTest {
         assertEquals(1, dot / Math.sqrt(norm), 1e-5);
     }
 
+    /** The astronaut's five points from face-api's 68 (eye centres = means of 36-41 and 42-47; 30; 48; 54). */
+    private static final double[] ASTRONAUT_FIVE = {202.34, 101.03, 244.49, 103.18, 222.69, 128.77, 201.40, 141.09,
+        243.66, 142.41};
+
+    /** The photo turned by {@code degrees} and scaled about its centre, on a canvas of {@code size}; edge repeated. */
+    private static RgbImage turned(RgbImage photo, Similarity photoToCanvas, int size) {
+        Similarity back = photoToCanvas.inverse();
+        float[] out = new float[3 * size * size];
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                double px = Math.min(photo.width() - 1.001, Math.max(0, back.mapX(x, y)));
+                double py = Math.min(photo.height() - 1.001, Math.max(0, back.mapY(x, y)));
+                int x0 = (int) px;
+                int y0 = (int) py;
+                float fx = (float) (px - x0);
+                float fy = (float) (py - y0);
+                for (int c = 0; c < 3; c++) {
+                    float top = photo.get(c, y0, x0) * (1 - fx) + photo.get(c, y0, x0 + 1) * fx;
+                    float bottom = photo.get(c, y0 + 1, x0) * (1 - fx) + photo.get(c, y0 + 1, x0 + 1) * fx;
+                    out[(c * size + y) * size + x] = top * (1 - fy) + bottom * fy;
+                }
+            }
+        }
+        return new RgbImage(out, size, size);
+    }
+
+    @Test
+    void aTurnedAndScaledPhotoOfTheSameFaceAlignsToTheSameEmbedding() throws IOException {
+        RgbImage photo = ImageCodec.read(SharedData.require("photos/public-domain/astronaut.png"));
+        float[] upright = net.embedFace(photo, new org.segue.engine.spi.FaceLandmarks(ASTRONAUT_FIVE));
+        double th = Math.toRadians(40);
+        double sc = 1.6;
+        // about the photo's centre, onto a larger canvas so that the face stays whole
+        int size = 900;
+        double a = sc * Math.cos(th);
+        double b = sc * Math.sin(th);
+        Similarity turn = new Similarity(a, b, size / 2.0 - (a * 256 - b * 256), size / 2.0 - (b * 256 + a * 256));
+        double[] moved = new double[10];
+        for (int i = 0; i < 5; i++) {
+            moved[2 * i] = turn.mapX(ASTRONAUT_FIVE[2 * i], ASTRONAUT_FIVE[2 * i + 1]);
+            moved[2 * i + 1] = turn.mapY(ASTRONAUT_FIVE[2 * i], ASTRONAUT_FIVE[2 * i + 1]);
+        }
+        float[] tilted = net.embedFace(turned(photo, turn, size), new org.segue.engine.spi.FaceLandmarks(moved));
+        double same = FaceEmbedder.similarity(upright, tilted);
+        // the unaligned tilted view, for contrast: the network itself is not rotation invariant
+        RgbImage tiltedCentre = window(turned(photo, turn, size), (size - 150) / 2, (size - 150) / 2, 150);
+        double unaligned = FaceEmbedder.similarity(upright, net.embed(tiltedCentre));
+        assertTrue(same > 0.99, "aligned views of one face: cosine " + same);
+        assertTrue(unaligned < same - 0.05, "unaligned " + unaligned + " vs aligned " + same);
+    }
+
     @Test
     void aGradientReachesTheInputAndAgreesWithFiniteDifferences() {
         RgbImage img = noise(1);
