@@ -43,10 +43,14 @@ public final class FaceRecognitionNet implements FaceEmbedder {
     public static final int DIMENSION = 128;
 
     /**
-     * The crop the embedder takes, chosen by clustering accuracy on aligned faces of ten people (k-means,
-     * k = 10): tighter than ArcFace's framing and raised, close to the chips dlib trained the network on.
+     * The crop the embedder takes: the framing of dlib's own 150 px chips (its 68-point template with 25%
+     * padding) expressed around the canonical template, i.e. tighter than ArcFace's framing and moved up so
+     * that the chin is in view. Chosen by k-means accuracy (k = 10, mean of 5 seeds) on aligned faces:
+     * celeb10 95.3% and WebFace10 94.7%, against 78.9% and 67.0% for ArcFace's framing (padding 0), 80.1% for
+     * celeb10's crops merely resized, 85.2% and 69.3% for paddings -0.1 and 0.1 on celeb10; a tighter variant
+     * (padding -0.1, shift -0.15) scored 96.7% and 93.8%, a tie within the seeds' spread.
      */
-    public static final CropFraming FRAMING = new CropFraming(INPUT_SIZE, 0, 0);
+    public static final CropFraming FRAMING = new CropFraming(INPUT_SIZE, -0.038, -0.144);
 
     /** Crops per forward pass in {@link #embed}: bounds the activations' memory. */
     static final int BATCH = 16;
