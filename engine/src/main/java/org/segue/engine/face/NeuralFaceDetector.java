@@ -21,7 +21,8 @@ import java.util.List;
  *
  * <ul>
  *   <li>Small faces: the SSD runs on the whole working image (up to {@link #DEFAULT_WORKING_SIZE} px on the
- *       longer side) with its anchors at their trained pixel sizes, so a face keeps its size in pixels.
+ *       longer side) with its anchors at their trained pixel sizes, so a face keeps its size in pixels;
+ *       an image smaller than 512 px is enlarged to 512 first, as face-api does.
  *   <li>Tilted heads: the SSD was trained on roughly upright faces and loses faces tilted by more than
  *       about 30 degrees. Two more passes search the image turned by +-{@link #TILT_DEGREES} degrees, on a
  *       smaller copy (longer side {@link #TILTED_SIZE} px) to bound their cost; their faces are mapped back
@@ -105,8 +106,16 @@ public final class NeuralFaceDetector implements FaceDetector {
         if (w < 16 || h < 16) {
             return List.of();
         }
-        int factor = Math.max(1, (int) Math.ceil(Math.max(w, h) / (double) workingSize));
+        int longer = Math.max(w, h);
+        int factor = Math.max(1, (int) Math.ceil(longer / (double) workingSize));
         BufferedImage image = factor == 1 ? toRgb(uprightRgb) : shrink(uprightRgb, factor);
+        // face-api enlarges small images to its 512 input; small photos' faces are found only at that size
+        double toInput = factor;
+        if (longer < SsdMobileNetV1.REFERENCE_SIZE) {
+            double up = SsdMobileNetV1.REFERENCE_SIZE / (double) longer;
+            image = warp(image, AffineTransform.getScaleInstance(up, up));
+            toInput = 1 / up;
+        }
         List<Candidate> candidates = new ArrayList<>(search(image, 0, 1));
         double tiltScale = Math.min(1, TILTED_SIZE / (double) Math.max(image.getWidth(), image.getHeight()));
         candidates.addAll(search(image, TILT_DEGREES, tiltScale));
@@ -124,17 +133,21 @@ public final class NeuralFaceDetector implements FaceDetector {
         List<Candidate> kept = new ArrayList<>();
         for (List<Candidate> group : groups) {
             // the landmark network was trained on upright faces: of the passes that found this face, the
-            // one in which it stood most upright places its points best
-            Candidate best = group.stream().min(Comparator.comparingDouble(Candidate::passTilt)).orElseThrow();
-            if (confirmed(image, best)) {
-                kept.add(best);
+            // one in which it stood most upright places its points best; a candidate whose second look fails
+            // (a box beside the face, with landmarks that describe no face) gives way to the next
+            group.sort(Comparator.comparingDouble(Candidate::passTilt));
+            for (Candidate c : group) {
+                if (confirmed(image, c)) {
+                    kept.add(c);
+                    break;
+                }
             }
         }
         List<DetectedFace> faces = new ArrayList<>();
         for (Candidate c : kept) {
             double[] p = c.points68().clone();
             for (int i = 0; i < p.length; i++) {
-                p[i] = p[i] * factor;
+                p[i] = p[i] * toInput;
             }
             FaceBox box = boundingBox(p, w, h);
             if (box != null) {
@@ -233,11 +246,14 @@ public final class NeuralFaceDetector implements FaceDetector {
         List<SsdMobileNetV1.Detection> again = ssd.detect(ImagePlanes.chw(look), CONFIRM_SIDE, CONFIRM_SIDE,
                 CONFIRM_SCORE, NMS_IOU, MAX_FACES);
         double centre = CONFIRM_SIDE / 2.0;
+        double expected = CONFIRM_SIDE * CONFIRM_FACE_SHARE;
         for (SsdMobileNetV1.Detection d : again) {
-            boolean holdsCentre = d.x0() < centre && centre < d.x1() && d.y0() < centre && centre < d.y1();
+            // the face found again must be the one the landmarks describe: centred where they put it (the
+            // detector's box reaches higher, to the forehead) and of their size
+            double dx = (d.x0() + d.x1()) / 2 - centre;
+            double dy = (d.y0() + d.y1()) / 2 - centre;
             double side = Math.max(d.width(), d.height());
-            if (holdsCentre && side > 0.5 * CONFIRM_SIDE * CONFIRM_FACE_SHARE
-                    && side < 2 * CONFIRM_SIDE * CONFIRM_FACE_SHARE) {
+            if (Math.hypot(dx, dy) < 0.3 * expected && side > 0.6 * expected && side < 1.6 * expected) {
                 return true;
             }
         }
@@ -285,14 +301,14 @@ public final class NeuralFaceDetector implements FaceDetector {
         }
     }
 
-    /** Boxes overlapping by {@link #MERGE_IOU}, or one mostly inside the other, are one face. */
+    /** Boxes overlapping by {@link #MERGE_IOU}, or by 40% of the smaller one, are one face. */
     private static boolean sameFace(Candidate a, Candidate b) {
         double areaA = (a.x1() - a.x0()) * (a.y1() - a.y0());
         double areaB = (b.x1() - b.x0()) * (b.y1() - b.y0());
         double iw = Math.max(0, Math.min(a.x1(), b.x1()) - Math.max(a.x0(), b.x0()));
         double ih = Math.max(0, Math.min(a.y1(), b.y1()) - Math.max(a.y0(), b.y0()));
         double inter = iw * ih;
-        return inter > 0 && (inter / (areaA + areaB - inter) > MERGE_IOU || inter / Math.min(areaA, areaB) > 0.5);
+        return inter > 0 && (inter / (areaA + areaB - inter) > MERGE_IOU || inter / Math.min(areaA, areaB) > 0.4);
     }
 
     private static double[] bounds(double[] p) {
