@@ -2,7 +2,7 @@ package org.segue.engine.api;
 
 import org.segue.engine.generator.SegueModel;
 import org.segue.engine.internal.DjlRuntime;
-import org.segue.engine.photo.OpenCvFaceDetector;
+import org.segue.engine.face.NeuralFaceDetector;
 import org.segue.engine.spi.FaceDetector;
 import org.segue.engine.training.TrainingJob;
 import org.segue.engine.training.TrainingRecipes;
@@ -21,13 +21,15 @@ public final class Segue {
     private Segue() {}
 
     /**
-     * Opens a model with the default face detector.
+     * Opens a model with the default face detector (a neural detector with facial landmarks, on the same
+     * device as the model).
      *
      * @param device "auto" (a GPU where one is available), "cpu" or "gpu"
      * @throws IOException naming the model file when it is missing, damaged or not a Segue model
      */
     public static Protector open(ModelSource model, String device) throws IOException {
-        return open(model, device, new OpenCvFaceDetector());
+        return open(model, device, new NeuralFaceDetector(DjlRuntime.resolveDevice(device),
+                NeuralFaceDetector.DEFAULT_WORKING_SIZE));
     }
 
     /**

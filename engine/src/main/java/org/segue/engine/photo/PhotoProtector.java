@@ -22,7 +22,7 @@ import java.util.List;
  * with the Segue generator at the model's input size, scale the perturbation back to the region,
  * add it to the stored pixels, and encode the same format with cleaned metadata. Pixels outside
  * face regions are never written; inside, no sample moves by more than eps (8/255 by default).
- * Thread-safe when the model and detector are (the default detector serialises its calls).
+ * Thread-safe when the model and detector are (the default detector is).
  */
 public final class PhotoProtector {
 

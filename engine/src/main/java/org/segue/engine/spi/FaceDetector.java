@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * Finds faces in an upright photo. The pipeline hands a detector an 8-bit RGB view shrunk so its
  * longer side is at most {@link #workingSize()}, and scales the boxes back to full resolution; a
- * stronger detector (a neural one) replaces the default by implementing this interface. A protector is
+ * host's own detector replaces the default by implementing this interface. A protector is
  * shared by the requests of a host (the OSGi service, a hot folder), so {@link #detect} is called from
- * several threads at once: an implementation must be thread-safe (the default serialises its calls).
+ * several threads at once: an implementation must be thread-safe (the default one is, without locks).
  */
 public interface FaceDetector extends AutoCloseable {
 

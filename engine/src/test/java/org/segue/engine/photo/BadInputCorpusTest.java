@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segue.engine.generator.SegueModel;
 import org.segue.engine.internal.AtomicFiles;
-import org.segue.engine.photo.OpenCvFaceDetector;
 import org.segue.engine.photo.PhotoProtector;
 import org.segue.engine.photo.TestEngine;
 import org.segue.engine.photo.TestPhotos;

@@ -1,5 +1,6 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.face.NeuralFaceDetector;
 import org.segue.engine.generator.SegueModel;
 import org.segue.engine.internal.DjlRuntime;
 
@@ -8,12 +9,12 @@ import java.io.UncheckedIOException;
 
 /**
  * The shipped model and the default face detector, loaded once for all tests of a JVM (loading starts
- * libtorch and unpacks the cascades), and released when the JVM ends.
+ * libtorch and the detector's networks), and released when the JVM ends.
  */
 public final class TestEngine {
 
     private static SegueModel model;
-    private static OpenCvFaceDetector detector;
+    private static NeuralFaceDetector detector;
 
     private TestEngine() {}
 
@@ -28,13 +29,9 @@ public final class TestEngine {
         return model;
     }
 
-    public static synchronized OpenCvFaceDetector detector() {
+    public static synchronized NeuralFaceDetector detector() {
         if (detector == null) {
-            try {
-                detector = new OpenCvFaceDetector();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            detector = new NeuralFaceDetector();
         }
         return detector;
     }

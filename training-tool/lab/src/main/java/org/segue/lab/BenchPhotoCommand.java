@@ -4,7 +4,7 @@ import org.segue.engine.api.ProtectionOptions;
 import com.google.gson.JsonObject;
 import org.segue.engine.generator.SegueModel;
 import org.segue.engine.internal.AtomicFiles;
-import org.segue.engine.photo.OpenCvFaceDetector;
+import org.segue.engine.face.NeuralFaceDetector;
 import org.segue.engine.photo.PhotoProtector;
 import org.segue.engine.internal.DjlRuntime;
 import picocli.CommandLine.Command;
@@ -182,7 +182,7 @@ final class BenchPhotoCommand implements Callable<Integer> {
             }
         } else {
             try (SegueModel model = SegueModel.loadDefault(DjlRuntime.defaultDevice());
-                 OpenCvFaceDetector detector = new OpenCvFaceDetector()) {
+                 NeuralFaceDetector detector = new NeuralFaceDetector()) {
                 PhotoProtector protector = new PhotoProtector(model, detector, ProtectionOptions.defaults());
                 for (Combination c : grid) {
                     Path input = work.resolve(c.fileName());
@@ -235,7 +235,7 @@ final class BenchPhotoCommand implements Callable<Integer> {
         }
         Measurement m;
         try (SegueModel model = SegueModel.loadDefault(DjlRuntime.defaultDevice());
-             OpenCvFaceDetector detector = new OpenCvFaceDetector()) {
+             NeuralFaceDetector detector = new NeuralFaceDetector()) {
             PhotoProtector protector = new PhotoProtector(model, detector, ProtectionOptions.defaults());
             m = measure(protector, c, input, length, composed != null ? "child JVM of this combination"
                     : "whole process, including composing the photo");

@@ -67,8 +67,8 @@ public class FaceProtectorComponent implements FaceProtector {
     }
 
     private void open(ProtectorConfig config) throws IOException {
-        if (!"opencv".equals(config.detector())) {
-            throw new IllegalArgumentException("unknown face detector '" + config.detector() + "' (opencv)");
+        if (!"neural".equals(config.detector())) {
+            throw new IllegalArgumentException("unknown face detector '" + config.detector() + "' (neural)");
         }
         // the service is not told who is who, and the faces of one photo are different people
         ProtectionOptions options = ProtectionOptions.builder()

@@ -14,9 +14,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Model", description = "'default' (shipped with Segue) or the path of a .segue model file")
     String model_location() default "default";
 
-    @AttributeDefinition(name = "Face detector", description = "opencv: OpenCV cascades (Haar frontal + LBP profile)",
-            options = {@org.osgi.service.metatype.annotations.Option(label = "OpenCV cascades", value = "opencv")})
-    String detector() default "opencv";
+    @AttributeDefinition(name = "Face detector",
+            description = "neural: SSD MobileNetV1 with 68-point landmarks (finds tilted and small faces)",
+            options = {@org.osgi.service.metatype.annotations.Option(label = "Neural (SSD + landmarks)", value = "neural")})
+    String detector() default "neural";
 
     @AttributeDefinition(name = "Strip GPS", description = "Remove the GPS location from protected photos")
     boolean strip_gps() default true;

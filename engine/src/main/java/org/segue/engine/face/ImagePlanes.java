@@ -1,0 +1,29 @@
+package org.segue.engine.face;
+
+import java.awt.image.BufferedImage;
+
+/** 8-bit RGB images as the planar float arrays the face networks take. */
+final class ImagePlanes {
+
+    private ImagePlanes() {}
+
+    /** The image as {@code [3, h, w]} in [0, 255]. */
+    static float[] chw(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int plane = w * h;
+        float[] out = new float[3 * plane];
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            img.getRGB(0, y, w, 1, row, 0, w);
+            for (int x = 0; x < w; x++) {
+                int rgb = row[x];
+                int i = y * w + x;
+                out[i] = (rgb >> 16) & 0xFF;
+                out[plane + i] = (rgb >> 8) & 0xFF;
+                out[2 * plane + i] = rgb & 0xFF;
+            }
+        }
+        return out;
+    }
+}

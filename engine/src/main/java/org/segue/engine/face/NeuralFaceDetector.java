@@ -1,0 +1,392 @@
+package org.segue.engine.face;
+
+import ai.djl.Device;
+import org.segue.engine.internal.DjlRuntime;
+import org.segue.engine.spi.DetectedFace;
+import org.segue.engine.spi.FaceBox;
+import org.segue.engine.spi.FaceDetector;
+import org.segue.engine.spi.FaceLandmarks;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The engine's face detector: face-api's SSD MobileNetV1 finds face boxes, its 68-point landmark network
+ * places the features in each, and the five points the SPI asks for come from those.
+ *
+ * <ul>
+ *   <li>Small faces: the SSD runs on the whole working image (up to {@link #DEFAULT_WORKING_SIZE} px on the
+ *       longer side) with its anchors at their trained pixel sizes, so a face keeps its size in pixels;
+ *       an image smaller than 512 px is enlarged to 512 first, as face-api does.
+ *   <li>Tilted heads: the SSD was trained on roughly upright faces and loses faces tilted by more than
+ *       about 30 degrees. Two more passes search the image turned by +-{@link #TILT_DEGREES} degrees, on a
+ *       smaller copy (longer side {@link #TILTED_SIZE} px) to bound their cost; their faces are mapped back
+ *       and merged with the upright pass; of the passes that found a face, the one in which it stood most upright
+ *       gives its landmarks.
+ *   <li>Boxes: each face's box is the bounding box of its 68 landmarks in the photo (brows to chin, jaw to
+ *       jaw), which stays tight for a tilted face where the detector's own box would not.
+ *   <li>Non-faces: a box is kept only when it scores at least {@link #MIN_SCORE} and a second look confirms
+ *       it: the region around it, turned upright by its landmarks and resized, must again hold a face
+ *       that the detector scores at least {@link #CONFIRM_SCORE}.
+ * </ul>
+ *
+ * <p>Cost, in units of one 512x512 SSD pass: the upright pass about 2.6 on a 1024x672 working image, the two
+ * tilted passes about 2 each (the turned 512 px copy fills a 724x724 canvas), and per face found one 160x160
+ * second look (0.1) and one landmark pass on 112x112. Most of a detection is the tilted passes; a smaller
+ * {@link #TILTED_SIZE} trades tilted faces' minimum size for time.
+ *
+ * <p>Thread-safe and without locks: the networks' weights are read-only and every call works on its own
+ * arrays.
+ */
+public final class NeuralFaceDetector implements FaceDetector {
+
+    /** Longer side of the image searched; at this size faces of about 40 px are still found. */
+    public static final int DEFAULT_WORKING_SIZE = 1024;
+    /** Face score (SSD) a box needs; face-api's default. */
+    public static final float MIN_SCORE = 0.5f;
+    /** Score the upright, landmark-aligned second look must give. */
+    public static final float CONFIRM_SCORE = 0.5f;
+    /** The tilted passes turn the image by plus and minus this much. */
+    public static final double TILT_DEGREES = 40;
+    /** Longer side of the image the tilted passes search. */
+    public static final int TILTED_SIZE = 512;
+
+    private static final double NMS_IOU = 0.5;
+    /** Boxes of one face found by different passes overlap at least this much. */
+    private static final double MERGE_IOU = 0.3;
+    private static final int MAX_FACES = 100;
+    /** Side of the second look's square image, and the face's share of it. */
+    private static final int CONFIRM_SIDE = 160;
+    private static final double CONFIRM_FACE_SHARE = 0.5;
+
+    private final SsdMobileNetV1 ssd;
+    private final FaceLandmarkNet landmarkNet;
+    private final int workingSize;
+
+    /** The detector on the CPU at the default working size. */
+    public NeuralFaceDetector() {
+        this(Device.cpu(), DEFAULT_WORKING_SIZE);
+    }
+
+    public NeuralFaceDetector(Device device, int workingSize) {
+        if (workingSize < 64) {
+            throw new IllegalArgumentException("detector working size must be at least 64, was " + workingSize);
+        }
+        this.workingSize = workingSize;
+        SsdMobileNetV1 loaded = SsdMobileNetV1.load(device);
+        try {
+            this.landmarkNet = FaceLandmarkNet.load(device);
+        } catch (RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
+        this.ssd = loaded;
+    }
+
+    @Override
+    public int workingSize() {
+        return workingSize;
+    }
+
+    @Override
+    public String name() {
+        return "face-api ssd mobilenet v1 + 68-point landmarks";
+    }
+
+    @Override
+    public List<FaceBox> detect(BufferedImage uprightRgb) {
+        return detectFaces(uprightRgb).stream().map(DetectedFace::box).toList();
+    }
+
+    @Override
+    public List<DetectedFace> detectFaces(BufferedImage uprightRgb) {
+        DjlRuntime.noGradientsOnThisThread();
+        int w = uprightRgb.getWidth();
+        int h = uprightRgb.getHeight();
+        if (w < 16 || h < 16) {
+            return List.of();
+        }
+        int longer = Math.max(w, h);
+        int factor = Math.max(1, (int) Math.ceil(longer / (double) workingSize));
+        BufferedImage image = factor == 1 ? toRgb(uprightRgb) : shrink(uprightRgb, factor);
+        // face-api enlarges small images to its 512 input; small photos' faces are found only at that size
+        double toInput = factor;
+        if (longer < SsdMobileNetV1.REFERENCE_SIZE) {
+            double up = SsdMobileNetV1.REFERENCE_SIZE / (double) longer;
+            image = warp(image, AffineTransform.getScaleInstance(up, up));
+            toInput = 1 / up;
+        }
+        List<Candidate> candidates = new ArrayList<>(search(image, 0, 1));
+        double tiltScale = Math.min(1, TILTED_SIZE / (double) Math.max(image.getWidth(), image.getHeight()));
+        candidates.addAll(search(image, TILT_DEGREES, tiltScale));
+        candidates.addAll(search(image, -TILT_DEGREES, tiltScale));
+        candidates.sort(Comparator.comparingDouble(Candidate::score).reversed());
+        List<List<Candidate>> groups = new ArrayList<>();
+        for (Candidate c : candidates) {
+            List<Candidate> group = groups.stream().filter(g -> sameFace(g.get(0), c)).findFirst().orElse(null);
+            if (group == null) {
+                groups.add(new ArrayList<>(List.of(c)));
+            } else {
+                group.add(c);
+            }
+        }
+        List<Candidate> kept = new ArrayList<>();
+        for (List<Candidate> group : groups) {
+            // the landmark network was trained on upright faces: of the passes that found this face, the
+            // one in which it stood most upright places its points best; a candidate whose second look fails
+            // (a box beside the face, with landmarks that describe no face) gives way to the next
+            group.sort(Comparator.comparingDouble(Candidate::passTilt));
+            for (Candidate c : group) {
+                if (confirmed(image, c)) {
+                    kept.add(c);
+                    break;
+                }
+            }
+        }
+        List<DetectedFace> faces = new ArrayList<>();
+        for (Candidate c : kept) {
+            double[] p = c.points68().clone();
+            for (int i = 0; i < p.length; i++) {
+                p[i] = p[i] * toInput;
+            }
+            FaceBox box = boundingBox(p, w, h);
+            if (box != null) {
+                faces.add(new DetectedFace(box, FaceLandmarkNet.fivePoints(p), Math.min(1f, c.score())));
+            }
+        }
+        faces.sort(Comparator.comparingInt((DetectedFace f) -> f.box().x()).thenComparingInt(f -> f.box().y()));
+        return faces;
+    }
+
+    /**
+     * A face found by one pass: its score, its 68 landmarks in the working image, their bounds, and how far
+     * the face was tilted in that pass's image (radians, absolute).
+     */
+    private record Candidate(float score, double[] points68, double x0, double y0, double x1, double y1,
+                             double passTilt) {}
+
+    /**
+     * Detects on the image turned by {@code degrees} (counter-clockwise on screen) and shrunk by
+     * {@code scale}, and maps the faces back.
+     */
+    private List<Candidate> search(BufferedImage image, double degrees, double scale) {
+        AffineTransform toPass = passTransform(image.getWidth(), image.getHeight(), degrees, scale);
+        BufferedImage pass = degrees == 0 && scale == 1 ? image : warp(image, toPass);
+        AffineTransform back;
+        try {
+            back = toPass.createInverse();
+        } catch (java.awt.geom.NoninvertibleTransformException e) {
+            throw new IllegalStateException(e);
+        }
+        List<SsdMobileNetV1.Detection> found = ssd.detect(ImagePlanes.chw(pass), pass.getHeight(), pass.getWidth(),
+                MIN_SCORE, NMS_IOU, MAX_FACES);
+        List<Candidate> out = new ArrayList<>();
+        for (SsdMobileNetV1.Detection d : found) {
+            double[] p = landmarksIn(pass, d);
+            if (p == null) {
+                continue;
+            }
+            double[] mapped = new double[p.length];
+            back.transform(p, 0, mapped, 0, p.length / 2);
+            double[] b = bounds(mapped);
+            FaceLandmarks inPass = FaceLandmarkNet.fivePoints(p);
+            double tilt = Math.abs(Math.atan2(inPass.y(FaceLandmarks.RIGHT_EYE) - inPass.y(FaceLandmarks.LEFT_EYE),
+                    inPass.x(FaceLandmarks.RIGHT_EYE) - inPass.x(FaceLandmarks.LEFT_EYE)));
+            out.add(new Candidate(d.score(), mapped, b[0], b[1], b[2], b[3], tilt));
+        }
+        return out;
+    }
+
+    /** The 68 landmarks of a detection, in the coordinates of the image it was found in. */
+    private double[] landmarksIn(BufferedImage image, SsdMobileNetV1.Detection d) {
+        // face-api cuts the box to whole pixels when it crops
+        int x0 = (int) Math.max(0, Math.floor(d.x0()));
+        int y0 = (int) Math.max(0, Math.floor(d.y0()));
+        int x1 = (int) Math.min(image.getWidth(), Math.floor(d.x0()) + Math.floor(d.width()));
+        int y1 = (int) Math.min(image.getHeight(), Math.floor(d.y0()) + Math.floor(d.height()));
+        if (x1 - x0 < 4 || y1 - y0 < 4) {
+            return null;
+        }
+        BufferedImage crop = image.getSubimage(x0, y0, x1 - x0, y1 - y0);
+        double[] p = landmarkNet.landmarks(ImagePlanes.chw(crop), crop.getHeight(), crop.getWidth());
+        for (int i = 0; i < p.length; i += 2) {
+            p[i] += x0;
+            p[i + 1] += y0;
+        }
+        return p;
+    }
+
+    /**
+     * The second look: the face's surroundings turned so the eyes are level, the face filling
+     * {@link #CONFIRM_FACE_SHARE} of a small square, must again contain a face overlapping it. Clothing,
+     * hands and patterns that fooled the first look rarely produce a face with a consistent landmark frame.
+     */
+    private boolean confirmed(BufferedImage image, Candidate c) {
+        FaceLandmarks five = FaceLandmarkNet.fivePoints(c.points68());
+        double ex = (five.x(FaceLandmarks.LEFT_EYE) + five.x(FaceLandmarks.RIGHT_EYE)) / 2;
+        double ey = (five.y(FaceLandmarks.LEFT_EYE) + five.y(FaceLandmarks.RIGHT_EYE)) / 2;
+        double mx = (five.x(FaceLandmarks.MOUTH_LEFT) + five.x(FaceLandmarks.MOUTH_RIGHT)) / 2;
+        double my = (five.y(FaceLandmarks.MOUTH_LEFT) + five.y(FaceLandmarks.MOUTH_RIGHT)) / 2;
+        double angle = Math.atan2(five.y(FaceLandmarks.RIGHT_EYE) - five.y(FaceLandmarks.LEFT_EYE),
+                five.x(FaceLandmarks.RIGHT_EYE) - five.x(FaceLandmarks.LEFT_EYE));
+        double size = Math.max(c.x1() - c.x0(), c.y1() - c.y0());
+        if (!(size > 0)) {
+            return false;
+        }
+        double scale = CONFIRM_SIDE * CONFIRM_FACE_SHARE / size;
+        double cx = (ex + mx) / 2;
+        double cy = (ey + my) / 2;
+        AffineTransform t = new AffineTransform();
+        t.translate(CONFIRM_SIDE / 2.0, CONFIRM_SIDE / 2.0);
+        t.scale(scale, scale);
+        t.rotate(-angle);
+        t.translate(-cx, -cy);
+        BufferedImage look = new BufferedImage(CONFIRM_SIDE, CONFIRM_SIDE, BufferedImage.TYPE_INT_RGB);
+        draw(image, look, t);
+        List<SsdMobileNetV1.Detection> again = ssd.detect(ImagePlanes.chw(look), CONFIRM_SIDE, CONFIRM_SIDE,
+                CONFIRM_SCORE, NMS_IOU, MAX_FACES);
+        double centre = CONFIRM_SIDE / 2.0;
+        double expected = CONFIRM_SIDE * CONFIRM_FACE_SHARE;
+        for (SsdMobileNetV1.Detection d : again) {
+            // the face found again must be the one the landmarks describe: centred where they put it (the
+            // detector's box reaches higher, to the forehead) and of their size
+            double dx = (d.x0() + d.x1()) / 2 - centre;
+            double dy = (d.y0() + d.y1()) / 2 - centre;
+            double side = Math.max(d.width(), d.height());
+            if (Math.hypot(dx, dy) < 0.3 * expected && side > 0.6 * expected && side < 1.6 * expected) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Working image to pass image: turn about the centre, scale, and move into a canvas holding it all. */
+    private static AffineTransform passTransform(int w, int h, double degrees, double scale) {
+        double rad = Math.toRadians(degrees);
+        double cos = Math.abs(Math.cos(rad));
+        double sin = Math.abs(Math.sin(rad));
+        double pw = (w * cos + h * sin) * scale;
+        double ph = (w * sin + h * cos) * scale;
+        AffineTransform t = new AffineTransform();
+        t.translate(Math.ceil(pw) / 2, Math.ceil(ph) / 2);
+        t.scale(scale, scale);
+        t.rotate(-rad);
+        t.translate(-w / 2.0, -h / 2.0);
+        return t;
+    }
+
+    private static BufferedImage warp(BufferedImage image, AffineTransform t) {
+        double[] corners = {0, 0, image.getWidth(), 0, 0, image.getHeight(), image.getWidth(), image.getHeight()};
+        t.transform(corners, 0, corners, 0, 4);
+        double maxX = 0;
+        double maxY = 0;
+        for (int i = 0; i < 8; i += 2) {
+            maxX = Math.max(maxX, corners[i]);
+            maxY = Math.max(maxY, corners[i + 1]);
+        }
+        BufferedImage out = new BufferedImage(Math.max(1, (int) Math.ceil(maxX)), Math.max(1, (int) Math.ceil(maxY)),
+                BufferedImage.TYPE_INT_RGB);
+        draw(image, out, t);
+        return out;
+    }
+
+    private static void draw(BufferedImage from, BufferedImage to, AffineTransform t) {
+        Graphics2D g = to.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.drawImage(from, t, null);
+        } finally {
+            g.dispose();
+        }
+    }
+
+    /** Boxes overlapping by {@link #MERGE_IOU}, or by 40% of the smaller one, are one face. */
+    private static boolean sameFace(Candidate a, Candidate b) {
+        double areaA = (a.x1() - a.x0()) * (a.y1() - a.y0());
+        double areaB = (b.x1() - b.x0()) * (b.y1() - b.y0());
+        double iw = Math.max(0, Math.min(a.x1(), b.x1()) - Math.max(a.x0(), b.x0()));
+        double ih = Math.max(0, Math.min(a.y1(), b.y1()) - Math.max(a.y0(), b.y0()));
+        double inter = iw * ih;
+        return inter > 0 && (inter / (areaA + areaB - inter) > MERGE_IOU || inter / Math.min(areaA, areaB) > 0.4);
+    }
+
+    private static double[] bounds(double[] p) {
+        double x0 = Double.MAX_VALUE;
+        double y0 = Double.MAX_VALUE;
+        double x1 = -Double.MAX_VALUE;
+        double y1 = -Double.MAX_VALUE;
+        for (int i = 0; i < p.length; i += 2) {
+            x0 = Math.min(x0, p[i]);
+            x1 = Math.max(x1, p[i]);
+            y0 = Math.min(y0, p[i + 1]);
+            y1 = Math.max(y1, p[i + 1]);
+        }
+        return new double[] {x0, y0, x1, y1};
+    }
+
+    /** The landmarks' bounding box clipped to the image, or null when nothing of it is inside. */
+    private static FaceBox boundingBox(double[] p, int w, int h) {
+        double[] b = bounds(p);
+        int x0 = (int) Math.max(0, Math.floor(b[0]));
+        int y0 = (int) Math.max(0, Math.floor(b[1]));
+        int x1 = (int) Math.min(w, Math.ceil(b[2]));
+        int y1 = (int) Math.min(h, Math.ceil(b[3]));
+        if (x1 - x0 < 1 || y1 - y0 < 1) {
+            return null;
+        }
+        return new FaceBox(x0, y0, x1 - x0, y1 - y0);
+    }
+
+    private static BufferedImage toRgb(BufferedImage img) {
+        if (img.getType() == BufferedImage.TYPE_INT_RGB || img.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+            return img;
+        }
+        BufferedImage rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = rgb.createGraphics();
+        g.drawImage(img, 0, 0, null);
+        g.dispose();
+        return rgb;
+    }
+
+    /** Averages {@code factor x factor} blocks (an image larger than the working size, from a direct call). */
+    private static BufferedImage shrink(BufferedImage img, int factor) {
+        int w = img.getWidth() / factor;
+        int h = img.getHeight() / factor;
+        BufferedImage out = new BufferedImage(Math.max(1, w), Math.max(1, h), BufferedImage.TYPE_INT_RGB);
+        int[] row = new int[img.getWidth()];
+        long[] acc = new long[3 * Math.max(1, w)];
+        int n = factor * factor;
+        for (int y = 0; y < h; y++) {
+            java.util.Arrays.fill(acc, 0);
+            for (int dy = 0; dy < factor; dy++) {
+                img.getRGB(0, y * factor + dy, img.getWidth(), 1, row, 0, img.getWidth());
+                for (int x = 0; x < w * factor; x++) {
+                    int v = row[x];
+                    int o = 3 * (x / factor);
+                    acc[o] += (v >> 16) & 0xFF;
+                    acc[o + 1] += (v >> 8) & 0xFF;
+                    acc[o + 2] += v & 0xFF;
+                }
+            }
+            for (int x = 0; x < w; x++) {
+                int r = (int) (acc[3 * x] / n);
+                int g = (int) (acc[3 * x + 1] / n);
+                int b = (int) (acc[3 * x + 2] / n);
+                out.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        ssd.close();
+        landmarkNet.close();
+    }
+}
