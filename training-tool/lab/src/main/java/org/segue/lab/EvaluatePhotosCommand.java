@@ -161,7 +161,7 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
 
     /** The attacker's own detector: an instance apart from the product's. */
     private static FaceDetector attackerDetector() throws IOException {
-        return new org.segue.engine.photo.OpenCvFaceDetector();
+        return new org.segue.engine.face.NeuralFaceDetector();
     }
 
     /** Protects every person's training photos with the product; returns the protected files, person by person. */
