@@ -7,7 +7,7 @@ import org.segue.engine.internal.ImageCodec;
 import org.segue.engine.internal.ImageOps;
 import org.segue.engine.internal.RgbImage;
 import org.segue.engine.sideinfo.ClusteringAccuracy;
-import org.segue.engine.sideinfo.KMeans;
+import org.segue.engine.sideinfo.Grouping;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,7 +139,7 @@ public final class EmbedderFramingMeasurement {
                 double mean = 0;
                 int seeds = 5;
                 for (int seed = 0; seed < seeds; seed++) {
-                    double acc = ClusteringAccuracy.of(KMeans.fit(emb, k, 10, seed).assignment(), truth);
+                    double acc = ClusteringAccuracy.of(Grouping.ofK(emb, k, seed), truth);
                     best = Math.max(best, acc);
                     mean += acc / seeds;
                 }
