@@ -1,7 +1,12 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.face.CropFraming;
+import org.segue.engine.face.FaceAlignment;
+import org.segue.engine.face.PretrainedFaceFeatures;
+import org.segue.engine.spi.DetectedFace;
 import org.segue.engine.spi.FaceBox;
 import org.segue.engine.spi.FaceDetector;
+import org.segue.engine.spi.FaceLandmarks;
 import org.segue.engine.generator.SegueModel;
 import org.segue.engine.internal.RgbImage;
 import org.segue.engine.api.NoFacePolicy;
@@ -30,9 +35,17 @@ public final class PhotoProtector {
      * A face found in a photo, in upright coordinates.
      *
      * @param detected the detector's box
-     * @param region   the square region that is protected (detection plus margin, clipped)
+     * @param region    the region that is protected: with landmarks, the photo pixels the face's aligned crop
+     *                  covers; without, the detection widened by the margin to a square (clipped)
+     * @param landmarks the face's five landmarks (upright, full resolution), or null from a detector without
      */
-    public record Face(FaceBox detected, FaceBox region) {}
+    public record Face(FaceBox detected, FaceBox region, FaceLandmarks landmarks) {
+
+        /** A face without landmarks: protected in its region as it stands, without alignment. */
+        public Face(FaceBox detected, FaceBox region) {
+            this(detected, region, null);
+        }
+    }
 
     /** A decoded photo with its faces, ready to protect. */
     public record Analysed(String source, PhotoCodec.Decoded decoded, List<Face> faces, double decodeSeconds,
@@ -175,15 +188,66 @@ public final class PhotoProtector {
         int uw = orientation.uprightWidth(pixels.width(), pixels.height());
         int uh = orientation.uprightHeight(pixels.width(), pixels.height());
         List<Face> faces = new ArrayList<>();
-        for (FaceBox box : detector.detect(preview)) {
-            FaceBox full = box.scaled(factor, uw, uh);
-            faces.add(new Face(full, full.expandedSquare(options.faceMargin(), uw, uh)));
+        for (DetectedFace found : detector.detectFaces(preview)) {
+            FaceBox full = found.box().scaled(factor, uw, uh);
+            FaceLandmarks landmarks = found.hasLandmarks() ? toFullResolution(found.landmarks(), factor) : null;
+            FaceBox region = null;
+            if (landmarks != null) {
+                try {
+                    region = generatorAlignment(landmarks).footprint(uw, uh);
+                } catch (IllegalArgumentException e) { // landmarks too close together to align on: protect the box
+                    landmarks = null;
+                }
+            }
+            faces.add(new Face(full, region != null ? region : full.expandedSquare(options.faceMargin(), uw, uh),
+                    landmarks));
         }
         long t2 = System.nanoTime();
         return new Analysed(source, decoded, List.copyOf(faces), decodeSeconds, (t2 - t1) / 1e9);
     }
 
-    /** The upright face regions of an analysed photo as RGB crops (for grouping faces by person). */
+    /**
+     * Points of a preview shrunk {@code factor} times by block means, at full resolution: a preview pixel's
+     * centre is the centre of its block.
+     */
+    private static FaceLandmarks toFullResolution(FaceLandmarks preview, int factor) {
+        return preview.scaled(factor).translated((factor - 1) / 2.0, (factor - 1) / 2.0);
+    }
+
+    /**
+     * How a face with these landmarks is cut for the generator: aligned to the canonical template in the framing
+     * of the faces it was trained on, at its input size.
+     */
+    private FaceAlignment generatorAlignment(FaceLandmarks landmarks) {
+        return FaceAlignment.of(landmarks, CropFraming.trainingCrops(model.info().inputHeight()));
+    }
+
+    /**
+     * The pretrained embeddings of an analysed photo's faces, in face order (for grouping faces by person): each
+     * face aligned on its landmarks into the embedder's crop; a face without landmarks gets them from the
+     * landmark network on its detection box first.
+     */
+    public float[][] faceEmbeddings(Analysed photo, PretrainedFaceFeatures features) {
+        PhotoPixels pixels = photo.decoded().pixels();
+        Orientation orientation = photo.decoded().orientation();
+        int uw = orientation.uprightWidth(pixels.width(), pixels.height());
+        int uh = orientation.uprightHeight(pixels.width(), pixels.height());
+        List<RgbImage> aligned = new ArrayList<>();
+        for (Face face : photo.faces()) {
+            FaceLandmarks landmarks = face.landmarks();
+            if (landmarks == null) {
+                FaceBox box = face.detected();
+                landmarks = features.landmarksOfCrop(uprightCrop(photo.decoded(), box)).translated(box.x(), box.y());
+            }
+            FaceAlignment alignment = features.embedder().align(landmarks);
+            FaceBox area = alignment.footprint(uw, uh);
+            RgbImage around = uprightCrop(photo.decoded(), area);
+            aligned.add(features.embedder().align(landmarks.translated(-area.x(), -area.y())).warp(around));
+        }
+        return features.embedAligned(aligned);
+    }
+
+    /** The upright face regions of an analysed photo as RGB crops. */
     public List<RgbImage> faceCrops(Analysed photo) {
         List<RgbImage> crops = new ArrayList<>();
         for (Face face : photo.faces()) {
@@ -286,6 +350,26 @@ public final class PhotoProtector {
                 .map(face -> orientation.toStored(face.region(), pixels.width(), pixels.height())).toList();
     }
 
+    /**
+     * An aligned face's perturbation over its whole region (three planes): the crop square's image inside the
+     * region carries the generator's delta, the region's corners outside it stay unchanged (zero).
+     */
+    private static float[] regionDelta(FaceAlignment.PhotoDelta delta, int width, int height) {
+        FaceBox box = delta.box();
+        if (box.x() == 0 && box.y() == 0 && box.width() == width && box.height() == height) {
+            return delta.chw();
+        }
+        float[] out = new float[3 * width * height];
+        float[] in = delta.chw();
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < box.height(); y++) {
+                System.arraycopy(in, (c * box.height() + y) * box.width(), out,
+                        (c * height + box.y() + y) * width + box.x(), box.width());
+            }
+        }
+        return out;
+    }
+
     private ProtectedPixels protectInto(Analysed photo, int[] labels, PhotoPixels out) {
         PhotoCodec.Decoded decoded = photo.decoded();
         PhotoPixels pixels = decoded.pixels();
@@ -295,15 +379,26 @@ public final class PhotoProtector {
         List<FaceBox> storedRegions = storedRegions(photo);
         // reads only: safe to spread over the cores
         List<int[][]> originals = storedRegions.parallelStream().map(pixels::readSamples).toList();
-        List<RgbImage> crops = java.util.stream.IntStream.range(0, storedRegions.size()).parallel()
+        List<RgbImage> regionImages = java.util.stream.IntStream.range(0, storedRegions.size()).parallel()
                 .mapToObj(i -> upright(orientation, pixels.toRgb(originals.get(i), storedRegions.get(i)),
                         photo.faces().get(i).region())).toList();
+        // a face with landmarks is aligned to the template the generator learnt (in its region's coordinates)
+        List<FaceAlignment> alignments = photo.faces().stream().map(face -> face.landmarks() == null ? null
+                : generatorAlignment(face.landmarks().translated(-face.region().x(), -face.region().y()))).toList();
+        List<RgbImage> crops = java.util.stream.IntStream.range(0, regionImages.size()).parallel()
+                .mapToObj(i -> alignments.get(i) == null ? regionImages.get(i) : alignments.get(i).warp(regionImages.get(i)))
+                .toList();
         int maxChange = 0;
         if (!crops.isEmpty()) {
             List<float[]> deltas = model.perturbationsAtFullSize(crops, labels, options.epsilon());
             List<float[]> storedDeltas = java.util.stream.IntStream.range(0, crops.size()).parallel()
-                    .mapToObj(i -> orientation.planesToStored(deltas.get(i), 3, storedRegions.get(i).height(),
-                            storedRegions.get(i).width())).toList();
+                    .mapToObj(i -> {
+                        FaceBox region = photo.faces().get(i).region();
+                        float[] upright = alignments.get(i) == null ? deltas.get(i)
+                                : regionDelta(alignments.get(i).toPhoto(deltas.get(i), region.width(), region.height()),
+                                        region.width(), region.height());
+                        return orientation.planesToStored(upright, 3, region.height(), region.width());
+                    }).toList();
             // writes stay in face order: where regions overlap, the later face's delta wins
             for (int i = 0; i < crops.size(); i++) {
                 maxChange = Math.max(maxChange, out.writePerturbed(storedRegions.get(i), originals.get(i),
