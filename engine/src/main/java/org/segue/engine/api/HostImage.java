@@ -2,6 +2,7 @@ package org.segue.engine.api;
 
 import org.segue.engine.photo.Orientation;
 import org.segue.engine.spi.FaceBox;
+import org.segue.engine.spi.FaceLandmarks;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -38,9 +39,18 @@ public record HostImage(BufferedImage pixels, int exifOrientation) {
      * A face found in a host's image, in the host's grid.
      *
      * @param detected the detector's box
-     * @param region   the region that is protected (the detection widened by the face margin)
+     * @param region    the region that is protected (the pixels the face's aligned crop covers; for a face
+     *                  without landmarks, the detection widened by the face margin)
+     * @param landmarks the face's five landmarks in the host's grid, or null (then the face is protected in its
+     *                  region without alignment); biometric data: a host must not store or show them
      */
-    public record Face(FaceBox detected, FaceBox region) {}
+    public record Face(FaceBox detected, FaceBox region, FaceLandmarks landmarks) {
+
+        /** A face without landmarks (a box the host drew itself). */
+        public Face(FaceBox detected, FaceBox region) {
+            this(detected, region, null);
+        }
+    }
 
     /**
      * The EXIF orientation a photo file declares (1..8); 1 where it declares none or its metadata cannot be
@@ -80,5 +90,15 @@ public record HostImage(BufferedImage pixels, int exifOrientation) {
     /** A box of the host's grid in the upright view. */
     FaceBox toUpright(FaceBox host) {
         return orientation().toUpright(host, pixels.getWidth(), pixels.getHeight());
+    }
+
+    /** Landmarks of the upright view in the host's grid (null stays null). */
+    FaceLandmarks toHost(FaceLandmarks upright) {
+        return upright == null ? null : orientation().toStored(upright, pixels.getWidth(), pixels.getHeight());
+    }
+
+    /** Landmarks of the host's grid in the upright view (null stays null). */
+    FaceLandmarks toUpright(FaceLandmarks host) {
+        return host == null ? null : orientation().toUpright(host, pixels.getWidth(), pixels.getHeight());
     }
 }

@@ -134,7 +134,8 @@ public final class Protector implements AutoCloseable {
             throws IOException {
         PhotoProtector.Analysed photo = protector(options).analyse(image.pixels(), image.orientation(), title);
         return photo.faces().stream()
-                .map(f -> new HostImage.Face(image.toHost(f.detected()), image.toHost(f.region()))).toList();
+                .map(f -> new HostImage.Face(image.toHost(f.detected()), image.toHost(f.region()),
+                        image.toHost(f.landmarks()))).toList();
     }
 
     /**
@@ -159,7 +160,8 @@ public final class Protector implements AutoCloseable {
                     throw new IllegalArgumentException("face " + b + " lies outside the " + w + "x" + h + " image");
                 }
             }
-            upright.add(new PhotoProtector.Face(image.toUpright(f.detected()), image.toUpright(f.region())));
+            upright.add(new PhotoProtector.Face(image.toUpright(f.detected()), image.toUpright(f.region()),
+                    image.toUpright(f.landmarks())));
         }
         PhotoProtector protector = protector(options);
         PhotoProtector.Analysed photo = protector.withFaces(image.pixels(), image.orientation(), title, upright);

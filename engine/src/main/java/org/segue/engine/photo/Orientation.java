@@ -1,6 +1,7 @@
 package org.segue.engine.photo;
 
 import org.segue.engine.spi.FaceBox;
+import org.segue.engine.spi.FaceLandmarks;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 
@@ -116,6 +117,73 @@ public enum Orientation {
             case TRANSPOSE, ROTATE_90_CW -> v;
             case TRANSVERSE, ROTATE_270_CW -> uh - 1 - v;
         };
+    }
+
+    /** Whether the upright view is a mirror image of the stored grid (the face's left and right swap sides). */
+    public boolean mirrors() {
+        return this == MIRROR_HORIZONTAL || this == MIRROR_VERTICAL || this == TRANSPOSE || this == TRANSVERSE;
+    }
+
+    /** Landmarks of a w x h stored image (pixel centres at whole coordinates) in its upright view. */
+    public FaceLandmarks toUpright(FaceLandmarks stored, int w, int h) {
+        double[] out = new double[2 * FaceLandmarks.POINTS];
+        for (int i = 0; i < FaceLandmarks.POINTS; i++) {
+            double x = stored.x(i);
+            double y = stored.y(i);
+            out[2 * i] = switch (this) {
+                case NORMAL, MIRROR_VERTICAL -> x;
+                case MIRROR_HORIZONTAL, ROTATE_180 -> w - 1 - x;
+                case TRANSPOSE, ROTATE_270_CW -> y;
+                case ROTATE_90_CW, TRANSVERSE -> h - 1 - y;
+            };
+            out[2 * i + 1] = switch (this) {
+                case NORMAL, MIRROR_HORIZONTAL -> y;
+                case ROTATE_180, MIRROR_VERTICAL -> h - 1 - y;
+                case TRANSPOSE, ROTATE_90_CW -> x;
+                case TRANSVERSE, ROTATE_270_CW -> w - 1 - x;
+            };
+        }
+        return new FaceLandmarks(mirrors() ? swapSides(out) : out);
+    }
+
+    /** Landmarks of the upright view of a w x h stored image in the stored grid. */
+    public FaceLandmarks toStored(FaceLandmarks upright, int w, int h) {
+        int uw = uprightWidth(w, h);
+        int uh = uprightHeight(w, h);
+        double[] out = new double[2 * FaceLandmarks.POINTS];
+        for (int i = 0; i < FaceLandmarks.POINTS; i++) {
+            double u = upright.x(i);
+            double v = upright.y(i);
+            out[2 * i] = switch (this) {
+                case NORMAL, MIRROR_VERTICAL -> u;
+                case MIRROR_HORIZONTAL, ROTATE_180 -> uw - 1 - u;
+                case TRANSPOSE, ROTATE_90_CW -> v;
+                case TRANSVERSE, ROTATE_270_CW -> uh - 1 - v;
+            };
+            out[2 * i + 1] = switch (this) {
+                case NORMAL, MIRROR_HORIZONTAL -> v;
+                case ROTATE_180, MIRROR_VERTICAL -> uh - 1 - v;
+                case TRANSPOSE, ROTATE_270_CW -> u;
+                case ROTATE_90_CW, TRANSVERSE -> uw - 1 - u;
+            };
+        }
+        return new FaceLandmarks(mirrors() ? swapSides(out) : out);
+    }
+
+    /** In a mirror image the eye on the image's left is the other eye: the points keep their image-side order. */
+    private static double[] swapSides(double[] xy) {
+        double[] s = xy.clone();
+        swap(s, FaceLandmarks.LEFT_EYE, FaceLandmarks.RIGHT_EYE);
+        swap(s, FaceLandmarks.MOUTH_LEFT, FaceLandmarks.MOUTH_RIGHT);
+        return s;
+    }
+
+    private static void swap(double[] xy, int a, int b) {
+        for (int k = 0; k < 2; k++) {
+            double t = xy[2 * a + k];
+            xy[2 * a + k] = xy[2 * b + k];
+            xy[2 * b + k] = t;
+        }
     }
 
     /** Stored row of upright pixel (u, v) in an upright image of size uw x uh. */
