@@ -1,6 +1,7 @@
 package org.segue.engine.api;
 
 import org.segue.engine.check.ProtectionCheck;
+import org.segue.engine.face.PretrainedFaceFeatures;
 import org.segue.engine.generator.SegueModel;
 import org.segue.engine.erasure.PhotoRestorer;
 import org.segue.engine.internal.AtomicFiles;
@@ -28,6 +29,8 @@ public final class Protector implements AutoCloseable {
     private final ModelSource source;
     private final SegueModel model;
     private final FaceDetector detector;
+    // the embedder that groups faces: loaded when a batch first groups, on the CPU (a few faces per photo)
+    private final PretrainedFaceFeatures.Lazy features = new PretrainedFaceFeatures.Lazy(ai.djl.Device.cpu());
 
     Protector(ModelSource source, SegueModel model, FaceDetector detector) {
         this.source = source;
@@ -228,11 +231,12 @@ public final class Protector implements AutoCloseable {
     }
 
     private PhotoProtector protector(ProtectionOptions options) {
-        return new PhotoProtector(model, detector, options);
+        return new PhotoProtector(model, detector, options, features);
     }
 
     @Override
     public void close() {
+        features.close();
         detector.close();
         model.close();
     }

@@ -39,6 +39,40 @@ public final class PretrainedFaceFeatures implements FeatureExtractor, AutoClose
         }
     }
 
+    /**
+     * A loader that loads the networks on first use, once, for hosts that may never group a face: the embedder
+     * costs half a second to load. {@link Lazy#close} frees them if they were loaded.
+     */
+    public static final class Lazy implements java.util.function.Supplier<PretrainedFaceFeatures>, AutoCloseable {
+        private final Device device;
+        private PretrainedFaceFeatures loaded;
+        private boolean closed;
+
+        public Lazy(Device device) {
+            this.device = device;
+        }
+
+        @Override
+        public synchronized PretrainedFaceFeatures get() {
+            if (closed) {
+                throw new IllegalStateException("the face embedder was closed");
+            }
+            if (loaded == null) {
+                loaded = load(device);
+            }
+            return loaded;
+        }
+
+        @Override
+        public synchronized void close() {
+            closed = true;
+            if (loaded != null) {
+                loaded.close();
+                loaded = null;
+            }
+        }
+    }
+
     /** The embedder (its crop framing and dimension). */
     public FaceEmbedder embedder() {
         return embedder;

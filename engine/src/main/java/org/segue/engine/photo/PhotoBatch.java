@@ -11,10 +11,8 @@ import org.segue.engine.api.ProgressListener;
 import org.segue.engine.erasure.PhotoRestorer;
 import org.segue.engine.api.ReadOnlyPolicy;
 import org.segue.engine.internal.AtomicFiles;
-import org.segue.engine.internal.ImageOps;
-import org.segue.engine.internal.RgbImage;
 import org.segue.engine.sideinfo.FaceCodes;
-import org.segue.engine.sideinfo.LbpFeatureExtractor;
+import org.segue.engine.sideinfo.Grouping;
 import org.segue.engine.sideinfo.PseudoLabeler;
 import org.segue.engine.spi.FaceBox;
 
@@ -346,9 +344,8 @@ public final class PhotoBatch {
     private static Seen[] group(PhotoProtector protector, List<Item> items, Identities identities,
                                 ProgressListener progress, Cancellation cancellation, long start) {
         Seen[] seen = new Seen[items.size()];
-        List<RgbImage> unnamed = new ArrayList<>();
+        List<float[]> unnamed = new ArrayList<>(); // embeddings: biometric templates, in memory for this pass only
         List<int[]> slots = new ArrayList<>(); // (item index, face index) of each unnamed face
-        int size = LbpFeatureExtractor.DEFAULT_SIZE;
         Runtime runtime = Runtime.getRuntime();
         // a quarter of the heap, and no more than half of what the host leaves free (Fiji's images share it)
         long budget = Math.min(runtime.maxMemory() / 4,
@@ -364,13 +361,16 @@ public final class PhotoBatch {
                 PhotoProtector.Analysed photo = protector.analyse(Files.readAllBytes(item.file()), item.relative());
                 s.labels = new int[photo.faces().size()];
                 s.groups = new Integer[photo.faces().size()];
-                List<RgbImage> crops = protector.faceCrops(photo);
+                float[][] embeddings = null;
                 for (int f = 0; f < s.labels.length; f++) {
                     String name = FaceCodes.nameOf(identities, item.relative(), f);
                     if (name != null) {
                         s.labels[f] = FaceCodes.forName(name);
                     } else {
-                        unnamed.add(ImageOps.resize(crops.get(f), size, size));
+                        if (embeddings == null) {
+                            embeddings = protector.faceEmbeddings(photo);
+                        }
+                        unnamed.add(embeddings[f]);
                         slots.add(new int[] {i, f});
                     }
                 }
@@ -396,8 +396,12 @@ public final class PhotoBatch {
         }
         if (!unnamed.isEmpty() && !cancellation.isCancelled()) {
             int groups = FaceCodes.groupsAskedFor(identities);
-            int k = groups > 0 ? Math.min(groups, unnamed.size()) : (int) Math.ceil(Math.sqrt(unnamed.size()));
-            int[] cluster = PseudoLabeler.label(unnamed, k, new LbpFeatureExtractor(), 10, 0);
+            float[][] embeddings = unnamed.toArray(new float[0][]);
+            // a number of people given: that many groups; otherwise faces close enough to be one person are one
+            int[] cluster = groups > 0
+                    ? PseudoLabeler.labelEmbeddings(embeddings, Math.min(groups, embeddings.length), Grouping.DEFAULT_RESTARTS, 0).labels()
+                    : PseudoLabeler.groupEmbeddings(embeddings, Grouping.DEFAULT_MAX_DISTANCE).labels();
+            unnamed.clear();
             for (int e = 0; e < cluster.length; e++) {
                 int[] slot = slots.get(e);
                 seen[slot[0]].labels[slot[1]] = FaceCodes.forGroup(cluster[e]);

@@ -75,10 +75,24 @@ public final class PhotoProtector {
     private final SegueModel model;
     private final FaceDetector detector;
     private final ProtectionOptions options;
+    private final java.util.function.Supplier<PretrainedFaceFeatures> features;
     private final long maxPixels;
+
+    /** The embedder of every protector built without one (tests, the lab): loaded on first use, for the JVM's life. */
+    private static final PretrainedFaceFeatures.Lazy SHARED_FEATURES =
+            new PretrainedFaceFeatures.Lazy(ai.djl.Device.cpu());
 
     /** Protects with the options a host chose through the api (their identities are the caller's concern). */
     public PhotoProtector(SegueModel model, FaceDetector detector, ProtectionOptions options) {
+        this(model, detector, options, SHARED_FEATURES);
+    }
+
+    /**
+     * As above, with the pretrained face features grouping uses (loaded by the supplier when a batch first
+     * groups faces; the caller owns them).
+     */
+    public PhotoProtector(SegueModel model, FaceDetector detector, ProtectionOptions options,
+                          java.util.function.Supplier<PretrainedFaceFeatures> features) {
         if (options.epsilon() > model.info().epsilon() + 1e-7f) {
             throw new IllegalArgumentException("epsilon " + options.epsilon() + " exceeds the model's budget "
                     + model.info().epsilon());
@@ -86,6 +100,7 @@ public final class PhotoProtector {
         this.model = model;
         this.detector = detector;
         this.options = options;
+        this.features = features;
         this.maxPixels = (long) (options.maxMegapixels() * 1_000_000);
     }
 
@@ -227,7 +242,8 @@ public final class PhotoProtector {
      * face aligned on its landmarks into the embedder's crop; a face without landmarks gets them from the
      * landmark network on its detection box first.
      */
-    public float[][] faceEmbeddings(Analysed photo, PretrainedFaceFeatures features) {
+    public float[][] faceEmbeddings(Analysed photo) {
+        PretrainedFaceFeatures features = this.features.get();
         PhotoPixels pixels = photo.decoded().pixels();
         Orientation orientation = photo.decoded().orientation();
         int uw = orientation.uprightWidth(pixels.width(), pixels.height());
@@ -245,15 +261,6 @@ public final class PhotoProtector {
             aligned.add(features.embedder().align(landmarks.translated(-area.x(), -area.y())).warp(around));
         }
         return features.embedAligned(aligned);
-    }
-
-    /** The upright face regions of an analysed photo as RGB crops. */
-    public List<RgbImage> faceCrops(Analysed photo) {
-        List<RgbImage> crops = new ArrayList<>();
-        for (Face face : photo.faces()) {
-            crops.add(uprightCrop(photo.decoded(), face.region()));
-        }
-        return crops;
     }
 
     private static RgbImage uprightCrop(PhotoCodec.Decoded decoded, FaceBox uprightRegion) {

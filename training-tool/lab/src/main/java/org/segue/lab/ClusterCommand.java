@@ -32,9 +32,9 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--k", description = "clusters (default: number of identity folders)")
     Integer k;
 
-    @Option(names = "--threshold", arity = "0..1", fallbackValue = "-1",
-            description = "group with the number of people unknown, at this cosine distance (no value: the product's default)")
-    Double threshold;
+    @Option(names = "--threshold", arity = "0..1", fallbackValue = "-1", split = ",",
+            description = "group with the number of people unknown, at these cosine distances (no value: the product's default)")
+    double[] threshold;
 
     @Option(names = "--input-size", defaultValue = "112", description = "face size before embedding (default ${DEFAULT-VALUE})")
     int inputSize;
@@ -72,8 +72,9 @@ final class ClusterCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%s + cosine k-means (k=%d, %d restarts, seed %d) on %d faces: clustering accuracy %.1f%% "
                             + "(embedding %.1f s)%n", extractorName, clusters, restarts, seed, faces.size(),
                     100 * ClusteringAccuracy.of(labels, truth), embedSeconds);
-        } else {
-            double distance = threshold < 0 ? Grouping.DEFAULT_MAX_DISTANCE : threshold;
+        }
+        for (double asked : threshold == null ? new double[0] : threshold) {
+            double distance = asked < 0 ? Grouping.DEFAULT_MAX_DISTANCE : asked;
             int[] groups = PseudoLabeler.groupEmbeddings(embeddings, distance).labels();
             double[] shares = ClusteringAccuracy.largestGroupShares(groups, truth);
             System.out.printf(Locale.ROOT, "%s + grouping at cosine distance %.3f on %d faces of %d people: %d groups, purity %.1f%%, "
