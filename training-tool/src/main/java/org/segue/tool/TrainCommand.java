@@ -112,7 +112,7 @@ final class TrainCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--pseudo-labels", paramLabel = "K", description = "ignore folder labels: cluster the faces into this many "
-            + "pseudo identities (LBP embeddings + K-means) and train on those")
+            + "pseudo identities (a pretrained face embedder, cosine k-means) and train on those")
     Integer pseudoLabels;
 
     @Option(names = "--codes", paramLabel = "index|name",

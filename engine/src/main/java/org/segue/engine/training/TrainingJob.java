@@ -11,7 +11,8 @@ import org.segue.engine.generator.SegueGenerator;
 import org.segue.engine.api.Cancellation;
 import org.segue.engine.api.ProgressListener;
 import org.segue.engine.sideinfo.ClusteringAccuracy;
-import org.segue.engine.sideinfo.LbpFeatureExtractor;
+import org.segue.engine.sideinfo.Grouping;
+import org.segue.engine.face.PretrainedFaceFeatures;
 import org.segue.engine.sideinfo.PseudoLabeler;
 import org.segue.engine.internal.DjlRuntime;
 
@@ -160,11 +161,17 @@ public final class TrainingJob {
         if (request.pseudoLabels() != null) {
             int k = request.pseudoLabels();
             long t0 = System.nanoTime();
-            int[] pseudo = PseudoLabeler.label(images, k, new LbpFeatureExtractor(), 10, config.seed());
+            int[] pseudo;
+            String extractor;
+            // the pretrained embedder on the CPU: a few hundred faces, once, and the GPU stays the trainer's
+            try (PretrainedFaceFeatures features = PretrainedFaceFeatures.load(ai.djl.Device.cpu())) {
+                pseudo = PseudoLabeler.label(images, k, features, Grouping.DEFAULT_RESTARTS, config.seed());
+                extractor = features.name();
+            }
             double accuracy = ClusteringAccuracy.of(pseudo, labels);
             log.accept(String.format("Pseudo labels: %d clusters, clustering accuracy %.1f%% against folder labels (%.1f s)",
                     k, 100 * accuracy, (System.nanoTime() - t0) / 1e9));
-            recipe.put("labels", "pseudo (LBP + K-means, k=" + k + ")");
+            recipe.put("labels", "pseudo (" + extractor + ", cosine k-means, k=" + k + ")");
             recipe.put("pseudo.clustering.accuracy", String.format("%.4f", accuracy));
             labels = pseudo;
             classes = k;

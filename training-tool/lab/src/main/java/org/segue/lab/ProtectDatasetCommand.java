@@ -6,7 +6,7 @@ import org.segue.lab.dataset.DatasetProtector;
 import org.segue.engine.training.ImageFolder;
 import org.segue.engine.api.Cancellation;
 import org.segue.engine.sideinfo.ClusteringAccuracy;
-import org.segue.engine.sideinfo.LbpFeatureExtractor;
+import org.segue.engine.face.PretrainedFaceFeatures;
 import org.segue.engine.sideinfo.PseudoLabeler;
 import org.segue.engine.internal.DjlRuntime;
 import picocli.CommandLine.Command;
@@ -29,7 +29,7 @@ final class ProtectDatasetCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "output folder (created; originals are never touched)")
     Path output;
 
-    @Option(names = "--pseudo-labels", description = "use this many K-means clusters of LBP embeddings as labels")
+    @Option(names = "--pseudo-labels", description = "use this many clusters of the pretrained face embeddings as labels (as train --pseudo-labels with seed 0)")
     Integer pseudoLabels;
 
     @Option(names = "--codes", defaultValue = "auto",
@@ -62,7 +62,11 @@ final class ProtectDatasetCommand implements Callable<Integer> {
             if (pseudoLabels != null) {
                 // the trainer clustered the faces at its training size: the same size gives the same clusters
                 int size = m.trainingInputSize();
-                int[] pseudo = PseudoLabeler.label(dataset.load(size, size), pseudoLabels, new LbpFeatureExtractor(), 10, 0);
+                int[] pseudo;
+                try (PretrainedFaceFeatures features = PretrainedFaceFeatures.load(ai.djl.Device.cpu())) {
+                    pseudo = PseudoLabeler.label(dataset.load(size, size), pseudoLabels, features,
+                            org.segue.engine.sideinfo.Grouping.DEFAULT_RESTARTS, 0);
+                }
                 System.err.printf("Pseudo labels: clustering accuracy %.1f%% against folder labels%n",
                         100 * ClusteringAccuracy.of(pseudo, dataset.labels()));
                 labels = pseudo;
