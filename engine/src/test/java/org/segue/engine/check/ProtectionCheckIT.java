@@ -1,0 +1,57 @@
+package org.segue.engine.check;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segue.engine.SharedData;
+import org.segue.engine.api.Cancellation;
+import org.segue.engine.api.CheckRequest;
+import org.segue.engine.api.CheckResult;
+import org.segue.engine.api.ProgressListener;
+import org.segue.engine.photo.TestEngine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The protection check on real faces of people the model never saw: both attackers report, in range. */
+class ProtectionCheckIT {
+
+    @Test
+    void theCheckReportsThePretrainedRecogniserBesideTheFromScratchAttacker(@TempDir Path dir) throws Exception {
+        Path celeb = SharedData.require("datasets/celeb10/test");
+        Path folder = dir.resolve("faces");
+        List<Path> people;
+        try (Stream<Path> s = Files.list(celeb)) {
+            people = s.filter(Files::isDirectory).sorted().limit(4).toList();
+        }
+        for (Path person : people) {
+            Path target = Files.createDirectories(folder.resolve(person.getFileName().toString()));
+            try (Stream<Path> s = Files.list(person)) {
+                for (Path face : s.sorted().limit(10).toList()) {
+                    Files.createSymbolicLink(target.resolve(face.getFileName()), face);
+                }
+            }
+        }
+        CheckResult r = ProtectionCheck.run(TestEngine.defaultModel(), new CheckRequest(folder, 1, 32, 0.3, 0),
+                ProgressListener.NONE, new Cancellation());
+        assertEquals(4, r.identities());
+        assertEquals(40, r.trainFaces() + r.testFaces());
+        CheckResult.Recognition rec = r.recognition();
+        assertNotNull(rec, "the pretrained recogniser's figures");
+        assertTrue(rec.recogniser().contains("dlib"), rec.recogniser());
+        // unprotected, the pretrained recogniser knows these people (chance is 25%)
+        assertTrue(rec.cleanGalleryRank1() >= 0.8, "clean gallery rank-1 " + rec.cleanGalleryRank1());
+        for (double v : new double[] {rec.protectedGalleryRank1(), rec.protectedProbesRank1(), rec.cleanClustering(),
+                rec.protectedClustering()}) {
+            assertTrue(v >= 0 && v <= 1, "a share out of range: " + v);
+        }
+        assertTrue(rec.embeddingSimilarity() > 0 && rec.embeddingSimilarity() < 1, "similarity " + rec.embeddingSimilarity());
+        assertNotNull(r.cleanAccuracy());
+        assertNotNull(r.protectedAccuracy());
+    }
+}
