@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code segue} command-line tool. */
 @Command(name = "segue", mixinStandardHelpOptions = true, version = "segue 0.1.0",
         description = "Protects face images from being learned by face-recognition models (Segue).",
-        subcommands = {ProtectCommand.class, RestoreCommand.class, KeygenCommand.class, TrainCommand.class, DamRuntimeCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ProtectCommand.class, RestoreCommand.class, KeygenCommand.class, CheckCommand.class, TrainCommand.class, DamRuntimeCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes (of every command):%n",
         exitCodeList = {
                 "0:done",

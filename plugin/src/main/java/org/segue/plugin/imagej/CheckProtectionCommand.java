@@ -28,12 +28,14 @@ public class CheckProtectionCommand implements PlugIn {
         gd.addNumericField("Epochs", 5, 0);
         gd.addNumericField("Input size", 64, 0, 4, "pixels");
         gd.addNumericField("Test fraction", 0.3, 2);
-        gd.addMessage("The folder holds <person>/<face images>. Two ResNet18 attackers are trained from scratch\n"
-                + "(on clean and on protected faces) and tested on the held-out clean faces.");
+        gd.addMessage("The folder holds <person>/<face images>. A pretrained face recogniser enrols the training\n"
+                + "faces (clean, then protected) and identifies the held-out faces; two ResNet18 attackers are\n"
+                + "trained from scratch (on clean and on protected faces) and tested on the held-out clean faces.");
         gd.addHelp("<html><h2>Check Protection</h2><p>Does protection work on <i>your</i> faces? On a small folder of "
                 + "<tt>&lt;person&gt;/&lt;face images&gt;</tt> (<tt>labelled</tt>) it holds out a <tt>test</tt> fraction "
-                + "of each person's faces, trains one attacker on the clean rest and one on the protected rest, and puts "
-                + "both accuracies on the held-out faces, with chance, in the Results table. Protection holds when the "
+                + "of each person's faces. A pretrained face recogniser enrols the rest, clean and protected, and identifies the "
+                + "held-out faces; one attacker is trained on the clean rest and one on the protected rest. Every "
+                + "accuracy on the held-out faces, with chance, goes to the Results table. Protection holds when the "
                 + "protected-trained attacker is near chance. More: <tt>docs/fiji.md</tt> in Segue's sources.</p></html>");
         gd.showDialog();
         if (gd.wasCanceled()) {
@@ -64,10 +66,23 @@ public class CheckProtectionCommand implements PlugIn {
             table.addValue("chance %", 100 * r.chance());
             table.addValue("clean-trained accuracy %", 100 * r.cleanAccuracy());
             table.addValue("protected-trained accuracy %", 100 * r.protectedAccuracy());
+            CheckResult.Recognition rec = r.recognition();
+            if (rec != null) {
+                table.addValue("recogniser, clean gallery rank-1 %", 100 * rec.cleanGalleryRank1());
+                table.addValue("recogniser, protected gallery rank-1 %", 100 * rec.protectedGalleryRank1());
+                table.addValue("recogniser, protected probes rank-1 %", 100 * rec.protectedProbesRank1());
+                table.addValue("recogniser, protected clustering %", 100 * rec.protectedClustering());
+                table.addValue("recogniser, embedding similarity", rec.embeddingSimilarity());
+            }
             table.show("Results");
             IJ.log(String.format("%s: an attacker trained on clean faces recognises %.1f%% of the held-out faces; "
                     + "trained on protected faces, %.1f%% (chance %.1f%%; %d identities, %.0f s)", TITLE,
                     100 * r.cleanAccuracy(), 100 * r.protectedAccuracy(), 100 * r.chance(), r.identities(), r.seconds()));
+            if (rec != null) {
+                IJ.log(String.format("%s: a pretrained face recogniser identifies %.1f%% of the held-out faces from the "
+                        + "clean training faces, %.1f%% from the protected ones", TITLE, 100 * rec.cleanGalleryRank1(),
+                        100 * rec.protectedGalleryRank1()));
+            }
         } catch (Exception e) {
             IJ.error(TITLE, e.getMessage() != null ? e.getMessage() : e.toString());
         }

@@ -49,4 +49,13 @@ public interface FaceProtector {
      * payload is a sidecar file, is refused here).
      */
     RestoreOutcome restore(InputStream in, String name, OutputStream out) throws IOException;
+
+    /**
+     * Checks whether protection holds on a labelled folder of {@code <person>/<face images>} (a few people, ten or
+     * more faces each): a pretrained face recogniser and networks trained from scratch try to recognise held-out
+     * faces after seeing the others clean and protected. Takes minutes; nothing is written.
+     *
+     * @throws IOException naming the reason when the folder cannot be checked (fewer than two people, too few faces)
+     */
+    CheckOutcome check(Path labelledFolder) throws IOException;
 }

@@ -6,7 +6,12 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
+import org.segue.engine.api.Cancellation;
+import org.segue.engine.api.CheckRequest;
+import org.segue.engine.api.CheckResult;
 import org.segue.engine.api.ErasureKey;
+import org.segue.engine.api.ProgressListener;
+import org.segue.plugin.osgi.api.CheckOutcome;
 import org.segue.engine.api.Identities;
 import org.segue.engine.api.ModelSource;
 import org.segue.engine.api.NoFacePolicy;
@@ -156,6 +161,21 @@ public class FaceProtectorComponent implements FaceProtector {
     public RestoreOutcome restore(InputStream in, String name, OutputStream out) throws IOException {
         Setup s = current();
         return restored(s.protector().restore(in, name, out, key(s)));
+    }
+
+    @Override
+    public CheckOutcome check(Path labelledFolder) throws IOException {
+        Setup s = current();
+        CheckResult r;
+        try {
+            r = s.protector().check(CheckRequest.of(labelledFolder), ProgressListener.NONE, new Cancellation());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        CheckResult.Recognition rec = r.recognition();
+        return new CheckOutcome(r.identities(), r.trainFaces(), r.testFaces(), r.chance(), rec.recogniser(),
+                rec.cleanGalleryRank1(), rec.protectedGalleryRank1(), rec.protectedProbesRank1(),
+                rec.protectedClustering(), rec.embeddingSimilarity(), r.cleanAccuracy(), r.protectedAccuracy());
     }
 
     private static ErasureKey key(Setup s) throws IOException {

@@ -1,0 +1,69 @@
+package org.segue.tool;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segue.engine.ConsoleRun;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** 'segue check': both attackers reported, as text and JSON; a folder it cannot check is a usage error. */
+class CheckCommandIT {
+
+    private static Path faces(Path dir, int people) throws Exception {
+        Path celeb = Path.of(System.getProperty("segue.shared", "../shared")).resolve("datasets/celeb10/test")
+                .toAbsolutePath().normalize();
+        assumeTrue(Files.isDirectory(celeb), "skipped: " + celeb + " is absent (shared research data)");
+        Path folder = dir.resolve("faces");
+        List<Path> dirs;
+        try (Stream<Path> s = Files.list(celeb)) {
+            dirs = s.filter(Files::isDirectory).sorted().limit(people).toList();
+        }
+        for (Path person : dirs) {
+            Path target = Files.createDirectories(folder.resolve(person.getFileName().toString()));
+            try (Stream<Path> s = Files.list(person)) {
+                for (Path face : s.sorted().limit(10).toList()) {
+                    Files.createSymbolicLink(target.resolve(face.getFileName()), face);
+                }
+            }
+        }
+        return folder;
+    }
+
+    @Test
+    void checkReportsThePretrainedRecogniserAndTheFromScratchAttackers(@TempDir Path dir) throws Exception {
+        Path folder = faces(dir, 3);
+        ConsoleRun json = ConsoleRun.of(SegueCli::execute, "check", folder.toString(), "--epochs", "1",
+                "--input-size", "32", "--json");
+        assertEquals(0, json.exit(), json.err());
+        JsonObject r = JsonParser.parseString(json.out()).getAsJsonObject();
+        assertEquals(3, r.get("identities").getAsInt());
+        JsonObject rec = r.getAsJsonObject("recognition");
+        double clean = rec.get("cleanGalleryRank1").getAsDouble();
+        assertTrue(clean >= 0.8, "the recogniser knows unprotected faces: " + clean);
+        assertTrue(rec.has("protectedGalleryRank1") && rec.has("protectedClustering") && rec.has("embeddingSimilarity"));
+        assertTrue(r.has("protectedAccuracy"), json.out());
+        String names = String.join("|", List.of(folder.toFile().list()));
+        for (String person : names.split("\\|")) {
+            assertTrue(!json.out().contains(person) && !json.err().contains(person), "no person's name in the output");
+        }
+    }
+
+    @Test
+    void aFolderWithOnePersonIsAUsageError(@TempDir Path dir) throws Exception {
+        Path folder = faces(dir, 1);
+        ConsoleRun run = ConsoleRun.of(SegueCli::execute, "check", folder.toString(), "--epochs", "1");
+        assertEquals(2, run.exit(), run.err());
+        assertTrue(run.err().contains("two"), run.err());
+        ConsoleRun missing = ConsoleRun.of(SegueCli::execute, "check", dir.resolve("nothing").toString());
+        assertEquals(2, missing.exit(), missing.err());
+    }
+}
