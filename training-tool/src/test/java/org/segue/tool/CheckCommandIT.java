@@ -5,37 +5,19 @@ import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segue.engine.ConsoleRun;
+import org.segue.engine.SharedData;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** 'segue check': both attackers reported, as text and JSON; a folder it cannot check is a usage error. */
 class CheckCommandIT {
 
     private static Path faces(Path dir, int people) throws Exception {
-        Path celeb = Path.of(System.getProperty("segue.shared", "../shared")).resolve("datasets/celeb10/test")
-                .toAbsolutePath().normalize();
-        assumeTrue(Files.isDirectory(celeb), "skipped: " + celeb + " is absent (shared research data)");
-        Path folder = dir.resolve("faces");
-        List<Path> dirs;
-        try (Stream<Path> s = Files.list(celeb)) {
-            dirs = s.filter(Files::isDirectory).sorted().limit(people).toList();
-        }
-        for (Path person : dirs) {
-            Path target = Files.createDirectories(folder.resolve(person.getFileName().toString()));
-            try (Stream<Path> s = Files.list(person)) {
-                for (Path face : s.sorted().limit(10).toList()) {
-                    Files.createSymbolicLink(target.resolve(face.getFileName()), face);
-                }
-            }
-        }
-        return folder;
+        return SharedData.linkFaces("datasets/celeb10/test", dir.resolve("faces"), people, 10);
     }
 
     @Test

@@ -9,10 +9,7 @@ import org.segue.engine.api.CheckResult;
 import org.segue.engine.api.ProgressListener;
 import org.segue.engine.photo.TestEngine;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -23,20 +20,7 @@ class ProtectionCheckIT {
 
     @Test
     void theCheckReportsThePretrainedRecogniserBesideTheFromScratchAttacker(@TempDir Path dir) throws Exception {
-        Path celeb = SharedData.require("datasets/celeb10/test");
-        Path folder = dir.resolve("faces");
-        List<Path> people;
-        try (Stream<Path> s = Files.list(celeb)) {
-            people = s.filter(Files::isDirectory).sorted().limit(4).toList();
-        }
-        for (Path person : people) {
-            Path target = Files.createDirectories(folder.resolve(person.getFileName().toString()));
-            try (Stream<Path> s = Files.list(person)) {
-                for (Path face : s.sorted().limit(10).toList()) {
-                    Files.createSymbolicLink(target.resolve(face.getFileName()), face);
-                }
-            }
-        }
+        Path folder = SharedData.linkFaces("datasets/celeb10/test", dir.resolve("faces"), 4, 10);
         CheckResult r = ProtectionCheck.run(TestEngine.defaultModel(), new CheckRequest(folder, 1, 32, 0.3, 0),
                 ProgressListener.NONE, new Cancellation());
         assertEquals(4, r.identities());

@@ -112,8 +112,8 @@ class GroupRegistryTest {
         byte[] bytes = Files.readAllBytes(file);
         float[] direction = Grouping.centroids(b.x, b.groups)[0];
         byte[] firstValues = ByteBuffer.allocate(8).putFloat(direction[0]).putFloat(direction[1]).array();
-        assertEquals(-1, indexOf(bytes, firstValues));
-        assertEquals(-1, indexOf(bytes, EMBEDDER.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(-1, org.segue.engine.photo.TestPhotos.indexOf(bytes, firstValues));
+        assertEquals(-1, org.segue.engine.photo.TestPhotos.indexOf(bytes, EMBEDDER.getBytes(StandardCharsets.UTF_8)));
         if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(file)));
@@ -206,18 +206,5 @@ class GroupRegistryTest {
         registry.codesFor(b.x, b.groups);
         registry.save();
         return file;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

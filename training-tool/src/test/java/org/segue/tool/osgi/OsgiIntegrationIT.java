@@ -333,21 +333,7 @@ class OsgiIntegrationIT {
     @Test
     @Order(8)
     void aProtectionCheckReportsBothAttackersThroughTheService() throws Exception {
-        Path celeb = Path.of(System.getProperty("segue.shared", "../shared")).resolve("datasets/celeb10/test")
-                .toAbsolutePath().normalize();
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(celeb),
-                "skipped: " + celeb + " is absent (shared research data)");
-        Path folder = work.resolve("check");
-        try (java.util.stream.Stream<Path> people = Files.list(celeb)) {
-            for (Path person : people.filter(Files::isDirectory).sorted().limit(3).toList()) {
-                Path target = Files.createDirectories(folder.resolve(person.getFileName().toString()));
-                try (java.util.stream.Stream<Path> faces = Files.list(person)) {
-                    for (Path face : faces.sorted().limit(10).toList()) {
-                        Files.createSymbolicLink(target.resolve(face.getFileName()), face);
-                    }
-                }
-            }
-        }
+        Path folder = org.segue.engine.SharedData.linkFaces("datasets/celeb10/test", work.resolve("check"), 3, 10);
         org.segue.plugin.osgi.api.CheckOutcome r = protector().check(folder);
         assertEquals(3, r.people());
         assertTrue(r.cleanGalleryRank1() >= 0.8, "the recogniser knows unprotected faces: " + r.cleanGalleryRank1());

@@ -1,5 +1,6 @@
 package org.segue.examples.dam;
 
+import org.segue.plugin.osgi.api.CheckOutcome;
 import org.segue.plugin.osgi.api.FaceProtector;
 import org.segue.plugin.osgi.api.ProtectionOutcome;
 import org.segue.plugin.osgi.api.RestoreOutcome;
@@ -87,5 +88,10 @@ public final class ScriptedProtector implements FaceProtector {
     @Override
     public RestoreOutcome restore(InputStream in, String name, OutputStream out) {
         throw new UnsupportedOperationException("the examples do not restore");
+    }
+
+    @Override
+    public CheckOutcome check(Path labelledFolder) {
+        throw new UnsupportedOperationException("the examples do not check");
     }
 }
