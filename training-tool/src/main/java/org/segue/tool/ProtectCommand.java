@@ -93,7 +93,8 @@ final class ProtectCommand implements Callable<Integer> {
     Path mapping;
 
     @Option(names = "--groups", paramLabel = "K", defaultValue = "0",
-            description = "Number of look-alike groups for faces without a person (0: sqrt of the face count).")
+            description = "Faces without a person are grouped by person with a pretrained face recogniser; K > 0 makes "
+                    + "exactly K groups (0: as many as there are people, found from how alike the faces are).")
     int groups;
 
     @Option(names = "--erasable", description = "Erasable protection: each photo carries the original samples of its "

@@ -53,9 +53,10 @@ public sealed interface Identities {
     }
 
     /**
-     * The faces of a batch are grouped into {@code groups} clusters of look-alike faces, one code per
-     * cluster; 0 chooses ceil(sqrt(faces)). A single photo has no batch to group: its faces are taken
-     * as different people, as {@link EachFaceApart}.
+     * The faces of a batch are grouped by person, one code per group: a pretrained face recogniser embeds each
+     * face, and with {@code groups} 0 faces close enough to be one person form a group (the number of people
+     * need not be known); otherwise they are split into exactly {@code groups} groups. A single photo has no
+     * batch to group: its faces are taken as different people, as {@link EachFaceApart}.
      */
     record Grouped(int groups) implements Identities {
         public Grouped {

@@ -22,11 +22,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Protects the faces in one photo: decode, read the orientation, detect faces in the upright view,
- * cut each face region (the detection expanded by a margin to a square), generate its perturbation
- * with the Segue generator at the model's input size, scale the perturbation back to the region,
- * add it to the stored pixels, and encode the same format with cleaned metadata. Pixels outside
- * face regions are never written; inside, no sample moves by more than eps (8/255 by default).
+ * Protects the faces in one photo: decode, read the orientation, detect faces in the upright view, cut
+ * each face as the generator learnt faces (aligned on its landmarks to the canonical template; a face
+ * without landmarks: its detection widened by a margin to a square), generate its perturbation with the
+ * Segue generator at the model's input size, map the perturbation back onto the photo's grid, add it to
+ * the stored pixels, and encode the same format with cleaned metadata. Pixels outside face regions are
+ * never written; inside, no sample moves by more than eps (8/255 by default).
  * Thread-safe when the model and detector are (the default detector is).
  */
 public final class PhotoProtector {

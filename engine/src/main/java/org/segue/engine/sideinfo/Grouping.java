@@ -44,10 +44,25 @@ public final class Grouping {
     /**
      * The groups of embeddings of an unknown number of people: Chinese whispers ({@link ChineseWhispers}) on the
      * graph joining faces within {@code maxDistance} of each other (cosine distance), seed 0. Numbered 0.. by each
-     * group's first face.
+     * group's first face. More faces than one graph takes ({@link ChineseWhispers#MAX_POINTS}, a memory bound) are
+     * grouped in consecutive parts of that size, each with its own groups: a person whose faces fall into two parts
+     * gets two groups, which weakens protection but stops nothing.
      */
     public static int[] byThreshold(float[][] embeddings, double maxDistance) {
-        return ChineseWhispers.cluster(embeddings, maxDistance, 0);
+        if (embeddings.length <= ChineseWhispers.MAX_POINTS) {
+            return ChineseWhispers.cluster(embeddings, maxDistance, 0);
+        }
+        int[] out = new int[embeddings.length];
+        int offset = 0;
+        for (int from = 0; from < embeddings.length; from += ChineseWhispers.MAX_POINTS) {
+            int to = Math.min(embeddings.length, from + ChineseWhispers.MAX_POINTS);
+            int[] part = ChineseWhispers.cluster(Arrays.copyOfRange(embeddings, from, to), maxDistance, 0);
+            for (int i = 0; i < part.length; i++) {
+                out[from + i] = offset + part[i];
+            }
+            offset += count(part);
+        }
+        return out;
     }
 
     /** The number of groups in a labelling numbered 0..g-1. */
