@@ -12,7 +12,7 @@ import java.nio.file.Path;
 /**
  * An image a host holds in memory, in the pixel grid the host shows it in (an ImageJ image), with the EXIF
  * orientation of the file it came from when the host shows that file's stored grid: ImageJ shows a phone
- * photo tagged "rotate 90" on its side, and a face on its side is not found by an upright detector. Faces
+ * photo tagged "rotate 90" on its side, and a face on its side is found less surely than upright. Faces
  * are detected in the upright view, as for a file, and given back in the host's grid, where the host draws
  * them; the protected pixels come back in the host's grid too.
  *
