@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * An embedded Apache Felix with the Segue bundles: the DAM-style runtime, and what the integration
  * tests start. The host shares only the service API and Configuration Admin's API with the bundles
  * (system packages), so callers use FaceProtector without class-loader clashes; everything else stays
- * inside the bundles. One runtime per JVM: the bundles load PyTorch's and OpenCV's native libraries,
+ * inside the bundles. One runtime per JVM: the bundles load PyTorch's native libraries,
  * which a JVM can bind to only one class loader.
  */
 public final class FelixRuntime implements AutoCloseable {
@@ -38,7 +38,7 @@ public final class FelixRuntime implements AutoCloseable {
     static final long STOP_WAIT_MILLIS = 180_000;
 
     /** Packages the host shares with the bundles. */
-    static final String SHARED_PACKAGES = "org.segue.plugin.osgi.api;version=2.0.0,org.osgi.service.cm;version=1.6.1";
+    static final String SHARED_PACKAGES = "org.segue.plugin.osgi.api;version=2.1.0,org.osgi.service.cm;version=1.6.1";
 
     private final Framework framework;
     private final Path storage;
