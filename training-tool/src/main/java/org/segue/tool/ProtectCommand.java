@@ -97,6 +97,12 @@ final class ProtectCommand implements Callable<Integer> {
                     + "exactly K groups (0: as many as there are people, found from how alike the faces are).")
     int groups;
 
+    @Option(names = "--group-registry", paramLabel = "FILE",
+            description = "Keep automatic grouping's groups in FILE, so a person keeps one code from batch to batch. "
+                    + "The file holds biometric templates (each group's mean face embedding), encrypted with --key or "
+                    + "--passphrase-file; it is written only when this option is given.")
+    Path groupRegistry;
+
     @Option(names = "--erasable", description = "Erasable protection: each photo carries the original samples of its "
             + "protected regions, encrypted under --key (or --passphrase-file), so that 'segue restore' gives the "
             + "original back. A photo already protected erasably is refused.")
@@ -198,8 +204,20 @@ final class ProtectCommand implements Callable<Integer> {
         if (force && !inPlace) {
             throw usage("--force only applies to --in-place (replacing read-only originals)");
         }
-        if ((keyFile != null || passphraseFile != null) && !erasable) {
-            throw usage("--key and --passphrase-file go with --erasable");
+        if ((keyFile != null || passphraseFile != null) && !erasable && groupRegistry == null) {
+            throw usage("--key and --passphrase-file go with --erasable or --group-registry");
+        }
+        if (groupRegistry != null) {
+            if (keyFile == null && passphraseFile == null) {
+                throw usage("--group-registry needs --key FILE (segue keygen FILE makes one) or --passphrase-file FILE "
+                        + "to encrypt it");
+            }
+            if (person != null || dryRun) {
+                throw usage("--group-registry keeps automatic grouping's groups: it does not go with --person or --dry-run");
+            }
+            if (Files.isDirectory(groupRegistry)) {
+                throw usage("--group-registry names a file; " + groupRegistry + " is a folder");
+            }
         }
         if (erasable && dryRun) {
             throw usage("--erasable protects photos: a dry run writes none");
@@ -207,7 +225,8 @@ final class ProtectCommand implements Callable<Integer> {
         if (erasable && keyFile == null && passphraseFile == null) {
             throw usage("--erasable needs --key FILE (segue keygen FILE makes one) or --passphrase-file FILE");
         }
-        ErasureKey erasureKey = erasable ? ErasureKeys.read(spec.commandLine(), keyFile, passphraseFile) : null;
+        ErasureKey key = erasable || groupRegistry != null ? ErasureKeys.read(spec.commandLine(), keyFile, passphraseFile) : null;
+        ErasureKey erasureKey = erasable ? key : null;
         if (person != null && mapping != null) {
             throw usage("give either --person or --mapping, not both");
         }
@@ -262,8 +281,9 @@ final class ProtectCommand implements Callable<Integer> {
         Path overlayDir = overlay == null ? null
                 : overlay.toString().isEmpty() ? (out != null ? out.resolve("overlays") : Path.of("overlays")) : overlay;
         Path reportFile = report != null ? report : (out != null ? out.resolve(BatchRequest.REPORT_NAME) : null);
-        return new Checked(new BatchRequest(inputs, inPlace || dryRun ? null : out, inPlace, dryRun, overlayDir,
-                reportFile), options);
+        BatchRequest request = new BatchRequest(inputs, inPlace || dryRun ? null : out, inPlace, dryRun, overlayDir,
+                reportFile);
+        return new Checked(groupRegistry == null ? request : request.withGroupRegistry(groupRegistry, key), options);
     }
 
     /** A folder as the file system knows it (through its links), so an output inside it is seen as inside. */

@@ -166,4 +166,36 @@ class ErasableCliIT {
         assertTrue(help.get(0).contains("restore") && help.get(0).contains("keygen"), help.get(0));
         assertTrue(help.get(1).contains("--passphrase-file"), help.get(1));
     }
+
+    /** The group registry's options: a key is needed, it keeps automatic grouping only, and its file is written 0600. */
+    @Test
+    void aGroupRegistryIsKeyedOptInAndWrittenOwnerOnly(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.exists(ASTRONAUT), "skipped: " + ASTRONAUT + " is absent");
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.copy(ASTRONAUT, in.resolve("a.png"));
+        Path key = dir.resolve("k.key");
+        assertEquals(0, run("keygen", key.toString()).exit());
+        Path registry = dir.resolve("groups.registry");
+        ConsoleRun noKey = run("protect", in.toString(), "--out", dir.resolve("o1").toString(), "--group-registry",
+                registry.toString());
+        assertEquals(2, noKey.exit(), noKey.err());
+        assertTrue(noKey.err().contains("--group-registry needs --key"), noKey.err());
+        ConsoleRun named = run("protect", in.toString(), "--out", dir.resolve("o2").toString(), "--group-registry",
+                registry.toString(), "--key", key.toString(), "--person", "Someone");
+        assertEquals(2, named.exit(), named.err());
+        ConsoleRun keyAlone = run("protect", in.toString(), "--out", dir.resolve("o3").toString(), "--key", key.toString());
+        assertEquals(2, keyAlone.exit(), keyAlone.err());
+        assertFalse(Files.exists(registry), "nothing written by refused commands");
+
+        ConsoleRun ok = run("protect", in.toString(), "--out", dir.resolve("o4").toString(), "--group-registry",
+                registry.toString(), "--key", key.toString());
+        assertEquals(0, ok.exit(), ok.err());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(registry)));
+        ConsoleRun otherKey = run("protect", in.toString(), "--out", dir.resolve("o5").toString(), "--group-registry",
+                registry.toString(), "--passphrase-file", Files.writeString(dir.resolve("p.txt"), "another passphrase").toString());
+        assertEquals(1, otherKey.exit(), otherKey.err());
+        assertTrue(otherKey.err().toLowerCase(java.util.Locale.ROOT).contains("key"), otherKey.err());
+        assertFalse(Files.exists(dir.resolve("o5").resolve("a.png")), "nothing protected under a wrong registry key");
+    }
 }

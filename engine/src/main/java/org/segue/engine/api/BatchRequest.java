@@ -13,9 +13,30 @@ import java.util.List;
  * @param dryRun       detect faces only; write nothing but overlays and the report
  * @param overlayFolder where to write an upright JPEG of each photo with its face regions drawn; null: none
  * @param reportFile   where to write the JSON report; null: none
+ * @param groupRegistry where automatic grouping keeps its groups across batches, so a person keeps one code from
+ *                     batch to batch; null: none (each batch's codes are its own). Opt-in: the file holds biometric
+ *                     templates (each group's mean face embedding), encrypted with the key
  */
 public record BatchRequest(List<Path> inputs, Path outputFolder, boolean inPlace, boolean dryRun, Path overlayFolder,
-                           Path reportFile) {
+                           Path reportFile, GroupRegistryFile groupRegistry) {
+
+    /**
+     * An encrypted file of the groups automatic grouping found in earlier batches (AES-256-GCM under the key; written
+     * owner-only and atomically, only after a batch that grouped faces).
+     */
+    public record GroupRegistryFile(Path file, ErasureKey key) {
+        public GroupRegistryFile {
+            if (file == null || key == null) {
+                throw new IllegalArgumentException("a group registry needs a file and a key");
+            }
+        }
+    }
+
+    /** A request without a group registry. */
+    public BatchRequest(List<Path> inputs, Path outputFolder, boolean inPlace, boolean dryRun, Path overlayFolder,
+                        Path reportFile) {
+        this(inputs, outputFolder, inPlace, dryRun, overlayFolder, reportFile, null);
+    }
 
     public BatchRequest {
         inputs = List.copyOf(inputs);
@@ -62,10 +83,16 @@ public record BatchRequest(List<Path> inputs, Path outputFolder, boolean inPlace
     public static final String REPORT_NAME = "protection-report.json";
 
     public BatchRequest withOverlays(Path folder) {
-        return new BatchRequest(inputs, outputFolder, inPlace, dryRun, folder, reportFile);
+        return new BatchRequest(inputs, outputFolder, inPlace, dryRun, folder, reportFile, groupRegistry);
     }
 
     public BatchRequest withReport(Path file) {
-        return new BatchRequest(inputs, outputFolder, inPlace, dryRun, overlayFolder, file);
+        return new BatchRequest(inputs, outputFolder, inPlace, dryRun, overlayFolder, file, groupRegistry);
+    }
+
+    /** This request keeping automatic grouping's groups in {@code file} across batches (see {@link #groupRegistry}). */
+    public BatchRequest withGroupRegistry(Path file, ErasureKey key) {
+        return new BatchRequest(inputs, outputFolder, inPlace, dryRun, overlayFolder, reportFile,
+                new GroupRegistryFile(file, key));
     }
 }

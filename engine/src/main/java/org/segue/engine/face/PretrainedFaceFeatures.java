@@ -17,6 +17,9 @@ import java.util.List;
  */
 public final class PretrainedFaceFeatures implements FeatureExtractor, AutoCloseable {
 
+    /** The name of these features (what a group registry records its templates were made with). */
+    public static final String NAME = "dlib ResNet face embedder (face-api 1.7.15), aligned on five landmarks";
+
     /** Faces embedded per forward pass: larger batches gain little on a CPU and cost memory. */
     private static final int BATCH = 16;
 
@@ -121,7 +124,7 @@ public final class PretrainedFaceFeatures implements FeatureExtractor, AutoClose
 
     @Override
     public String name() {
-        return "dlib ResNet face embedder (face-api 1.7.15), aligned on five landmarks";
+        return NAME;
     }
 
     @Override

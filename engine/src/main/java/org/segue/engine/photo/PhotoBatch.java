@@ -12,7 +12,9 @@ import org.segue.engine.erasure.PhotoRestorer;
 import org.segue.engine.api.ReadOnlyPolicy;
 import org.segue.engine.internal.AtomicFiles;
 import org.segue.engine.sideinfo.FaceCodes;
+import org.segue.engine.sideinfo.GroupRegistry;
 import org.segue.engine.sideinfo.Grouping;
+import org.segue.engine.face.PretrainedFaceFeatures;
 import org.segue.engine.sideinfo.PseudoLabeler;
 import org.segue.engine.spi.FaceBox;
 
@@ -110,7 +112,17 @@ public final class PhotoBatch {
             }
         }
         boolean grouping = !request.dryRun() && FaceCodes.groupsTheRest(identities);
-        Seen[] seen = grouping ? group(protector, items, identities, progress, cancellation, start) : null;
+        if (request.groupRegistry() != null && !grouping) {
+            throw new IllegalArgumentException("a group registry keeps automatic grouping's groups: it needs a batch "
+                    + "that groups faces (no single person, not a dry run)");
+        }
+        // opened before anything is read, so a wrong key or a damaged registry stops the batch before it starts
+        GroupRegistry registry = request.groupRegistry() == null ? null : GroupRegistry.open(
+                request.groupRegistry().file(), request.groupRegistry().key().material(), PretrainedFaceFeatures.NAME);
+        Seen[] seen = grouping ? group(protector, items, identities, registry, progress, cancellation, start) : null;
+        if (registry != null && !cancellation.isCancelled()) {
+            registry.save();
+        }
         int written = 0;
         int faces = 0;
         boolean cancelled = false;
@@ -342,7 +354,7 @@ public final class PhotoBatch {
      * them by group. A photo that fails here is reported with its reason and not tried again.
      */
     private static Seen[] group(PhotoProtector protector, List<Item> items, Identities identities,
-                                ProgressListener progress, Cancellation cancellation, long start) {
+                                GroupRegistry registry, ProgressListener progress, Cancellation cancellation, long start) {
         Seen[] seen = new Seen[items.size()];
         List<float[]> unnamed = new ArrayList<>(); // embeddings: biometric templates, in memory for this pass only
         List<int[]> slots = new ArrayList<>(); // (item index, face index) of each unnamed face
@@ -402,9 +414,11 @@ public final class PhotoBatch {
                     ? PseudoLabeler.labelEmbeddings(embeddings, Math.min(groups, embeddings.length), Grouping.DEFAULT_RESTARTS, 0).labels()
                     : PseudoLabeler.groupEmbeddings(embeddings, Grouping.DEFAULT_MAX_DISTANCE).labels();
             unnamed.clear();
+            // with a registry a group keeps the code its person had in earlier batches
+            int[] codes = registry == null ? null : registry.codesFor(embeddings, cluster);
             for (int e = 0; e < cluster.length; e++) {
                 int[] slot = slots.get(e);
-                seen[slot[0]].labels[slot[1]] = FaceCodes.forGroup(cluster[e]);
+                seen[slot[0]].labels[slot[1]] = codes != null ? codes[cluster[e]] : FaceCodes.forGroup(cluster[e]);
                 seen[slot[0]].groups[slot[1]] = cluster[e] + 1;
             }
         }
