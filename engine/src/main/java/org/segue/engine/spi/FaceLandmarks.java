@@ -64,11 +64,6 @@ public record FaceLandmarks(double[] xy) {
         return new FaceLandmarks(s);
     }
 
-    /** Distance between the eyes, in pixels. */
-    public double eyeDistance() {
-        return Math.hypot(x(RIGHT_EYE) - x(LEFT_EYE), y(RIGHT_EYE) - y(LEFT_EYE));
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof FaceLandmarks other && Arrays.equals(xy, other.xy);
