@@ -35,10 +35,11 @@ import java.util.List;
  *       that the detector scores at least {@link #CONFIRM_SCORE}.
  * </ul>
  *
- * <p>Cost, in units of one 512x512 SSD pass: the upright pass about 2.6 on a 1024x672 working image, the two
- * tilted passes about 2 each (the turned 512 px copy fills a 724x724 canvas), and per face found one 160x160
- * second look (0.1) and one landmark pass on 112x112. Most of a detection is the tilted passes; a smaller
- * {@link #TILTED_SIZE} trades tilted faces' minimum size for time.
+ * <p>Cost, in units of one 512x512 SSD pass: the upright pass about 2.3 on a 1024x683 working image (two
+ * strips and the whole image at half size, see {@link #MAX_PASS_PIXELS}), the two tilted passes about 1.1
+ * each (the turned 384 px copy fills a 543x543 canvas), and per face found one 160x160 second look (0.4) and
+ * one or two landmark passes on 112x112. A larger {@link #TILTED_SIZE} finds smaller tilted
+ * faces at a higher cost.
  *
  * <p>Thread-safe and without locks: the networks' weights are read-only and every call works on its own
  * arrays.
@@ -54,9 +55,23 @@ public final class NeuralFaceDetector implements FaceDetector {
     /** The tilted passes turn the image by plus and minus this much. */
     public static final double TILT_DEGREES = 40;
     /** Longer side of the image the tilted passes search. */
-    public static final int TILTED_SIZE = 512;
+    public static final int TILTED_SIZE = 384;
+    /**
+     * Most pixels one SSD pass takes; larger images are searched in strips. Beyond about half a megapixel
+     * the network's activations leave the processor's cache and a pass costs several times more per pixel
+     * (on a 2-core EPYC: 0.29-0.55 s for 1024x683 in one pass, 0.08 s for a 576x683 strip).
+     */
+    static final int MAX_PASS_PIXELS = 400_000;
+    /** Strips overlap by this much, so a face up to this size lies whole in one of them. */
+    static final int STRIP_OVERLAP = 96;
+    /** Scale, at most, of the whole-image pass that goes with the strips. */
+    private static final double WHOLE_PASS_SCALE = 0.5;
+    /** A strip's box this close to a side it shares with a neighbour is taken as cut there. */
+    private static final int STRIP_EDGE = 2;
 
     private static final double NMS_IOU = 0.5;
+    /** A face tilted less than this (radians, 10 degrees) in its pass needs no upright landmark placement. */
+    private static final double UPRIGHT_ENOUGH = Math.toRadians(10);
     /** Boxes of one face found by different passes overlap at least this much. */
     private static final double MERGE_IOU = 0.3;
     private static final int MAX_FACES = 100;
@@ -87,6 +102,7 @@ public final class NeuralFaceDetector implements FaceDetector {
         }
         this.ssd = loaded;
     }
+
 
     @Override
     public int workingSize() {
@@ -135,28 +151,30 @@ public final class NeuralFaceDetector implements FaceDetector {
                 group.add(c);
             }
         }
-        List<Candidate> kept = new ArrayList<>();
+        List<double[]> kept = new ArrayList<>();
+        List<Float> scores = new ArrayList<>();
         for (List<Candidate> group : groups) {
-            // the landmark network was trained on upright faces: of the passes that found this face, the
-            // one in which it stood most upright places its points best; a candidate whose second look fails
-            // (a box beside the face, with landmarks that describe no face) gives way to the next
-            group.sort(Comparator.comparingDouble(Candidate::passTilt));
+            // best score first; landmarks are placed only for the candidates looked at: a candidate whose
+            // second look fails (a box beside the face, with landmarks that describe no face) gives way to
+            // the next
             for (Candidate c : group) {
-                if (confirmed(image, c)) {
-                    kept.add(c);
+                double[] placed = secondLook(image, c);
+                if (placed != null) {
+                    kept.add(placed);
+                    scores.add(c.score());
                     break;
                 }
             }
         }
         List<DetectedFace> faces = new ArrayList<>();
-        for (Candidate c : kept) {
-            double[] p = c.points68().clone();
+        for (int k = 0; k < kept.size(); k++) {
+            double[] p = kept.get(k);
             for (int i = 0; i < p.length; i++) {
                 p[i] = p[i] * toInput;
             }
             FaceBox box = boundingBox(p, w, h);
             if (box != null) {
-                faces.add(new DetectedFace(box, FaceLandmarkNet.fivePoints(p), Math.min(1f, c.score())));
+                faces.add(new DetectedFace(box, FaceLandmarkNet.fivePoints(p), Math.min(1f, scores.get(k))));
             }
         }
         faces.sort(Comparator.comparingInt((DetectedFace f) -> f.box().x()).thenComparingInt(f -> f.box().y()));
@@ -164,11 +182,33 @@ public final class NeuralFaceDetector implements FaceDetector {
     }
 
     /**
-     * A face found by one pass: its score, its 68 landmarks in the working image, their bounds, and how far
-     * the face was tilted in that pass's image (radians, absolute).
+     * A face found by one pass: its score, a box of the detection's size around its centre in the working
+     * image (a turned pass's box, mapped back whole, would be wider than the face and reach its neighbours),
+     * and what placing its landmarks needs: the pass's image, the detection in it, the way back.
      */
-    private record Candidate(float score, double[] points68, double x0, double y0, double x1, double y1,
-                             double passTilt) {}
+    private record Candidate(float score, double x0, double y0, double x1, double y1,
+                             BufferedImage pass, SsdMobileNetV1.Detection found, AffineTransform back,
+                             boolean fullScale) {
+
+        /**
+         * The 68 landmarks in the working image, or null for a box too small to place them in; the flag says
+         * whether they were placed on the face upright and at the working image's scale.
+         */
+        Placed place(FaceLandmarkNet net) {
+            double[] p = landmarksIn(net, pass, found);
+            if (p == null) {
+                return null;
+            }
+            FaceLandmarks inPass = FaceLandmarkNet.fivePoints(p);
+            double tilt = Math.abs(Math.atan2(inPass.y(FaceLandmarks.RIGHT_EYE) - inPass.y(FaceLandmarks.LEFT_EYE),
+                    inPass.x(FaceLandmarks.RIGHT_EYE) - inPass.x(FaceLandmarks.LEFT_EYE)));
+            double[] mapped = new double[p.length];
+            back.transform(p, 0, mapped, 0, p.length / 2);
+            return new Placed(mapped, fullScale && tilt < UPRIGHT_ENOUGH);
+        }
+    }
+
+    private record Placed(double[] points68, boolean upright) {}
 
     /**
      * Detects on the image turned by {@code degrees} (counter-clockwise on screen) and shrunk by
@@ -183,27 +223,71 @@ public final class NeuralFaceDetector implements FaceDetector {
         } catch (java.awt.geom.NoninvertibleTransformException e) {
             throw new IllegalStateException(e);
         }
-        List<SsdMobileNetV1.Detection> found = ssd.detect(ImagePlanes.chw(pass), pass.getHeight(), pass.getWidth(),
-                MIN_SCORE, NMS_IOU, MAX_FACES);
         List<Candidate> out = new ArrayList<>();
-        for (SsdMobileNetV1.Detection d : found) {
-            double[] p = landmarksIn(pass, d);
-            if (p == null) {
-                continue;
-            }
-            double[] mapped = new double[p.length];
-            back.transform(p, 0, mapped, 0, p.length / 2);
-            double[] b = bounds(mapped);
-            FaceLandmarks inPass = FaceLandmarkNet.fivePoints(p);
-            double tilt = Math.abs(Math.atan2(inPass.y(FaceLandmarks.RIGHT_EYE) - inPass.y(FaceLandmarks.LEFT_EYE),
-                    inPass.x(FaceLandmarks.RIGHT_EYE) - inPass.x(FaceLandmarks.LEFT_EYE)));
-            out.add(new Candidate(d.score(), mapped, b[0], b[1], b[2], b[3], tilt));
+        for (SsdMobileNetV1.Detection d : detectAnySize(pass)) {
+            double[] centre = {(d.x0() + d.x1()) / 2, (d.y0() + d.y1()) / 2};
+            back.transform(centre, 0, centre, 0, 1);
+            double hw = d.width() / scale / 2;
+            double hh = d.height() / scale / 2;
+            out.add(new Candidate(d.score(), centre[0] - hw, centre[1] - hh, centre[0] + hw, centre[1] + hh,
+                    pass, d, back, scale == 1 && degrees == 0));
         }
         return out;
     }
 
+    /**
+     * The SSD's faces in an image of any size. An image of at most {@link #MAX_PASS_PIXELS} goes through in one
+     * pass. A larger one is searched twice: at full resolution in overlapping strips across its longer side,
+     * which keeps small faces at their size in pixels, and whole, shrunk to at most half its size, for the
+     * faces too large to fit into a strip's overlap (there they are still at least 48 px). A strip's box that touches a side it shares with a
+     * neighbour is cut there and is dropped: that face lies whole in the neighbour's overlap or is found by the
+     * whole pass.
+     */
+    private List<SsdMobileNetV1.Detection> detectAnySize(BufferedImage pass) {
+        int w = pass.getWidth();
+        int h = pass.getHeight();
+        if ((long) w * h <= MAX_PASS_PIXELS) {
+            return ssdPass(pass);
+        }
+        List<SsdMobileNetV1.Detection> all = new ArrayList<>();
+        double shrink = Math.min(WHOLE_PASS_SCALE, Math.sqrt(MAX_PASS_PIXELS / ((double) w * h)));
+        BufferedImage whole = warp(pass, AffineTransform.getScaleInstance(shrink, shrink));
+        for (SsdMobileNetV1.Detection d : ssdPass(whole)) {
+            all.add(new SsdMobileNetV1.Detection(d.score(), d.x0() / shrink, d.y0() / shrink,
+                    d.x1() / shrink, d.y1() / shrink));
+        }
+        boolean alongX = w >= h;
+        int length = alongX ? w : h;
+        int across = alongX ? h : w;
+        int stripLength = Math.min(length, Math.max(2 * STRIP_OVERLAP, MAX_PASS_PIXELS / across));
+        int strips = stripLength >= length ? 1
+                : (int) Math.ceil((length - STRIP_OVERLAP) / (double) (stripLength - STRIP_OVERLAP));
+        for (int i = 0; i < strips; i++) {
+            int start = strips == 1 ? 0 : (int) Math.round(i * (length - stripLength) / (double) (strips - 1));
+            int end = start + stripLength;
+            BufferedImage strip = alongX ? pass.getSubimage(start, 0, stripLength, h)
+                    : pass.getSubimage(0, start, w, stripLength);
+            for (SsdMobileNetV1.Detection d : ssdPass(strip)) {
+                double lo = (alongX ? d.x0() : d.y0()) + start;
+                double hi = (alongX ? d.x1() : d.y1()) + start;
+                if ((start > 0 && lo < start + STRIP_EDGE) || (end < length && hi > end - STRIP_EDGE)) {
+                    continue;
+                }
+                all.add(alongX
+                        ? new SsdMobileNetV1.Detection(d.score(), d.x0() + start, d.y0(), d.x1() + start, d.y1())
+                        : new SsdMobileNetV1.Detection(d.score(), d.x0(), d.y0() + start, d.x1(), d.y1() + start));
+            }
+        }
+        return SsdMobileNetV1.nonMaxSuppression(all, NMS_IOU, MAX_FACES);
+    }
+
+    private List<SsdMobileNetV1.Detection> ssdPass(BufferedImage image) {
+        return ssd.detect(ImagePlanes.chw(image), image.getHeight(), image.getWidth(), MIN_SCORE, NMS_IOU, MAX_FACES);
+    }
+
     /** The 68 landmarks of a detection, in the coordinates of the image it was found in. */
-    private double[] landmarksIn(BufferedImage image, SsdMobileNetV1.Detection d) {
+    private static double[] landmarksIn(FaceLandmarkNet landmarkNet, BufferedImage image,
+                                        SsdMobileNetV1.Detection d) {
         // face-api cuts the box to whole pixels when it crops
         int x0 = (int) Math.max(0, Math.floor(d.x0()));
         int y0 = (int) Math.max(0, Math.floor(d.y0()));
@@ -225,18 +309,26 @@ public final class NeuralFaceDetector implements FaceDetector {
      * The second look: the face's surroundings turned so the eyes are level, the face filling
      * {@link #CONFIRM_FACE_SHARE} of a small square, must again contain a face overlapping it. Clothing,
      * hands and patterns that fooled the first look rarely produce a face with a consistent landmark frame.
+     * Returns the face's landmarks, or null when it is not confirmed. A face found tilted, or in a shrunk
+     * tilted pass, gets its landmarks placed again, upright and at the working image's scale, where the
+     * landmark network (trained on upright faces) places them best.
      */
-    private boolean confirmed(BufferedImage image, Candidate c) {
-        FaceLandmarks five = FaceLandmarkNet.fivePoints(c.points68());
+    private double[] secondLook(BufferedImage image, Candidate c) {
+        Placed placed = c.place(landmarkNet);
+        if (placed == null) {
+            return null;
+        }
+        FaceLandmarks five = FaceLandmarkNet.fivePoints(placed.points68());
         double ex = (five.x(FaceLandmarks.LEFT_EYE) + five.x(FaceLandmarks.RIGHT_EYE)) / 2;
         double ey = (five.y(FaceLandmarks.LEFT_EYE) + five.y(FaceLandmarks.RIGHT_EYE)) / 2;
         double mx = (five.x(FaceLandmarks.MOUTH_LEFT) + five.x(FaceLandmarks.MOUTH_RIGHT)) / 2;
         double my = (five.y(FaceLandmarks.MOUTH_LEFT) + five.y(FaceLandmarks.MOUTH_RIGHT)) / 2;
         double angle = Math.atan2(five.y(FaceLandmarks.RIGHT_EYE) - five.y(FaceLandmarks.LEFT_EYE),
                 five.x(FaceLandmarks.RIGHT_EYE) - five.x(FaceLandmarks.LEFT_EYE));
-        double size = Math.max(c.x1() - c.x0(), c.y1() - c.y0());
+        double[] b = bounds(placed.points68());
+        double size = Math.max(b[2] - b[0], b[3] - b[1]);
         if (!(size > 0)) {
-            return false;
+            return null;
         }
         double scale = CONFIRM_SIDE * CONFIRM_FACE_SHARE / size;
         double cx = (ex + mx) / 2;
@@ -259,10 +351,39 @@ public final class NeuralFaceDetector implements FaceDetector {
             double dy = (d.y0() + d.y1()) / 2 - centre;
             double side = Math.max(d.width(), d.height());
             if (Math.hypot(dx, dy) < 0.3 * expected && side > 0.6 * expected && side < 1.6 * expected) {
-                return true;
+                return placed.upright() ? placed.points68() : uprightLandmarks(image, d, cx, cy, angle, scale);
             }
         }
-        return false;
+        return null;
+    }
+
+    /**
+     * The 68 landmarks placed in a view of the image turned like the second look but at the image's own
+     * scale (a shrunk face loses detail the landmark network needs), framed by the second look's box.
+     */
+    private double[] uprightLandmarks(BufferedImage image, SsdMobileNetV1.Detection inLook,
+                                      double cx, double cy, double angle, double lookScale) {
+        int side = (int) Math.ceil(CONFIRM_SIDE / lookScale);
+        AffineTransform t = new AffineTransform();
+        t.translate(side / 2.0, side / 2.0);
+        t.rotate(-angle);
+        t.translate(-cx, -cy);
+        BufferedImage view = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+        draw(image, view, t);
+        double half = CONFIRM_SIDE / 2.0;
+        SsdMobileNetV1.Detection box = new SsdMobileNetV1.Detection(inLook.score(),
+                (inLook.x0() - half) / lookScale + side / 2.0, (inLook.y0() - half) / lookScale + side / 2.0,
+                (inLook.x1() - half) / lookScale + side / 2.0, (inLook.y1() - half) / lookScale + side / 2.0);
+        double[] p = landmarksIn(landmarkNet, view, box);
+        if (p == null) {
+            return null;
+        }
+        try {
+            t.inverseTransform(p, 0, p, 0, p.length / 2);
+        } catch (java.awt.geom.NoninvertibleTransformException e) {
+            throw new IllegalStateException(e);
+        }
+        return p;
     }
 
     /** Working image to pass image: turn about the centre, scale, and move into a canvas holding it all. */
@@ -344,7 +465,8 @@ public final class NeuralFaceDetector implements FaceDetector {
     }
 
     private static BufferedImage toRgb(BufferedImage img) {
-        if (img.getType() == BufferedImage.TYPE_INT_RGB || img.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+        // packed RGB: the passes read their pixels straight from it (ImagePlanes)
+        if (img.getType() == BufferedImage.TYPE_INT_RGB) {
             return img;
         }
         BufferedImage rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);

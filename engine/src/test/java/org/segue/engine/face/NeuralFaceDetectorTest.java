@@ -86,10 +86,10 @@ class NeuralFaceDetectorTest {
     }
 
     @Test
-    void findsAFaceTiltedByFortyDegrees() throws Exception {
+    void findsFacesTiltedUpToFortyFiveDegrees() throws Exception {
         BufferedImage img = FaceNetsParityTest.astronaut();
         FaceLandmarks upright = detector.detectFaces(img).get(0).landmarks();
-        for (double degrees : new double[] {40, -40}) {
+        for (double degrees : new double[] {45, -45, 25, -25}) {
             AffineTransform turn = AffineTransform.getRotateInstance(Math.toRadians(degrees), 256, 256);
             BufferedImage tilted = new BufferedImage(512, 512, BufferedImage.TYPE_INT_RGB);
             Graphics2D g = tilted.createGraphics();
@@ -132,6 +132,26 @@ class NeuralFaceDetectorTest {
         assertTrue(box.x() < cx && cx < box.x() + box.width() && box.y() < cy && cy < box.y() + box.height(),
                 "the face box misses the face: " + box);
         assertEquals(40, box.width(), 8);
+    }
+
+    @Test
+    void findsALargeFaceOnceWhereTheImageIsSearchedInStrips() throws Exception {
+        BufferedImage img = FaceNetsParityTest.astronaut();
+        // 1024x1024 is searched in four strips overlapping by less than this 186 px face, and whole, shrunk
+        BufferedImage large = new BufferedImage(1024, 1024, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = large.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(img, 0, 0, 1024, 1024, null);
+        g.dispose();
+        assertTrue(1024 * 1024 > NeuralFaceDetector.MAX_PASS_PIXELS, "the image must be searched in strips");
+        List<DetectedFace> faces = detector.detectFaces(large);
+        assertEquals(1, faces.size(), "faces found: " + faces);
+        FaceBox box = faces.get(0).box();
+        FaceBox small = detector.detectFaces(img).get(0).box();
+        assertEquals(2 * small.x(), box.x(), 12);
+        assertEquals(2 * small.y(), box.y(), 12);
+        assertEquals(2 * small.width(), box.width(), 12);
+        assertEquals(2 * small.height(), box.height(), 12);
     }
 
     @Test
