@@ -14,6 +14,7 @@ import ij.plugin.PlugIn;
 import ij.plugin.frame.Recorder;
 import ij.process.ImageProcessor;
 import org.segue.engine.api.BatchRequest;
+import org.segue.engine.api.BatchRequest.GroupRegistryFile;
 import org.segue.engine.api.BatchSummary;
 import org.segue.engine.api.Cancellation;
 import org.segue.engine.api.ErasureKey;
@@ -84,10 +85,16 @@ public class ProtectFacesCommand implements PlugIn {
 
     /** What the dialog asked for. */
     record Request(boolean folder, boolean allSlices, String input, String output, String model, String person,
-                   int strength, int quality, boolean keepLocation, NoFacePolicy noFace, String keyFile, boolean show) {
+                   int strength, int quality, boolean keepLocation, NoFacePolicy noFace, String keyFile, boolean show,
+                   String groupRegistry, String registryKey) {
 
         boolean erasable() {
             return !keyFile.isBlank();
+        }
+
+        /** A folder run that keeps its groups' codes in a registry file (automatic grouping only). */
+        boolean keepsGroups() {
+            return folder && !groupRegistry.isBlank();
         }
     }
 
@@ -118,8 +125,26 @@ public class ProtectFacesCommand implements PlugIn {
         }
         boolean failed;
         try {
-            // the key file first: a bad one stops the run before any model is opened or anything written
+            // the key files first: a bad one stops the run before any model is opened or anything written
             ErasureKey key = r.erasable() ? readKey(r.keyFile()) : null;
+            GroupRegistryFile registry = null;
+            if (r.keepsGroups()) {
+                if (!r.person().isEmpty()) {
+                    IJ.error(TITLE, "A group registry keeps the codes of automatic grouping: leave the person name "
+                            + "empty, or the group registry.");
+                    return;
+                }
+                if (r.registryKey().isEmpty()) {
+                    IJ.error(TITLE, "A group registry needs a registry key file (make one with 'segue keygen FILE'): "
+                            + "the registry holds face templates and is stored encrypted.");
+                    return;
+                }
+                if (java.nio.file.Files.isDirectory(Path.of(r.groupRegistry()))) {
+                    IJ.error(TITLE, "Group registry names a file; " + r.groupRegistry() + " is a folder.");
+                    return;
+                }
+                registry = new GroupRegistryFile(Path.of(r.groupRegistry()), readKey(r.registryKey()));
+            }
             if (key != null && !r.folder()) {
                 Path file = erasableSource(image);
                 if (file == null) {
@@ -142,7 +167,7 @@ public class ProtectFacesCommand implements PlugIn {
                 Prefs.set("segue.output", r.output());
                 // a folder holds several people: an unnamed batch is grouped by look-alike faces
                 failed = !protectFolder(protector, options.identities(Identities.grouped(0)).person(r.person()).build(),
-                        r.input(), r.output());
+                        r.input(), r.output(), registry);
             } else if (image == null) {
                 IJ.error(TITLE, "There is no image open. Open a photo, or choose 'Apply to: Folder'.");
                 return;
@@ -190,6 +215,8 @@ public class ProtectFacesCommand implements PlugIn {
         fields.group(FOLDER);
         gd.addNumericField("JPEG quality", 95, 0, 3, "for JPEG output");
         gd.addCheckbox("Keep location", false);
+        Dialogs.addFileField(gd, "Group registry", "");
+        Dialogs.addFileField(gd, "Registry key file", "");
         fields.group(CURRENT_IMAGE);
         gd.addCheckbox("Show detections", false);
         fields.group(ModeFields.BOTH);
@@ -199,6 +226,8 @@ public class ProtectFacesCommand implements PlugIn {
                 + "A selection limits protection to the faces inside it. Key file (made by 'segue keygen'):\n"
                 + "erasable protection, undone by Restore Faces with the same key; for the current image it\n"
                 + "protects the file the image was opened from into a new file beside it. Empty: not erasable.\n"
+                + "Group registry (folder, no person name): a file that keeps each look-alike group's code across\n"
+                + "runs; it holds face templates (biometric data), encrypted with the registry key file.\n"
                 + "Model: 'default' is the model\n"
                 + "shipped with Segue; trained models are in " + SegueSession.modelsFolder());
         gd.addHelp(help());
@@ -240,9 +269,11 @@ public class ProtectFacesCommand implements PlugIn {
         String keyFile = gd.getNextString().strip();
         int quality = (int) gd.getNextNumber();
         boolean keepLocation = gd.getNextBoolean();
+        String groupRegistry = gd.getNextString().strip();
+        String registryKey = gd.getNextString().strip();
         boolean show = gd.getNextBoolean();
         return new Request(folder, allSlices, input, output, model, person, strength, quality, keepLocation,
-                NoFacePolicy.parse(noFace), keyFile, show);
+                NoFacePolicy.parse(noFace), keyFile, show, groupRegistry, registryKey);
     }
 
     /**
@@ -280,6 +311,10 @@ public class ProtectFacesCommand implements PlugIn {
             option(o, "jpeg", String.valueOf(r.quality()));
             if (r.keepLocation()) {
                 o.append(" keep");
+            }
+            if (r.keepsGroups()) {
+                option(o, "group", r.groupRegistry()); // paths only: the key stays in its file
+                option(o, "registry", r.registryKey());
             }
         } else if (r.show()) {
             o.append(" show");
@@ -748,14 +783,17 @@ public class ProtectFacesCommand implements PlugIn {
     // ---------------------------------------------------------------- a folder
 
     /** Protects a folder tree; false when the fail policy stops the run (a photo without a face found). */
-    private static boolean protectFolder(Protector protector, ProtectionOptions options, String input, String output)
-            throws Exception {
+    private static boolean protectFolder(Protector protector, ProtectionOptions options, String input, String output,
+                                         GroupRegistryFile registry) throws Exception {
         if (input.isBlank() || output.isBlank()) {
             IJ.error(TITLE, "Choose an input folder and an output folder.");
             return true;
         }
         Path out = Path.of(output);
         BatchRequest request = BatchRequest.into(out, Path.of(input));
+        if (registry != null) {
+            request = request.withGroupRegistry(registry.file(), registry.key());
+        }
         Cancellation cancellation = new Cancellation();
         ImageJProgress progress = new ImageJProgress(TITLE, cancellation);
         BatchSummary s = protector.protect(request, options, progress, cancellation);

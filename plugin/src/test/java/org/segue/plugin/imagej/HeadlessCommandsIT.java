@@ -207,6 +207,42 @@ class HeadlessCommandsIT {
     }
 
     /**
+     * A folder run with a group registry (the wiring; the engine's GroupRegistryBatchIT shows people found again
+     * across batches on real photos): the registry is written, owner-only; a later run with its key goes through;
+     * a wrong registry key stops the run before anything is written, and a registry without a key is refused.
+     */
+    @Test
+    void aGroupRegistryKeepsAPersonsCodeAcrossFolderRuns(@TempDir Path dir) throws Exception {
+        Path first = Files.createDirectories(dir.resolve("first"));
+        Files.copy(astronaut(), first.resolve("a.png"));
+        Files.copy(astronaut(), first.resolve("b.png"));
+        Path second = Files.createDirectories(dir.resolve("second"));
+        Files.copy(astronaut(), second.resolve("c.png"));
+        Path key = dir.resolve("keys/registry.key");
+        org.segue.engine.api.ErasureKey.generate().write(key);
+        Path registry = dir.resolve("registry/groups.bin");
+        String run = "run(\"Protect Faces\", \"apply=Folder input=[%s] output=[%s] model=default person=[] strength=8 "
+                + "jpeg=95 no-face=copy group=[" + q(registry) + "] registry=[%s]\");\n";
+        String log = macro(String.format(run, q(first), q(dir.resolve("out1")), q(key)), "");
+        assertTrue(Files.exists(dir.resolve("out1/a.png")), log);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(registry)), "the registry holds face templates: owner only");
+        assertFalse(log.contains(Files.readAllLines(key).get(1)), "the key never reaches the log");
+        log = macro(String.format(run, q(second), q(dir.resolve("out2")), q(key)), "");
+        assertSamePixels(ImageIO.read(dir.resolve("out1/a.png").toFile()), ImageIO.read(dir.resolve("out2/c.png").toFile()),
+                "the same photo is protected alike in the later run: " + log);
+        Path other = dir.resolve("keys/other.key");
+        org.segue.engine.api.ErasureKey.generate().write(other);
+        log = macro(String.format(run, q(second), q(dir.resolve("out3")), q(other)), "");
+        assertFalse(Files.exists(dir.resolve("out3/c.png")), "nothing written under a wrong key: " + log);
+        assertTrue(log.toLowerCase(java.util.Locale.ROOT).contains("key"), log);
+        log = macro("run(\"Protect Faces\", \"apply=Folder input=[" + q(second) + "] output=[" + q(dir.resolve("out4"))
+                + "] model=default person=[] strength=8 jpeg=95 no-face=copy group=[" + q(registry) + "]\");", "");
+        assertTrue(log.contains("needs a registry key file"), log);
+        assertFalse(Files.exists(dir.resolve("out4")), "nothing written without a key");
+    }
+
+    /**
      * A phone photo stored on its side with EXIF orientation 6: ImageJ shows it as stored; the faces are found in
      * its upright view, as the command line does, and the result keeps the grid ImageJ shows. The same pixels
      * without the tag: the face on its side is found by the detector's tilted passes and protected all the same.
@@ -372,15 +408,20 @@ class HeadlessCommandsIT {
         assertEquals("apply=Folder jpeg=95", ProtectFacesCommand.withPersonAlias("apply=Folder jpeg=95"));
         // the line the recorder gets from the dialog: the alias; folders only in folder mode
         ProtectFacesCommand.Request image = new ProtectFacesCommand.Request(false, false, "/photos/Ada Lovelace", "/o",
-                "default", "Ada Lovelace", 8, 95, false, org.segue.engine.api.NoFacePolicy.SKIP, "", true);
+                "default", "Ada Lovelace", 8, 95, false, org.segue.engine.api.NoFacePolicy.SKIP, "", true, "/r.bin", "/k");
         assertEquals("apply=[Current image] slices=[Current slice] model=default person=" + recorded
                 + " strength=8 no-face=skip show", ProtectFacesCommand.recordedOptions(image, true));
         ProtectFacesCommand.Request folder = new ProtectFacesCommand.Request(true, true, "/in put", "/out", "/m/x.segue",
-                "", 6, 90, true, org.segue.engine.api.NoFacePolicy.COPY, "", false);
+                "", 6, 90, true, org.segue.engine.api.NoFacePolicy.COPY, "", false, "", "");
         assertEquals("apply=Folder input=[/in put] output=/out model=/m/x.segue person=[] strength=6 no-face=copy jpeg=90 keep",
                 ProtectFacesCommand.recordedOptions(folder, false));
+        ProtectFacesCommand.Request grouped = new ProtectFacesCommand.Request(true, true, "/in", "/out", "default",
+                "", 8, 95, false, org.segue.engine.api.NoFacePolicy.COPY, "", false, "/reg/groups.bin", "/keys/reg.key");
+        assertEquals("apply=Folder input=/in output=/out model=default person=[] strength=8 no-face=copy jpeg=95 "
+                        + "group=/reg/groups.bin registry=/keys/reg.key",
+                ProtectFacesCommand.recordedOptions(grouped, false), "the registry's and its key's paths, never the key");
         ProtectFacesCommand.Request erasable = new ProtectFacesCommand.Request(false, true, "", "", "default", "", 8, 95,
-                false, org.segue.engine.api.NoFacePolicy.COPY, "/keys/my archive.key", false);
+                false, org.segue.engine.api.NoFacePolicy.COPY, "/keys/my archive.key", false, "", "");
         assertEquals("apply=[Current image] model=default person=[] strength=8 no-face=copy key=[/keys/my archive.key]",
                 ProtectFacesCommand.recordedOptions(erasable, false), "the key file's path, never the key");
         Path photo = astronaut();
