@@ -57,9 +57,9 @@ public final class NeuralFaceDetector implements FaceDetector {
     /** Longer side of the image the tilted passes search. */
     public static final int TILTED_SIZE = 384;
     /**
-     * Most pixels one SSD pass takes; larger images are searched in strips. Beyond about half a megapixel
-     * the network's activations leave the processor's cache and a pass costs several times more per pixel
-     * (on a 2-core EPYC: 0.29-0.55 s for 1024x683 in one pass, 0.08 s for a 576x683 strip).
+     * Most pixels one SSD pass takes; larger images are searched in strips. Beyond about half a megapixel a
+     * pass costs several times more per pixel (on a 2-core EPYC: 0.29-0.55 s for 1024x683 in one pass, 0.08 s
+     * for a 576x683 strip), most likely as the activations of the first layers outgrow the processor's cache.
      */
     static final int MAX_PASS_PIXELS = 400_000;
     /** Strips overlap by this much, so a face up to this size lies whole in one of them. */
