@@ -20,14 +20,15 @@ import java.util.List;
  * places the features in each, and the five points the SPI asks for come from those.
  *
  * <ul>
- *   <li>Small faces: the SSD runs on the whole working image (up to {@link #DEFAULT_WORKING_SIZE} px on the
- *       longer side) with its anchors at their trained pixel sizes, so a face keeps its size in pixels;
- *       an image smaller than 512 px is enlarged to 512 first, as face-api does.
+ *   <li>Small faces: the SSD runs on the working image (up to {@link #DEFAULT_WORKING_SIZE} px on the
+ *       longer side; a large one in strips, see {@link #MAX_PASS_PIXELS}) with its anchors at their trained
+ *       pixel sizes, so a face keeps its size in pixels; an image smaller than 512 px is enlarged to 512
+ *       first, as face-api does.
  *   <li>Tilted heads: the SSD was trained on roughly upright faces and loses faces tilted by more than
  *       about 30 degrees. Two more passes search the image turned by +-{@link #TILT_DEGREES} degrees, on a
  *       smaller copy (longer side {@link #TILTED_SIZE} px) to bound their cost; their faces are mapped back
- *       and merged with the upright pass; of the passes that found a face, the one in which it stood most upright
- *       gives its landmarks.
+ *       and merged with the upright pass. A face's landmarks come from the pass that scored it highest, and a
+ *       face that stood tilted there gets them placed again once turned upright (see the second look).
  *   <li>Boxes: each face's box is the bounding box of its 68 landmarks in the photo (brows to chin, jaw to
  *       jaw), which stays tight for a tilted face where the detector's own box would not.
  *   <li>Non-faces: a box is kept only when it scores at least {@link #MIN_SCORE} and a second look confirms
@@ -102,7 +103,6 @@ public final class NeuralFaceDetector implements FaceDetector {
         }
         this.ssd = loaded;
     }
-
 
     @Override
     public int workingSize() {
@@ -239,9 +239,9 @@ public final class NeuralFaceDetector implements FaceDetector {
      * The SSD's faces in an image of any size. An image of at most {@link #MAX_PASS_PIXELS} goes through in one
      * pass. A larger one is searched twice: at full resolution in overlapping strips across its longer side,
      * which keeps small faces at their size in pixels, and whole, shrunk to at most half its size, for the
-     * faces too large to fit into a strip's overlap (there they are still at least 48 px). A strip's box that touches a side it shares with a
-     * neighbour is cut there and is dropped: that face lies whole in the neighbour's overlap or is found by the
-     * whole pass.
+     * faces too large to fit into a strip's overlap (there they are still at least 48 px). A strip's box that
+     * touches a side it shares with a neighbour is cut there and is dropped: that face lies whole in the
+     * neighbour's overlap or is found by the whole pass.
      */
     private List<SsdMobileNetV1.Detection> detectAnySize(BufferedImage pass) {
         int w = pass.getWidth();
