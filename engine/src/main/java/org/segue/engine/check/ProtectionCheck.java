@@ -55,31 +55,21 @@ public final class ProtectionCheck {
         int[] trainLabels = train.stream().mapToInt(i -> labels[i]).toArray();
         int[] codeOf = model.codesFor(folder.classes()); // the side information the model was trained to take
         int[] trainCodes = java.util.Arrays.stream(trainLabels).map(l -> codeOf[l]).toArray();
-        List<RgbImage> protectedFaces = new ArrayList<>();
-        for (int from = 0; from < trainFaces.size(); from += 32) {
-            int to = Math.min(trainFaces.size(), from + 32);
-            protectedFaces.addAll(model.protectImages(trainFaces.subList(from, to),
-                    java.util.Arrays.copyOfRange(trainCodes, from, to)));
-        }
-        List<RgbImage> testFaces = resized(pick(faces, test), config.inputSize());
+        List<RgbImage> protectedFaces = protect(model, trainFaces, trainCodes);
+        List<RgbImage> testAtModelSize = pick(faces, test);
+        List<RgbImage> testFaces = resized(testAtModelSize, config.inputSize());
         int[] testLabels = test.stream().mapToInt(i -> labels[i]).toArray();
         // the pretrained recogniser: enrols the training faces and identifies the held-out ones (protected too, for
         // the recogniser that meets protected photos at the door)
-        List<RgbImage> testAtModelSize = pick(faces, test);
-        List<RgbImage> protectedTest = new ArrayList<>();
-        int[] testCodes = test.stream().mapToInt(i -> codeOf[labels[i]]).toArray();
-        for (int from = 0; from < testAtModelSize.size(); from += 32) {
-            int to = Math.min(testAtModelSize.size(), from + 32);
-            protectedTest.addAll(model.protectImages(testAtModelSize.subList(from, to),
-                    java.util.Arrays.copyOfRange(testCodes, from, to)));
-        }
+        List<RgbImage> protectedTest = protect(model, testAtModelSize,
+                java.util.Arrays.stream(testLabels).map(l -> codeOf[l]).toArray());
         CheckResult.Recognition recognition;
         try (PretrainedFaceFeatures features = PretrainedFaceFeatures.load(ai.djl.Device.cpu())) {
             progress.onProgress(new ProgressListener.Progress("pretrained recogniser", 0, 1, "embedding faces",
                     (System.nanoTime() - start) / 1e9));
             EnrolmentAttack.Result r = EnrolmentAttack.measure(features.embedAll(trainFaces),
                     features.embedAll(protectedFaces), trainLabels, features.embedAll(testAtModelSize),
-                    features.embedAll(protectedTest), test.stream().mapToInt(i -> labels[i]).toArray(), config.seed());
+                    features.embedAll(protectedTest), testLabels, config.seed());
             recognition = new CheckResult.Recognition(features.name(), r.cleanGalleryRank1(), r.protectedGalleryRank1(),
                     r.protectedProbesRank1(), r.cleanClusteringAccuracy(), r.protectedClusteringAccuracy(), r.meanShift());
             progress.onProgress(new ProgressListener.Progress("pretrained recogniser", 1, 1, "done",
@@ -104,6 +94,16 @@ public final class ProtectionCheck {
         try (Attacker a = Attacker.train(config, train, trainLabels, classes, progress, cancellation)) {
             return a == null ? null : a.score(test, testLabels).accuracy();
         }
+    }
+
+    /** The faces protected with their codes, in batches of 32 (the generator's memory stays bounded). */
+    private static List<RgbImage> protect(SegueModel model, List<RgbImage> faces, int[] codes) {
+        List<RgbImage> out = new ArrayList<>(faces.size());
+        for (int from = 0; from < faces.size(); from += 32) {
+            int to = Math.min(faces.size(), from + 32);
+            out.addAll(model.protectImages(faces.subList(from, to), java.util.Arrays.copyOfRange(codes, from, to)));
+        }
+        return out;
     }
 
     private static List<RgbImage> pick(List<RgbImage> all, List<Integer> indices) {

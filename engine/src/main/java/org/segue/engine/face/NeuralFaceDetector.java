@@ -151,30 +151,23 @@ public final class NeuralFaceDetector implements FaceDetector {
                 group.add(c);
             }
         }
-        List<double[]> kept = new ArrayList<>();
-        List<Float> scores = new ArrayList<>();
+        List<DetectedFace> faces = new ArrayList<>();
         for (List<Candidate> group : groups) {
             // best score first; landmarks are placed only for the candidates looked at: a candidate whose
             // second look fails (a box beside the face, with landmarks that describe no face) gives way to
             // the next
             for (Candidate c : group) {
-                double[] placed = secondLook(image, c);
-                if (placed != null) {
-                    kept.add(placed);
-                    scores.add(c.score());
+                double[] p = secondLook(image, c);
+                if (p != null) {
+                    for (int i = 0; i < p.length; i++) {
+                        p[i] = p[i] * toInput;
+                    }
+                    FaceBox box = boundingBox(p, w, h);
+                    if (box != null) {
+                        faces.add(new DetectedFace(box, FaceLandmarkNet.fivePoints(p), Math.min(1f, c.score())));
+                    }
                     break;
                 }
-            }
-        }
-        List<DetectedFace> faces = new ArrayList<>();
-        for (int k = 0; k < kept.size(); k++) {
-            double[] p = kept.get(k);
-            for (int i = 0; i < p.length; i++) {
-                p[i] = p[i] * toInput;
-            }
-            FaceBox box = boundingBox(p, w, h);
-            if (box != null) {
-                faces.add(new DetectedFace(box, FaceLandmarkNet.fivePoints(p), Math.min(1f, scores.get(k))));
             }
         }
         faces.sort(Comparator.comparingInt((DetectedFace f) -> f.box().x()).thenComparingInt(f -> f.box().y()));
@@ -199,9 +192,7 @@ public final class NeuralFaceDetector implements FaceDetector {
             if (p == null) {
                 return null;
             }
-            FaceLandmarks inPass = FaceLandmarkNet.fivePoints(p);
-            double tilt = Math.abs(Math.atan2(inPass.y(FaceLandmarks.RIGHT_EYE) - inPass.y(FaceLandmarks.LEFT_EYE),
-                    inPass.x(FaceLandmarks.RIGHT_EYE) - inPass.x(FaceLandmarks.LEFT_EYE)));
+            double tilt = Math.abs(eyeLineAngle(FaceLandmarkNet.fivePoints(p)));
             double[] mapped = new double[p.length];
             back.transform(p, 0, mapped, 0, p.length / 2);
             return new Placed(mapped, fullScale && tilt < UPRIGHT_ENOUGH);
@@ -323,8 +314,7 @@ public final class NeuralFaceDetector implements FaceDetector {
         double ey = (five.y(FaceLandmarks.LEFT_EYE) + five.y(FaceLandmarks.RIGHT_EYE)) / 2;
         double mx = (five.x(FaceLandmarks.MOUTH_LEFT) + five.x(FaceLandmarks.MOUTH_RIGHT)) / 2;
         double my = (five.y(FaceLandmarks.MOUTH_LEFT) + five.y(FaceLandmarks.MOUTH_RIGHT)) / 2;
-        double angle = Math.atan2(five.y(FaceLandmarks.RIGHT_EYE) - five.y(FaceLandmarks.LEFT_EYE),
-                five.x(FaceLandmarks.RIGHT_EYE) - five.x(FaceLandmarks.LEFT_EYE));
+        double angle = eyeLineAngle(five);
         double[] b = bounds(placed.points68());
         double size = Math.max(b[2] - b[0], b[3] - b[1]);
         if (!(size > 0)) {
@@ -333,11 +323,7 @@ public final class NeuralFaceDetector implements FaceDetector {
         double scale = CONFIRM_SIDE * CONFIRM_FACE_SHARE / size;
         double cx = (ex + mx) / 2;
         double cy = (ey + my) / 2;
-        AffineTransform t = new AffineTransform();
-        t.translate(CONFIRM_SIDE / 2.0, CONFIRM_SIDE / 2.0);
-        t.scale(scale, scale);
-        t.rotate(-angle);
-        t.translate(-cx, -cy);
+        AffineTransform t = upright(CONFIRM_SIDE, scale, angle, cx, cy);
         BufferedImage look = new BufferedImage(CONFIRM_SIDE, CONFIRM_SIDE, BufferedImage.TYPE_INT_RGB);
         draw(image, look, t);
         List<SsdMobileNetV1.Detection> again = ssd.detect(ImagePlanes.chw(look), CONFIRM_SIDE, CONFIRM_SIDE,
@@ -364,10 +350,7 @@ public final class NeuralFaceDetector implements FaceDetector {
     private double[] uprightLandmarks(BufferedImage image, SsdMobileNetV1.Detection inLook,
                                       double cx, double cy, double angle, double lookScale) {
         int side = (int) Math.ceil(CONFIRM_SIDE / lookScale);
-        AffineTransform t = new AffineTransform();
-        t.translate(side / 2.0, side / 2.0);
-        t.rotate(-angle);
-        t.translate(-cx, -cy);
+        AffineTransform t = upright(side, 1, angle, cx, cy);
         BufferedImage view = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
         draw(image, view, t);
         double half = CONFIRM_SIDE / 2.0;
@@ -384,6 +367,25 @@ public final class NeuralFaceDetector implements FaceDetector {
             throw new IllegalStateException(e);
         }
         return p;
+    }
+
+    /** The angle of the line from the left eye to the right one (radians; 0 for level eyes). */
+    private static double eyeLineAngle(FaceLandmarks five) {
+        return Math.atan2(five.y(FaceLandmarks.RIGHT_EYE) - five.y(FaceLandmarks.LEFT_EYE),
+                five.x(FaceLandmarks.RIGHT_EYE) - five.x(FaceLandmarks.LEFT_EYE));
+    }
+
+    /**
+     * Image to a {@code side x side} view of the face: the point ({@code cx}, {@code cy}) to the view's centre,
+     * turned by {@code -angle} so the eyes are level, scaled by {@code scale}.
+     */
+    private static AffineTransform upright(int side, double scale, double angle, double cx, double cy) {
+        AffineTransform t = new AffineTransform();
+        t.translate(side / 2.0, side / 2.0);
+        t.scale(scale, scale);
+        t.rotate(-angle);
+        t.translate(-cx, -cy);
+        return t;
     }
 
     /** Working image to pass image: turn about the centre, scale, and move into a canvas holding it all. */
