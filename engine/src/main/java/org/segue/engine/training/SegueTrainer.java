@@ -127,8 +127,11 @@ public final class SegueTrainer {
                     return new TrainingResult(epoch - 1, false, true, List.copyOf(history), seconds(start),
                             Double.NaN, Double.NaN);
                 }
+                // finite losses do not prove finite weights: a non-finite gradient in an epoch's last step leaves
+                // the weights NaN behind a finite loss, so the weights themselves are checked too
                 if (!Double.isFinite(generatorStats[0]) || !Double.isFinite(generatorStats[2])
-                        || (config.surrogateTrainsIn(epoch) && !Double.isFinite(surrogateStats[0]))) {
+                        || (config.surrogateTrainsIn(epoch) && !Double.isFinite(surrogateStats[0]))
+                        || !finite(model.generator().getParameters()) || !finite(surrogate.getParameters())) {
                     // a diverged network must never reach a checkpoint or a model file. A rerun of the same job
                     // repeats the same epoch (its random draws are seeded), so the advice is a lower learning rate
                     throw new IllegalStateException(String.format(java.util.Locale.ROOT, "training diverged in "
@@ -149,6 +152,19 @@ public final class SegueTrainer {
             return new TrainingResult(completed, early, false, List.copyOf(history), seconds(start),
                     finalLosses[0], finalLosses[1]);
         }
+    }
+
+    /** Whether every weight and running statistic in {@code params} is a finite number. */
+    static boolean finite(ai.djl.util.PairList<String, Parameter> params) {
+        try (NDScope scope = new NDScope()) { // frees the checks' intermediate arrays
+            for (Parameter p : params.values()) {
+                NDArray a = p.getArray();
+                if (a.isNaN().logicalOr(a.isInfinite()).any().getBoolean()) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private void validate(SegueModel model, List<RgbImage> images, int[] labels, int numClasses) {

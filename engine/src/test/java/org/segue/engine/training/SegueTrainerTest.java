@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -258,6 +259,28 @@ class SegueTrainerTest {
                     .train(model, images, roundRobin(32), CLASSES, ckpt, ProgressListener.NONE, Cancellation.none()));
             assertTrue(e.getMessage().contains("diverged in epoch 1"), e.getMessage());
             assertTrue(Files.notExists(ckpt), "no checkpoint of a diverged epoch");
+        }
+    }
+
+    /** The guard looks at the weights too: one NaN in any parameter is found, whatever the losses said. */
+    @Test
+    void aNonFiniteWeightIsFoundAnywhereInTheNetwork() {
+        try (SegueModel model = freshModel()) {
+            ai.djl.util.PairList<String, ai.djl.nn.Parameter> params = model.generator().getParameters();
+            assertTrue(SegueTrainer.finite(params), "a fresh generator is finite");
+            for (int index : new int[] {0, params.size() / 2, params.size() - 1}) {
+                ai.djl.nn.Parameter p = params.valueAt(index);
+                boolean trainable = p.requiresGradient();
+                float[] before = p.getArray().toFloatArray();
+                float[] poisoned = before.clone();
+                poisoned[poisoned.length - 1] = index % 2 == 0 ? Float.NaN : Float.POSITIVE_INFINITY;
+                p.freeze(true); // an in-place write into a leaf that records gradients is refused
+                p.getArray().set(poisoned);
+                assertFalse(SegueTrainer.finite(params), "a non-finite value in " + params.keyAt(index));
+                p.getArray().set(before);
+                p.freeze(!trainable);
+                assertTrue(SegueTrainer.finite(params));
+            }
         }
     }
 
