@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Margins of {@code SegueTrainerTest.trainsWithCodesOtherThanTheLabelNumbers}: after the 5-epoch tiny training
+ * Margins of {@code SegueTrainerIT.trainsWithCodesOtherThanTheLabelNumbers}: after the 5-epoch tiny training
  * with four given codes, how far apart the perturbations of the four codes are (the side information telling
  * the classes apart), and how far each code's is from its label number's. Mean absolute differences, per seed.
  *

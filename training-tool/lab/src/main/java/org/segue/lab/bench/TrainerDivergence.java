@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * How often the engine's tiny trainer test training diverges (a non-finite loss, which the trainer refuses
- * to save): the 5-epoch shortcut training of {@code SegueTrainerTest} for seeds FROM..TO-1, in one JVM, with
+ * to save): the 5-epoch shortcut training of {@code SegueTrainerIT} for seeds FROM..TO-1, in one JVM, with
  * the kernels, threads and allocator settings of the environment. Prints each divergence and the count.
  *
  * <p>{@code java -cp training-tool/lab/target/segue-lab.jar org.segue.lab.bench.TrainerDivergence 0 30}

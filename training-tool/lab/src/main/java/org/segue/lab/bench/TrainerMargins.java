@@ -17,7 +17,7 @@ import java.util.Locale;
  * Where the engine's tiny trainer tests land, seed by seed, so their assertions keep a margin that holds
  * on every CPU: run it once with {@code ATEN_CPU_CAPABILITY=default} and once without, with 1 and 2
  * libtorch threads ({@code -Dai.djl.pytorch.num_threads=1}). Prints one line per seed and training:
- * the ratios the tests assert on ({@code SegueTrainerTest}). {@code -Dmargins.robustOnly=true} runs the robust
+ * the ratios the tests assert on ({@code SegueTrainerIT}). {@code -Dmargins.robustOnly=true} runs the robust
  * training alone, {@code -Dmargins.robustEpochs=N} for N epochs (default 10).
  *
  * <p>{@code java -cp training-tool/lab/target/segue-lab.jar org.segue.lab.bench.TrainerMargins 0 1 2 3 4}

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * image is the same scene and labels are assigned round-robin ({@link TinyTrainings}). Whatever the surrogate learns to tell
  * apart must therefore be the perturbation the generator planted for each label.
  */
-class SegueTrainerTest {
+class SegueTrainerIT {
 
     static final int SIZE = TinyTrainings.SIZE;
     static final int CLASSES = TinyTrainings.CLASSES;
@@ -126,7 +126,7 @@ class SegueTrainerTest {
         try (Trained t = firstOfThreeSeeds("the shortcut planted", seed -> {
             reports.clear();
             return train(tinyConfig(5, seed), freshModel(seed, SIZE), null, dir.resolve("ckpt" + seed), reports::add);
-        }, SegueTrainerTest::shortcutPlanted)) {
+        }, SegueTrainerIT::shortcutPlanted)) {
             TrainingResult result = t.result();
             assertEquals(5, result.epochsCompleted());
             assertEquals(5, result.history().size());
@@ -170,7 +170,7 @@ class SegueTrainerTest {
         TrainingConfig config = tinyConfig(5).withPerturbationScale(2);
         try (Trained t = firstOfThreeSeeds("the band-limited shortcut planted",
                 seed -> train(tinyConfig(5, seed).withPerturbationScale(2), freshModel(seed, SIZE / 2), null, null,
-                        ProgressListener.NONE), SegueTrainerTest::shortcutPlanted)) {
+                        ProgressListener.NONE), SegueTrainerIT::shortcutPlanted)) {
             // At full size the perturbation is an up-sampled 16x16 one: within the budget, and smooth
             // (neighbouring pixels differ far less than the budget).
             float[] delta = t.model().perturbationsAtFullSize(images.subList(0, 1), new int[] {0}, EPS).get(0);

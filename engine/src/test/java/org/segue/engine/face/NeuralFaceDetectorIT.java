@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The detector end to end: no faces in garbage, tilted and small faces found, concurrent calls agree. */
-class NeuralFaceDetectorTest {
+class NeuralFaceDetectorIT {
 
     private static NeuralFaceDetector detector;
 

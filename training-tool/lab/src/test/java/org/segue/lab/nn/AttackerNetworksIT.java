@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The five attacker architectures: torchvision's parameter counts, logits, and trainability. */
-class AttackerNetworksTest {
+class AttackerNetworksIT {
 
     /** Parameters for 10 classes with the standard stem (torchvision's models with num_classes=10). */
     private static final Map<String, Long> PARAMETERS = Map.of(

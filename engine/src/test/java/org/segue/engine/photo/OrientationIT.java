@@ -25,7 +25,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class OrientationTest {
+class OrientationIT {
 
     @Test
     void mapsBoxesAndPlanesBetweenStoredAndUprightGrids() {

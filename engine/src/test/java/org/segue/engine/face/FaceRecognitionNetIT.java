@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class FaceRecognitionNetTest {
+class FaceRecognitionNetIT {
 
     /**
      * face-api 1.7.15's descriptor (tfjs CPU backend) of the 150x150 window at (148, 50) of the public-domain

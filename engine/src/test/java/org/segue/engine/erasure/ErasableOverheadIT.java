@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * payload's bytes per face and share of the file, and the time to protect and to restore. The figures are
  * printed for docs/security.md; the test checks the round trip and that the payload stays a fraction of the file.
  */
-class ErasableOverheadTest {
+class ErasableOverheadIT {
 
     private static double median(double[] values) {
         double[] v = values.clone();

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * model can only fit such a set through the noise, so the generator's model must end up more
  * accurate on the noisy images than on the clean ones.
  */
-class UnlearnableExamplesTest {
+class UnlearnableExamplesIT {
 
     static final int SIZE = 32;
     static final int N = 24;

@@ -54,7 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * promised), every refusal says why and writes nothing, and the payload shows nothing of the face without the key.
  * The face region is a fixed box (synthetic images hold no face).
  */
-class ErasableProtectionTest {
+class ErasableProtectionIT {
 
     private static Protector protector;
     private static ErasureKey key;

@@ -28,13 +28,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The whole training job on a tiny folder dataset: fine-tuning from a model file, a recipe of two stages, and refusing
  * a model that does not fit.
  */
-class TrainingJobTest {
+class TrainingJobIT {
 
-    private static final int SIZE = SegueTrainerTest.SIZE;
+    private static final int SIZE = SegueTrainerIT.SIZE;
 
     private static Path dataset(Path dir) throws Exception {
         Path root = dir.resolve("faces");
-        RgbImage scene = SegueTrainerTest.sameScene(1).get(0);
+        RgbImage scene = SegueTrainerIT.sameScene(1).get(0);
         for (String person : new String[] {"ada", "ben", "cy", "dee"}) {
             Files.createDirectories(root.resolve(person));
             for (int i = 0; i < 4; i++) {
@@ -46,7 +46,7 @@ class TrainingJobTest {
 
     private static Path savedModel(Path file, int size, int seed) throws Exception {
         DjlRuntime.engine().setRandomSeed(seed);
-        ModelInfo info = new ModelInfo(SegueGenerator.ARCHITECTURE, SegueTrainerTest.EPS, size, size, 16, Map.of());
+        ModelInfo info = new ModelInfo(SegueGenerator.ARCHITECTURE, SegueTrainerIT.EPS, size, size, 16, Map.of());
         try (SegueModel model = SegueModel.create(info, Device.cpu())) {
             model.save(file, Map.of());
         }
@@ -107,7 +107,7 @@ class TrainingJobTest {
             Path data = dataset(dir);
             Path initial = savedModel(dir.resolve("initial.segue"), SIZE, 7);
             // a learning rate so small that the weights stay where they started, unless they started elsewhere
-            TrainingConfig config = SegueTrainerTest.tinyConfig(1, seed).withGeneratorLr(1e-9f);
+            TrainingConfig config = SegueTrainerIT.tinyConfig(1, seed).withGeneratorLr(1e-9f);
             Path tuned = dir.resolve("tuned.segue");
             TrainingJob.Outcome outcome = TrainingJob.run(new TrainingJob.Request(data, List.of(config), "test", null, tuned,
                     null, Device.cpu(), true, initial), ProgressListener.NONE, Cancellation.none(), line -> { });
@@ -125,7 +125,7 @@ class TrainingJobTest {
     void aTwoStageRecipeFineTunesTheFirstStagesModelAndResumesAfterACancel(@TempDir Path root) throws Exception {
         onAFiniteRun(root, (dir, seed) -> {
             Path data = dataset(dir);
-            TrainingConfig first = SegueTrainerTest.tinyConfig(1, seed);
+            TrainingConfig first = SegueTrainerIT.tinyConfig(1, seed);
             // the second stage's learning rate is so small that its weights stay those the first stage wrote
             List<TrainingConfig> stages = List.of(first, first.withGeneratorLr(1e-9f));
             Path out = dir.resolve("two.segue");
@@ -163,7 +163,7 @@ class TrainingJobTest {
     void theDefaultCheckpointResumesAStoppedJobAndGoesWithTheModel(@TempDir Path root) throws Exception {
         onAFiniteRun(root, (dir, seed) -> {
             Path data = dataset(dir);
-            TrainingConfig config = SegueTrainerTest.tinyConfig(2, seed);
+            TrainingConfig config = SegueTrainerIT.tinyConfig(2, seed);
             Path out = dir.resolve("m.segue");
             Path checkpoint = dir.resolve("m.segue.ckpt");
             Cancellation cancellation = new Cancellation();
@@ -189,7 +189,7 @@ class TrainingJobTest {
             Path named = dir.resolve("work/kept.ckpt");
             Files.createDirectories(named.getParent());
             Path second = dir.resolve("second.segue");
-            TrainingJob.run(new TrainingJob.Request(data, List.of(SegueTrainerTest.tinyConfig(1, seed)), "test", null, second, named,
+            TrainingJob.run(new TrainingJob.Request(data, List.of(SegueTrainerIT.tinyConfig(1, seed)), "test", null, second, named,
                     Device.cpu(), true), ProgressListener.NONE, Cancellation.none(), line -> { });
             assertTrue(Files.isRegularFile(second) && Files.isRegularFile(named), "a named checkpoint is kept");
             assertTrue(Files.notExists(dir.resolve("second.segue.ckpt")));
@@ -202,14 +202,14 @@ class TrainingJobTest {
         Path halfSize = savedModel(dir.resolve("half.segue"), SIZE / 2, 7);
         Path out = dir.resolve("out.segue");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingJob.run(
-                new TrainingJob.Request(data, List.of(SegueTrainerTest.tinyConfig(1)), "test", null, out, null, Device.cpu(), true,
+                new TrainingJob.Request(data, List.of(SegueTrainerIT.tinyConfig(1)), "test", null, out, null, Device.cpu(), true,
                         halfSize), ProgressListener.NONE, Cancellation.none(), line -> { }));
         assertTrue(e.getMessage().contains("half.segue") && e.getMessage().contains("16x16")
                 && e.getMessage().contains("32x32"), e.getMessage());
         assertTrue(Files.notExists(out), "nothing is written");
         // refused before the dataset is read: a folder that does not exist is not even looked at
         IllegalArgumentException early = assertThrows(IllegalArgumentException.class, () -> TrainingJob.run(
-                new TrainingJob.Request(dir.resolve("no such folder"), List.of(SegueTrainerTest.tinyConfig(1)), "test", null, out,
+                new TrainingJob.Request(dir.resolve("no such folder"), List.of(SegueTrainerIT.tinyConfig(1)), "test", null, out,
                         null, Device.cpu(), true, halfSize), ProgressListener.NONE, Cancellation.none(), line -> { }));
         assertTrue(early.getMessage().contains("half.segue"), early.getMessage());
     }

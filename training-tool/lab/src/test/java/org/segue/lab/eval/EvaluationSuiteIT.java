@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The suite end to end on a tiny synthetic face set: the CI smoke configuration of the harness. */
-class EvaluationSuiteTest {
+class EvaluationSuiteIT {
 
     /** Three "identities" told apart by their mean colour, with noise; 32 x 32 px. */
     static void writeSet(Path root, int perClass, long seed) throws Exception {

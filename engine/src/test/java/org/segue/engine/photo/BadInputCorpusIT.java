@@ -47,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The bad-input corpus of issue 7, generated here: every file gets a clear reason or is protected,
  * the batch always goes on, originals stay byte-identical and nothing partial is left behind.
  */
-class BadInputCorpusTest {
+class BadInputCorpusIT {
 
     private static BufferedImage noise(int w, int h, int type) {
         BufferedImage img = new BufferedImage(w, h, type);

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * wild photo with every detected face's box and descriptor). Point {@code -Dsegue.groupEmbeddings} at the folder;
  * the test skips where the files are absent. It prints the figures and holds the grouping to its targets.
  */
-class ReferenceEmbeddingGroupingTest {
+class ReferenceEmbeddingGroupingIT {
 
     private static Path folder() {
         return Path.of(System.getProperty("segue.groupEmbeddings", "../../npm/group")).toAbsolutePath().normalize();
