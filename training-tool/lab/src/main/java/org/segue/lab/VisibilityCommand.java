@@ -37,6 +37,9 @@ final class VisibilityCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "at most this many images (0: all)")
     int limit;
 
+    @Option(names = "--changed-only", description = "pool only the pixels where the two images differ")
+    boolean changedOnly;
+
     /** Histogram of differences in steps of 0.01 up to 100, for the pooled percentile. */
     private static final double BIN = 0.01;
 
@@ -67,11 +70,16 @@ final class VisibilityCommand implements Callable<Integer> {
             RgbImage a = ImageCodec.read(pair[0]);
             RgbImage b = protectedRoot != null ? ImageCodec.read(pair[1]) : made(a, reference, random);
             float[] map = eye.differenceMap(a, b);
-            for (float v : map) {
-                sum += v;
-                histogram[(int) Math.min(histogram.length - 1, Math.round(v / BIN))]++;
+            int plane = map.length;
+            for (int i = 0; i < plane; i++) {
+                if (changedOnly && a.chw()[i] == b.chw()[i] && a.chw()[plane + i] == b.chw()[plane + i]
+                        && a.chw()[2 * plane + i] == b.chw()[2 * plane + i]) {
+                    continue;
+                }
+                sum += map[i];
+                histogram[(int) Math.min(histogram.length - 1, Math.round(map[i] / BIN))]++;
+                pixels++;
             }
-            pixels += map.length;
             ImageQuality.Stats q = ImageQuality.compare(a, b);
             psnr += q.psnr();
             ssim += q.ssim();
