@@ -49,6 +49,22 @@ class SegueCliIT {
 
     }
 
+    /** Pseudo labels train the generator on the codes automatic grouping gives its groups when protecting. */
+    @Test
+    void pseudoLabelsTrainOnTheCodesOfAutomaticGrouping(@TempDir Path dir) throws Exception {
+        Path data = TinyTrainings.labelledFolder(dir.resolve("data"), 4, 5);
+        Path model = dir.resolve("pseudo.segue");
+        ConsoleRun r = run("train", "--data", data.toString(), "--output", model.toString(), "--pseudo-labels", "3",
+                "--epochs", "1", "--input-size", "32", "--batch-size", "6", "--pgd-steps", "0");
+        assertEquals(0, r.exit(), r.err());
+        java.util.Map<String, String> recipe = ModelFile.read(model).info().recipe();
+        assertEquals(org.segue.engine.generator.SegueModel.GROUP_CODES, recipe.get("codes"));
+        try (org.segue.engine.generator.SegueModel m = org.segue.engine.generator.SegueModel.load(model)) {
+            assertEquals(org.segue.engine.sideinfo.LabelCode.labelForGroup(2), m.codeForCluster(2));
+            assertEquals(org.segue.engine.sideinfo.LabelCode.labelForGroup(1), m.codesFor(List.of("a", "b"))[1]);
+        }
+    }
+
     @Test
     void theShippedRecipeTrainsWithNameCodesUnlessToldOtherwise(@TempDir Path dir) throws Exception {
         Path data = TinyTrainings.labelledFolder(dir.resolve("data"), 2, 3);

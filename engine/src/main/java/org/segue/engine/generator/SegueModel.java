@@ -145,21 +145,36 @@ public final class SegueModel implements AutoCloseable {
         return size == null ? info.inputHeight() : Integer.parseInt(size.trim());
     }
 
+    /** The recipe's "codes" entry of a model trained on pseudo labels with the codes of automatic grouping. */
+    public static final String GROUP_CODES = "group codes (as automatic grouping)";
+
     /** Whether this model was trained with the codes of identity names (train --codes name). */
     public boolean usesNameCodes() {
         return info.recipe().getOrDefault("codes", "").startsWith("folder-name");
     }
 
+    /** Whether this model was trained on pseudo labels with the codes automatic grouping gives its groups. */
+    public boolean usesGroupCodes() {
+        return GROUP_CODES.equals(info.recipe().get("codes"));
+    }
+
     /**
      * The code of each identity as this model was trained to take it: the code of its name for a
-     * model trained with name codes, its position in the list otherwise.
+     * model trained with name codes, the code of the group at its position for one trained on pseudo
+     * labels with group codes, its position in the list otherwise.
      */
     public int[] codesFor(List<String> identities) {
         int[] codes = new int[identities.size()];
         for (int i = 0; i < codes.length; i++) {
-            codes[i] = usesNameCodes() ? LabelCode.labelForName(identities.get(i), info.codeBits()) : i;
+            codes[i] = usesNameCodes() ? LabelCode.labelForName(identities.get(i), info.codeBits())
+                    : usesGroupCodes() ? LabelCode.labelForGroup(i) : i;
         }
         return codes;
+    }
+
+    /** The code this model was trained to take for pseudo label (cluster) {@code cluster}. */
+    public int codeForCluster(int cluster) {
+        return usesGroupCodes() ? LabelCode.labelForGroup(cluster) : cluster;
     }
 
     public SegueGenerator generator() {

@@ -179,7 +179,13 @@ public final class TrainingJob {
             recipe.put("labels", "folder names");
         }
         int[] codes = null;
-        if (request.nameCodes() && request.pseudoLabels() == null) {
+        if (request.pseudoLabels() != null) {
+            // the codes automatic grouping gives its groups when protecting (spread over the 16 bits like name codes),
+            // so the generator learns the side information it will be given; cluster numbers in binary differ only
+            // in their last few bits
+            codes = java.util.stream.IntStream.range(0, classes).map(LabelCode::labelForGroup).toArray();
+            recipe.put("codes", SegueModel.GROUP_CODES);
+        } else if (request.nameCodes()) {
             codes = dataset.classes().stream().mapToInt(n -> LabelCode.labelForName(n, LabelCode.DEFAULT_BITS)).toArray();
             recipe.put("codes", "folder-name codes (as protect --person)");
         } else {

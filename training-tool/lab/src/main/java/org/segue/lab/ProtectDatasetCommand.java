@@ -69,7 +69,7 @@ final class ProtectDatasetCommand implements Callable<Integer> {
                 }
                 System.err.printf("Pseudo labels: clustering accuracy %.1f%% against folder labels%n",
                         100 * ClusteringAccuracy.of(pseudo, dataset.labels()));
-                labels = pseudo;
+                labels = java.util.Arrays.stream(pseudo).map(m::codeForCluster).toArray(); // as the model was trained
             }
             DatasetProtector.Summary s = DatasetProtector.protect(m, dataset, labels, output, batchSize,
                     new ConsoleProgress(System.err), new Cancellation());
