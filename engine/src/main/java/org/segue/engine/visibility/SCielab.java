@@ -223,6 +223,20 @@ public final class SCielab {
         return inv;
     }
 
+    /** The pixels (row-major) where the two images differ in any channel: the region a protection changed. */
+    public static boolean[] changedPixels(RgbImage a, RgbImage b) {
+        if (a.height() != b.height() || a.width() != b.width()) {
+            throw new IllegalArgumentException("images of different sizes");
+        }
+        int plane = a.height() * a.width();
+        boolean[] changed = new boolean[plane];
+        for (int i = 0; i < plane; i++) {
+            changed[i] = a.chw()[i] != b.chw()[i] || a.chw()[plane + i] != b.chw()[plane + i]
+                    || a.chw()[2 * plane + i] != b.chw()[2 * plane + i];
+        }
+        return changed;
+    }
+
     /**
      * Mean, 99th percentile and maximum of a difference map over the pixels where {@code region} is true (all
      * pixels where it is null).

@@ -164,6 +164,17 @@ class SCielabTest {
     }
 
     @Test
+    void theChangedRegionIsWhereAnyChannelDiffers() {
+        RgbImage a = uniform(2, 2, 0.5f, 0.5f, 0.5f);
+        float[] chw = a.chw().clone();
+        chw[4 + 3] = 0.6f; // green of the last pixel
+        chw[8] = 0.4f; // blue of the first
+        boolean[] changed = SCielab.changedPixels(a, new RgbImage(chw, 2, 2));
+        assertTrue(changed[0] && !changed[1] && !changed[2] && changed[3], java.util.Arrays.toString(changed));
+        assertThrows(IllegalArgumentException.class, () -> SCielab.changedPixels(a, uniform(2, 3, 0, 0, 0)));
+    }
+
+    @Test
     void bordersAreMirrored() {
         int[] expected = {1, 0, 0, 1, 2, 3, 3, 2, 1, 0, 0};
         for (int i = -2; i <= 8; i++) {

@@ -51,14 +51,7 @@ final class SheetsCommand implements Callable<Integer> {
             }
             RgbImage a = ImageCodec.read(pair[0]);
             RgbImage b = ImageCodec.read(pair[1]);
-            float[] map = eye.differenceMap(a, b);
-            boolean[] changed = new boolean[map.length];
-            int plane = map.length;
-            for (int i = 0; i < plane; i++) {
-                changed[i] = a.chw()[i] != b.chw()[i] || a.chw()[plane + i] != b.chw()[plane + i]
-                        || a.chw()[2 * plane + i] != b.chw()[2 * plane + i];
-            }
-            SCielab.Summary s = SCielab.summarise(map, changed);
+            SCielab.Summary s = SCielab.summarise(eye.differenceMap(a, b), SCielab.changedPixels(a, b));
             String stem = clean.relativize(pair[0]).toString().replace('/', '_').replaceAll("\\.[^.]*$", "");
             Path sheet = out.resolve(String.format(Locale.ROOT, "%s_scielab-%.1f-p99-%.1f.png", stem, s.mean(), s.p99()));
             ImageCodec.writePng(sheet(a, b, amplify), sheet);

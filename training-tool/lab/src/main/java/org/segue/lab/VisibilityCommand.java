@@ -70,10 +70,9 @@ final class VisibilityCommand implements Callable<Integer> {
             RgbImage a = ImageCodec.read(pair[0]);
             RgbImage b = protectedRoot != null ? ImageCodec.read(pair[1]) : made(a, reference, random);
             float[] map = eye.differenceMap(a, b);
-            int plane = map.length;
-            for (int i = 0; i < plane; i++) {
-                if (changedOnly && a.chw()[i] == b.chw()[i] && a.chw()[plane + i] == b.chw()[plane + i]
-                        && a.chw()[2 * plane + i] == b.chw()[2 * plane + i]) {
+            boolean[] changed = changedOnly ? SCielab.changedPixels(a, b) : null;
+            for (int i = 0; i < map.length; i++) {
+                if (changed != null && !changed[i]) {
                     continue;
                 }
                 sum += map[i];
