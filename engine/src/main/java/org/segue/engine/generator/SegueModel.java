@@ -166,8 +166,7 @@ public final class SegueModel implements AutoCloseable {
     public int[] codesFor(List<String> identities) {
         int[] codes = new int[identities.size()];
         for (int i = 0; i < codes.length; i++) {
-            codes[i] = usesNameCodes() ? LabelCode.labelForName(identities.get(i), info.codeBits())
-                    : usesGroupCodes() ? LabelCode.labelForGroup(i) : i;
+            codes[i] = usesNameCodes() ? LabelCode.labelForName(identities.get(i), info.codeBits()) : codeForCluster(i);
         }
         return codes;
     }

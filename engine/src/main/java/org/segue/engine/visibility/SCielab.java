@@ -43,7 +43,6 @@ public final class SCielab {
     private static final double WHITE_Y = 100.0;
     private static final double WHITE_Z = 108.883;
 
-    private final double pixelsPerDegree;
     private final double[][][] kernels; // [channel][gaussian][taps]
 
     /** S-CIELAB for an image seen at {@code pixelsPerDegree} image pixels per degree of visual angle. */
@@ -51,7 +50,6 @@ public final class SCielab {
         if (!(pixelsPerDegree >= 4 && pixelsPerDegree <= 1000)) {
             throw new IllegalArgumentException("pixels per degree must lie in 4..1000, was " + pixelsPerDegree);
         }
-        this.pixelsPerDegree = pixelsPerDegree;
         int taps = (int) Math.ceil(pixelsPerDegree / 2) * 2 - 1;
         kernels = new double[3][][];
         for (int c = 0; c < 3; c++) {
@@ -62,10 +60,6 @@ public final class SCielab {
         }
     }
 
-    public double pixelsPerDegree() {
-        return pixelsPerDegree;
-    }
-
     /**
      * The CIEDE2000 difference at each pixel (row-major, {@code height * width}) between how {@code original} and
      * {@code changed} look at this viewing condition.
@@ -73,10 +67,7 @@ public final class SCielab {
      * @throws IllegalArgumentException if the images differ in size
      */
     public float[] differenceMap(RgbImage original, RgbImage changed) {
-        if (original.height() != changed.height() || original.width() != changed.width()) {
-            throw new IllegalArgumentException("images of different sizes: " + original.width() + "x"
-                    + original.height() + " and " + changed.width() + "x" + changed.height());
-        }
+        requireSameSize(original, changed);
         int h = original.height();
         int w = original.width();
         double[][] a = lab(seen(original));
@@ -225,9 +216,7 @@ public final class SCielab {
 
     /** The pixels (row-major) where the two images differ in any channel: the region a protection changed. */
     public static boolean[] changedPixels(RgbImage a, RgbImage b) {
-        if (a.height() != b.height() || a.width() != b.width()) {
-            throw new IllegalArgumentException("images of different sizes");
-        }
+        requireSameSize(a, b);
         int plane = a.height() * a.width();
         boolean[] changed = new boolean[plane];
         for (int i = 0; i < plane; i++) {
@@ -235,6 +224,13 @@ public final class SCielab {
                     || a.chw()[2 * plane + i] != b.chw()[2 * plane + i];
         }
         return changed;
+    }
+
+    private static void requireSameSize(RgbImage a, RgbImage b) {
+        if (a.height() != b.height() || a.width() != b.width()) {
+            throw new IllegalArgumentException("images of different sizes: " + a.width() + "x" + a.height() + " and "
+                    + b.width() + "x" + b.height());
+        }
     }
 
     /**

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 @Command(name = "visibility", mixinStandardHelpOptions = true,
         description = {"How visible protection is: S-CIELAB (CIEDE2000) between each clean image of a dataset and its",
                 "protected version (paired by name as the quality rows pair them) at a viewing condition, pooled over",
-                "every pixel of every image (mean and 99th percentile), beside PSNR and SSIM. --reference noise|green",
+                "every pixel of every image (mean and 99th percentile), beside PSNR and SSIM. --reference noise|sign|green",
                 "measures a made change instead of a protected folder: uniform random integers -8..8 (noise) or +-8 (sign)",
                 "/255 on every sample, or +8/255 on green everywhere (the scale the figures are read against)."})
 final class VisibilityCommand implements Callable<Integer> {
@@ -50,12 +50,8 @@ final class VisibilityCommand implements Callable<Integer> {
                     "give either --protected or --reference");
         }
         SCielab eye = new SCielab(pixelsPerDegree);
-        List<Path[]> pairs;
-        if (protectedRoot != null) {
-            pairs = ImageQuality.pairFolders(clean, protectedRoot);
-        } else {
-            pairs = ImageQuality.pairFolders(clean, clean);
-        }
+        // a made reference change pairs each clean image with itself and changes the copy below
+        List<Path[]> pairs = ImageQuality.pairFolders(clean, protectedRoot != null ? protectedRoot : clean);
         if (limit > 0 && pairs.size() > limit) {
             pairs = pairs.subList(0, limit);
         }
