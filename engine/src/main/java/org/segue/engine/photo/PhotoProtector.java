@@ -244,6 +244,14 @@ public final class PhotoProtector {
      * landmark network on its detection box first.
      */
     public float[][] faceEmbeddings(Analysed photo) {
+        return features.get().embedAligned(embedderCrops(photo));
+    }
+
+    /**
+     * The analysed photo's faces, in face order, each aligned into the pretrained embedder's crop (biometric data:
+     * for embedding in memory only).
+     */
+    public List<RgbImage> embedderCrops(Analysed photo) {
         PretrainedFaceFeatures features = this.features.get();
         PhotoPixels pixels = photo.decoded().pixels();
         Orientation orientation = photo.decoded().orientation();
@@ -261,7 +269,7 @@ public final class PhotoProtector {
             RgbImage around = uprightCrop(photo.decoded(), area);
             aligned.add(features.embedder().align(landmarks.translated(-area.x(), -area.y())).warp(around));
         }
-        return features.embedAligned(aligned);
+        return aligned;
     }
 
     private static RgbImage uprightCrop(PhotoCodec.Decoded decoded, FaceBox uprightRegion) {
