@@ -108,6 +108,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--generator-lr", paramLabel = "RATE", description = "override the generator's Adam learning rate")
     Float generatorLr;
 
+    @Option(names = "--visibility-weight", paramLabel = "WEIGHT", description = "weight in the generator's loss of how "
+            + "visible its perturbation is (mean S-CIELAB difference of each protected training face, seen 1:1 at arm's "
+            + "length); default 0, the paper")
+    Float visibilityWeight;
+
+    @Option(names = "--perturbation-colour", paramLabel = "grey|colour", description = "grey: one change for R, G and "
+            + "B alike (brightness only: no colour cast, kept when an attacker turns images grey); colour: each channel "
+            + "its own (default, the paper)")
+    String perturbationColour;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -188,8 +198,16 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRequest.Builder b = TrainingRequest.builder(data, output).recipe(recipe).epochs(epochs)
                 .inputSize(inputSize).batchSize(batchSize).pgdSteps(pgdSteps).pgdRadiusLevels(pgdRadius)
                 .colourJitter(colourJitter).perturbationScale(perturbationScale).surrogateEvery(surrogateEvery)
-                .generatorLr(generatorLr).seed(seed).pseudoLabels(pseudoLabels).initialModel(initialModel)
+                .generatorLr(generatorLr).visibilityWeight(visibilityWeight).seed(seed).pseudoLabels(pseudoLabels).initialModel(initialModel)
                 .checkpoint(checkpoint).device(device);
+        if (perturbationColour != null) {
+            b.greyPerturbation(switch (perturbationColour) {
+                case "grey" -> true;
+                case "colour" -> false;
+                default -> throw new IllegalArgumentException("--perturbation-colour must be grey or colour, was "
+                        + perturbationColour);
+            });
+        }
         if (codes != null) {
             b.codes(switch (codes) {
                 case "index" -> TrainingRequest.Codes.INDEX;

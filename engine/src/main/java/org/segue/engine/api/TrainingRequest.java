@@ -53,6 +53,10 @@ public final class TrainingRequest {
     public Integer perturbationScale() { return b.perturbationScale; }
     public Integer surrogateEvery() { return b.surrogateEvery; }
     public Float generatorLr() { return b.generatorLr; }
+    /** Weight of the perturbation's visibility (S-CIELAB) in the generator's loss; null: the recipe's (0). */
+    public Float visibilityWeight() { return b.visibilityWeight; }
+    /** Whether the perturbation is grey (brightness only); null: the recipe's (colour). */
+    public Boolean greyPerturbation() { return b.greyPerturbation; }
     public long seed() { return b.seed; }
     public Integer pseudoLabels() { return b.pseudoLabels; }
     public Codes codes() { return b.codes; }
@@ -79,6 +83,8 @@ public final class TrainingRequest {
         private Integer perturbationScale;
         private Integer surrogateEvery;
         private Float generatorLr;
+        private Float visibilityWeight;
+        private Boolean greyPerturbation;
         private long seed;
         private Integer pseudoLabels;
         private Codes codes;
@@ -111,6 +117,8 @@ public final class TrainingRequest {
             c.perturbationScale = perturbationScale;
             c.surrogateEvery = surrogateEvery;
             c.generatorLr = generatorLr;
+            c.visibilityWeight = visibilityWeight;
+            c.greyPerturbation = greyPerturbation;
             c.seed = seed;
             c.pseudoLabels = pseudoLabels;
             c.codes = codes;
@@ -146,6 +154,8 @@ public final class TrainingRequest {
         /** The surrogate trains one epoch every N generator epochs. */
         public Builder surrogateEvery(Integer n) { this.surrogateEvery = n; return this; }
         public Builder generatorLr(Float lr) { this.generatorLr = lr; return this; }
+        public Builder visibilityWeight(Float weight) { this.visibilityWeight = weight; return this; }
+        public Builder greyPerturbation(Boolean grey) { this.greyPerturbation = grey; return this; }
         public Builder seed(long seed) { this.seed = seed; return this; }
         /** Ignore the folder labels: cluster the faces into this many pseudo identities; null uses the folders. */
         public Builder pseudoLabels(Integer identities) { this.pseudoLabels = identities; return this; }
@@ -167,7 +177,7 @@ public final class TrainingRequest {
          * {@code name=value} pairs separated by spaces, with the command line's option names: epochs, input-size,
          * batch-size, pgd-steps, pgd-radius, pgd-on (generator-input | surrogate-input), distortion (authors |
          * resize | robust | none), rescale (P,MAX), crop (P,MIN_AREA[,DEGREES]), view (P,MIN_SIZE),
-         * colour-jitter, perturbation-scale, surrogate-every, generator-lr, seed, pseudo-labels, codes (index |
+         * colour-jitter, perturbation-scale, surrogate-every, generator-lr, visibility-weight, perturbation-colour (grey | colour), seed, pseudo-labels, codes (index |
          * name), init (a model file), checkpoint (a file). A value with spaces goes in double quotes
          * ({@code init="/models/my model.segue"}). Blank text sets nothing.
          *
@@ -252,6 +262,13 @@ public final class TrainingRequest {
                 case "perturbation-scale" -> perturbationScale(Integer.valueOf(value));
                 case "surrogate-every" -> surrogateEvery(Integer.valueOf(value));
                 case "generator-lr" -> generatorLr(Float.valueOf(value));
+                case "visibility-weight" -> visibilityWeight(Float.valueOf(value));
+                case "perturbation-colour" -> greyPerturbation(switch (value) {
+                    case "grey" -> true;
+                    case "colour" -> false;
+                    default -> throw new IllegalArgumentException("perturbation-colour takes grey or colour, got '"
+                            + value + "'");
+                });
                 case "seed" -> seed(Long.parseLong(value));
                 case "pseudo-labels" -> pseudoLabels(Integer.valueOf(value));
                 case "init" -> initialModel(Path.of(value));

@@ -1,9 +1,10 @@
 package org.segue.engine.generator;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 
 /**
- * The one place where the L-inf budget is enforced: delta = clamp(G(x, code), -eps, eps) and
+ * The one place where the L-inf budget is enforced: delta = clamp(G(x, code), -eps, eps) * face mask and
  * protected = clamp(x + delta, 0, 1). Everything that turns generator output into pixels goes
  * through here, so the bound cannot be forgotten by one caller.
  */
@@ -11,6 +12,10 @@ public final class Perturbation {
 
     /** The paper's budget: 8/255 per channel in [0,1] pixel units. */
     public static final float DEFAULT_EPSILON = 8f / 255f;
+
+    /** The recipe entry of a model whose perturbation is grey ({@link #delta(NDArray, float, boolean)}). */
+    public static final String COLOUR_KEY = "perturbation.colour";
+    public static final String GREY = "grey";
 
     private Perturbation() {}
 
@@ -22,8 +27,28 @@ public final class Perturbation {
         return eps;
     }
 
-    /** Clamps a raw generator output to [-eps, eps]. */
+    /**
+     * The perturbation of raw generator output (N,3,H,W): clamped to [-eps, eps] and confined to the face by
+     * {@link FaceMask} at its own H x W, so nothing outside the face's oval changes, in training as in use.
+     */
     public static NDArray delta(NDArray rawOutput, float eps) {
+        return delta(rawOutput, eps, false);
+    }
+
+    /**
+     * As {@link #delta(NDArray, float)}; with {@code grey}, the three channels' mean goes to all three, so the
+     * perturbation changes brightness only: no colour cast, and turning the image grey keeps all of it.
+     */
+    public static NDArray delta(NDArray rawOutput, float eps, boolean grey) {
+        long h = rawOutput.getShape().get(2);
+        long w = rawOutput.getShape().get(3);
+        NDArray mask = rawOutput.getManager().create(FaceMask.weights((int) h, (int) w), new Shape(1, 1, h, w));
+        NDArray raw = grey ? rawOutput.mean(new int[] {1}, true).repeat(1, 3) : rawOutput;
+        return bounded(raw, eps).mul(mask);
+    }
+
+    /** Clamps a raw generator output to [-eps, eps], nothing else (the paper's perturbation, for parity checks). */
+    public static NDArray bounded(NDArray rawOutput, float eps) {
         return rawOutput.clip(-eps, eps);
     }
 

@@ -145,6 +145,11 @@ public final class SegueModel implements AutoCloseable {
         return size == null ? info.inputHeight() : Integer.parseInt(size.trim());
     }
 
+    /** Whether this model was trained to change brightness only (one change for R, G and B alike). */
+    public boolean greyPerturbation() {
+        return Perturbation.GREY.equals(info.recipe().get(Perturbation.COLOUR_KEY));
+    }
+
     /** The recipe's "codes" entry of a model trained on pseudo labels with the codes of automatic grouping. */
     public static final String GROUP_CODES = "group codes (as automatic grouping)";
 
@@ -192,7 +197,7 @@ public final class SegueModel implements AutoCloseable {
     /** The clamped perturbation for a batch of images (N,3,H,W in [0,1]) and their identity labels. */
     public NDArray perturbation(NDArray images, int[] labels) {
         NDArray codes = LabelCode.batch(images.getManager(), labels, info.codeBits());
-        return Perturbation.delta(rawOutput(images, codes, false), info.epsilon());
+        return Perturbation.delta(rawOutput(images, codes, false), info.epsilon(), greyPerturbation());
     }
 
     /** Protected images: clamp(x + clamp(G(x, code), -eps, eps), 0, 1), inference mode. */
@@ -245,7 +250,7 @@ public final class SegueModel implements AutoCloseable {
         try (NDScope scope = new NDScope(); NDManager batch = manager.newSubManager()) {
             NDArray stacked = Batches.stack(batch, small);
             NDArray codes = LabelCode.batch(batch, labels, info.codeBits());
-            deltas = Batches.unstack(Perturbation.delta(rawOutput(stacked, codes, false), epsilon));
+            deltas = Batches.unstack(Perturbation.delta(rawOutput(stacked, codes, false), epsilon, greyPerturbation()));
         }
         return java.util.stream.IntStream.range(0, images.size()).parallel().mapToObj(i -> {
             RgbImage img = images.get(i);

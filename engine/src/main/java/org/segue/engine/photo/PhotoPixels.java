@@ -145,8 +145,19 @@ public final class PhotoPixels {
      * largest change in sample units.
      */
     public int writePerturbed(FaceBox box, int[][] original, float[] deltaChw) {
+        return writePerturbed(box, original, deltaChw, null);
+    }
+
+    /**
+     * As {@link #writePerturbed(FaceBox, int[][], float[])}, except that a pixel whose perturbation is zero in
+     * every plane gets its sample from {@code current} (the region as it stands now, read after an earlier
+     * face's perturbation was written into it; null: the original): a face confined to its oval then leaves a
+     * neighbour's protected pixels in the corners of its region as they are.
+     */
+    public int writePerturbed(FaceBox box, int[][] original, float[] deltaChw, int[][] current) {
         int plane = box.width() * box.height();
-        if (deltaChw.length != 3 * plane || original.length != colourBands || original[0].length != plane) {
+        if (deltaChw.length != 3 * plane || original.length != colourBands || original[0].length != plane
+                || (current != null && (current.length != colourBands || current[0].length != plane))) {
             throw new IllegalArgumentException("perturbation does not fit the " + box.width() + "x" + box.height()
                     + " region");
         }
@@ -154,9 +165,16 @@ public final class PhotoPixels {
         int largest = 0;
         for (int c = 0; c < colourBands; c++) {
             int[] before = original[c];
+            int[] kept = current == null ? before : current[c];
             for (int i = 0; i < plane; i++) {
-                float d = colourBands == 3 ? deltaChw[c * plane + i]
-                        : (deltaChw[i] + deltaChw[plane + i] + deltaChw[2 * plane + i]) / 3f;
+                float r = deltaChw[i];
+                float g = deltaChw[plane + i];
+                float b = deltaChw[2 * plane + i];
+                if (r == 0 && g == 0 && b == 0) {
+                    samples[i] = kept[i];
+                    continue;
+                }
+                float d = colourBands == 3 ? deltaChw[c * plane + i] : (r + g + b) / 3f;
                 int v = Math.max(0, Math.min(maxValue, Math.round(before[i] + d * maxValue)));
                 largest = Math.max(largest, Math.abs(v - before[i]));
                 samples[i] = v;

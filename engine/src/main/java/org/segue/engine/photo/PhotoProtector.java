@@ -415,10 +415,13 @@ public final class PhotoProtector {
                                         region.width(), region.height());
                         return orientation.planesToStored(upright, 3, region.height(), region.width());
                     }).toList();
-            // writes stay in face order: where regions overlap, the later face's delta wins
+            // writes stay in face order: where two faces' perturbations overlap, the later face's wins; where the
+            // later face's is zero (outside its oval), what the earlier face wrote stays
             for (int i = 0; i < crops.size(); i++) {
-                maxChange = Math.max(maxChange, out.writePerturbed(storedRegions.get(i), originals.get(i),
-                        storedDeltas.get(i)));
+                FaceBox region = storedRegions.get(i);
+                boolean overlapsEarlier = storedRegions.subList(0, i).stream().anyMatch(r -> r.overlapOfSmaller(region) > 0);
+                maxChange = Math.max(maxChange, out.writePerturbed(region, originals.get(i), storedDeltas.get(i),
+                        overlapsEarlier ? out.readSamples(region) : null));
             }
         }
         return new ProtectedPixels(out, maxChange);

@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.segue.engine.sideinfo.LabelCode;
 import org.segue.engine.generator.Perturbation;
+import org.segue.engine.visibility.SCielabLoss;
 import org.segue.engine.generator.SegueModel;
 import org.segue.engine.internal.Batches;
 import org.segue.engine.internal.RgbImage;
@@ -60,6 +61,8 @@ public final class SegueTrainer {
 
     private final TrainingConfig config;
     private final DistortionLayer distortion;
+    /** How visible a protected training image is, in G's loss; null where the recipe leaves it out. */
+    private final SCielabLoss visibility;
 
     /** The code of each label during one training call (null: the label itself). */
     private int[] codeOfLabel;
@@ -67,6 +70,7 @@ public final class SegueTrainer {
     public SegueTrainer(TrainingConfig config) {
         this.config = config;
         this.distortion = new DistortionLayer(config.distortion());
+        this.visibility = config.visibilityWeight() > 0 ? new SCielabLoss(config.visibilityPixelsPerDegree()) : null;
     }
 
     /**
@@ -292,7 +296,7 @@ public final class SegueTrainer {
 
         /** {@code x} protected by G's raw output {@code raw}: bounded to epsilon, brought to the training size, added. */
         NDArray protect(NDArray x, NDArray raw) {
-            return Perturbation.apply(x, atTrainingSize(Perturbation.delta(raw, config.epsilon())));
+            return Perturbation.apply(x, atTrainingSize(Perturbation.delta(raw, config.epsilon(), config.greyPerturbation())));
         }
 
         /** One surrogate epoch on protected images; returns {mean loss, accuracy} or null if cancelled. */
@@ -397,6 +401,8 @@ public final class SegueTrainer {
                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                     NDArray raw = rawOutput(generatorInput, codes, true);
                     NDArray protectedImages = protect(x, raw);
+                    // what the eye sees is the shipped perturbation alone, before the attacker's distortions
+                    NDArray seenByEye = visibility == null ? null : visibility.mean(x, protectedImages);
                     if (rho != null) {
                         protectedImages = protectedImages.add(rho).clip(0f, 1f);
                     }
@@ -405,7 +411,8 @@ public final class SegueTrainer {
                     NDArray logits = surrogate.forward(surrogateStore, new NDList(seen), true).singletonOrThrow();
                     ce = Losses.crossEntropy(logits, y);
                     l2 = Losses.meanL2(raw);
-                    gc.backward(ce.add(l2.mul(config.l2Weight())));
+                    NDArray loss = ce.add(l2.mul(config.l2Weight()));
+                    gc.backward(seenByEye == null ? loss : loss.add(seenByEye.mul(config.visibilityWeight())));
                 }
                 adamG.step(lr);
                 return new double[] {ce.getFloat(), l2.getFloat()};

@@ -27,10 +27,25 @@ import java.util.function.UnaryOperator;
  *                         upscaled bilinearly before it is added. 1 is the paper; 2 or more gives
  *                         band-limited perturbations that survive the attacker's resizing
  *                         and cost a fraction of the generator's compute
+ * @param visibilityWeight weight in G's loss of how visible the perturbation is: the mean S-CIELAB difference
+ *                         (CIE76, {@link org.segue.engine.visibility.SCielabLoss}) between each training image
+ *                         and its protected version, seen at {@link #visibilityPixelsPerDegree()}; 0 leaves it out
+ *                         (the paper)
+ * @param greyPerturbation the perturbation is grey: one change for R, G and B alike (no colour to see, nothing
+ *                         lost when an attacker turns the images grey); false: each channel its own (the paper)
  */
 public record TrainingConfig(int inputSize, int epochs, int batchSize, float generatorLr, float surrogateLr,
         float l2Weight, int surrogateEvery, float earlyStopLoss, boolean smallInputStem, float epsilon,
-        DistortionConfig distortion, long seed, int perturbationScale) {
+        DistortionConfig distortion, long seed, int perturbationScale, float visibilityWeight,
+        boolean greyPerturbation) {
+
+    /** A configuration without the visibility term in G's loss (the paper's and every recipe's before it). */
+    public TrainingConfig(int inputSize, int epochs, int batchSize, float generatorLr, float surrogateLr,
+            float l2Weight, int surrogateEvery, float earlyStopLoss, boolean smallInputStem, float epsilon,
+            DistortionConfig distortion, long seed, int perturbationScale) {
+        this(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery, earlyStopLoss,
+                smallInputStem, epsilon, distortion, seed, perturbationScale, 0f, false);
+    }
 
     /** A configuration whose generator works at the training resolution (the paper's). */
     public TrainingConfig(int inputSize, int epochs, int batchSize, float generatorLr, float surrogateLr,
@@ -50,6 +65,9 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
         }
         if (generatorLr <= 0 || surrogateLr <= 0) {
             throw new IllegalArgumentException("learning rates must be positive");
+        }
+        if (!(visibilityWeight >= 0 && visibilityWeight < 1e6)) {
+            throw new IllegalArgumentException("the visibility weight must be 0 or more, was " + visibilityWeight);
         }
     }
 
@@ -141,42 +159,60 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
 
     public TrainingConfig withEpochs(int e) {
         return new TrainingConfig(inputSize, e, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale);
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale, visibilityWeight, greyPerturbation);
     }
 
     public TrainingConfig withInputSize(int size) {
         return new TrainingConfig(size, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale);
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale, visibilityWeight, greyPerturbation);
     }
 
     public TrainingConfig withBatchSize(int b) {
         return new TrainingConfig(inputSize, epochs, b, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale);
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale, visibilityWeight, greyPerturbation);
     }
 
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, distortion, s, perturbationScale);
+                earlyStopLoss, smallInputStem, epsilon, distortion, s, perturbationScale, visibilityWeight, greyPerturbation);
     }
 
     public TrainingConfig withDistortion(DistortionConfig d) {
         return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, d, seed, perturbationScale);
+                earlyStopLoss, smallInputStem, epsilon, d, seed, perturbationScale, visibilityWeight, greyPerturbation);
     }
 
     public TrainingConfig withSurrogateEvery(int every) {
         return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, every,
-                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale);
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale, visibilityWeight, greyPerturbation);
     }
 
     public TrainingConfig withGeneratorLr(float lr) {
         return new TrainingConfig(inputSize, epochs, batchSize, lr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale);
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale, visibilityWeight, greyPerturbation);
     }
 
     public TrainingConfig withPerturbationScale(int scale) {
         return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, distortion, seed, scale);
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, scale, visibilityWeight, greyPerturbation);
+    }
+
+    public TrainingConfig withVisibilityWeight(float weight) {
+        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale, weight, greyPerturbation);
+    }
+
+    public TrainingConfig withGreyPerturbation(boolean grey) {
+        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
+                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale, visibilityWeight, grey);
+    }
+
+    /**
+     * The viewing condition of the visibility term: a training image seen as a 224-pixel face shown 1:1 at arm's
+     * length ({@link org.segue.engine.visibility.SCielab#ARM_LENGTH_1_TO_1} px/degree at 224 px; 20 at 112 px).
+     */
+    public double visibilityPixelsPerDegree() {
+        return org.segue.engine.visibility.SCielab.ARM_LENGTH_1_TO_1 * inputSize / 224.0;
     }
 
     /** The generator's (square) working resolution: the model file's input size. */
@@ -209,6 +245,13 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
         m.put("distortion", distortion.toString());
         m.put("seed", Long.toString(seed));
         m.put("perturbation.scale", Integer.toString(perturbationScale));
+        if (visibilityWeight > 0) {
+            m.put("visibility.weight", Float.toString(visibilityWeight));
+            m.put("visibility.ppd", String.format(java.util.Locale.ROOT, "%.1f", visibilityPixelsPerDegree()));
+        }
+        if (greyPerturbation) {
+            m.put(org.segue.engine.generator.Perturbation.COLOUR_KEY, org.segue.engine.generator.Perturbation.GREY);
+        }
         return m;
     }
 }

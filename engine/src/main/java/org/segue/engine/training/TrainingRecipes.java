@@ -95,6 +95,12 @@ public final class TrainingRecipes {
         if (r.generatorLr() != null) {
             config = config.withGeneratorLr(r.generatorLr());
         }
+        if (r.visibilityWeight() != null) {
+            config = config.withVisibilityWeight(r.visibilityWeight());
+        }
+        if (r.greyPerturbation() != null) {
+            config = config.withGreyPerturbation(r.greyPerturbation());
+        }
         return config.withSeed(r.seed());
     }
 }

@@ -23,27 +23,27 @@ public final class SCielab {
     public static final double ARM_LENGTH_1_TO_1 = 40;
 
     // Poirson and Wandell's opponent channels from CIE XYZ (the S-CIELAB reference code's 'xyz2opp')
-    private static final double[][] XYZ_TO_OPPONENT = {
+    static final double[][] XYZ_TO_OPPONENT = {
             {0.2787336, 0.7218031, -0.1065520},
             {-0.4481434, 0.2898758, -0.0771150},
             {0.0859755, -0.5899727, 0.5011865}};
-    private static final double[][] OPPONENT_TO_XYZ = invert(XYZ_TO_OPPONENT);
+    static final double[][] OPPONENT_TO_XYZ = invert(XYZ_TO_OPPONENT);
 
     // the channels' spatial sensitivities: weights and spreads (degrees) of their Gaussians
-    private static final double[][] WEIGHTS = {{1.00327, 0.114416, -0.117686}, {0.616725, 0.383275},
+    static final double[][] WEIGHTS = {{1.00327, 0.114416, -0.117686}, {0.616725, 0.383275},
             {0.567885, 0.432115}};
-    private static final double[][] SPREADS = {{0.05, 0.225, 7.0}, {0.0685, 0.826}, {0.0920, 0.6451}};
+    static final double[][] SPREADS = {{0.05, 0.225, 7.0}, {0.0685, 0.826}, {0.0920, 0.6451}};
 
     // sRGB (IEC 61966-2-1) linear RGB to XYZ, D65, Y of white 100
-    private static final double[][] RGB_TO_XYZ = {
+    static final double[][] RGB_TO_XYZ = {
             {41.24564, 35.75761, 18.04375},
             {21.26729, 71.51522, 7.21750},
             {1.93339, 11.91920, 95.03041}};
-    private static final double WHITE_X = 95.047;
-    private static final double WHITE_Y = 100.0;
-    private static final double WHITE_Z = 108.883;
+    static final double WHITE_X = 95.047;
+    static final double WHITE_Y = 100.0;
+    static final double WHITE_Z = 108.883;
 
-    private final double[][][] kernels; // [channel][gaussian][taps]
+    final double[][][] kernels; // [channel][gaussian][taps]
 
     /** S-CIELAB for an image seen at {@code pixelsPerDegree} image pixels per degree of visual angle. */
     public SCielab(double pixelsPerDegree) {
@@ -77,6 +77,11 @@ public final class SCielab {
             out[i] = (float) Ciede2000.difference(a[0][i], a[1][i], a[2][i], b[0][i], b[1][i], b[2][i]);
         }
         return out;
+    }
+
+    /** How the image looks at this viewing condition, in CIELAB: planes L, a, b (row-major). */
+    double[][] seenLab(RgbImage image) {
+        return lab(seen(image));
     }
 
     /** The image's opponent channels as the eye resolves them, back in XYZ: planes X, Y, Z. */
@@ -144,7 +149,7 @@ public final class SCielab {
     }
 
     /** The reference code's Gaussian: {@code exp(-(x / halfWidth)^2)} on {@code taps} taps, summing to 1. */
-    private static double[] gaussian(double halfWidth, int taps) {
+    static double[] gaussian(double halfWidth, int taps) {
         double[] g = new double[taps];
         int centre = taps / 2;
         double sum = 0;

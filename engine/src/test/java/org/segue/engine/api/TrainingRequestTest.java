@@ -46,6 +46,27 @@ class TrainingRequestTest {
     }
 
     @Test
+    void theVisibilityTermAndAGreyPerturbationAreSettingsLikeTheOthers() {
+        TrainingRequest typed = TrainingRequest.builder(DATA, OUT).recipe("cpu").visibilityWeight(0.05f)
+                .greyPerturbation(true).device("cpu").build();
+        TrainingRequest text = TrainingRequest.builder(DATA, OUT).recipe("cpu").device("cpu")
+                .overrides("visibility-weight=0.05 perturbation-colour=grey").build();
+        TrainingJob.Request a = TrainingRecipes.job(typed);
+        assertEquals(a.stages(), TrainingRecipes.job(text).stages());
+        for (TrainingConfig stage : a.stages()) {
+            assertEquals(0.05f, stage.visibilityWeight());
+            assertTrue(stage.greyPerturbation());
+            assertEquals("grey", stage.describe().get("perturbation.colour"), "the model file records it");
+        }
+        TrainingConfig plain = TrainingRecipes.job(TrainingRequest.builder(DATA, OUT).recipe("cpu").device("cpu").build())
+                .stages().get(0);
+        assertEquals(0f, plain.visibilityWeight(), "the recipes leave the term out");
+        assertFalse(plain.greyPerturbation());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainingRequest.builder(DATA, OUT)
+                .overrides("perturbation-colour=gray")).getMessage().contains("perturbation-colour"));
+    }
+
+    @Test
     void aValueInQuotesMayHoldSpaces() {
         TrainingRequest r = TrainingRequest.builder(DATA, OUT).overrides("init=\"/models/my model.segue\" seed=3").build();
         assertEquals(Path.of("/models/my model.segue"), r.initialModel());

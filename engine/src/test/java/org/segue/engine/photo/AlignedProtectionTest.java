@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.segue.engine.api.ProtectionOptions;
 import org.segue.engine.face.CropFraming;
 import org.segue.engine.face.FaceAlignment;
+import org.segue.engine.generator.FaceMask;
 import org.segue.engine.spi.DetectedFace;
 import org.segue.engine.spi.FaceBox;
 import org.segue.engine.spi.FaceDetector;
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A face with landmarks is protected through its aligned crop: the protected region is what the crop covers,
- * the generator's perturbation lands inside the crop's (rotated) square only, and the budget holds.
+ * the generator's perturbation lands inside the face oval of the crop only, and the budget holds.
  */
 class AlignedProtectionTest {
 
@@ -83,8 +84,19 @@ class AlignedProtectionTest {
         return img;
     }
 
+    /** The face mask's largest weight within one crop pixel of a crop point (interpolation reaches that far). */
+    private static double maskNear(double cx, double cy, int size) {
+        double most = 0;
+        for (double dx = -1; dx <= 1; dx += 0.5) {
+            for (double dy = -1; dy <= 1; dy += 0.5) {
+                most = Math.max(most, FaceMask.weight((cx + dx) / size, (cy + dy) / size));
+            }
+        }
+        return most;
+    }
+
     @Test
-    void aTiltedFaceIsProtectedInsideItsAlignedCropOnly() throws Exception {
+    void aTiltedFaceIsProtectedInsideItsFaceOvalOnly() throws Exception {
         FaceLandmarks landmarks = tilted(30);
         BufferedImage photo = texture(720, 540);
         PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), new LandmarkDetector(landmarks),
@@ -100,24 +112,97 @@ class AlignedProtectionTest {
         BufferedImage out = done.pixels().image();
         int eps = Math.round(ProtectionOptions.defaults().epsilon() * 255);
         assertTrue(done.maxChange() > 0 && done.maxChange() <= eps, "max change " + done.maxChange());
-        int changedInside = 0;
+        int changed = 0;
+        int fullyInside = 0;
         int size = alignment.cropSize();
         for (int y = 0; y < 540; y++) {
             for (int x = 0; x < 720; x++) {
-                boolean changed = out.getRGB(x, y) != photo.getRGB(x, y);
-                // where this pixel lands in the crop: outside the crop square nothing may change
+                // where this pixel lands in the crop: where the face mask is zero nothing may change
                 double cx = alignment.photoToCrop().mapX(x, y);
                 double cy = alignment.photoToCrop().mapY(x, y);
-                boolean insideSquare = cx > -1 && cy > -1 && cx < size && cy < size;
-                if (changed) {
-                    assertTrue(insideSquare, "pixel (" + x + "," + y + ") outside the aligned crop changed");
-                    changedInside++;
+                if (out.getRGB(x, y) != photo.getRGB(x, y)) {
+                    assertTrue(maskNear(cx, cy, size) > 0, "pixel (" + x + "," + y + ") outside the face oval changed");
+                    changed++;
+                }
+                if (FaceMask.weight(cx / size, cy / size) == 1) {
+                    fullyInside++;
                 }
             }
         }
-        double side = size * alignment.photoPixelsPerCropPixel();
-        double squareArea = side * side;
-        assertTrue(changedInside > 0.5 * squareArea, changedInside + " pixels changed of a crop covering about "
-                + Math.round(squareArea));
+        assertTrue(changed > 0.8 * fullyInside, changed + " pixels changed, " + fullyInside
+                + " in the oval's fully weighted part");
+    }
+
+    @Test
+    void aFaceBesideAnotherKeepsTheFirstFacesProtectionInItsCorners() throws Exception {
+        FaceLandmarks first = tilted(0);
+        FaceLandmarks second = first.translated(75, 10); // the second face's region covers part of the first's oval
+        BufferedImage photo = texture(720, 540);
+        PhotoProtector one = new PhotoProtector(TestEngine.defaultModel(), new LandmarkDetector(first),
+                ProtectionOptions.defaults());
+        BufferedImage firstOnly = one.protectPixels(one.analyse(TestPhotos.encode(photo, "png"), "one.png"),
+                new int[] {7}).pixels().image();
+        PhotoProtector two = new PhotoProtector(TestEngine.defaultModel(), new TwoFaces(first, second),
+                ProtectionOptions.defaults());
+        PhotoProtector.Analysed analysed = two.analyse(TestPhotos.encode(photo, "png"), "two.png");
+        assertTrue(analysed.faces().get(0).region().overlapOfSmaller(analysed.faces().get(1).region()) > 0.1);
+        BufferedImage both = two.protectPixels(analysed, new int[] {7, 9}).pixels().image();
+        FaceAlignment secondAlignment = FaceAlignment.of(second,
+                CropFraming.trainingCrops(TestEngine.defaultModel().info().inputHeight()));
+        int size = secondAlignment.cropSize();
+        FaceBox secondRegion = analysed.faces().get(1).region();
+        int protectedByFirst = 0;
+        int kept = 0;
+        for (int y = secondRegion.y(); y < secondRegion.bottom(); y++) {
+            for (int x = secondRegion.x(); x < secondRegion.right(); x++) {
+                double cx = secondAlignment.photoToCrop().mapX(x, y);
+                double cy = secondAlignment.photoToCrop().mapY(x, y);
+                if (maskNear(cx, cy, size) == 0 && firstOnly.getRGB(x, y) != photo.getRGB(x, y)) {
+                    protectedByFirst++;
+                    if (both.getRGB(x, y) != photo.getRGB(x, y)) {
+                        kept++;
+                    }
+                }
+            }
+        }
+        assertTrue(protectedByFirst > 200, protectedByFirst + " pixels of the first face lie in the second's corners");
+        assertTrue(kept > 0.95 * protectedByFirst, kept + " of " + protectedByFirst
+                + " pixels the first face protected in the second face's region stayed protected");
+    }
+
+    /** Two faces' landmarks, in order. */
+    private static final class TwoFaces implements FaceDetector {
+        final FaceLandmarks a;
+        final FaceLandmarks b;
+
+        TwoFaces(FaceLandmarks a, FaceLandmarks b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public List<FaceBox> detect(BufferedImage upright) {
+            return detectFaces(upright).stream().map(DetectedFace::box).toList();
+        }
+
+        @Override
+        public List<DetectedFace> detectFaces(BufferedImage upright) {
+            return List.of(new DetectedFace(new FaceBox(300, 200, 120, 140), a, 0.9f),
+                    new DetectedFace(new FaceBox(375, 210, 120, 140), b, 0.9f));
+        }
+
+        @Override
+        public int workingSize() {
+            return 4096;
+        }
+
+        @Override
+        public String name() {
+            return "two faces (test)";
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }

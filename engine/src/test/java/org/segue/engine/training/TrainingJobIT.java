@@ -122,6 +122,30 @@ class TrainingJobIT {
     }
 
     @Test
+    void aModelTrainedGreyProtectsGrey(@TempDir Path root) throws Exception {
+        onAFiniteRun(root, (dir, seed) -> {
+            Path data = dataset(dir);
+            TrainingConfig config = SegueTrainerIT.tinyConfig(1, seed).withGreyPerturbation(true);
+            Path out = dir.resolve("grey.segue");
+            TrainingJob.run(new TrainingJob.Request(data, List.of(config), "test", null, out, null, Device.cpu(), true),
+                    ProgressListener.NONE, Cancellation.none(), line -> { });
+            try (SegueModel model = SegueModel.load(out)) {
+                assertTrue(model.greyPerturbation(), "the model file says how it was trained");
+                RgbImage face = SegueTrainerIT.sameScene(1).get(0);
+                float[] delta = model.perturbationsAtFullSize(List.of(face), new int[] {1}, model.info().epsilon()).get(0);
+                int plane = face.height() * face.width();
+                int moved = 0;
+                for (int i = 0; i < plane; i++) {
+                    assertEquals(delta[i], delta[plane + i], 1e-7f);
+                    assertEquals(delta[i], delta[2 * plane + i], 1e-7f);
+                    moved += delta[i] != 0 ? 1 : 0;
+                }
+                assertTrue(moved > plane / 4, moved + " of " + plane + " pixels perturbed");
+            }
+        });
+    }
+
+    @Test
     void aTwoStageRecipeFineTunesTheFirstStagesModelAndResumesAfterACancel(@TempDir Path root) throws Exception {
         onAFiniteRun(root, (dir, seed) -> {
             Path data = dataset(dir);
