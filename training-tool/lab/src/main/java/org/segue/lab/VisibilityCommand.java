@@ -1,6 +1,7 @@
 package org.segue.lab;
 
 import org.segue.engine.internal.ImageCodec;
+import org.segue.engine.internal.ImageOps;
 import org.segue.engine.internal.RgbImage;
 import org.segue.engine.visibility.SCielab;
 import org.segue.lab.eval.ImageQuality;
@@ -18,7 +19,8 @@ import java.util.concurrent.Callable;
                 "protected version (paired by name as the quality rows pair them) at a viewing condition, pooled over",
                 "every pixel of every image (mean and 99th percentile), beside PSNR and SSIM. --reference noise|sign|green",
                 "measures a made change instead of a protected folder: uniform random integers -8..8 (noise) or +-8 (sign)",
-                "/255 on every sample, or +8/255 on green everywhere (the scale the figures are read against)."})
+                "/255 on every sample, or +8/255 on green everywhere (the scale the figures are read against). --fit 1600",
+                "measures whole photos as a screen shows them."})
 final class VisibilityCommand implements Callable<Integer> {
 
     @Option(names = "--clean", required = true, description = "clean dataset folder")
@@ -39,6 +41,11 @@ final class VisibilityCommand implements Callable<Integer> {
 
     @Option(names = "--changed-only", description = "pool only the pixels where the two images differ")
     boolean changedOnly;
+
+    @Option(names = "--fit", defaultValue = "0", description = "shrink both images (area averaging) so that the longer "
+            + "side is at most this many pixels before measuring: a whole photo as shown fit to a screen (e.g. 1600); "
+            + "0: as stored")
+    int fit;
 
     /** Histogram of differences in steps of 0.01 up to 100, for the pooled percentile. */
     private static final double BIN = 0.01;
@@ -65,6 +72,8 @@ final class VisibilityCommand implements Callable<Integer> {
         for (Path[] pair : pairs) {
             RgbImage a = ImageCodec.read(pair[0]);
             RgbImage b = protectedRoot != null ? ImageCodec.read(pair[1]) : made(a, reference, random);
+            a = fitted(a, fit);
+            b = fitted(b, fit);
             float[] map = eye.differenceMap(a, b);
             boolean[] changed = changedOnly ? SCielab.changedPixels(a, b) : null;
             for (int i = 0; i < map.length; i++) {
@@ -93,6 +102,17 @@ final class VisibilityCommand implements Callable<Integer> {
                         + " PSNR %.2f dB, SSIM %.4f (%.1f s)%n", pairs.size(), pixels, pixelsPerDegree, sum / pixels,
                 p99, psnr / pairs.size(), ssim / pairs.size(), (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    /** The image shrunk so that its longer side is at most {@code longSide} (unchanged when 0 or already smaller). */
+    static RgbImage fitted(RgbImage image, int longSide) {
+        int longer = Math.max(image.height(), image.width());
+        if (longSide <= 0 || longer <= longSide) {
+            return image;
+        }
+        double scale = (double) longSide / longer;
+        return ImageOps.resize(image, Math.max(1, (int) Math.round(image.height() * scale)),
+                Math.max(1, (int) Math.round(image.width() * scale)));
     }
 
     private static RgbImage made(RgbImage clean, String kind, Random random) {
