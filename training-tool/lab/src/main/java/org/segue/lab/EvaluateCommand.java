@@ -49,6 +49,9 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "none, cutout, mixup, cutmix, blur, reframe; default ${DEFAULT-VALUE}")
     String augment;
 
+    @Option(names = "--grey", description = "turn every training and test image grey first (image shortcut squeezing)")
+    boolean grey;
+
     @Option(names = "--jpeg-quality", description = "re-compress every training file as JPEG at this quality first")
     Integer jpegQuality;
 
@@ -73,14 +76,15 @@ final class EvaluateCommand implements Callable<Integer> {
         int steps = adversarial == null ? 0 : adversarial.length > 1 ? (int) adversarial[1] : 5;
         Attacker.Config config = new Attacker.Config(epochs, batchSize, 5e-4f, smallStem, seed, AttackerNetworks.network(arch),
                 AttackerAugmentation.parse(augment), radius, steps);
-        AttackerRun run = new AttackerRun(train, test, inputSize, ImageOps.Filter.parse(resize), jpegQuality, config);
+        AttackerRun run = new AttackerRun(train, test, inputSize, ImageOps.Filter.parse(resize), jpegQuality, grey,
+                config);
         AttackerRun.Result r = run.run(new ConsoleProgress(System.err), new Cancellation());
         if (r == null) {
             return 130;
         }
-        System.out.printf(Locale.ROOT, "attacker %s %d px (%s), %d epochs: train accuracy %.1f%%, "
+        System.out.printf(Locale.ROOT, "attacker %s %d px (%s%s), %d epochs: train accuracy %.1f%%, "
                         + "clean test accuracy %.1f%% (%d images; chance %.1f%%), %.0f s%n",
-                arch, inputSize, resize, epochs, 100 * r.trainAccuracy(), 100 * r.testAccuracy(), r.testCount(),
+                arch, inputSize, resize, grey ? ", grey" : "", epochs, 100 * r.trainAccuracy(), 100 * r.testAccuracy(), r.testCount(),
                 100 * r.chance(), r.seconds());
         if (json != null) {
             AtomicFiles.write(json, (r.toJson() + "\n").getBytes(StandardCharsets.UTF_8));

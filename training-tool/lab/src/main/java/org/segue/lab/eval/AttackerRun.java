@@ -25,10 +25,18 @@ import java.util.Locale;
  * @param inputSize   the attacker's square input size; every image is resized to it
  * @param resize      the resize filter of the attacker's pipeline
  * @param jpegQuality re-compress each training file as JPEG at this quality before resizing; null: no
+ * @param grey        turn every training and test image grey first (Rec. 601 luma on all three channels): the
+ *                    attacker's one-line counter-measure to protection carried by colour (image shortcut squeezing)
  * @param attacker    architecture, optimiser and counter-measures of the attacker
  */
 public record AttackerRun(Path train, Path test, int inputSize, ImageOps.Filter resize, Integer jpegQuality,
-                          Attacker.Config attacker) {
+                          boolean grey, Attacker.Config attacker) {
+
+    /** A run on the images' own colours. */
+    public AttackerRun(Path train, Path test, int inputSize, ImageOps.Filter resize, Integer jpegQuality,
+                       Attacker.Config attacker) {
+        this(train, test, inputSize, resize, jpegQuality, false, attacker);
+    }
 
     public AttackerRun {
         if (inputSize < 16) {
@@ -51,13 +59,13 @@ public record AttackerRun(Path train, Path test, int inputSize, ImageOps.Filter 
         public String toJson() {
             Attacker.Config a = run.attacker();
             return String.format(Locale.ROOT, "{\"train\":%s,\"test\":%s,\"inputSize\":%d,\"resize\":\"%s\","
-                            + "\"jpegQuality\":%s,\"architecture\":\"%s\",\"classifierDropout\":%s,\"augmentation\":\"%s\","
+                            + "\"jpegQuality\":%s,\"grey\":%b,\"architecture\":\"%s\",\"classifierDropout\":%s,\"augmentation\":\"%s\","
                             + "\"adversarialRadius\":%.6f,"
                             + "\"adversarialSteps\":%d,\"epochs\":%d,\"batchSize\":%d,\"learningRate\":%s,\"smallStem\":%b,"
                             + "\"seed\":%d,\"streamSeed\":%d,\"classes\":%d,\"trainAccuracy\":%.4f,\"testAccuracy\":%.4f,\"testLoss\":%.4f,"
                             + "\"testCount\":%d,\"seconds\":%.1f,\"machine\":\"%s\"}",
                     quote(run.train().toString()), quote(run.test().toString()), run.inputSize(),
-                    run.resize().name().toLowerCase(Locale.ROOT), run.jpegQuality() == null ? "null" : run.jpegQuality(),
+                    run.resize().name().toLowerCase(Locale.ROOT), run.jpegQuality() == null ? "null" : run.jpegQuality(), run.grey(),
                     a.architecture(), Float.toString(AttackerNetworks.classifierDropout(a.architecture())),
                     a.augmentation().name().toLowerCase(Locale.ROOT), a.adversarialRadius(),
                     a.adversarialSteps(), a.epochs(), a.batchSize(), Float.toString(a.learningRate()), a.smallInputStem(),
@@ -73,9 +81,10 @@ public record AttackerRun(Path train, Path test, int inputSize, ImageOps.Filter 
             throw new IllegalArgumentException("train and test folders must hold the same identity folders ("
                     + trainSet.classes().size() + " vs " + testSet.classes().size() + ")");
         }
+        java.util.function.UnaryOperator<RgbImage> squeeze = grey ? AttackerRun::toGrey : img -> img;
         List<RgbImage> trainImages = trainSet.load(inputSize, inputSize, resize,
-                jpegQuality == null ? null : img -> ImageCodec.jpegRoundTrip(img, jpegQuality));
-        List<RgbImage> testImages = testSet.load(inputSize, inputSize, resize, null);
+                jpegQuality == null ? squeeze : img -> squeeze.apply(ImageCodec.jpegRoundTrip(img, jpegQuality)));
+        List<RgbImage> testImages = testSet.load(inputSize, inputSize, resize, grey ? squeeze : null);
         long t0 = System.nanoTime();
         try (Attacker trained = Attacker.train(attacker, trainImages, trainSet.labels(), trainSet.classes().size(),
                 progress, cancellation)) {
@@ -88,6 +97,20 @@ public record AttackerRun(Path train, Path test, int inputSize, ImageOps.Filter 
             return new Result(this, trainSet.classes().size(), onTrain.accuracy(), onTest.accuracy(), onTest.loss(),
                     onTest.count(), seconds);
         }
+    }
+
+    /** The image in grey: Rec. 601 luma (what JPEG and most grey conversions use) on all three channels. */
+    static RgbImage toGrey(RgbImage image) {
+        int plane = image.height() * image.width();
+        float[] in = image.chw();
+        float[] out = new float[in.length];
+        for (int i = 0; i < plane; i++) {
+            float y = 0.299f * in[i] + 0.587f * in[plane + i] + 0.114f * in[2 * plane + i];
+            out[i] = y;
+            out[plane + i] = y;
+            out[2 * plane + i] = y;
+        }
+        return new RgbImage(out, image.height(), image.width());
     }
 
     static String machine() {

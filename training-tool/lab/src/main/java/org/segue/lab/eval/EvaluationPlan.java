@@ -71,12 +71,12 @@ public record EvaluationPlan(List<Row> rows) {
             String jpeg = options.get("jpeg");
             return new AttackerRun(Path.of(required("train")), Path.of(required("test")),
                     Integer.parseInt(option("size", "112")), ImageOps.Filter.parse(option("resize", "area")),
-                    jpeg == null ? null : Integer.valueOf(jpeg), config);
+                    jpeg == null ? null : Integer.valueOf(jpeg), Boolean.parseBoolean(option("grey", "false")), config);
         }
     }
 
     private static final Set<String> ROW_KEYS = Set.of("train", "test", "size", "epochs", "batch", "arch", "augment",
-            "jpeg", "adv", "advsteps", "resize", "stem", "seed", "label", "chart", "series", "x");
+            "jpeg", "grey", "adv", "advsteps", "resize", "stem", "seed", "label", "chart", "series", "x");
     private static final Set<String> QUALITY_KEYS = Set.of("clean", "protected", "label");
     private static final Set<String> FIGURE_KEYS = Set.of("clean", "protected", "label", "count");
     private static final Pattern TOKEN = Pattern.compile("(\\w+)=(\"[^\"]*\"|\\S+)|(\\S+)");
