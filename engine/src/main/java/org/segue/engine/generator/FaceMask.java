@@ -14,8 +14,10 @@ package org.segue.engine.generator;
  * 1 inside 75% of it: the feathered band is about 9 pixels of a 112-pixel crop, and what lies outside a face's
  * own outline (hair, background, a shirt) is rarely touched.
  *
- * <p>A crop that was not aligned (a face without landmarks, cut as its detection box widened to a square) gets
- * the same weights: an oval within the box.
+ * <p>A crop that was not aligned (a face without landmarks, cut as its detection box widened by a margin to a
+ * square) gets the same weights: an oval within that square, which is wider than the face itself there (the
+ * margin's hair and background near the face are touched), and stretched where the square was clipped at the
+ * photo's edge. The default detector gives landmarks, so this is the path of other detectors only.
  */
 public final class FaceMask {
 

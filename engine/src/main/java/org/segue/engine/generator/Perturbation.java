@@ -16,6 +16,7 @@ public final class Perturbation {
     /** The recipe entry of a model whose perturbation is grey ({@link #delta(NDArray, float, boolean)}). */
     public static final String COLOUR_KEY = "perturbation.colour";
     public static final String GREY = "grey";
+    public static final String COLOUR = "colour";
 
     private Perturbation() {}
 

@@ -149,8 +149,8 @@ public final class PhotoPixels {
     }
 
     /**
-     * As {@link #writePerturbed(FaceBox, int[][], float[])}, except that a pixel whose perturbation is zero in
-     * every plane gets its sample from {@code current} (the region as it stands now, read after an earlier
+     * As {@link #writePerturbed(FaceBox, int[][], float[])}, except that a pixel whose perturbation rounds to no
+     * change in every band gets its samples from {@code current} (the region as it stands now, read after an earlier
      * face's perturbation was written into it; null: the original): a face confined to its oval then leaves a
      * neighbour's protected pixels in the corners of its region as they are.
      */
@@ -161,27 +161,40 @@ public final class PhotoPixels {
             throw new IllegalArgumentException("perturbation does not fit the " + box.width() + "x" + box.height()
                     + " region");
         }
+        // a pixel this face leaves as it was (its change rounds to nothing in every band) keeps what is there now
+        boolean[] untouched = current == null ? null : new boolean[plane];
+        if (current != null) {
+            for (int i = 0; i < plane; i++) {
+                boolean same = true;
+                for (int c = 0; c < colourBands && same; c++) {
+                    same = perturbed(original[c][i], deltaChw, plane, i, c) == original[c][i];
+                }
+                untouched[i] = same;
+            }
+        }
         int[] samples = new int[plane];
         int largest = 0;
         for (int c = 0; c < colourBands; c++) {
             int[] before = original[c];
-            int[] kept = current == null ? before : current[c];
             for (int i = 0; i < plane; i++) {
-                float r = deltaChw[i];
-                float g = deltaChw[plane + i];
-                float b = deltaChw[2 * plane + i];
-                if (r == 0 && g == 0 && b == 0) {
-                    samples[i] = kept[i];
+                if (untouched != null && untouched[i]) {
+                    samples[i] = current[c][i];
                     continue;
                 }
-                float d = colourBands == 3 ? deltaChw[c * plane + i] : (r + g + b) / 3f;
-                int v = Math.max(0, Math.min(maxValue, Math.round(before[i] + d * maxValue)));
+                int v = perturbed(before[i], deltaChw, plane, i, c);
                 largest = Math.max(largest, Math.abs(v - before[i]));
                 samples[i] = v;
             }
             writeBand(box.x(), box.y(), box.width(), box.height(), c, samples);
         }
         return largest;
+    }
+
+    /** One sample plus its perturbation (grey images: the mean of the three planes), rounded and clipped. */
+    private int perturbed(int before, float[] deltaChw, int plane, int i, int c) {
+        float d = colourBands == 3 ? deltaChw[c * plane + i]
+                : (deltaChw[i] + deltaChw[plane + i] + deltaChw[2 * plane + i]) / 3f;
+        return Math.max(0, Math.min(maxValue, Math.round(before + d * maxValue)));
     }
 
     /**

@@ -511,10 +511,15 @@ public final class SegueTrainer {
         }
         Map<String, String> saved = c.info().recipe();
         Map<String, String> now = config.describe();
+        // what a checkpoint written before a setting existed had instead of it
+        Map<String, String> before = Map.of("perturbation.scale", "1", TrainingConfig.MASK_KEY, "none",
+                Perturbation.COLOUR_KEY, Perturbation.COLOUR, "visibility.weight", "0.0");
         for (String key : List.of("input.size", "batch.size", "seed", "distortion", "surrogate.stem",
-                "surrogate.every", "lr.generator", "lr.surrogate", "l2.weight")) {
-            if (!now.get(key).equals(saved.get(key))) {
-                throw new ModelFormatException(file + " was written by a run with " + key + "=" + saved.get(key)
+                "surrogate.every", "lr.generator", "lr.surrogate", "l2.weight", "perturbation.scale",
+                TrainingConfig.MASK_KEY, Perturbation.COLOUR_KEY, "visibility.weight")) {
+            String was = saved.getOrDefault(key, before.get(key));
+            if (!now.get(key).equals(was)) {
+                throw new ModelFormatException(file + " was written by a run with " + key + "=" + was
                         + ", this run has " + now.get(key) + "; use a new checkpoint file");
             }
         }

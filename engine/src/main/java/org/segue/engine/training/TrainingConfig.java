@@ -69,6 +69,11 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
         if (!(visibilityWeight >= 0 && visibilityWeight < 1e6)) {
             throw new IllegalArgumentException("the visibility weight must be 0 or more, was " + visibilityWeight);
         }
+        if (visibilityWeight > 0 && pixelsPerDegree(inputSize) < MIN_VISIBILITY_PPD) {
+            throw new IllegalArgumentException("the visibility term needs training faces of at least "
+                    + (int) Math.ceil(MIN_VISIBILITY_PPD * 224 / org.segue.engine.visibility.SCielab.ARM_LENGTH_1_TO_1)
+                    + " px, got " + inputSize);
+        }
     }
 
     /** The authors' recipe: 224 px, 30 epochs, batch 16, PGD-5 with rho_d 1/255, their transforms. */
@@ -212,8 +217,18 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
      * length ({@link org.segue.engine.visibility.SCielab#ARM_LENGTH_1_TO_1} px/degree at 224 px; 20 at 112 px).
      */
     public double visibilityPixelsPerDegree() {
+        return pixelsPerDegree(inputSize);
+    }
+
+    private static double pixelsPerDegree(int inputSize) {
         return org.segue.engine.visibility.SCielab.ARM_LENGTH_1_TO_1 * inputSize / 224.0;
     }
+
+    /** The fewest pixels per degree S-CIELAB's filters are defined for. */
+    private static final double MIN_VISIBILITY_PPD = 4;
+
+    /** The recipe entry naming the face oval the perturbation was confined to while it was trained. */
+    public static final String MASK_KEY = "perturbation confined to";
 
     /** The generator's (square) working resolution: the model file's input size. */
     public int generatorSize() {
@@ -245,13 +260,14 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
         m.put("distortion", distortion.toString());
         m.put("seed", Long.toString(seed));
         m.put("perturbation.scale", Integer.toString(perturbationScale));
-        if (visibilityWeight > 0) {
-            m.put("visibility.weight", Float.toString(visibilityWeight));
-            m.put("visibility.ppd", String.format(java.util.Locale.ROOT, "%.1f", visibilityPixelsPerDegree()));
-        }
-        if (greyPerturbation) {
-            m.put(org.segue.engine.generator.Perturbation.COLOUR_KEY, org.segue.engine.generator.Perturbation.GREY);
-        }
+        // written whatever their value: a fine-tune's recipe is merged over its initial model's, and a stale
+        // "grey" would make a model trained in colour be used in grey
+        m.put(MASK_KEY, org.segue.engine.generator.FaceMask.NAME);
+        m.put(org.segue.engine.generator.Perturbation.COLOUR_KEY, greyPerturbation
+                ? org.segue.engine.generator.Perturbation.GREY : org.segue.engine.generator.Perturbation.COLOUR);
+        m.put("visibility.weight", Float.toString(visibilityWeight));
+        m.put("visibility.ppd", visibilityWeight > 0
+                ? String.format(java.util.Locale.ROOT, "%.1f", visibilityPixelsPerDegree()) : "-");
         return m;
     }
 }

@@ -154,7 +154,6 @@ public final class TrainingJob {
         int classes = dataset.classes().size();
         Map<String, String> recipe = new LinkedHashMap<>(config.describe());
         recipe.put("recipe", request.recipeName());
-        recipe.put("perturbation confined to", org.segue.engine.generator.FaceMask.NAME);
         Path absolute = request.dataset().toAbsolutePath().normalize();
         recipe.put("dataset", absolute.getParent() == null ? absolute.getFileName().toString()
                 : absolute.getParent().getFileName() + "/" + absolute.getFileName());

@@ -85,7 +85,7 @@ public final class SCielabLoss {
         }
         NDManager nd = images.getManager();
         NDArray v = images.clip(0f, 1f);
-        // sRGB decoding; the power's base is at least 0.0521 where it is used, the other branch gets it clamped
+        // sRGB decoding; the power's base is at least 0.0905 where it is used, the other branch gets it clamped
         NDArray linear = NDArrays.where(v.lte(0.04045f), v.div(12.92f),
                 v.maximum(0.04045f).add(0.055f).div(1.055f).pow(2.4f));
         NDArray opponent = mix(linear, multiply(SCielab.XYZ_TO_OPPONENT, SCielab.RGB_TO_XYZ));

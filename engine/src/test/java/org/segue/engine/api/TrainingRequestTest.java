@@ -62,6 +62,9 @@ class TrainingRequestTest {
                 .stages().get(0);
         assertEquals(0f, plain.visibilityWeight(), "the recipes leave the term out");
         assertFalse(plain.greyPerturbation());
+        assertEquals("colour", plain.describe().get("perturbation.colour"));
+        assertThrows(IllegalArgumentException.class, () -> plain.withInputSize(16).withVisibilityWeight(1f),
+                "S-CIELAB's filters need a face of some size");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainingRequest.builder(DATA, OUT)
                 .overrides("perturbation-colour=gray")).getMessage().contains("perturbation-colour"));
     }

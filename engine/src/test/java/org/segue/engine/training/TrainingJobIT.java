@@ -142,6 +142,13 @@ class TrainingJobIT {
                 }
                 assertTrue(moved > plane / 4, moved + " of " + plane + " pixels perturbed");
             }
+            // fine-tuned in colour from the grey model, the new file says colour (a recipe is merged over its initial one)
+            Path colour = dir.resolve("colour.segue");
+            TrainingJob.run(new TrainingJob.Request(data, List.of(SegueTrainerIT.tinyConfig(1, seed)), "test", null, colour,
+                    null, Device.cpu(), true, out), ProgressListener.NONE, Cancellation.none(), line -> { });
+            try (SegueModel model = SegueModel.load(colour)) {
+                assertTrue(!model.greyPerturbation(), "a colour fine-tune of a grey model is used in colour");
+            }
         });
     }
 

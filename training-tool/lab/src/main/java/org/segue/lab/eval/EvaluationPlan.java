@@ -71,7 +71,11 @@ public record EvaluationPlan(List<Row> rows) {
             String jpeg = options.get("jpeg");
             return new AttackerRun(Path.of(required("train")), Path.of(required("test")),
                     Integer.parseInt(option("size", "112")), ImageOps.Filter.parse(option("resize", "area")),
-                    jpeg == null ? null : Integer.valueOf(jpeg), Boolean.parseBoolean(option("grey", "false")), config);
+                    jpeg == null ? null : Integer.valueOf(jpeg), switch (option("grey", "false")) {
+                        case "true" -> true;
+                        case "false" -> false;
+                        default -> throw new IllegalArgumentException("row '" + id + "': grey must be true or false");
+                    }, config);
         }
     }
 
