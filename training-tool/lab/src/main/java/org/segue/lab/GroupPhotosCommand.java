@@ -8,6 +8,7 @@ import org.segue.engine.internal.DjlRuntime;
 import org.segue.engine.internal.RgbImage;
 import org.segue.engine.photo.PhotoProtector;
 import org.segue.engine.sideinfo.ClusteringAccuracy;
+import org.segue.engine.sideinfo.Embeddings;
 import org.segue.engine.sideinfo.Grouping;
 import org.segue.engine.spi.FaceBox;
 import picocli.CommandLine.Command;
@@ -104,16 +105,11 @@ final class GroupPhotosCommand implements Callable<Integer> {
         float[][] mirror = features.embedAligned(crops.stream().map(GroupPhotosCommand::mirrored).toList());
         float[][] out = new float[plain.length][];
         for (int i = 0; i < out.length; i++) {
-            float[] mean = new float[plain[i].length];
-            double norm = 0;
-            for (int d = 0; d < mean.length; d++) {
-                mean[d] = plain[i][d] + mirror[i][d];
-                norm += mean[d] * mean[d];
+            float[] sum = new float[plain[i].length];
+            for (int d = 0; d < sum.length; d++) {
+                sum[d] = plain[i][d] + mirror[i][d];
             }
-            for (int d = 0; d < mean.length; d++) {
-                mean[d] /= (float) Math.sqrt(norm);
-            }
-            out[i] = mean;
+            out[i] = Embeddings.unitLength(sum);
         }
         return out;
     }
