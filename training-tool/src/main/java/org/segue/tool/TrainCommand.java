@@ -173,9 +173,13 @@ final class TrainCommand implements Callable<Integer> {
             TrainingOutcome outcome = Segue.train(request, new ConsoleProgress(System.err), cancellation,
                     System.err::println);
             for (TrainingOutcome.Epoch s : outcome.epochs()) {
-                System.out.printf("epoch %2d  surrogate loss %.4f acc %.3f | generator CE %.4f (last batch %.4f) L2 %.2f | %.0f s%n",
-                        s.epoch(), s.surrogateLoss(), s.surrogateAccuracy(), s.generatorCe(), s.lastBatchCe(),
-                        s.generatorL2(), s.seconds());
+                String surrogate = s.surrogateTrained()
+                        ? String.format("surrogate loss %.4f acc %.3f", s.surrogateLoss(), s.surrogateAccuracy())
+                        : "surrogate not trained     ";
+                String skipped = s.skippedSteps() == 0 ? ""
+                        : String.format(" | %d steps skipped (non-finite gradients)", s.skippedSteps());
+                System.out.printf("epoch %2d  %s | generator CE %.4f (last batch %.4f) L2 %.2f | %.0f s%s%n",
+                        s.epoch(), surrogate, s.generatorCe(), s.lastBatchCe(), s.generatorL2(), s.seconds(), skipped);
             }
             if (outcome.cancelled()) {
                 return 130;

@@ -14,9 +14,18 @@ import java.util.List;
  */
 public record TrainingOutcome(Path model, List<Epoch> epochs, double surrogateLossProtected, double surrogateLossClean) {
 
-    /** Figures of one epoch (NaN where the surrogate did not train that epoch). */
+    /**
+     * Figures of one epoch (NaN where the surrogate did not train that epoch); {@code skippedSteps} counts the
+     * optimiser steps left out because a batch gave a non-finite gradient.
+     */
     public record Epoch(int epoch, double surrogateLoss, double surrogateAccuracy, double generatorCe,
-                        double lastBatchCe, double generatorL2, double seconds) {}
+                        double lastBatchCe, double generatorL2, double seconds, int skippedSteps) {
+
+        /** Whether the surrogate trained in this epoch (it trains every few epochs only). */
+        public boolean surrogateTrained() {
+            return !Double.isNaN(surrogateLoss);
+        }
+    }
 
     public boolean cancelled() {
         return model == null;

@@ -2,6 +2,10 @@ package org.segue.engine.generator;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import org.segue.engine.internal.DjlRuntime;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one place where the L-inf budget is enforced: delta = clamp(G(x, code), -eps, eps) * face mask and
@@ -17,6 +21,9 @@ public final class Perturbation {
     public static final String COLOUR_KEY = "perturbation.colour";
     public static final String GREY = "grey";
     public static final String COLOUR = "colour";
+
+    /** The face oval's weights per crop size (height << 32 | width); training asks for the same size every step. */
+    private static final Map<Long, float[]> MASKS = new ConcurrentHashMap<>();
 
     private Perturbation() {}
 
@@ -43,7 +50,8 @@ public final class Perturbation {
     public static NDArray delta(NDArray rawOutput, float eps, boolean grey) {
         long h = rawOutput.getShape().get(2);
         long w = rawOutput.getShape().get(3);
-        NDArray mask = rawOutput.getManager().create(FaceMask.weights((int) h, (int) w), new Shape(1, 1, h, w));
+        float[] weights = MASKS.computeIfAbsent(h << 32 | w, k -> FaceMask.weights((int) h, (int) w));
+        NDArray mask = DjlRuntime.constant(rawOutput.getManager(), weights, new Shape(1, 1, h, w));
         NDArray raw = grey ? rawOutput.mean(new int[] {1}, true).repeat(1, 3) : rawOutput;
         return bounded(raw, eps).mul(mask);
     }

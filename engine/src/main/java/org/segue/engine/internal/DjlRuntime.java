@@ -2,6 +2,9 @@ package org.segue.engine.internal;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 import java.util.Locale;
 
@@ -70,6 +73,18 @@ public final class DjlRuntime {
     public static void noGradientsOnThisThread() {
         engine();
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    }
+
+    /**
+     * An array of {@code data} in storage that libtorch owns. {@code NDManager.create(float[])} makes a tensor over
+     * a Java direct buffer ({@code from_blob}), which stays valid only while that buffer lives; constants that
+     * autograd keeps for a backward pass (masks, filter kernels) are made here instead, so their lifetime is
+     * libtorch's alone.
+     */
+    public static NDArray constant(NDManager manager, float[] data, Shape shape) {
+        try (NDArray overJavaBuffer = manager.create(data, shape)) {
+            return overJavaBuffer.duplicate();
+        }
     }
 
     /**

@@ -7,8 +7,10 @@ import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import org.segue.engine.generator.Tensor;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,8 +37,18 @@ public final class Adam {
         return steps;
     }
 
-    /** One update of every trainable parameter that has a gradient, then gradients are zeroed. */
-    public void step(float learningRate) {
+    /**
+     * One update of every trainable parameter that has a gradient, then gradients are zeroed. A step whose
+     * gradients hold a NaN or an infinity is skipped whole (no weight, moment or step count changes), as mixed-
+     * precision trainers skip overflowed steps: one bad batch must not turn every weight into NaN.
+     *
+     * @return whether the update was made
+     */
+    public boolean step(float learningRate) {
+        if (!gradientsFinite()) {
+            clearGradients();
+            return false;
+        }
         steps++;
         double correction1 = 1 - Math.pow(beta1, steps);
         double correction2 = 1 - Math.pow(beta2, steps);
@@ -62,6 +74,40 @@ public final class Adam {
                 g.subi(g);
             }
         }
+        return true;
+    }
+
+    private boolean gradientsFinite() {
+        try (NDScope scope = new NDScope()) {
+            NDArray total = null;
+            for (NDArray g : gradients()) {
+                // a sum is NaN or infinite when any of its terms is, so one host read checks them all
+                NDArray s = g.sum();
+                total = total == null ? s : total.add(s);
+            }
+            return total == null || Float.isFinite(total.getFloat());
+        }
+    }
+
+    /** Sets every gradient to 0; g - g would keep a NaN, so non-finite entries are overwritten first. */
+    private void clearGradients() {
+        try (NDScope scope = new NDScope()) {
+            for (NDArray g : gradients()) {
+                g.set(g.isNaN().logicalOr(g.isInfinite()), 0f);
+                g.subi(g);
+            }
+        }
+    }
+
+    private List<NDArray> gradients() {
+        List<NDArray> out = new ArrayList<>();
+        for (Pair<String, Parameter> p : parameters) {
+            NDArray w = p.getValue().getArray();
+            if (p.getValue().requiresGradient() && w.hasGradient()) {
+                out.add(w.getGradient());
+            }
+        }
+        return out;
     }
 
     private static NDArray state(Map<String, NDArray> states, String key, NDArray like) {

@@ -58,6 +58,8 @@ import java.util.TreeMap;
 public final class SegueTrainer {
 
     private static final String CHECKPOINT_ARCHITECTURE = "segue-training-checkpoint-v1";
+    /** Consecutive skipped optimiser steps after which a run counts as diverged. */
+    static final int MAX_SKIPPED_IN_A_ROW = 10;
 
     private final TrainingConfig config;
     private final DistortionLayer distortion;
@@ -145,7 +147,8 @@ public final class SegueTrainer {
                             epoch, epoch - 1));
                 }
                 history.add(new TrainingResult.EpochStats(epoch, surrogateStats[0], surrogateStats[1],
-                        generatorStats[0], generatorStats[1], generatorStats[2], seconds(epochStart)));
+                        generatorStats[0], generatorStats[1], generatorStats[2], seconds(epochStart),
+                        run.takeSkippedSteps()));
                 if (checkpoint != null) {
                     save(checkpoint, model, surrogate, adamG, adamS, history, numClasses);
                 }
@@ -244,6 +247,8 @@ public final class SegueTrainer {
         final long totalSteps;
         long doneSteps;
         final long start;
+        int skippedSteps;
+        int skippedInARow;
 
         Run(SegueModel model, ResNet18 surrogate, ParameterStore surrogateStore, Adam adamG, Adam adamS,
             List<RgbImage> images, int[] labels, ProgressListener progress, Cancellation cancellation,
@@ -348,7 +353,7 @@ public final class SegueTrainer {
                     gc.backward(loss);
                     correct = Losses.correct(logits, y);
                 }
-                adamS.step(lr);
+                stepped(adamS.step(lr));
                 return new double[] {loss.getFloat(), correct};
             }
         }
@@ -414,7 +419,7 @@ public final class SegueTrainer {
                     NDArray loss = ce.add(l2.mul(config.l2Weight()));
                     gc.backward(seenByEye == null ? loss : loss.add(seenByEye.mul(config.visibilityWeight())));
                 }
-                adamG.step(lr);
+                stepped(adamG.step(lr));
                 return new double[] {ce.getFloat(), l2.getFloat()};
             }
         }
@@ -472,6 +477,30 @@ public final class SegueTrainer {
 
         public List<int[]> batches(Random rng) {
             return Batches.shuffled(images.size(), config.batchSize(), rng);
+        }
+
+        /**
+         * Counts an optimiser step {@link Adam#step skipped} for a non-finite gradient. A lone bad batch is left out;
+         * a run of them means the training itself diverged, and it stops as the epoch check would.
+         */
+        void stepped(boolean applied) {
+            if (applied) {
+                skippedInARow = 0;
+                return;
+            }
+            skippedSteps++;
+            if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
+                throw new IllegalStateException(skippedInARow + " optimiser steps in a row had non-finite gradients: "
+                        + "training diverged; the checkpoint, if any, holds the last complete epoch. Train again with "
+                        + "a lower generator learning rate (generator-lr) and a new checkpoint file");
+            }
+        }
+
+        /** Steps skipped since the last call. */
+        int takeSkippedSteps() {
+            int n = skippedSteps;
+            skippedSteps = 0;
+            return n;
         }
 
         void report(String phase, int epoch, String message) {

@@ -26,20 +26,22 @@ public record TrainingResult(int epochsCompleted, boolean stoppedEarly, boolean 
      * @param lastBatchCe       that CE on the epoch's last batch (the early-stop criterion)
      * @param generatorL2       mean L2 norm of G's raw output
      * @param seconds           duration of the epoch
+     * @param skippedSteps      optimiser steps of the epoch (either network) skipped for non-finite gradients
      */
     public record EpochStats(int epoch, double surrogateLoss, double surrogateAccuracy, double generatorCe,
-            double lastBatchCe, double generatorL2, double seconds) {
+            double lastBatchCe, double generatorL2, double seconds, int skippedSteps) {
 
         public String toCsv() {
             return epoch + "," + surrogateLoss + "," + surrogateAccuracy + "," + generatorCe + "," + lastBatchCe
-                    + "," + generatorL2 + "," + seconds;
+                    + "," + generatorL2 + "," + seconds + "," + skippedSteps;
         }
 
+        /** Reads {@link #toCsv}; checkpoints written before steps could be skipped have 7 fields and skipped none. */
         public static EpochStats fromCsv(String csv) {
             String[] f = csv.split(",");
             return new EpochStats(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
                     Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
-                    Double.parseDouble(f[6]));
+                    Double.parseDouble(f[6]), f.length > 7 ? Integer.parseInt(f[7]) : 0);
         }
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import org.segue.engine.internal.DjlRuntime;
 
 /**
  * {@link SCielab} as a differentiable function of a batch of images, for a training loss: the same sRGB decoding,
@@ -92,8 +93,8 @@ public final class SCielabLoss {
         NDArray filtered = null;
         int taps = 2 * radius + 1;
         for (int g = 0; g < rowWeights.length; g++) {
-            NDArray rowKernel = nd.create(rowWeights[g], new Shape(3, 1, 1, taps));
-            NDArray columnKernel = nd.create(columnWeights[g], new Shape(3, 1, taps, 1));
+            NDArray rowKernel = DjlRuntime.constant(nd, rowWeights[g], new Shape(3, 1, 1, taps));
+            NDArray columnKernel = DjlRuntime.constant(nd, columnWeights[g], new Shape(3, 1, taps, 1));
             NDArray rows = Conv2d.conv2d(mirrorPad(opponent, 3), rowKernel, null, new Shape(1, 1), new Shape(0, 0),
                     new Shape(1, 1), 3).singletonOrThrow();
             NDArray both = Conv2d.conv2d(mirrorPad(rows, 2), columnKernel, null, new Shape(1, 1), new Shape(0, 0),
