@@ -41,6 +41,27 @@ public final class ImageOps {
                 height, width);
     }
 
+    /** ITU-R BT.601 luma Y = 0.299 R + 0.587 G + 0.114 B (what JPEG and most grey conversions use), row-major. */
+    public static float[] luma(RgbImage image) {
+        int plane = image.height() * image.width();
+        float[] chw = image.chw();
+        float[] y = new float[plane];
+        for (int i = 0; i < plane; i++) {
+            y[i] = 0.299f * chw[i] + 0.587f * chw[plane + i] + 0.114f * chw[2 * plane + i];
+        }
+        return y;
+    }
+
+    /** The image in grey: its {@link #luma} on all three channels. */
+    public static RgbImage grey(RgbImage image) {
+        float[] y = luma(image);
+        float[] out = new float[3 * y.length];
+        for (int c = 0; c < 3; c++) {
+            System.arraycopy(y, 0, out, c * y.length, y.length);
+        }
+        return new RgbImage(out, image.height(), image.width());
+    }
+
     /** The centred crop keeping {@code fraction} (0..1] of the height and width. */
     public static RgbImage centreCrop(RgbImage image, double fraction) {
         if (!(fraction > 0 && fraction <= 1)) {

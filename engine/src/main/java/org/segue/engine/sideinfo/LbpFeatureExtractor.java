@@ -95,7 +95,7 @@ public final class LbpFeatureExtractor implements FeatureExtractor {
 
     /** Raw per-cell counts of uniform-pattern bins, cells in row-major order. */
     int[][] cellHistograms(RgbImage face) {
-        float[] grey = ImageOps.resizePlanes(luma(face), 1, face.height(), face.width(), size, size);
+        float[] grey = ImageOps.resizePlanes(ImageOps.luma(face), 1, face.height(), face.width(), size, size);
         int[] codes = lbpCodes(grey, size);
         int[][] histograms = new int[grid * grid][BINS];
         for (int cy = 0; cy < grid; cy++) {
@@ -138,17 +138,6 @@ public final class LbpFeatureExtractor implements FeatureExtractor {
             }
         }
         return table;
-    }
-
-    /** ITU-R BT.601 luma Y = 0.299 R + 0.587 G + 0.114 B, row-major. */
-    static float[] luma(RgbImage image) {
-        int plane = image.height() * image.width();
-        float[] chw = image.chw();
-        float[] grey = new float[plane];
-        for (int i = 0; i < plane; i++) {
-            grey[i] = 0.299f * chw[i] + 0.587f * chw[plane + i] + 0.114f * chw[2 * plane + i];
-        }
-        return grey;
     }
 
     /**

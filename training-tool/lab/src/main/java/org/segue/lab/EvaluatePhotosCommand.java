@@ -14,6 +14,8 @@ import org.segue.engine.api.Protector;
 import org.segue.engine.api.Segue;
 import org.segue.engine.check.Attacker;
 import org.segue.engine.internal.AtomicFiles;
+import org.segue.engine.internal.ImageCodec;
+import org.segue.engine.internal.ImageOps;
 import org.segue.engine.internal.RgbImage;
 import org.segue.engine.spi.FaceDetector;
 import org.segue.lab.eval.AttackerFaceCrops;
@@ -69,6 +71,23 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
             + "this fraction on each side; default ${DEFAULT-VALUE}")
     double attackerMargin;
 
+    @Option(names = "--attacker-crop", defaultValue = "box", description = "box (a square around the detection, "
+            + "widened by --attacker-margin) or aligned (warped onto the five-point face template from the attacker's "
+            + "landmarks, as recognition pipelines do); default ${DEFAULT-VALUE}")
+    String attackerCrop;
+
+    @Option(names = "--attacker-padding", defaultValue = "0", description = "aligned crops: the template widened by "
+            + "this fraction (0: ArcFace's framing, the one the product's generator works in); default ${DEFAULT-VALUE}")
+    double attackerPadding;
+
+    @Option(names = "--grey", description = "counter-measure: the attacker turns its training and test faces grey "
+            + "(Rec. 601 luma), as image shortcut squeezing does")
+    boolean grey;
+
+    @Option(names = "--jpeg-quality", description = "counter-measure: the attacker re-compresses each training face "
+            + "as JPEG at this quality, at twice its input size, before scaling it down (as evaluate does with its files)")
+    Integer jpegQuality;
+
     @Option(names = "--work", required = true, description = "folder for the protected photos (research faces: keep it out of the repository)")
     Path work;
 
@@ -79,6 +98,12 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!List.of("person", "grouped", "clean").contains(identities)) {
             throw new IllegalArgumentException("--identities must be person, grouped or clean");
+        }
+        if (!List.of("box", "aligned").contains(attackerCrop)) {
+            throw new IllegalArgumentException("--attacker-crop must be box or aligned");
+        }
+        if (jpegQuality != null && (jpegQuality < 1 || jpegQuality > 100)) {
+            throw new IllegalArgumentException("--jpeg-quality must be in 1..100, was " + jpegQuality);
         }
         long t0 = System.nanoTime();
         List<String> people = new ArrayList<>();
@@ -110,17 +135,27 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
         result.put("people", people.size());
         result.put("trainPerPerson", trainPerPerson);
         result.put("testPerPerson", testPerPerson);
+        result.put("attackerCrop", attackerCrop.equals("aligned") ? "aligned, padding " + attackerPadding
+                : "box, margin " + attackerMargin);
+        result.put("grey", grey);
+        result.put("jpegQuality", jpegQuality);
         try (Protector protector = Segue.open(ModelSource.parse(model), "auto")) {
             List<List<Path>> attackerTrain = identities.equals("clean") ? train : protect(protector, people, train, progress);
             FaceDetector attackerDetector = attackerDetector();
             try (attackerDetector) {
-                AttackerFaceCrops crops = new AttackerFaceCrops(attackerDetector, inputSize, attackerMargin);
+                // with re-compression the faces are cut at twice the input size, compressed, then scaled down
+                int cropSize = jpegQuality == null ? inputSize : 2 * inputSize;
+                AttackerFaceCrops crops = attackerCrop.equals("aligned")
+                        ? AttackerFaceCrops.aligned(attackerDetector, cropSize, attackerPadding, attackerMargin)
+                        : new AttackerFaceCrops(attackerDetector, cropSize, attackerMargin);
                 List<RgbImage> trainFaces = new ArrayList<>();
                 List<Integer> trainLabels = new ArrayList<>();
                 int missedTrain = collect(crops, attackerTrain, trainFaces, trainLabels);
                 List<RgbImage> testFaces = new ArrayList<>();
                 List<Integer> testLabels = new ArrayList<>();
                 int missedTest = collect(crops, test, testFaces, testLabels);
+                trainFaces.replaceAll(face -> counterMeasures(face, true));
+                testFaces.replaceAll(face -> counterMeasures(face, false));
                 result.put("model", protector.model().toString());
                 result.put("productDetector", protector.detectorName());
                 result.put("attackerDetector", attackerDetector.name());
@@ -146,10 +181,11 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
                 result.put("meanAccuracy", mean);
                 result.put("chance", 1.0 / people.size());
                 result.put("seconds", (System.nanoTime() - t0) / 1e9);
-                System.out.printf(Locale.ROOT, "%s, %d people, %d/%d photos each: attacker %.1f%% (seeds %s; chance %.1f%%; "
-                                + "%d training and %d test faces found by the attacker)%n", identities, people.size(),
-                        trainPerPerson, testPerPerson, 100 * mean, accuracies, 100.0 / people.size(), trainFaces.size(),
-                        testFaces.size());
+                System.out.printf(Locale.ROOT, "%s, %d people, %d/%d photos each, attacker crops %s%s%s: attacker "
+                                + "%.1f%% (seeds %s; chance %.1f%%; %d training and %d test faces found by the attacker)%n",
+                        identities, people.size(), trainPerPerson, testPerPerson, result.get("attackerCrop"),
+                        grey ? ", grey" : "", jpegQuality == null ? "" : ", JPEG q" + jpegQuality, 100 * mean,
+                        accuracies, 100.0 / people.size(), trainFaces.size(), testFaces.size());
             }
         }
         if (json != null) {
@@ -157,6 +193,18 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
             AtomicFiles.write(json, text.getBytes(StandardCharsets.UTF_8));
         }
         return 0;
+    }
+
+    /** What the attacker does to a face it cut before its network sees it: the chosen counter-measures. */
+    private RgbImage counterMeasures(RgbImage face, boolean training) {
+        RgbImage out = face;
+        if (jpegQuality != null && training) {
+            out = ImageCodec.jpegRoundTrip(out, jpegQuality);
+        }
+        if (out.height() != inputSize || out.width() != inputSize) {
+            out = ImageOps.resize(out, inputSize, inputSize);
+        }
+        return grey ? ImageOps.grey(out) : out;
     }
 
     /** The attacker's own detector: an instance apart from the product's. */

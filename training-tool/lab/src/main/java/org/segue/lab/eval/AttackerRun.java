@@ -81,7 +81,7 @@ public record AttackerRun(Path train, Path test, int inputSize, ImageOps.Filter 
             throw new IllegalArgumentException("train and test folders must hold the same identity folders ("
                     + trainSet.classes().size() + " vs " + testSet.classes().size() + ")");
         }
-        java.util.function.UnaryOperator<RgbImage> squeeze = grey ? AttackerRun::toGrey : img -> img;
+        java.util.function.UnaryOperator<RgbImage> squeeze = grey ? ImageOps::grey : img -> img;
         List<RgbImage> trainImages = trainSet.load(inputSize, inputSize, resize,
                 jpegQuality == null ? squeeze : img -> squeeze.apply(ImageCodec.jpegRoundTrip(img, jpegQuality)));
         List<RgbImage> testImages = testSet.load(inputSize, inputSize, resize, grey ? squeeze : null);
@@ -97,20 +97,6 @@ public record AttackerRun(Path train, Path test, int inputSize, ImageOps.Filter 
             return new Result(this, trainSet.classes().size(), onTrain.accuracy(), onTest.accuracy(), onTest.loss(),
                     onTest.count(), seconds);
         }
-    }
-
-    /** The image in grey: Rec. 601 luma (what JPEG and most grey conversions use) on all three channels. */
-    static RgbImage toGrey(RgbImage image) {
-        int plane = image.height() * image.width();
-        float[] in = image.chw();
-        float[] out = new float[in.length];
-        for (int i = 0; i < plane; i++) {
-            float y = 0.299f * in[i] + 0.587f * in[plane + i] + 0.114f * in[2 * plane + i];
-            out[i] = y;
-            out[plane + i] = y;
-            out[2 * plane + i] = y;
-        }
-        return new RgbImage(out, image.height(), image.width());
     }
 
     static String machine() {
