@@ -113,6 +113,11 @@ final class TrainCommand implements Callable<Integer> {
             + "length); default 0, the paper")
     Float visibilityWeight;
 
+    @Option(names = "--embedding-weight", paramLabel = "WEIGHT", description = "weight in the generator's loss of how "
+            + "similar a pretrained face recogniser (the shipped one) finds each protected training face to its clean "
+            + "original: protection against recognisers that enrol photos instead of training; default 0, the paper")
+    Float embeddingWeight;
+
     @Option(names = "--perturbation-colour", paramLabel = "grey|colour", description = "grey: one change for R, G and "
             + "B alike (brightness only: no colour cast, kept when an attacker turns images grey); colour: each channel "
             + "its own (default, the paper)")
@@ -202,7 +207,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRequest.Builder b = TrainingRequest.builder(data, output).recipe(recipe).epochs(epochs)
                 .inputSize(inputSize).batchSize(batchSize).pgdSteps(pgdSteps).pgdRadiusLevels(pgdRadius)
                 .colourJitter(colourJitter).perturbationScale(perturbationScale).surrogateEvery(surrogateEvery)
-                .generatorLr(generatorLr).visibilityWeight(visibilityWeight).seed(seed).pseudoLabels(pseudoLabels).initialModel(initialModel)
+                .generatorLr(generatorLr).visibilityWeight(visibilityWeight).embeddingWeight(embeddingWeight).seed(seed).pseudoLabels(pseudoLabels).initialModel(initialModel)
                 .checkpoint(checkpoint).device(device);
         if (perturbationColour != null) {
             b.greyPerturbation(switch (perturbationColour) {

@@ -55,6 +55,11 @@ public final class TrainingRequest {
     public Float generatorLr() { return b.generatorLr; }
     /** Weight of the perturbation's visibility (S-CIELAB) in the generator's loss; null: the recipe's (0). */
     public Float visibilityWeight() { return b.visibilityWeight; }
+    /**
+     * Weight in the generator's loss of how similar the shipped pretrained recogniser finds each protected training
+     * face to its clean original; null: the recipe's (0).
+     */
+    public Float embeddingWeight() { return b.embeddingWeight; }
     /** Whether the perturbation is grey (brightness only); null: the recipe's (colour). */
     public Boolean greyPerturbation() { return b.greyPerturbation; }
     public long seed() { return b.seed; }
@@ -84,6 +89,7 @@ public final class TrainingRequest {
         private Integer surrogateEvery;
         private Float generatorLr;
         private Float visibilityWeight;
+        private Float embeddingWeight;
         private Boolean greyPerturbation;
         private long seed;
         private Integer pseudoLabels;
@@ -118,6 +124,7 @@ public final class TrainingRequest {
             c.surrogateEvery = surrogateEvery;
             c.generatorLr = generatorLr;
             c.visibilityWeight = visibilityWeight;
+            c.embeddingWeight = embeddingWeight;
             c.greyPerturbation = greyPerturbation;
             c.seed = seed;
             c.pseudoLabels = pseudoLabels;
@@ -155,6 +162,7 @@ public final class TrainingRequest {
         public Builder surrogateEvery(Integer n) { this.surrogateEvery = n; return this; }
         public Builder generatorLr(Float lr) { this.generatorLr = lr; return this; }
         public Builder visibilityWeight(Float weight) { this.visibilityWeight = weight; return this; }
+        public Builder embeddingWeight(Float weight) { this.embeddingWeight = weight; return this; }
         public Builder greyPerturbation(Boolean grey) { this.greyPerturbation = grey; return this; }
         public Builder seed(long seed) { this.seed = seed; return this; }
         /** Ignore the folder labels: cluster the faces into this many pseudo identities; null uses the folders. */
@@ -177,7 +185,7 @@ public final class TrainingRequest {
          * {@code name=value} pairs separated by spaces, with the command line's option names: epochs, input-size,
          * batch-size, pgd-steps, pgd-radius, pgd-on (generator-input | surrogate-input), distortion (authors |
          * resize | robust | none), rescale (P,MAX), crop (P,MIN_AREA[,DEGREES]), view (P,MIN_SIZE),
-         * colour-jitter, perturbation-scale, surrogate-every, generator-lr, visibility-weight, perturbation-colour (grey | colour), seed, pseudo-labels, codes (index |
+         * colour-jitter, perturbation-scale, surrogate-every, generator-lr, visibility-weight, embedding-weight, perturbation-colour (grey | colour), seed, pseudo-labels, codes (index |
          * name), init (a model file), checkpoint (a file). A value with spaces goes in double quotes
          * ({@code init="/models/my model.segue"}). Blank text sets nothing.
          *
@@ -263,6 +271,7 @@ public final class TrainingRequest {
                 case "surrogate-every" -> surrogateEvery(Integer.valueOf(value));
                 case "generator-lr" -> generatorLr(Float.valueOf(value));
                 case "visibility-weight" -> visibilityWeight(Float.valueOf(value));
+                case "embedding-weight" -> embeddingWeight(Float.valueOf(value));
                 case "perturbation-colour" -> greyPerturbation(switch (value) {
                     case "grey" -> true;
                     case "colour" -> false;

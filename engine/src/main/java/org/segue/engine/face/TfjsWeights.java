@@ -14,6 +14,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -56,6 +58,14 @@ public final class TfjsWeights {
         }
     }
 
+    /**
+     * Loads the weights a TensorFlow.js model file names ({@code weightsManifest} of a graph model's
+     * {@code model.json}), with its shards beside it in {@code folder}.
+     */
+    public static TfjsWeights load(String model, JsonArray groups, Path folder) throws IOException {
+        return parse(model, groups, path -> Files.readAllBytes(folder.resolve(path)));
+    }
+
     /** Reads one shard by the path the manifest gives. */
     interface ShardReader {
         byte[] read(String path) throws IOException;
@@ -84,23 +94,35 @@ public final class TfjsWeights {
                 JsonObject quantization = weight.has("quantization") ? weight.getAsJsonObject("quantization") : null;
                 if (quantization != null) {
                     String dtype = quantization.get("dtype").getAsString();
-                    if (!"uint8".equals(dtype)) {
-                        throw new IOException(model + ": tensor " + tensorName + " has unsupported quantisation " + dtype);
-                    }
-                    float scale = quantization.get("scale").getAsFloat();
-                    float min = quantization.get("min").getAsFloat();
-                    need(data, values.length, model, tensorName);
-                    for (int i = 0; i < values.length; i++) {
-                        values[i] = min + scale * (data.get() & 0xFF);
+                    switch (dtype) {
+                        case "uint8", "uint16" -> {
+                            // affine quantisation: value = min + scale * q
+                            float scale = quantization.get("scale").getAsFloat();
+                            float min = quantization.get("min").getAsFloat();
+                            boolean wide = dtype.equals("uint16");
+                            need(data, (wide ? 2L : 1L) * values.length, model, tensorName);
+                            for (int i = 0; i < values.length; i++) {
+                                values[i] = min + scale * (wide ? data.getShort() & 0xFFFF : data.get() & 0xFF);
+                            }
+                        }
+                        case "float16" -> {
+                            need(data, 2L * values.length, model, tensorName);
+                            for (int i = 0; i < values.length; i++) {
+                                values[i] = halfToFloat(data.getShort());
+                            }
+                        }
+                        default -> throw new IOException(model + ": tensor " + tensorName
+                                + " has unsupported quantisation " + dtype);
                     }
                 } else {
                     String dtype = weight.has("dtype") ? weight.get("dtype").getAsString() : "float32";
-                    if (!"float32".equals(dtype)) {
+                    if (!"float32".equals(dtype) && !"int32".equals(dtype)) {
                         throw new IOException(model + ": tensor " + tensorName + " has unsupported type " + dtype);
                     }
                     need(data, 4L * values.length, model, tensorName);
                     for (int i = 0; i < values.length; i++) {
-                        values[i] = data.getFloat();
+                        // int32 tensors of graph models are shapes, axes and paddings: small, exact as floats
+                        values[i] = "int32".equals(dtype) ? data.getInt() : data.getFloat();
                     }
                 }
                 if (tensors.put(tensorName, new Tensor(shape, values)) != null) {
@@ -112,6 +134,22 @@ public final class TfjsWeights {
             }
         }
         return new TfjsWeights(model, Collections.unmodifiableMap(tensors));
+    }
+
+    /** IEEE 754 half precision to float (subnormals, infinities and NaN included). */
+    static float halfToFloat(short half) {
+        int h = half & 0xFFFF;
+        int sign = (h & 0x8000) << 16;
+        int exponent = (h >>> 10) & 0x1F;
+        int mantissa = h & 0x3FF;
+        if (exponent == 0x1F) {
+            return Float.intBitsToFloat(sign | 0x7F800000 | mantissa << 13);
+        }
+        if (exponent == 0) {
+            float magnitude = mantissa * 0x1p-24f; // subnormal: mantissa * 2^-24
+            return sign == 0 ? magnitude : -magnitude;
+        }
+        return Float.intBitsToFloat(sign | (exponent + 112) << 23 | mantissa << 13);
     }
 
     private static void need(ByteBuffer data, long bytes, String model, String tensor) throws IOException {

@@ -107,7 +107,9 @@ public final class SegueTrainer {
         DjlRuntime.noGradientsOnThisThread(); // parameters are updated in place outside gradient scopes
         validate(model, images, labels, numClasses);
         long start = System.nanoTime();
-        try (NDManager surrogateManager = DjlRuntime.engine().newBaseManager(model.manager().getDevice())) {
+        try (NDManager surrogateManager = DjlRuntime.engine().newBaseManager(model.manager().getDevice());
+             EmbeddingObjective embedding = config.embeddingWeight() > 0
+                     ? new EmbeddingObjective(config.inputSize(), model.manager().getDevice()) : null) {
             ResNet18 surrogate = newSurrogate(surrogateManager, numClasses);
             ParameterStore surrogateStore = new ParameterStore(surrogateManager, false);
             Adam adamG = new Adam(model.generator().getParameters());
@@ -119,7 +121,8 @@ public final class SegueTrainer {
             }
             int stepsPerEpoch = (images.size() + config.batchSize() - 1) / config.batchSize();
             Run run = new Run(model, surrogate, surrogateStore, adamG, adamS, images, labels, progress, cancellation,
-                    stepsThrough(config.epochs(), stepsPerEpoch), stepsThrough(firstEpoch - 1, stepsPerEpoch), start);
+                    stepsThrough(config.epochs(), stepsPerEpoch), stepsThrough(firstEpoch - 1, stepsPerEpoch), start,
+                    embedding);
             boolean early = !history.isEmpty() && history.get(history.size() - 1).lastBatchCe() < config.earlyStopLoss();
             for (int epoch = firstEpoch; epoch <= config.epochs() && !early; epoch++) {
                 long epochStart = System.nanoTime();
@@ -217,7 +220,7 @@ public final class SegueTrainer {
         ResNet18 surrogate = newSurrogate(surrogateManager, numClasses);
         return new Run(model, surrogate, new ParameterStore(surrogateManager, false),
                 new Adam(model.generator().getParameters()), new Adam(surrogate.getParameters()), images, labels,
-                ProgressListener.NONE, Cancellation.none(), 0, 0, System.nanoTime());
+                ProgressListener.NONE, Cancellation.none(), 0, 0, System.nanoTime(), null);
     }
 
     /** Optimiser steps in epochs 1..lastEpoch: one pass for G, one more where the surrogate trains. */
@@ -249,10 +252,12 @@ public final class SegueTrainer {
         final long start;
         int skippedSteps;
         int skippedInARow;
+        /** How similar a pretrained recogniser finds protected faces to clean ones, in G's loss; null: left out. */
+        final EmbeddingObjective embedding;
 
         Run(SegueModel model, ResNet18 surrogate, ParameterStore surrogateStore, Adam adamG, Adam adamS,
             List<RgbImage> images, int[] labels, ProgressListener progress, Cancellation cancellation,
-            long totalSteps, long doneSteps, long start) {
+            long totalSteps, long doneSteps, long start, EmbeddingObjective embedding) {
             this.model = model;
             this.surrogate = surrogate;
             this.surrogateStore = surrogateStore;
@@ -265,6 +270,7 @@ public final class SegueTrainer {
             this.totalSteps = totalSteps;
             this.doneSteps = doneSteps;
             this.start = start;
+            this.embedding = embedding;
         }
 
         private int[] codesOf(int[] batchLabels) {
@@ -378,7 +384,9 @@ public final class SegueTrainer {
                 lastCe = ceAndL2[0];
                 ceSum += lastCe * batch.length;
                 l2Sum += (float) ceAndL2[1] * batch.length;
-                report("generator", epoch, String.format("epoch %d generator CE %.4f", epoch, lastCe));
+                report("generator", epoch, Double.isNaN(ceAndL2[2])
+                        ? String.format("epoch %d generator CE %.4f", epoch, lastCe)
+                        : String.format("epoch %d generator CE %.4f recogniser similarity %.3f", epoch, lastCe, ceAndL2[2]));
             }
             return new double[] {ceSum / images.size(), lastCe, l2Sum / images.size()};
         }
@@ -386,7 +394,7 @@ public final class SegueTrainer {
         /**
          * One generator step (the surrogate must be frozen): PGD on the input if the distortion has
          * it, G, the distortion layer (drawing from {@code rng}), the surrogate, one Adam step at
-         * {@code lr}; returns {CE, mean L2 of G's raw output}.
+         * {@code lr}; returns {CE, mean L2 of G's raw output, the recogniser's similarity (NaN without the embedding term)}.
          */
         public double[] generatorStep(int[] batch, float lr, Random rng) {
             float radius = config.distortion().adversarialRadius();
@@ -403,11 +411,13 @@ public final class SegueTrainer {
                         ? adversarial(protect(x, rawOutput(x, codes, true)), y, radius, pgdSteps) : null;
                 NDArray ce;
                 NDArray l2;
+                NDArray recognised;
                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                     NDArray raw = rawOutput(generatorInput, codes, true);
                     NDArray protectedImages = protect(x, raw);
                     // what the eye sees is the shipped perturbation alone, before the attacker's distortions
                     NDArray seenByEye = visibility == null ? null : visibility.mean(x, protectedImages);
+                    recognised = embedding == null ? null : embedding.similarity(x, protectedImages, rng);
                     if (rho != null) {
                         protectedImages = protectedImages.add(rho).clip(0f, 1f);
                     }
@@ -417,10 +427,16 @@ public final class SegueTrainer {
                     ce = Losses.crossEntropy(logits, y);
                     l2 = Losses.meanL2(raw);
                     NDArray loss = ce.add(l2.mul(config.l2Weight()));
-                    gc.backward(seenByEye == null ? loss : loss.add(seenByEye.mul(config.visibilityWeight())));
+                    if (seenByEye != null) {
+                        loss = loss.add(seenByEye.mul(config.visibilityWeight()));
+                    }
+                    if (recognised != null) {
+                        loss = loss.add(recognised.mul(config.embeddingWeight()));
+                    }
+                    gc.backward(loss);
                 }
                 stepped(adamG.step(lr));
-                return new double[] {ce.getFloat(), l2.getFloat()};
+                return new double[] {ce.getFloat(), l2.getFloat(), recognised == null ? Double.NaN : recognised.getFloat()};
             }
         }
 
@@ -542,10 +558,10 @@ public final class SegueTrainer {
         Map<String, String> now = config.describe();
         // what a checkpoint written before a setting existed had instead of it
         Map<String, String> before = Map.of("perturbation.scale", "1", TrainingConfig.MASK_KEY, "none",
-                Perturbation.COLOUR_KEY, Perturbation.COLOUR, "visibility.weight", "0.0");
+                Perturbation.COLOUR_KEY, Perturbation.COLOUR, "visibility.weight", "0.0", "embedding.weight", "0.0");
         for (String key : List.of("input.size", "batch.size", "seed", "distortion", "surrogate.stem",
                 "surrogate.every", "lr.generator", "lr.surrogate", "l2.weight", "perturbation.scale",
-                TrainingConfig.MASK_KEY, Perturbation.COLOUR_KEY, "visibility.weight")) {
+                TrainingConfig.MASK_KEY, Perturbation.COLOUR_KEY, "visibility.weight", "embedding.weight")) {
             String was = saved.getOrDefault(key, before.get(key));
             if (!now.get(key).equals(was)) {
                 throw new ModelFormatException(file + " was written by a run with " + key + "=" + was

@@ -33,18 +33,20 @@ import java.util.function.UnaryOperator;
  *                         (the paper)
  * @param greyPerturbation the perturbation is grey: one change for R, G and B alike (no colour to see, nothing
  *                         lost when an attacker turns the images grey); false: each channel its own (the paper)
+ * @param embeddingWeight  weight in G's loss of how similar a pretrained recogniser finds each protected training face
+ *                         to its clean original ({@link EmbeddingObjective}); 0 leaves it out (the paper)
  */
 public record TrainingConfig(int inputSize, int epochs, int batchSize, float generatorLr, float surrogateLr,
         float l2Weight, int surrogateEvery, float earlyStopLoss, boolean smallInputStem, float epsilon,
         DistortionConfig distortion, long seed, int perturbationScale, float visibilityWeight,
-        boolean greyPerturbation) {
+        boolean greyPerturbation, float embeddingWeight) {
 
-    /** A configuration without the visibility term in G's loss (the paper's and every recipe's before it). */
+    /** A configuration without the visibility and embedding terms in G's loss (the paper's). */
     public TrainingConfig(int inputSize, int epochs, int batchSize, float generatorLr, float surrogateLr,
             float l2Weight, int surrogateEvery, float earlyStopLoss, boolean smallInputStem, float epsilon,
             DistortionConfig distortion, long seed, int perturbationScale) {
         this(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery, earlyStopLoss,
-                smallInputStem, epsilon, distortion, seed, perturbationScale, 0f, false);
+                smallInputStem, epsilon, distortion, seed, perturbationScale, 0f, false, 0f);
     }
 
     /** A configuration whose generator works at the training resolution (the paper's). */
@@ -68,6 +70,9 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
         }
         if (!(visibilityWeight >= 0 && visibilityWeight < 1e6)) {
             throw new IllegalArgumentException("the visibility weight must be 0 or more, was " + visibilityWeight);
+        }
+        if (!(embeddingWeight >= 0 && embeddingWeight < 1e6)) {
+            throw new IllegalArgumentException("the embedding weight must be 0 or more, was " + embeddingWeight);
         }
         if (visibilityWeight > 0 && pixelsPerDegree(inputSize) < MIN_VISIBILITY_PPD) {
             throw new IllegalArgumentException("the visibility term needs training faces of at least "
@@ -163,53 +168,97 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
     }
 
     public TrainingConfig withEpochs(int e) {
-        return new TrainingConfig(inputSize, e, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale, visibilityWeight, greyPerturbation);
+        return with(c -> c.epochs = e);
     }
 
     public TrainingConfig withInputSize(int size) {
-        return new TrainingConfig(size, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale, visibilityWeight, greyPerturbation);
+        return with(c -> c.inputSize = size);
     }
 
     public TrainingConfig withBatchSize(int b) {
-        return new TrainingConfig(inputSize, epochs, b, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale, visibilityWeight, greyPerturbation);
+        return with(c -> c.batchSize = b);
     }
 
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, distortion, s, perturbationScale, visibilityWeight, greyPerturbation);
+        return with(c -> c.seed = s);
     }
 
     public TrainingConfig withDistortion(DistortionConfig d) {
-        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, d, seed, perturbationScale, visibilityWeight, greyPerturbation);
+        return with(c -> c.distortion = d);
     }
 
     public TrainingConfig withSurrogateEvery(int every) {
-        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, every,
-                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale, visibilityWeight, greyPerturbation);
+        return with(c -> c.surrogateEvery = every);
     }
 
     public TrainingConfig withGeneratorLr(float lr) {
-        return new TrainingConfig(inputSize, epochs, batchSize, lr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale, visibilityWeight, greyPerturbation);
+        return with(c -> c.generatorLr = lr);
     }
 
     public TrainingConfig withPerturbationScale(int scale) {
-        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, distortion, seed, scale, visibilityWeight, greyPerturbation);
+        return with(c -> c.perturbationScale = scale);
     }
 
     public TrainingConfig withVisibilityWeight(float weight) {
-        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale, weight, greyPerturbation);
+        return with(c -> c.visibilityWeight = weight);
     }
 
     public TrainingConfig withGreyPerturbation(boolean grey) {
-        return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery,
-                earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale, visibilityWeight, grey);
+        return with(c -> c.greyPerturbation = grey);
+    }
+
+    public TrainingConfig withEmbeddingWeight(float weight) {
+        return with(c -> c.embeddingWeight = weight);
+    }
+
+    /** This configuration with one change, made on a mutable copy so that each with-method names only its field. */
+    private TrainingConfig with(java.util.function.Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** Every field of a configuration, mutable. */
+    private static final class Copy {
+        int inputSize;
+        int epochs;
+        int batchSize;
+        float generatorLr;
+        float surrogateLr;
+        float l2Weight;
+        int surrogateEvery;
+        float earlyStopLoss;
+        boolean smallInputStem;
+        float epsilon;
+        DistortionConfig distortion;
+        long seed;
+        int perturbationScale;
+        float visibilityWeight;
+        boolean greyPerturbation;
+        float embeddingWeight;
+
+        Copy(TrainingConfig from) {
+            inputSize = from.inputSize;
+            epochs = from.epochs;
+            batchSize = from.batchSize;
+            generatorLr = from.generatorLr;
+            surrogateLr = from.surrogateLr;
+            l2Weight = from.l2Weight;
+            surrogateEvery = from.surrogateEvery;
+            earlyStopLoss = from.earlyStopLoss;
+            smallInputStem = from.smallInputStem;
+            epsilon = from.epsilon;
+            distortion = from.distortion;
+            seed = from.seed;
+            perturbationScale = from.perturbationScale;
+            visibilityWeight = from.visibilityWeight;
+            greyPerturbation = from.greyPerturbation;
+            embeddingWeight = from.embeddingWeight;
+        }
+
+        TrainingConfig build() {
+            return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery, earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale, visibilityWeight, greyPerturbation, embeddingWeight);
+        }
     }
 
     /**
@@ -266,6 +315,7 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
         m.put(org.segue.engine.generator.Perturbation.COLOUR_KEY, greyPerturbation
                 ? org.segue.engine.generator.Perturbation.GREY : org.segue.engine.generator.Perturbation.COLOUR);
         m.put("visibility.weight", Float.toString(visibilityWeight));
+        m.put("embedding.weight", Float.toString(embeddingWeight));
         m.put("visibility.ppd", visibilityWeight > 0
                 ? String.format(java.util.Locale.ROOT, "%.1f", visibilityPixelsPerDegree()) : "-");
         return m;

@@ -98,6 +98,9 @@ public final class TrainingRecipes {
         if (r.visibilityWeight() != null) {
             config = config.withVisibilityWeight(r.visibilityWeight());
         }
+        if (r.embeddingWeight() != null) {
+            config = config.withEmbeddingWeight(r.embeddingWeight());
+        }
         if (r.greyPerturbation() != null) {
             config = config.withGreyPerturbation(r.greyPerturbation());
         }

@@ -46,21 +46,25 @@ class TrainingRequestTest {
     }
 
     @Test
-    void theVisibilityTermAndAGreyPerturbationAreSettingsLikeTheOthers() {
+    void theVisibilityAndEmbeddingTermsAndAGreyPerturbationAreSettingsLikeTheOthers() {
         TrainingRequest typed = TrainingRequest.builder(DATA, OUT).recipe("cpu").visibilityWeight(0.05f)
-                .greyPerturbation(true).device("cpu").build();
+                .embeddingWeight(2f).greyPerturbation(true).device("cpu").build();
         TrainingRequest text = TrainingRequest.builder(DATA, OUT).recipe("cpu").device("cpu")
-                .overrides("visibility-weight=0.05 perturbation-colour=grey").build();
+                .overrides("visibility-weight=0.05 embedding-weight=2 perturbation-colour=grey").build();
         TrainingJob.Request a = TrainingRecipes.job(typed);
         assertEquals(a.stages(), TrainingRecipes.job(text).stages());
         for (TrainingConfig stage : a.stages()) {
             assertEquals(0.05f, stage.visibilityWeight());
+            assertEquals(2f, stage.embeddingWeight());
+            assertEquals("2.0", stage.describe().get("embedding.weight"), "the model file records it");
             assertTrue(stage.greyPerturbation());
             assertEquals("grey", stage.describe().get("perturbation.colour"), "the model file records it");
         }
         TrainingConfig plain = TrainingRecipes.job(TrainingRequest.builder(DATA, OUT).recipe("cpu").device("cpu").build())
                 .stages().get(0);
         assertEquals(0f, plain.visibilityWeight(), "the recipes leave the term out");
+        assertEquals(0f, plain.embeddingWeight(), "and this one");
+        assertThrows(IllegalArgumentException.class, () -> plain.withEmbeddingWeight(-1f));
         assertFalse(plain.greyPerturbation());
         assertEquals("colour", plain.describe().get("perturbation.colour"));
         assertThrows(IllegalArgumentException.class, () -> plain.withInputSize(16).withVisibilityWeight(1f),

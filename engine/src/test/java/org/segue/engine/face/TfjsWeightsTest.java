@@ -52,4 +52,22 @@ class TfjsWeightsTest {
         assertEquals(7 * 7 * 3 * 32, TfjsWeights.loadResource("face_recognition_model")
                 .get("conv32_down/conv/filters", 7, 7, 3, 32).data().length);
     }
+
+    @Test
+    void readsHalfPrecisionUint16QuantisationAndInt32() throws IOException {
+        String manifest = """
+                [{"paths": ["a.bin"], "weights": [
+                  {"name": "h", "shape": [4], "dtype": "float32", "quantization": {"dtype": "float16"}},
+                  {"name": "u", "shape": [2], "dtype": "float32", "quantization": {"dtype": "uint16", "scale": 0.25, "min": 1.0}},
+                  {"name": "i", "shape": [2], "dtype": "int32"}]}]""";
+        ByteBuffer b = ByteBuffer.allocate(8 + 4 + 8).order(ByteOrder.LITTLE_ENDIAN);
+        // 1.0, -2.5, the smallest subnormal (2^-24), infinity
+        b.putShort((short) 0x3C00).putShort((short) 0xC100).putShort((short) 0x0001).putShort((short) 0x7C00);
+        b.putShort((short) 0).putShort((short) 0xFFFF);
+        b.putInt(-1).putInt(112);
+        TfjsWeights w = TfjsWeights.parse("t", JsonParser.parseString(manifest).getAsJsonArray(), p -> b.array());
+        assertArrayEquals(new float[] {1f, -2.5f, 0x1p-24f, Float.POSITIVE_INFINITY}, w.get("h").data());
+        assertArrayEquals(new float[] {1f, 1f + 0.25f * 65535}, w.get("u").data());
+        assertArrayEquals(new float[] {-1f, 112f}, w.get("i").data());
+    }
 }

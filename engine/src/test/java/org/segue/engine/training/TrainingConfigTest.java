@@ -43,13 +43,13 @@ class TrainingConfigTest {
 
     /**
      * Every entry the recipe describes is the one the model file records. The default model was trained before the
-     * face oval, the visibility term and the grey perturbation existed: it records none of them, the recipe's
-     * visibility and colour entries are what it had without them, and its training lacked the oval the recipe
+     * face oval, the visibility and embedding terms and the grey perturbation existed: it records none of them, the
+     * recipe's visibility, embedding and colour entries are what it had without them, and its training lacked the oval the recipe
      * now has (docs/model-card.md), until the default is retrained.
      */
     private static void assertRecords(Map<String, String> recorded, TrainingConfig recipe) {
         Map<String, String> before = Map.of("perturbation.colour", "colour", "visibility.weight", "0.0",
-                "visibility.ppd", "-");
+                "visibility.ppd", "-", "embedding.weight", "0.0");
         for (Map.Entry<String, String> e : recipe.describe().entrySet()) {
             if (e.getKey().equals(TrainingConfig.MASK_KEY)) {
                 assertEquals(null, recorded.get(e.getKey()), "the default model was trained without the face oval");
