@@ -219,8 +219,8 @@ public final class TfjsGraphEmbedder implements FaceEmbedder {
             case "Sigmoid" -> ai.djl.nn.Activation.sigmoid(x);
             case "Tanh" -> x.tanh();
             case "Softmax" -> x.softmax(-1);
-            case "Sum" -> x.sum(axes(in.get(1), x), bool(node, "keep_dims"));
-            case "Mean" -> x.mean(axes(in.get(1), x), bool(node, "keep_dims"));
+            case "Sum" -> reduce(x, axes(in.get(1), x), bool(node, "keep_dims"), false);
+            case "Mean" -> reduce(x, axes(in.get(1), x), bool(node, "keep_dims"), true);
             case "Squeeze" -> x.squeeze(ints(node, "squeeze_dims"));
             case "Reshape" -> x.reshape(new Shape(longs(in.get(1))));
             case "Pad" -> pad(x, in.get(1));
@@ -286,6 +286,21 @@ public final class TfjsGraphEmbedder implements FaceEmbedder {
                 default -> throw new IllegalStateException(name + ": fused operation " + op + " of " + node.name()
                         + " is not supported");
             }
+        }
+        return out;
+    }
+
+    /**
+     * A sum or mean over several axes, one axis at a time (DJL's PyTorch engine reduces over one axis per call),
+     * the highest first so that the lower axes keep their numbers.
+     */
+    private static NDArray reduce(NDArray x, int[] axes, boolean keepDims, boolean mean) {
+        int[] sorted = axes.clone();
+        java.util.Arrays.sort(sorted);
+        NDArray out = x;
+        for (int i = sorted.length - 1; i >= 0; i--) {
+            int[] axis = {sorted[i]};
+            out = mean ? out.mean(axis, keepDims) : out.sum(axis, keepDims);
         }
         return out;
     }
