@@ -96,8 +96,12 @@ final class RecognisersCommand implements Callable<Integer> {
                 boolean own = name.equals("dlib");
                 FaceEmbedder embedder = own ? features.embedder() : HeldOutRecognisers.open(name, models, range(name));
                 try {
+                    float[][] cleanProbeEmbeddings = embed(embedder, cp, cpl);
+                    // without protected probes the clean ones stand in (that column is not reported): embedded once
+                    float[][] protectedProbeEmbeddings = protectedProbeSet == null ? cleanProbeEmbeddings
+                            : embed(embedder, pp, ppl);
                     EnrolmentAttack.Result r = EnrolmentAttack.measure(embed(embedder, cg, cgl), embed(embedder, pg, pgl),
-                            cleanGallery.labels(), embed(embedder, cp, cpl), embed(embedder, pp, ppl),
+                            cleanGallery.labels(), cleanProbeEmbeddings, protectedProbeEmbeddings,
                             cleanProbes.labels(), seed);
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("heldOut", !own);
