@@ -118,6 +118,10 @@ final class TrainCommand implements Callable<Integer> {
             + "original: protection against recognisers that enrol photos instead of training; default 0, the paper")
     Float embeddingWeight;
 
+    @Option(names = "--budget", paramLabel = "LEVELS", description = "the largest change per 8-bit sample the model "
+            + "is trained for (its strongest setting); default 8, the paper")
+    Float budgetLevels;
+
     @Option(names = "--perturbation-colour", paramLabel = "grey|colour", description = "grey: one change for R, G and "
             + "B alike (brightness only: no colour cast, kept when an attacker turns images grey); colour: each channel "
             + "its own (default, the paper)")
@@ -207,7 +211,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRequest.Builder b = TrainingRequest.builder(data, output).recipe(recipe).epochs(epochs)
                 .inputSize(inputSize).batchSize(batchSize).pgdSteps(pgdSteps).pgdRadiusLevels(pgdRadius)
                 .colourJitter(colourJitter).perturbationScale(perturbationScale).surrogateEvery(surrogateEvery)
-                .generatorLr(generatorLr).visibilityWeight(visibilityWeight).embeddingWeight(embeddingWeight).seed(seed).pseudoLabels(pseudoLabels).initialModel(initialModel)
+                .generatorLr(generatorLr).visibilityWeight(visibilityWeight).embeddingWeight(embeddingWeight).budgetLevels(budgetLevels).seed(seed).pseudoLabels(pseudoLabels).initialModel(initialModel)
                 .checkpoint(checkpoint).device(device);
         if (perturbationColour != null) {
             b.greyPerturbation(switch (perturbationColour) {

@@ -60,6 +60,8 @@ public final class TrainingRequest {
      * face to its clean original; null: the recipe's (0).
      */
     public Float embeddingWeight() { return b.embeddingWeight; }
+    /** The perturbation budget (largest change per 8-bit sample) the model is trained for; null: the recipe's (8). */
+    public Float budgetLevels() { return b.budgetLevels; }
     /** Whether the perturbation is grey (brightness only); null: the recipe's (colour). */
     public Boolean greyPerturbation() { return b.greyPerturbation; }
     public long seed() { return b.seed; }
@@ -90,6 +92,7 @@ public final class TrainingRequest {
         private Float generatorLr;
         private Float visibilityWeight;
         private Float embeddingWeight;
+        private Float budgetLevels;
         private Boolean greyPerturbation;
         private long seed;
         private Integer pseudoLabels;
@@ -125,6 +128,7 @@ public final class TrainingRequest {
             c.generatorLr = generatorLr;
             c.visibilityWeight = visibilityWeight;
             c.embeddingWeight = embeddingWeight;
+            c.budgetLevels = budgetLevels;
             c.greyPerturbation = greyPerturbation;
             c.seed = seed;
             c.pseudoLabels = pseudoLabels;
@@ -163,6 +167,8 @@ public final class TrainingRequest {
         public Builder generatorLr(Float lr) { this.generatorLr = lr; return this; }
         public Builder visibilityWeight(Float weight) { this.visibilityWeight = weight; return this; }
         public Builder embeddingWeight(Float weight) { this.embeddingWeight = weight; return this; }
+        /** The budget in 8-bit levels (0 < levels <= 255); a fine-tune's initial model must have the same. */
+        public Builder budgetLevels(Float levels) { this.budgetLevels = levels; return this; }
         public Builder greyPerturbation(Boolean grey) { this.greyPerturbation = grey; return this; }
         public Builder seed(long seed) { this.seed = seed; return this; }
         /** Ignore the folder labels: cluster the faces into this many pseudo identities; null uses the folders. */
@@ -185,7 +191,7 @@ public final class TrainingRequest {
          * {@code name=value} pairs separated by spaces, with the command line's option names: epochs, input-size,
          * batch-size, pgd-steps, pgd-radius, pgd-on (generator-input | surrogate-input), distortion (authors |
          * resize | robust | none), rescale (P,MAX), crop (P,MIN_AREA[,DEGREES]), view (P,MIN_SIZE),
-         * colour-jitter, perturbation-scale, surrogate-every, generator-lr, visibility-weight, embedding-weight, perturbation-colour (grey | colour), seed, pseudo-labels, codes (index |
+         * colour-jitter, perturbation-scale, surrogate-every, generator-lr, visibility-weight, embedding-weight, budget (levels), perturbation-colour (grey | colour), seed, pseudo-labels, codes (index |
          * name), init (a model file), checkpoint (a file). A value with spaces goes in double quotes
          * ({@code init="/models/my model.segue"}). Blank text sets nothing.
          *
@@ -272,6 +278,7 @@ public final class TrainingRequest {
                 case "generator-lr" -> generatorLr(Float.valueOf(value));
                 case "visibility-weight" -> visibilityWeight(Float.valueOf(value));
                 case "embedding-weight" -> embeddingWeight(Float.valueOf(value));
+                case "budget" -> budgetLevels(Float.valueOf(value));
                 case "perturbation-colour" -> greyPerturbation(switch (value) {
                     case "grey" -> true;
                     case "colour" -> false;

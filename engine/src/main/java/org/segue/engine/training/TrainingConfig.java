@@ -71,6 +71,10 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
         if (!(visibilityWeight >= 0 && visibilityWeight < 1e6)) {
             throw new IllegalArgumentException("the visibility weight must be 0 or more, was " + visibilityWeight);
         }
+        if (!(epsilon > 0 && epsilon <= 1)) {
+            throw new IllegalArgumentException("the budget must be more than 0 and at most 255 levels, was "
+                    + epsilon * 255 + " levels");
+        }
         if (!(embeddingWeight >= 0 && embeddingWeight < 1e6)) {
             throw new IllegalArgumentException("the embedding weight must be 0 or more, was " + embeddingWeight);
         }
@@ -209,6 +213,11 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
 
     public TrainingConfig withEmbeddingWeight(float weight) {
         return with(c -> c.embeddingWeight = weight);
+    }
+
+    /** The perturbation budget (L-inf, in [0, 1] units) the generator is trained for and the model file records. */
+    public TrainingConfig withEpsilon(float eps) {
+        return with(c -> c.epsilon = eps);
     }
 
     /** This configuration with one change, made on a mutable copy so that each with-method names only its field. */

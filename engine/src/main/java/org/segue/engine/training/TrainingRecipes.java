@@ -101,6 +101,9 @@ public final class TrainingRecipes {
         if (r.embeddingWeight() != null) {
             config = config.withEmbeddingWeight(r.embeddingWeight());
         }
+        if (r.budgetLevels() != null) {
+            config = config.withEpsilon(r.budgetLevels() / 255f);
+        }
         if (r.greyPerturbation() != null) {
             config = config.withGreyPerturbation(r.greyPerturbation());
         }

@@ -74,6 +74,26 @@ class TrainingRequestTest {
     }
 
     @Test
+    void theBudgetIsASettingInLevelsThatEveryStageAndTheModelFileTakeUp() {
+        TrainingRequest typed = TrainingRequest.builder(DATA, OUT).recipe("shipped").budgetLevels(16f).device("cpu").build();
+        TrainingRequest text = TrainingRequest.builder(DATA, OUT).recipe("shipped").device("cpu")
+                .overrides("budget=16").build();
+        TrainingJob.Request a = TrainingRecipes.job(typed);
+        assertEquals(a.stages(), TrainingRecipes.job(text).stages());
+        for (TrainingConfig stage : a.stages()) {
+            assertEquals(16f / 255f, stage.epsilon(), 1e-9);
+        }
+        TrainingConfig plain = TrainingRecipes.job(TrainingRequest.builder(DATA, OUT).recipe("cpu").device("cpu").build())
+                .stages().get(0);
+        assertEquals(8f / 255f, plain.epsilon(), 1e-9, "the recipes' budget");
+        for (float bad : new float[] {0f, -1f, 256f, Float.NaN}) {
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainingRecipes.job(TrainingRequest
+                    .builder(DATA, OUT).recipe("cpu").budgetLevels(bad).device("cpu").build()))
+                    .getMessage().contains("budget"), "budget " + bad);
+        }
+    }
+
+    @Test
     void aValueInQuotesMayHoldSpaces() {
         TrainingRequest r = TrainingRequest.builder(DATA, OUT).overrides("init=\"/models/my model.segue\" seed=3").build();
         assertEquals(Path.of("/models/my model.segue"), r.initialModel());

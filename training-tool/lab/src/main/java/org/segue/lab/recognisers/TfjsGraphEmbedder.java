@@ -26,10 +26,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A face recogniser that comes as a TensorFlow.js graph model ({@code model.json} and its weight shards), run by
@@ -55,6 +58,8 @@ public final class TfjsGraphEmbedder implements FaceEmbedder {
     private final String output;
     private final NDManager manager;
     private final Map<String, NDArray> constants = new HashMap<>();
+    /** The same weights by identity: NDArray.equals compares contents, which is slow and can match a result. */
+    private final Set<NDArray> constantArrays = Collections.newSetFromMap(new IdentityHashMap<>());
     private final CropFraming framing;
     private final float inputScale;
     private final float inputOffset;
@@ -106,7 +111,9 @@ public final class TfjsGraphEmbedder implements FaceEmbedder {
         try {
             TfjsWeights weights = TfjsWeights.load(name, model.getAsJsonArray("weightsManifest"), modelJson.getParent());
             for (Map.Entry<String, Tensor> w : weights.tensors().entrySet()) {
-                constants.put(w.getKey(), DjlRuntime.constant(manager, w.getValue().data(), new Shape(w.getValue().shape())));
+                NDArray constant = DjlRuntime.constant(manager, w.getValue().data(), new Shape(w.getValue().shape()));
+                constants.put(w.getKey(), constant);
+                constantArrays.add(constant);
             }
             this.dimension = Math.toIntExact(embedRaw(List.of(new RgbImage(new float[3 * framing.size() * framing.size()],
                     framing.size(), framing.size())))[0].length);
@@ -192,7 +199,7 @@ public final class TfjsGraphEmbedder implements FaceEmbedder {
             in.add(value(i, values, step));
         }
         NDArray v = apply(node, in);
-        if (v.getManager() != step && !constants.containsValue(v)) {
+        if (v.getManager() != step && !constantArrays.contains(v)) {
             v.attach(step);
         }
         values.put(name, v);
