@@ -1,6 +1,7 @@
 package org.segue.lab;
 
 import org.segue.engine.api.ConsoleProgress;
+import org.segue.lab.baseline.ClassTexture;
 import org.segue.lab.baseline.LspNoise;
 import org.segue.lab.baseline.UnlearnableExamples;
 import org.segue.engine.internal.ImageCodec;
@@ -21,11 +22,13 @@ import java.util.concurrent.Callable;
         description = {"Protects an ImageFolder dataset with a baseline method from the literature, for comparison:",
                 "lsp (linearly separable patch noise from per-identity clusters, training-free, as its authors build it),",
                 "ue-class and ue-sample",
-                "(unlearnable examples: error-minimising noise by min-min optimisation). Writes lossless PNGs",
+                "(unlearnable examples: error-minimising noise by min-min optimisation), class-texture (a fixed random",
+                "+-budget texture per person in cells of --cell pixels, --grey or colour, inside the face oval: a probe).",
+                "Writes lossless PNGs",
                 "in the same layout as protect-dataset and reports the generation time."})
 final class ProtectBaselineCommand implements Callable<Integer> {
 
-    @Option(names = "--method", required = true, description = "lsp | ue-class | ue-sample")
+    @Option(names = "--method", required = true, description = "lsp | ue-class | ue-sample | class-texture")
     String method;
 
     @Option(names = "--input", required = true, description = "dataset folder: <identity>/<images>")
@@ -41,6 +44,15 @@ final class ProtectBaselineCommand implements Callable<Integer> {
     @Option(names = "--patch-size",
             description = "LSP: side of one uniform noise cell in pixels; default a quarter of the image side (4x4 cells)")
     Integer patchSize;
+
+    @Option(names = "--cell", defaultValue = "2", description = "class-texture: cell side in pixels of each file; default ${DEFAULT-VALUE}")
+    int cell;
+
+    @Option(names = "--budget", defaultValue = "8", description = "class-texture: the change per cell in 8-bit levels; default ${DEFAULT-VALUE}")
+    float budget;
+
+    @Option(names = "--grey", description = "class-texture: the same change for R, G and B")
+    boolean grey;
 
     @Option(names = "--max-rounds", description = "UE: override the number of min-min rounds")
     Integer maxRounds;
@@ -67,6 +79,10 @@ final class ProtectBaselineCommand implements Callable<Integer> {
                 seconds = lsp.protectFolder(input, output);
                 details = String.format(Locale.ROOT, "\"patchSize\":%d,\"rmsEps\":%.6f", lsp.patchSize(), lsp.eps());
             }
+            case "class-texture" -> {
+                seconds = new ClassTexture(cell, budget / 255f, grey, seed).protectFolder(input, output);
+                details = String.format(Locale.ROOT, "\"cell\":%d,\"budgetLevels\":%.1f,\"grey\":%b", cell, budget, grey);
+            }
             case "ue-class", "ue-sample" -> {
                 UnlearnableExamples.Config config = UnlearnableExamples.Config.defaults(method.equals("ue-class"))
                         .withInputSize(inputSize);
@@ -84,7 +100,7 @@ final class ProtectBaselineCommand implements Callable<Integer> {
                                 .map(r -> String.format(Locale.ROOT, "%.4f", r.accuracy()))
                                 .collect(java.util.stream.Collectors.joining(",", "[", "]")));
             }
-            default -> throw new IllegalArgumentException("unknown method '" + method + "': use lsp, ue-class or ue-sample");
+            default -> throw new IllegalArgumentException("unknown method '" + method + "': use lsp, ue-class, ue-sample or class-texture");
         }
         System.out.printf(Locale.ROOT, "%s: %s protected into %s in %.1f s%n", method, input, output, seconds);
         if (json != null) {
