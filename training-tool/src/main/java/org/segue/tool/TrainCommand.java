@@ -185,10 +185,13 @@ final class TrainCommand implements Callable<Integer> {
                 String surrogate = s.surrogateTrained()
                         ? String.format("surrogate loss %.4f acc %.3f", s.surrogateLoss(), s.surrogateAccuracy())
                         : "surrogate not trained     ";
+                String similarity = Double.isNaN(s.recogniserSimilarity()) ? ""
+                        : String.format(" recogniser similarity %.3f", s.recogniserSimilarity());
                 String skipped = s.skippedSteps() == 0 ? ""
                         : String.format(" | %d steps skipped (non-finite gradients)", s.skippedSteps());
-                System.out.printf("epoch %2d  %s | generator CE %.4f (last batch %.4f) L2 %.2f | %.0f s%s%n",
-                        s.epoch(), surrogate, s.generatorCe(), s.lastBatchCe(), s.generatorL2(), s.seconds(), skipped);
+                System.out.printf("epoch %2d  %s | generator CE %.4f (last batch %.4f) L2 %.2f%s | %.0f s%s%n",
+                        s.epoch(), surrogate, s.generatorCe(), s.lastBatchCe(), s.generatorL2(), similarity, s.seconds(),
+                        skipped);
             }
             if (outcome.cancelled()) {
                 return 130;

@@ -62,7 +62,8 @@ public final class Segue {
         TrainingJob.Outcome outcome = TrainingJob.run(TrainingRecipes.job(request), progress, cancellation, log);
         TrainingResult r = outcome.result();
         return new TrainingOutcome(outcome.model(), r.history().stream().map(s -> new TrainingOutcome.Epoch(s.epoch(),
-                s.surrogateLoss(), s.surrogateAccuracy(), s.generatorCe(), s.lastBatchCe(), s.generatorL2(), s.seconds(), s.skippedSteps()))
+                s.surrogateLoss(), s.surrogateAccuracy(), s.generatorCe(), s.lastBatchCe(), s.generatorL2(), s.seconds(), s.skippedSteps(),
+                s.recogniserSimilarity()))
                 .toList(), r.surrogateLossProtected(), r.surrogateLossClean());
     }
 

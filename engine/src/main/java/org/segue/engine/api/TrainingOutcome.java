@@ -16,10 +16,13 @@ public record TrainingOutcome(Path model, List<Epoch> epochs, double surrogateLo
 
     /**
      * Figures of one epoch (NaN where the surrogate did not train that epoch); {@code skippedSteps} counts the
-     * optimiser steps left out because a batch gave a non-finite gradient.
+     * optimiser steps left out because a batch gave a non-finite gradient; {@code recogniserSimilarity} is the mean
+     * similarity of the protected training faces to their originals as the embedding term's recogniser saw them (NaN
+     * without the term).
      */
     public record Epoch(int epoch, double surrogateLoss, double surrogateAccuracy, double generatorCe,
-                        double lastBatchCe, double generatorL2, double seconds, int skippedSteps) {
+                        double lastBatchCe, double generatorL2, double seconds, int skippedSteps,
+                        double recogniserSimilarity) {
 
         /** Whether the surrogate trained in this epoch (it trains every few epochs only). */
         public boolean surrogateTrained() {

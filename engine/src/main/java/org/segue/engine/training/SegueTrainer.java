@@ -151,7 +151,7 @@ public final class SegueTrainer {
                 }
                 history.add(new TrainingResult.EpochStats(epoch, surrogateStats[0], surrogateStats[1],
                         generatorStats[0], generatorStats[1], generatorStats[2], seconds(epochStart),
-                        run.takeSkippedSteps()));
+                        run.takeSkippedSteps(), generatorStats[3]));
                 if (checkpoint != null) {
                     save(checkpoint, model, surrogate, adamG, adamS, history, numClasses);
                 }
@@ -369,12 +369,16 @@ public final class SegueTrainer {
             Trainability.freeze(surrogate, !trainable);
         }
 
-        /** One generator epoch; returns {mean CE, last-batch CE, mean L2} or null if cancelled. */
+        /**
+         * One generator epoch; returns {mean CE, last-batch CE, mean L2, mean recogniser similarity (NaN without the
+         * embedding term)} or null if cancelled.
+         */
         double[] generatorEpoch(int epoch, Random rng) {
             float lr = TrainingConfig.cosine(config.generatorLr(), epoch - 1, config.epochs());
             Trainability.freeze(surrogate, true);
             double ceSum = 0;
             double l2Sum = 0;
+            double similaritySum = 0;
             double lastCe = Double.NaN;
             for (int[] batch : batches(rng)) {
                 if (cancellation.isCancelled()) {
@@ -384,11 +388,12 @@ public final class SegueTrainer {
                 lastCe = ceAndL2[0];
                 ceSum += lastCe * batch.length;
                 l2Sum += (float) ceAndL2[1] * batch.length;
+                similaritySum += ceAndL2[2] * batch.length;
                 report("generator", epoch, Double.isNaN(ceAndL2[2])
                         ? String.format("epoch %d generator CE %.4f", epoch, lastCe)
                         : String.format("epoch %d generator CE %.4f recogniser similarity %.3f", epoch, lastCe, ceAndL2[2]));
             }
-            return new double[] {ceSum / images.size(), lastCe, l2Sum / images.size()};
+            return new double[] {ceSum / images.size(), lastCe, l2Sum / images.size(), similaritySum / images.size()};
         }
 
         /**

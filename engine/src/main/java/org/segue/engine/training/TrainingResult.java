@@ -27,21 +27,27 @@ public record TrainingResult(int epochsCompleted, boolean stoppedEarly, boolean 
      * @param generatorL2       mean L2 norm of G's raw output
      * @param seconds           duration of the epoch
      * @param skippedSteps      optimiser steps of the epoch (either network) skipped for non-finite gradients
+     * @param recogniserSimilarity mean similarity of the protected training faces to their originals, as the
+     *                          embedding term's recogniser saw them (with its input diversity); NaN without the term
      */
     public record EpochStats(int epoch, double surrogateLoss, double surrogateAccuracy, double generatorCe,
-            double lastBatchCe, double generatorL2, double seconds, int skippedSteps) {
+            double lastBatchCe, double generatorL2, double seconds, int skippedSteps, double recogniserSimilarity) {
 
         public String toCsv() {
             return epoch + "," + surrogateLoss + "," + surrogateAccuracy + "," + generatorCe + "," + lastBatchCe
-                    + "," + generatorL2 + "," + seconds + "," + skippedSteps;
+                    + "," + generatorL2 + "," + seconds + "," + skippedSteps + "," + recogniserSimilarity;
         }
 
-        /** Reads {@link #toCsv}; checkpoints written before steps could be skipped have 7 fields and skipped none. */
+        /**
+         * Reads {@link #toCsv}; checkpoints written before steps could be skipped have 7 fields and skipped none, those
+         * written before the similarity was kept have 8 and no similarity (NaN).
+         */
         public static EpochStats fromCsv(String csv) {
             String[] f = csv.split(",");
             return new EpochStats(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
                     Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
-                    Double.parseDouble(f[6]), f.length > 7 ? Integer.parseInt(f[7]) : 0);
+                    Double.parseDouble(f[6]), f.length > 7 ? Integer.parseInt(f[7]) : 0,
+                    f.length > 8 ? Double.parseDouble(f[8]) : Double.NaN);
         }
     }
 }
