@@ -11,6 +11,7 @@ import org.segue.engine.internal.ImageOps;
 import org.segue.engine.internal.RgbImage;
 import org.segue.engine.training.EmbeddingObjective;
 import org.segue.engine.training.ImageFolder;
+import org.segue.lab.dataset.DatasetProtector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -116,10 +117,8 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
                         y[p] = Math.min(1f, Math.max(0f, x[p] + d[p]));
                     }
                     ImageFolder.Sample s = chunk.get(j);
-                    String name = s.file().getFileName().toString();
-                    int dot = name.lastIndexOf('.');
                     ImageCodec.writePng(new RgbImage(y, o.height(), o.width()), output
-                            .resolve(faces.classes().get(s.label())).resolve((dot > 0 ? name.substring(0, dot) : name) + ".png"));
+                            .resolve(faces.classes().get(s.label())).resolve(DatasetProtector.pngName(s.file())));
                 }
                 done += chunk.size();
                 System.err.printf(Locale.ROOT, "%d/%d faces, similarity %.3f -> %.3f (%.0f s)%n", done, samples.size(),

@@ -83,7 +83,7 @@ public final class ClassTexture {
         for (ImageFolder.Sample s : dataset.samples()) {
             RgbImage image = ImageCodec.read(s.file());
             ImageCodec.writePng(apply(image, s.label()),
-                    out.resolve(dataset.classes().get(s.label())).resolve(LspNoise.pngName(s.file())));
+                    out.resolve(dataset.classes().get(s.label())).resolve(org.segue.lab.dataset.DatasetProtector.pngName(s.file())));
         }
         return (System.nanoTime() - start) / 1e9;
     }

@@ -1,6 +1,7 @@
 package org.segue.lab.baseline;
 
 import org.segue.engine.internal.ImageCodec;
+import org.segue.lab.dataset.DatasetProtector;
 import org.segue.engine.training.ImageFolder;
 import org.segue.engine.internal.RgbImage;
 
@@ -220,16 +221,10 @@ public final class LspNoise {
         int[] seen = new int[dataset.classes().size()];
         for (ImageFolder.Sample s : dataset.samples()) {
             RgbImage image = ImageCodec.read(s.file());
-            Path target = out.resolve(dataset.classes().get(s.label())).resolve(pngName(s.file()));
+            Path target = out.resolve(dataset.classes().get(s.label())).resolve(DatasetProtector.pngName(s.file()));
             ImageCodec.writePng(apply(image, s.label(), seen[s.label()]++), target);
         }
         return (System.nanoTime() - start) / 1e9;
     }
 
-    /** {@code name.jpg} -> {@code name.png}, as DatasetProtector names its output. */
-    static String pngName(Path file) {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return (dot > 0 ? name.substring(0, dot) : name) + ".png";
-    }
 }

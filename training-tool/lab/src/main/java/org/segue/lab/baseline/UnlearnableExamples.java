@@ -263,18 +263,11 @@ public final class UnlearnableExamples {
                 noise[j] = Math.max(-config.eps(), Math.min(config.eps(), noise[j])); // rounding only
             }
             ImageCodec.writePng(new RgbImage(addClamped(original.chw(), noise), h, w),
-                    out.resolve(dataset.classes().get(sample.label())).resolve(pngName(sample.file())));
+                    out.resolve(dataset.classes().get(sample.label())).resolve(org.segue.lab.dataset.DatasetProtector.pngName(sample.file())));
             progress.onProgress(new ProgressListener.Progress("ue-write", i + 1, samples.size(),
                     (i + 1) + " images protected", (System.nanoTime() - start) / 1e9));
         }
         return result;
-    }
-
-    /** The output name of DatasetProtector: the input's name with its extension replaced by .png. */
-    static String pngName(Path file) {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return (dot > 0 ? name.substring(0, dot) : name) + ".png";
     }
 
     private static float[] addClamped(float[] x, float[] noise) {

@@ -63,7 +63,8 @@ public final class DatasetProtector {
         return new Summary(written, failures, (System.nanoTime() - start) / 1e9);
     }
 
-    static String pngName(Path file) {
+    /** {@code name.jpg} -> {@code name.png}: the name a protected face gets in every lab output folder. */
+    public static String pngName(Path file) {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return (dot > 0 ? name.substring(0, dot) : name) + ".png";

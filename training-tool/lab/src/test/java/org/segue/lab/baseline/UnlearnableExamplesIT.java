@@ -185,7 +185,7 @@ class UnlearnableExamplesIT {
 
     @Test
     void pngNamesFollowDatasetProtector() {
-        assertEquals("a.b.png", UnlearnableExamples.pngName(Path.of("x", "a.b.jpg")));
-        assertEquals("noext.png", UnlearnableExamples.pngName(Path.of("noext")));
+        assertEquals("a.b.png", org.segue.lab.dataset.DatasetProtector.pngName(Path.of("x", "a.b.jpg")));
+        assertEquals("noext.png", org.segue.lab.dataset.DatasetProtector.pngName(Path.of("noext")));
     }
 }
