@@ -51,6 +51,18 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
     @Option(names = "--grey", description = "one change for R, G and B alike (brightness only)")
     boolean grey;
 
+    @Option(names = "--samples", defaultValue = "1", description = "input-diversity draws whose gradients each step "
+            + "averages; default ${DEFAULT-VALUE}")
+    int draws;
+
+    @Option(names = "--momentum", defaultValue = "0", description = "momentum of the normalised gradient (MI-FGSM; 1.0 "
+            + "is its authors' choice, 0 plain signed steps); default ${DEFAULT-VALUE}")
+    float momentum;
+
+    @Option(names = "--smooth", defaultValue = "0", description = "Gaussian blur of each step's gradient, sigma in pixels "
+            + "at --size (translation-invariant attacks; 0 none); default ${DEFAULT-VALUE}")
+    float smooth;
+
     @Option(names = "--batch-size", defaultValue = "16", description = "default ${DEFAULT-VALUE}")
     int batchSize;
 
@@ -62,8 +74,9 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
         if (Files.exists(output)) {
             throw new IllegalArgumentException(output + " exists; choose a new output folder");
         }
-        if (!(budget > 0 && budget <= 255) || steps < 1 || batchSize < 1) {
-            throw new IllegalArgumentException("budget must be in (0, 255], steps and batch size positive");
+        if (!(budget > 0 && budget <= 255) || steps < 1 || batchSize < 1 || draws < 1 || momentum < 0 || smooth < 0) {
+            throw new IllegalArgumentException("budget must be in (0, 255], steps, samples and batch size positive, "
+                    + "momentum and smoothing 0 or more");
         }
         long t0 = System.nanoTime();
         float eps = budget / 255f;
@@ -89,17 +102,37 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
                 try (NDManager batch = manager.newSubManager()) {
                     NDArray clean = Batches.stack(batch, small);
                     NDArray raw = clean.zerosLike();
+                    NDArray velocity = clean.zerosLike();
+                    NDArray blur = smooth > 0 ? gaussian(batch, smooth) : null;
                     before += chunk.size() * objective.similarity(clean, clean).getFloat();
                     for (int k = 0; k < steps; k++) {
                         try (NDManager stepScope = batch.newSubManager()) {
-                            raw.setRequiresGradient(true);
-                            NDArray next;
-                            try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-                                NDArray protectedFaces = Perturbation.apply(clean, Perturbation.delta(raw, eps, grey));
-                                NDArray sim = objective.similarity(clean, protectedFaces, rng);
-                                gc.backward(sim);
+                            NDArray gradient = null;
+                            for (int draw = 0; draw < draws; draw++) {
+                                NDArray leaf = raw.duplicate();
+                                leaf.attach(stepScope);
+                                leaf.setRequiresGradient(true);
+                                try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+                                    NDArray protectedFaces = Perturbation.apply(clean, Perturbation.delta(leaf, eps, grey));
+                                    gc.backward(objective.similarity(clean, protectedFaces, rng));
+                                }
+                                NDArray g = leaf.getGradient().duplicate();
+                                gradient = gradient == null ? g : gradient.add(g);
                             }
-                            next = raw.stopGradient().sub(raw.getGradient().sign().mul(step)).clip(-eps, eps);
+                            if (blur != null) {
+                                gradient = blurred(gradient, blur);
+                            }
+                            NDArray direction = gradient;
+                            if (momentum > 0) {
+                                // each image's gradient normalised by its mean magnitude, as MI-FGSM does
+                                NDArray scale = gradient.abs().mean(new int[] {3}, true).mean(new int[] {2}, true)
+                                        .mean(new int[] {1}, true).add(1e-12f);
+                                NDArray v = velocity.mul(momentum).add(gradient.div(scale));
+                                v.attach(batch);
+                                velocity = v;
+                                direction = v;
+                            }
+                            NDArray next = raw.sub(direction.sign().mul(step)).clip(-eps, eps);
                             next.attach(batch);
                             raw = next;
                         }
@@ -125,9 +158,39 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
                         before / done, after / done, (System.nanoTime() - t0) / 1e9);
             }
         }
-        System.out.printf(Locale.ROOT, "%d faces, %d steps at %d px, budget %.1f levels%s: the recogniser's similarity to "
-                + "the clean face %.3f -> %.3f; %.1f s per face%n", done, steps, size, budget, grey ? " (grey)" : "",
-                before / done, after / done, (System.nanoTime() - t0) / 1e9 / done);
+        System.out.printf(Locale.ROOT, "%d faces, %d steps at %d px (%d draws, momentum %.1f, gradient blur %.1f px), "
+                + "budget %.1f levels%s: the recogniser's similarity to the clean face %.3f -> %.3f; %.1f s per face%n",
+                done, steps, size, draws, momentum, smooth, budget, grey ? " (grey)" : "", before / done, after / done,
+                (System.nanoTime() - t0) / 1e9 / done);
         return 0;
+    }
+
+    /** A normalised 1-D Gaussian of {@code sigma} pixels, 3 sigma each side, as a (3, 1, 1, taps) depthwise kernel. */
+    private static NDArray gaussian(NDManager manager, float sigma) {
+        int radius = Math.max(1, (int) Math.ceil(3 * sigma));
+        float[] taps = new float[2 * radius + 1];
+        double total = 0;
+        for (int i = -radius; i <= radius; i++) {
+            taps[i + radius] = (float) Math.exp(-0.5 * i * i / (sigma * sigma));
+            total += taps[i + radius];
+        }
+        float[] kernel = new float[3 * taps.length];
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < taps.length; i++) {
+                kernel[c * taps.length + i] = (float) (taps[i] / total);
+            }
+        }
+        return DjlRuntime.constant(manager, kernel, new ai.djl.ndarray.types.Shape(3, 1, 1, taps.length));
+    }
+
+    /** {@code x} (N,3,H,W) blurred by the separable {@code kernel}, zero beyond the edges. */
+    private static NDArray blurred(NDArray x, NDArray kernel) {
+        long radius = (kernel.getShape().get(3) - 1) / 2;
+        ai.djl.ndarray.types.Shape none = new ai.djl.ndarray.types.Shape(1, 1);
+        NDArray across = ai.djl.nn.convolutional.Conv2d.conv2d(x, kernel, null, none,
+                new ai.djl.ndarray.types.Shape(0, radius), none, 3).singletonOrThrow();
+        NDArray down = kernel.reshape(3, 1, kernel.getShape().get(3), 1);
+        return ai.djl.nn.convolutional.Conv2d.conv2d(across, down, null, none,
+                new ai.djl.ndarray.types.Shape(radius, 0), none, 3).singletonOrThrow();
     }
 }
