@@ -4,12 +4,11 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.segue.engine.internal.DjlRuntime;
 import org.segue.engine.spi.FaceLandmarks;
 
 /**
- * face-api's FaceLandmark68Net: four densely connected blocks of depthwise-separable convolutions on a
- * 112x112 face crop, global average pooling and one fully connected layer giving the 68 points of the
+ * face-api's FaceLandmark68Net: its feature extractor ({@link FaceFeatureNet}: four densely connected blocks of
+ * depthwise-separable convolutions on a 112x112 face crop, global average pooling) and one fully connected layer giving the 68 points of the
  * iBUG/dlib scheme (jaw 0-16, brows 17-26, nose 27-35, eyes 36-47, mouth 48-67) as fractions of the crop.
  *
  * <p>The crop is the detector's box, padded to a square with black (half on each side) and resized to
@@ -24,37 +23,21 @@ public final class FaceLandmarkNet implements AutoCloseable {
     /** Number of landmarks. */
     public static final int POINTS = 68;
 
-    private static final float[] MEAN_RGB = {122.782f, 117.001f, 104.298f};
+    private static final float[] MEAN_RGB = FaceFeatureNet.MEAN_RGB;
 
-    private final NDManager weights;
-    private final NDArray conv0;
-    private final NDArray conv0Bias;
-    /** [block][conv] for the separable convolutions (block 0's conv 0 is the plain conv0 above). */
-    private final NDArray[][] depthwise = new NDArray[4][4];
-    private final NDArray[][] pointwise = new NDArray[4][4];
-    private final NDArray[][] bias = new NDArray[4][4];
+    private final FaceFeatureNet backbone;
     private final NDArray fcWeights;
     private final NDArray fcBias;
 
     private FaceLandmarkNet(TfjsWeights w, Device device) {
-        DjlRuntime.engine();
-        weights = NDManager.newBaseManager(device);
+        backbone = new FaceFeatureNet(w, device);
         try {
-            conv0 = TfLayers.convFilter(weights, w.get("dense0/conv0/filters", 3, 3, 3, 32));
-            conv0Bias = TfLayers.vector(weights, w.get("dense0/conv0/bias", 32));
-            for (int b = 0; b < 4; b++) {
-                for (int c = b == 0 ? 1 : 0; c < 4; c++) {
-                    String p = "dense" + b + "/conv" + c + "/";
-                    depthwise[b][c] = TfLayers.depthwiseFilter(weights, w.get(p + "depthwise_filter"));
-                    pointwise[b][c] = TfLayers.convFilter(weights, w.get(p + "pointwise_filter"));
-                    bias[b][c] = TfLayers.vector(weights, w.get(p + "bias"));
-                }
-            }
             // TensorFlow's dense weights are [in, out]; the product below uses them as they are
-            fcWeights = TfLayers.vector(weights, w.get("fc/weights", 256, 136)).reshape(256, 136);
-            fcBias = TfLayers.vector(weights, w.get("fc/bias", 136));
+            fcWeights = TfLayers.vector(backbone.weights(), w.get("fc/weights", FaceFeatureNet.FEATURES, 2 * POINTS))
+                    .reshape(FaceFeatureNet.FEATURES, 2 * POINTS);
+            fcBias = TfLayers.vector(backbone.weights(), w.get("fc/bias", 2 * POINTS));
         } catch (RuntimeException e) {
-            weights.close();
+            backbone.close();
             throw e;
         }
     }
@@ -102,12 +85,8 @@ public final class FaceLandmarkNet implements AutoCloseable {
             }
         }
         float[] out;
-        try (NDManager m = weights.newSubManager()) {
-            NDArray x = m.create(input, new Shape(1, 3, INPUT_SIZE, INPUT_SIZE));
-            for (int b = 0; b < 4; b++) {
-                x = denseBlock(x, b);
-            }
-            NDArray pooled = x.reshape(1, x.getShape().get(1), -1).mean(new int[] {2});
+        try (NDManager m = backbone.weights().newSubManager()) {
+            NDArray pooled = backbone.pooled(m.create(input, new Shape(1, 3, INPUT_SIZE, INPUT_SIZE)));
             out = pooled.matMul(fcWeights).add(fcBias).toFloatArray();
         }
         // face-api's post-processing: fractions of the padded square back to the crop
@@ -131,24 +110,6 @@ public final class FaceLandmarkNet implements AutoCloseable {
             return 0;
         }
         return chw[(c * h + yy) * w + xx];
-    }
-
-    private NDArray denseBlock(NDArray x, int b) {
-        NDArray out1 = b == 0
-                ? TfLayers.conv(x, conv0, conv0Bias, 2, 1).clip(0, Float.MAX_VALUE)
-                : separable(x, b, 0, 2).clip(0, Float.MAX_VALUE);
-        NDArray out2 = separable(out1, b, 1, 1);
-        NDArray in3 = out1.add(out2).clip(0, Float.MAX_VALUE);
-        NDArray out3 = separable(in3, b, 2, 1);
-        NDArray in4 = out1.add(out2).add(out3).clip(0, Float.MAX_VALUE);
-        NDArray out4 = separable(in4, b, 3, 1);
-        return out1.add(out2).add(out3).add(out4).clip(0, Float.MAX_VALUE);
-    }
-
-    private NDArray separable(NDArray x, int b, int c, int stride) {
-        long channels = x.getShape().get(1);
-        NDArray dw = TfLayers.conv(x, depthwise[b][c], null, stride, (int) channels);
-        return TfLayers.conv(dw, pointwise[b][c], bias[b][c], 1, 1);
     }
 
     /**
@@ -183,6 +144,6 @@ public final class FaceLandmarkNet implements AutoCloseable {
 
     @Override
     public void close() {
-        weights.close();
+        backbone.close();
     }
 }

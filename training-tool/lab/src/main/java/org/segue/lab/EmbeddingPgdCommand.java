@@ -3,6 +3,7 @@ package org.segue.lab;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import org.segue.engine.face.FaceFeatureNet;
 import org.segue.engine.generator.Perturbation;
 import org.segue.engine.internal.Batches;
 import org.segue.engine.internal.DjlRuntime;
@@ -63,6 +64,14 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
             + "at --size (translation-invariant attacks; 0 none); default ${DEFAULT-VALUE}")
     float smooth;
 
+    @Option(names = "--feature-nets", split = ",", description = "more surrogates beside dlib, each a face-api "
+            + "feature extractor whose pooled features the similarity also counts: landmark (shipped), expression "
+            + "(face_expression_model from --face-api-models)")
+    List<String> featureNets = List.of();
+
+    @Option(names = "--face-api-models", description = "folder with face-api's model files (npm @vladmandic/face-api, MIT)")
+    Path faceApiModels;
+
     @Option(names = "--batch-size", defaultValue = "16", description = "default ${DEFAULT-VALUE}")
     int batchSize;
 
@@ -88,6 +97,22 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
         double after = 0;
         int done = 0;
         DjlRuntime.noGradientsOnThisThread();
+        if (!featureNets.isEmpty() && size != FaceFeatureNet.INPUT_SIZE) {
+            throw new IllegalArgumentException("--feature-nets needs --size " + FaceFeatureNet.INPUT_SIZE);
+        }
+        List<FaceFeatureNet> extra = new ArrayList<>();
+        for (String net : featureNets) {
+            switch (net) {
+                case "landmark" -> extra.add(FaceFeatureNet.loadResource("face_landmark_68_model", DjlRuntime.defaultDevice()));
+                case "expression" -> {
+                    if (faceApiModels == null) {
+                        throw new IllegalArgumentException("--feature-nets expression needs --face-api-models");
+                    }
+                    extra.add(FaceFeatureNet.load(faceApiModels, "face_expression_model", DjlRuntime.defaultDevice()));
+                }
+                default -> throw new IllegalArgumentException("unknown feature net " + net + ": landmark or expression");
+            }
+        }
         try (EmbeddingObjective objective = new EmbeddingObjective(size, DjlRuntime.defaultDevice());
              NDManager manager = DjlRuntime.engine().newBaseManager(DjlRuntime.defaultDevice())) {
             List<ImageFolder.Sample> samples = faces.samples();
@@ -114,7 +139,7 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
                                 leaf.setRequiresGradient(true);
                                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                                     NDArray protectedFaces = Perturbation.apply(clean, Perturbation.delta(leaf, eps, grey));
-                                    gc.backward(objective.similarity(clean, protectedFaces, rng));
+                                    gc.backward(similarity(objective, extra, clean, protectedFaces, rng));
                                 }
                                 NDArray g = leaf.getGradient().duplicate();
                                 gradient = gradient == null ? g : gradient.add(g);
@@ -157,12 +182,32 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
                 System.err.printf(Locale.ROOT, "%d/%d faces, similarity %.3f -> %.3f (%.0f s)%n", done, samples.size(),
                         before / done, after / done, (System.nanoTime() - t0) / 1e9);
             }
+        } finally {
+            extra.forEach(FaceFeatureNet::close);
         }
         System.out.printf(Locale.ROOT, "%d faces, %d steps at %d px (%d draws, momentum %.1f, gradient blur %.1f px), "
                 + "budget %.1f levels%s: the recogniser's similarity to the clean face %.3f -> %.3f; %.1f s per face%n",
                 done, steps, size, draws, momentum, smooth, budget, grey ? " (grey)" : "", before / done, after / done,
                 (System.nanoTime() - t0) / 1e9 / done);
         return 0;
+    }
+
+    /**
+     * The objective: dlib's similarity with its input diversity, averaged with each extra network's cosine similarity
+     * between the protected and the clean faces' pooled features (the faces as they are: both work at 112 px).
+     */
+    private NDArray similarity(EmbeddingObjective objective, List<FaceFeatureNet> extra, NDArray clean,
+                               NDArray protectedFaces, Random rng) {
+        NDArray total = objective.similarity(clean, protectedFaces, rng);
+        for (FaceFeatureNet net : extra) {
+            NDArray target = unit(net.features(clean)).stopGradient();
+            total = total.add(unit(net.features(protectedFaces)).mul(target).sum(new int[] {1}).mean());
+        }
+        return total.div(1 + extra.size());
+    }
+
+    private static NDArray unit(NDArray v) {
+        return v.div(v.square().sum(new int[] {1}, true).add(1e-12f).sqrt());
     }
 
     /** A normalised 1-D Gaussian of {@code sigma} pixels, 3 sigma each side, as a (3, 1, 1, taps) depthwise kernel. */

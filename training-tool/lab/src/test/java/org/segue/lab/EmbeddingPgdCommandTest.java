@@ -16,9 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EmbeddingPgdCommandTest {
 
-    /** Plain signed steps, and the transfer variants: gradients averaged over draws, smoothed, with momentum. */
+    /**
+     * Plain signed steps, and the transfer variants: gradients averaged over draws, smoothed, with momentum; and a
+     * second surrogate beside dlib.
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"", "--samples 2 --momentum 1 --smooth 1.5"})
+    @ValueSource(strings = {"", "--samples 2 --momentum 1 --smooth 1.5", "--feature-nets landmark"})
     void eachFaceChangesWithinTheBudgetInsideTheOvalOnlyAtItsOwnSize(String variant, @TempDir Path dir) throws IOException {
         int size = 150; // not the 112 px the perturbation is found at: it is resized to each file
         Path in = dir.resolve("in");
