@@ -57,7 +57,15 @@ public final class EmbeddingObjective implements AutoCloseable {
      * size, in [0, 1]); differentiable in {@code protectedImages}.
      */
     public NDArray similarity(NDArray clean, NDArray protectedImages, Random rng) {
-        NDArray target = unit(recogniser.forward(cut(clean, 1, 0, 0))).stopGradient();
+        return similarityTo(embeddings(clean).stopGradient(), protectedImages, rng);
+    }
+
+    /**
+     * The mean cosine similarity of the recogniser's embeddings of {@code protectedImages}, seen with this step's input
+     * diversity, to {@code targets} (unit embeddings, one row per image): towards a decoy as well as away from the
+     * face itself.
+     */
+    public NDArray similarityTo(NDArray targets, NDArray protectedImages, Random rng) {
         double zoom = 1 + MAX_ZOOM * (2 * rng.nextDouble() - 1);
         double dx = MAX_SHIFT * (2 * rng.nextDouble() - 1);
         double dy = MAX_SHIFT * (2 * rng.nextDouble() - 1);
@@ -65,8 +73,7 @@ public final class EmbeddingObjective implements AutoCloseable {
         if (rng.nextDouble() < JPEG_P) {
             seen = DifferentiableJpeg.apply(seen, JPEG_MIN_QUALITY + rng.nextInt(JPEG_MAX_QUALITY - JPEG_MIN_QUALITY + 1));
         }
-        NDArray embedded = unit(recogniser.forward(seen));
-        return embedded.mul(target).sum(new int[] {1}).mean();
+        return unit(recogniser.forward(seen)).mul(targets).sum(new int[] {1}).mean();
     }
 
     /**
@@ -74,8 +81,12 @@ public final class EmbeddingObjective implements AutoCloseable {
      * each seen as it is (no input diversity): how much protection moved the faces, for a measurement.
      */
     public NDArray similarity(NDArray clean, NDArray protectedImages) {
-        NDArray target = unit(recogniser.forward(cut(clean, 1, 0, 0)));
-        return unit(recogniser.forward(cut(protectedImages, 1, 0, 0))).mul(target).sum(new int[] {1}).mean();
+        return embeddings(protectedImages).mul(embeddings(clean)).sum(new int[] {1}).mean();
+    }
+
+    /** The recogniser's unit embeddings of training faces (N,3,H,W at the input size, in [0, 1]), seen as they are. */
+    public NDArray embeddings(NDArray faces) {
+        return unit(recogniser.forward(cut(faces, 1, 0, 0)));
     }
 
     /**

@@ -80,6 +80,10 @@ class EmbeddingObjectiveTest {
             float self = objective.similarity(clean, clean, new Random(1)).getFloat();
             float apart = objective.similarity(clean, other, new Random(1)).getFloat();
             assertTrue(self > 0.9f && self > apart, "itself " + self + ", other images " + apart);
+            assertEquals(apart, objective.similarityTo(objective.embeddings(clean), other, new Random(1)).getFloat(),
+                    1e-5f, "the similarity to a face is the similarity to its embedding, as to a decoy's");
+            float[] unit = objective.embeddings(other).mul(objective.embeddings(other)).sum(new int[] {1}).toFloatArray();
+            assertEquals(1f, unit[0], 1e-4f, "unit embeddings");
 
             NDArray changed = clean.add(0.01f);
             changed.setRequiresGradient(true);

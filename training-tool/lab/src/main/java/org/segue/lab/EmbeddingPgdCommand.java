@@ -72,6 +72,10 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
     @Option(names = "--face-api-models", description = "folder with face-api's model files (npm @vladmandic/face-api, MIT)")
     Path faceApiModels;
 
+    @Option(names = "--decoy", description = "also pull each face towards a decoy: the mean clean embedding (and "
+            + "features) of the next person of the input folder, so that a person's faces move together to another's")
+    boolean decoy;
+
     @Option(names = "--batch-size", defaultValue = "16", description = "default ${DEFAULT-VALUE}")
     int batchSize;
 
@@ -116,6 +120,7 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
         try (EmbeddingObjective objective = new EmbeddingObjective(size, DjlRuntime.defaultDevice());
              NDManager manager = DjlRuntime.engine().newBaseManager(DjlRuntime.defaultDevice())) {
             List<ImageFolder.Sample> samples = faces.samples();
+            decoys = decoy ? centroids(faces, objective, extra, manager) : null;
             for (int i = 0; i < samples.size(); i += batchSize) {
                 List<ImageFolder.Sample> chunk = samples.subList(i, Math.min(samples.size(), i + batchSize));
                 List<RgbImage> originals = new ArrayList<>();
@@ -124,6 +129,7 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
                 }
                 List<RgbImage> small = originals.stream().map(o -> ImageOps.resize(o, size, size)).toList();
                 List<RgbImage> deltas;
+                int[] labels = chunk.stream().mapToInt(ImageFolder.Sample::label).toArray();
                 try (NDManager batch = manager.newSubManager()) {
                     NDArray clean = Batches.stack(batch, small);
                     NDArray raw = clean.zerosLike();
@@ -139,7 +145,7 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
                                 leaf.setRequiresGradient(true);
                                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                                     NDArray protectedFaces = Perturbation.apply(clean, Perturbation.delta(leaf, eps, grey));
-                                    gc.backward(similarity(objective, extra, clean, protectedFaces, rng));
+                                    gc.backward(similarity(objective, extra, clean, protectedFaces, labels, rng));
                                 }
                                 NDArray g = leaf.getGradient().duplicate();
                                 gradient = gradient == null ? g : gradient.add(g);
@@ -197,13 +203,80 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
      * between the protected and the clean faces' pooled features (the faces as they are: both work at 112 px).
      */
     private NDArray similarity(EmbeddingObjective objective, List<FaceFeatureNet> extra, NDArray clean,
-                               NDArray protectedFaces, Random rng) {
+                               NDArray protectedFaces, int[] labels, Random rng) {
         NDArray total = objective.similarity(clean, protectedFaces, rng);
-        for (FaceFeatureNet net : extra) {
-            NDArray target = unit(net.features(clean)).stopGradient();
-            total = total.add(unit(net.features(protectedFaces)).mul(target).sum(new int[] {1}).mean());
+        if (decoys != null) {
+            total = total.sub(objective.similarityTo(decoyRows(decoys[0], labels, clean.getManager()), protectedFaces, rng));
+        }
+        for (int n = 0; n < extra.size(); n++) {
+            NDArray features = unit(extra.get(n).features(protectedFaces));
+            total = total.add(features.mul(unit(extra.get(n).features(clean)).stopGradient()).sum(new int[] {1}).mean());
+            if (decoys != null) {
+                total = total.sub(features.mul(decoyRows(decoys[n + 1], labels, clean.getManager())).sum(new int[] {1}).mean());
+            }
         }
         return total.div(1 + extra.size());
+    }
+
+    /** [network][person] unit mean of the clean faces' embeddings (dlib first, then each feature net). */
+    private float[][][] decoys;
+
+    /** Each person's decoy: the next person's centroid, one row per face. */
+    private static NDArray decoyRows(float[][] centroids, int[] labels, NDManager manager) {
+        int d = centroids[0].length;
+        float[] rows = new float[labels.length * d];
+        for (int i = 0; i < labels.length; i++) {
+            System.arraycopy(centroids[(labels[i] + 1) % centroids.length], 0, rows, i * d, d);
+        }
+        return DjlRuntime.constant(manager, rows, new ai.djl.ndarray.types.Shape(labels.length, d));
+    }
+
+    /** The unit mean, per person, of each network's unit embeddings of the clean faces. */
+    private float[][][] centroids(ImageFolder faces, EmbeddingObjective objective, List<FaceFeatureNet> extra,
+                                  NDManager manager) throws java.io.IOException {
+        int people = faces.classes().size();
+        float[][][] sums = new float[1 + extra.size()][people][];
+        List<ImageFolder.Sample> samples = faces.samples();
+        for (int i = 0; i < samples.size(); i += batchSize) {
+            List<ImageFolder.Sample> chunk = samples.subList(i, Math.min(samples.size(), i + batchSize));
+            List<RgbImage> small = new ArrayList<>();
+            for (ImageFolder.Sample s : chunk) {
+                small.add(ImageOps.resize(ImageCodec.read(s.file()), size, size));
+            }
+            try (NDManager batch = manager.newSubManager()) {
+                NDArray clean = Batches.stack(batch, small);
+                List<NDArray> views = new ArrayList<>();
+                views.add(objective.embeddings(clean));
+                for (FaceFeatureNet net : extra) {
+                    views.add(unit(net.features(clean)));
+                }
+                for (int n = 0; n < views.size(); n++) {
+                    float[] v = views.get(n).toFloatArray();
+                    int d = v.length / chunk.size();
+                    for (int j = 0; j < chunk.size(); j++) {
+                        int person = chunk.get(j).label();
+                        if (sums[n][person] == null) {
+                            sums[n][person] = new float[d];
+                        }
+                        for (int k = 0; k < d; k++) {
+                            sums[n][person][k] += v[j * d + k];
+                        }
+                    }
+                }
+            }
+        }
+        for (float[][] network : sums) {
+            for (float[] c : network) {
+                double norm = 0;
+                for (float x : c) {
+                    norm += x * x;
+                }
+                for (int k = 0; k < c.length; k++) {
+                    c[k] /= (float) Math.sqrt(norm);
+                }
+            }
+        }
+        return sums;
     }
 
     private static NDArray unit(NDArray v) {

@@ -18,10 +18,10 @@ class EmbeddingPgdCommandTest {
 
     /**
      * Plain signed steps, and the transfer variants: gradients averaged over draws, smoothed, with momentum; and a
-     * second surrogate beside dlib.
+     * second surrogate beside dlib, and a decoy per person.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"", "--samples 2 --momentum 1 --smooth 1.5", "--feature-nets landmark"})
+    @ValueSource(strings = {"", "--samples 2 --momentum 1 --smooth 1.5", "--feature-nets landmark", "--decoy --feature-nets landmark"})
     void eachFaceChangesWithinTheBudgetInsideTheOvalOnlyAtItsOwnSize(String variant, @TempDir Path dir) throws IOException {
         int size = 150; // not the 112 px the perturbation is found at: it is resized to each file
         Path in = dir.resolve("in");
