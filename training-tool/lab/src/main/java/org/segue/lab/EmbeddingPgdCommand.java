@@ -138,14 +138,18 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
                     before += chunk.size() * objective.similarity(clean, clean).getFloat();
                     for (int k = 0; k < steps; k++) {
                         try (NDManager stepScope = batch.newSubManager()) {
+                            // every array of the step's passes follows its first operand's manager: a copy of the
+                            // clean faces in the step's manager keeps them there, freed with it
+                            NDArray cleanStep = clean.duplicate();
+                            cleanStep.attach(stepScope);
                             NDArray gradient = null;
                             for (int draw = 0; draw < draws; draw++) {
                                 NDArray leaf = raw.duplicate();
                                 leaf.attach(stepScope);
                                 leaf.setRequiresGradient(true);
                                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-                                    NDArray protectedFaces = Perturbation.apply(clean, Perturbation.delta(leaf, eps, grey));
-                                    gc.backward(similarity(objective, extra, clean, protectedFaces, labels, rng));
+                                    NDArray protectedFaces = Perturbation.apply(cleanStep, Perturbation.delta(leaf, eps, grey));
+                                    gc.backward(similarity(objective, extra, cleanStep, protectedFaces, labels, rng));
                                 }
                                 NDArray g = leaf.getGradient().duplicate();
                                 gradient = gradient == null ? g : gradient.add(g);
