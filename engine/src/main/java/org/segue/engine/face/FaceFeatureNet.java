@@ -4,7 +4,15 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonParser;
 import org.segue.engine.internal.DjlRuntime;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * face-api's FaceFeatureExtractor: four densely connected blocks of depthwise-separable convolutions (32, 64, 128
@@ -33,6 +41,7 @@ public final class FaceFeatureNet implements AutoCloseable {
     private final NDArray[][] depthwise = new NDArray[4][4];
     private final NDArray[][] pointwise = new NDArray[4][4];
     private final NDArray[][] bias = new NDArray[4][4];
+    /** face-api's mean colour in [0, 1] units, taken off every pixel. */
     private final NDArray mean;
 
     /** The backbone of a face-api model whose weights are named {@code dense0/...} to {@code dense3/...}. */
@@ -50,7 +59,11 @@ public final class FaceFeatureNet implements AutoCloseable {
                     bias[b][c] = TfLayers.vector(weights, w.get(p + "bias"));
                 }
             }
-            mean = DjlRuntime.constant(weights, MEAN_RGB, new Shape(1, 3, 1, 1));
+            float[] meanUnit = new float[3];
+            for (int c = 0; c < 3; c++) {
+                meanUnit[c] = MEAN_RGB[c] / 255f;
+            }
+            mean = DjlRuntime.constant(weights, meanUnit, new Shape(1, 3, 1, 1));
         } catch (RuntimeException e) {
             weights.close();
             throw e;
@@ -58,14 +71,15 @@ public final class FaceFeatureNet implements AutoCloseable {
     }
 
     /**
-     * The backbone of face-api's expression network (MIT, from the npm package {@code @vladmandic/face-api}), whose
-     * weights are {@code <name>.bin} and {@code <name>-weights_manifest.json} in {@code folder}: a face network of
-     * another training than the recognisers', for objectives that need a second view of a face.
+     * The backbone of a face-api model whose files ({@code <name>-weights_manifest.json} and its shards) lie in
+     * {@code folder}, e.g. face-api's expression network ({@code face_expression_model} of the npm package
+     * {@code @vladmandic/face-api}, MIT): a face network trained for another task than recognition, for objectives
+     * that need a second view of a face.
      */
-    public static FaceFeatureNet load(java.nio.file.Path folder, String name, Device device) throws java.io.IOException {
-        com.google.gson.JsonArray manifest;
-        try (java.io.Reader r = java.nio.file.Files.newBufferedReader(folder.resolve(name + "-weights_manifest.json"))) {
-            manifest = com.google.gson.JsonParser.parseReader(r).getAsJsonArray();
+    public static FaceFeatureNet load(Path folder, String name, Device device) throws IOException {
+        JsonArray manifest;
+        try (Reader r = Files.newBufferedReader(folder.resolve(name + "-weights_manifest.json"), StandardCharsets.UTF_8)) {
+            manifest = JsonParser.parseReader(r).getAsJsonArray();
         }
         return new FaceFeatureNet(TfjsWeights.load(name, manifest, folder), device);
     }
@@ -85,7 +99,7 @@ public final class FaceFeatureNet implements AutoCloseable {
      * in the faces.
      */
     public NDArray features(NDArray faces) {
-        return pooled(faces.mul(255f).sub(mean).div(255f));
+        return pooled(faces.sub(mean));
     }
 
     /** The pooled features of faces already normalised as face-api feeds them. */

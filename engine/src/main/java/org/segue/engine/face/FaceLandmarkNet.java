@@ -8,8 +8,9 @@ import org.segue.engine.spi.FaceLandmarks;
 
 /**
  * face-api's FaceLandmark68Net: its feature extractor ({@link FaceFeatureNet}: four densely connected blocks of
- * depthwise-separable convolutions on a 112x112 face crop, global average pooling) and one fully connected layer giving the 68 points of the
- * iBUG/dlib scheme (jaw 0-16, brows 17-26, nose 27-35, eyes 36-47, mouth 48-67) as fractions of the crop.
+ * depthwise-separable convolutions on a 112x112 face crop, global average pooling) and one fully connected layer
+ * giving the 68 points of the iBUG/dlib scheme (jaw 0-16, brows 17-26, nose 27-35, eyes 36-47, mouth 48-67) as
+ * fractions of the crop.
  *
  * <p>The crop is the detector's box, padded to a square with black (half on each side) and resized to
  * 112x112 with TensorFlow's bilinear sampling (no half-pixel offset), as face-api does.
