@@ -24,8 +24,6 @@ public final class FaceLandmarkNet implements AutoCloseable {
     /** Number of landmarks. */
     public static final int POINTS = 68;
 
-    private static final float[] MEAN_RGB = FaceFeatureNet.MEAN_RGB;
-
     private final FaceFeatureNet backbone;
     private final NDArray fcWeights;
     private final NDArray fcBias;
@@ -81,7 +79,7 @@ public final class FaceLandmarkNet implements AutoCloseable {
                     double bottom = padded(chw, c, y1, x0, padTop, padLeft, height, width) * (1 - fx)
                             + padded(chw, c, y1, x1, padTop, padLeft, height, width) * fx;
                     double v = top + (bottom - top) * fy;
-                    input[(c * INPUT_SIZE + oy) * INPUT_SIZE + ox] = (float) ((v - MEAN_RGB[c]) / 255.0);
+                    input[(c * INPUT_SIZE + oy) * INPUT_SIZE + ox] = (float) ((v - FaceFeatureNet.MEAN_RGB[c]) / 255.0);
                 }
             }
         }

@@ -214,14 +214,7 @@ public final class SegueModel implements AutoCloseable {
         List<float[]> deltas = perturbationsAtFullSize(images, labels, info.epsilon());
         List<RgbImage> out = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
-            RgbImage img = images.get(i);
-            float[] delta = deltas.get(i);
-            float[] x = img.chw();
-            float[] y = new float[x.length];
-            for (int j = 0; j < x.length; j++) {
-                y[j] = Math.min(1f, Math.max(0f, x[j] + delta[j]));
-            }
-            out.add(new RgbImage(y, img.height(), img.width()));
+            out.add(images.get(i).plusClamped(deltas.get(i)));
         }
         return out;
     }

@@ -10,6 +10,7 @@ import org.segue.engine.internal.DjlRuntime;
 import org.segue.engine.internal.ImageCodec;
 import org.segue.engine.internal.ImageOps;
 import org.segue.engine.internal.RgbImage;
+import org.segue.engine.sideinfo.Embeddings;
 import org.segue.engine.training.EmbeddingObjective;
 import org.segue.engine.training.ImageFolder;
 import org.segue.lab.dataset.DatasetProtector;
@@ -81,6 +82,9 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "0", description = "input diversity's seed; default ${DEFAULT-VALUE}")
     long seed;
+
+    /** [network][person] unit mean of the clean faces' embeddings (dlib first, then each feature net). */
+    private float[][][] decoys; // null without --decoy
 
     @Override
     public Integer call() throws Exception {
@@ -160,8 +164,9 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
                             NDArray direction = gradient;
                             if (momentum > 0) {
                                 // each image's gradient normalised by its mean magnitude, as MI-FGSM does
-                                NDArray scale = gradient.abs().mean(new int[] {3}, true).mean(new int[] {2}, true)
-                                        .mean(new int[] {1}, true).add(1e-12f);
+                                long n = gradient.getShape().get(0);
+                                NDArray scale = gradient.abs().reshape(n, -1).mean(new int[] {1}, true)
+                                        .reshape(n, 1, 1, 1).add(1e-12f);
                                 NDArray v = velocity.mul(momentum).add(gradient.div(scale));
                                 v.attach(batch);
                                 velocity = v;
@@ -179,13 +184,8 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
                 for (int j = 0; j < chunk.size(); j++) {
                     RgbImage o = originals.get(j);
                     float[] d = ImageOps.resizePlanes(deltas.get(j).chw(), 3, size, size, o.height(), o.width());
-                    float[] x = o.chw();
-                    float[] y = new float[x.length];
-                    for (int p = 0; p < x.length; p++) {
-                        y[p] = Math.min(1f, Math.max(0f, x[p] + d[p]));
-                    }
                     ImageFolder.Sample s = chunk.get(j);
-                    ImageCodec.writePng(new RgbImage(y, o.height(), o.width()), output
+                    ImageCodec.writePng(o.plusClamped(d), output
                             .resolve(faces.classes().get(s.label())).resolve(DatasetProtector.pngName(s.file())));
                 }
                 done += chunk.size();
@@ -222,9 +222,6 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
         return total.div(1 + extra.size());
     }
 
-    /** [network][person] unit mean of the clean faces' embeddings (dlib first, then each feature net). */
-    private float[][][] decoys;
-
     /** Each person's decoy: the next person's centroid, one row per face. */
     private static NDArray decoyRows(float[][] centroids, int[] labels, NDManager manager) {
         int d = centroids[0].length;
@@ -238,9 +235,8 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
     /** The unit mean, per person, of each network's unit embeddings of the clean faces. */
     private float[][][] centroids(ImageFolder faces, EmbeddingObjective objective, List<FaceFeatureNet> extra,
                                   NDManager manager) throws java.io.IOException {
-        int people = faces.classes().size();
-        float[][][] sums = new float[1 + extra.size()][people][];
         List<ImageFolder.Sample> samples = faces.samples();
+        float[][][] rows = new float[1 + extra.size()][samples.size()][];
         for (int i = 0; i < samples.size(); i += batchSize) {
             List<ImageFolder.Sample> chunk = samples.subList(i, Math.min(samples.size(), i + batchSize));
             List<RgbImage> small = new ArrayList<>();
@@ -252,35 +248,27 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
                 List<NDArray> views = new ArrayList<>();
                 views.add(objective.embeddings(clean));
                 for (FaceFeatureNet net : extra) {
-                    views.add(unit(net.features(clean)));
+                    views.add(net.features(clean));
                 }
                 for (int n = 0; n < views.size(); n++) {
                     float[] v = views.get(n).toFloatArray();
                     int d = v.length / chunk.size();
                     for (int j = 0; j < chunk.size(); j++) {
-                        int person = chunk.get(j).label();
-                        if (sums[n][person] == null) {
-                            sums[n][person] = new float[d];
-                        }
-                        for (int k = 0; k < d; k++) {
-                            sums[n][person][k] += v[j * d + k];
-                        }
+                        rows[n][i + j] = Embeddings.unitLength(java.util.Arrays.copyOfRange(v, j * d, (j + 1) * d));
                     }
                 }
             }
         }
-        for (float[][] network : sums) {
-            for (float[] c : network) {
-                double norm = 0;
-                for (float x : c) {
-                    norm += x * x;
-                }
-                for (int k = 0; k < c.length; k++) {
-                    c[k] /= (float) Math.sqrt(norm);
-                }
+        int[] labels = faces.labels();
+        float[][][] centroids = new float[rows.length][faces.classes().size()][];
+        for (int person = 0; person < faces.classes().size(); person++) {
+            int p = person;
+            int[] members = java.util.stream.IntStream.range(0, labels.length).filter(k -> labels[k] == p).toArray();
+            for (int n = 0; n < rows.length; n++) {
+                centroids[n][person] = Embeddings.meanDirection(rows[n], members);
             }
         }
-        return sums;
+        return centroids;
     }
 
     private static NDArray unit(NDArray v) {

@@ -67,13 +67,7 @@ public final class ClassTexture {
 
     /** clamp(x + pattern(label), 0, 1). */
     public RgbImage apply(RgbImage x, int label) {
-        float[] p = pattern(label, x.height(), x.width());
-        float[] in = x.chw();
-        float[] out = new float[in.length];
-        for (int i = 0; i < in.length; i++) {
-            out[i] = Math.min(1f, Math.max(0f, in[i] + p[i]));
-        }
-        return new RgbImage(out, x.height(), x.width());
+        return x.plusClamped(pattern(label, x.height(), x.width()));
     }
 
     /** Protects a dataset in ImageFolder layout into {@code out/<identity>/<name>.png}; returns seconds. */

@@ -196,13 +196,7 @@ public final class LspNoise {
 
     /** clamp(x + noise(label, sample), 0, 1), as the authors clip the protected image. */
     public RgbImage apply(RgbImage x, int label, int sample) {
-        float[] noise = noiseFor(label, sample, x.height(), x.width());
-        float[] in = x.chw();
-        float[] out = new float[in.length];
-        for (int i = 0; i < in.length; i++) {
-            out[i] = Math.min(1f, Math.max(0f, in[i] + noise[i]));
-        }
-        return new RgbImage(out, x.height(), x.width());
+        return x.plusClamped(noiseFor(label, sample, x.height(), x.width()));
     }
 
     /**

@@ -186,7 +186,7 @@ public final class UnlearnableExamples {
                 throw new IllegalArgumentException("noise is " + size + "x" + size + ", image "
                         + image.width() + "x" + image.height());
             }
-            return new RgbImage(addClamped(image.chw(), noise[index]), size, size);
+            return image.plusClamped(noise[index]);
         }
     }
 
@@ -262,20 +262,12 @@ public final class UnlearnableExamples {
             for (int j = 0; j < noise.length; j++) {
                 noise[j] = Math.max(-config.eps(), Math.min(config.eps(), noise[j])); // rounding only
             }
-            ImageCodec.writePng(new RgbImage(addClamped(original.chw(), noise), h, w),
+            ImageCodec.writePng(original.plusClamped(noise),
                     out.resolve(dataset.classes().get(sample.label())).resolve(org.segue.lab.dataset.DatasetProtector.pngName(sample.file())));
             progress.onProgress(new ProgressListener.Progress("ue-write", i + 1, samples.size(),
                     (i + 1) + " images protected", (System.nanoTime() - start) / 1e9));
         }
         return result;
-    }
-
-    private static float[] addClamped(float[] x, float[] noise) {
-        float[] out = new float[x.length];
-        for (int j = 0; j < x.length; j++) {
-            out[j] = Math.max(0f, Math.min(1f, x[j] + noise[j]));
-        }
-        return out;
     }
 
     /** State of one generation, so the round's phases stay short. */
