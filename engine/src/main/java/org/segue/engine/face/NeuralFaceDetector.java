@@ -38,8 +38,10 @@ import java.util.List;
  *
  * <p>Cost, in units of one 512x512 SSD pass: the upright pass about 2.3 on a 1024x683 working image (two
  * strips and the whole image at half size, see {@link #MAX_PASS_PIXELS}), the two tilted passes about 1.1
- * each (the turned 384 px copy fills a 543x543 canvas), and per face found one 160x160 second look (0.4) and
- * one or two landmark passes on 112x112. A larger {@link #TILTED_SIZE} finds smaller tilted
+ * each (the turned 384 px copy fills a 543x543 canvas), and per face found one 160x160 second look (0.4 alone,
+ * about 0.1 in a batch with the other faces' looks) and one or two landmark passes on 112x112. Small passes of
+ * one size (the two tilted turns, the looks) go through the network together, up to {@link #BATCH_PIXELS},
+ * which saves the per-pass overhead of its 60-odd layers. A larger {@link #TILTED_SIZE} finds smaller tilted
  * faces at a higher cost.
  *
  * <p>Thread-safe and without locks: the networks' weights are read-only and every call works on its own
@@ -79,6 +81,13 @@ public final class NeuralFaceDetector implements FaceDetector {
     /** Side of the second look's square image, and the face's share of it. */
     private static final int CONFIRM_SIDE = 160;
     private static final double CONFIRM_FACE_SHARE = 0.5;
+    /**
+     * Most pixels in one batch through the SSD. Batching saves the per-pass overhead of the network's layers but
+     * grows its activations like one larger image (see {@link #MAX_PASS_PIXELS}); on a 2-core Xeon: two
+     * 459x443 tilted passes 107 ms together against 122 ms apart, four 160x160 looks 38 ms against 82 ms, but two
+     * 600x666 strips 224 ms together against 194 ms apart.
+     */
+    static final int BATCH_PIXELS = 512 * 1024;
 
     private final SsdMobileNetV1 ssd;
     private final FaceLandmarkNet landmarkNet;
@@ -137,10 +146,10 @@ public final class NeuralFaceDetector implements FaceDetector {
             image = warp(image, AffineTransform.getScaleInstance(up, up));
             toInput = 1 / up;
         }
-        List<Candidate> candidates = new ArrayList<>(search(image, 0, 1));
+        List<Candidate> candidates = new ArrayList<>(search(image, new double[] {0}, 1));
         double tiltScale = Math.min(1, TILTED_SIZE / (double) Math.max(image.getWidth(), image.getHeight()));
-        candidates.addAll(search(image, TILT_DEGREES, tiltScale));
-        candidates.addAll(search(image, -TILT_DEGREES, tiltScale));
+        // both turns give canvases of one size: one batch
+        candidates.addAll(search(image, new double[] {TILT_DEGREES, -TILT_DEGREES}, tiltScale));
         candidates.sort(Comparator.comparingDouble(Candidate::score).reversed());
         List<List<Candidate>> groups = new ArrayList<>();
         for (Candidate c : candidates) {
@@ -152,22 +161,14 @@ public final class NeuralFaceDetector implements FaceDetector {
             }
         }
         List<DetectedFace> faces = new ArrayList<>();
-        for (List<Candidate> group : groups) {
-            // best score first; landmarks are placed only for the candidates looked at: a candidate whose
-            // second look fails (a box beside the face, with landmarks that describe no face) gives way to
-            // the next
-            for (Candidate c : group) {
-                double[] p = secondLook(image, c);
-                if (p != null) {
-                    for (int i = 0; i < p.length; i++) {
-                        p[i] = p[i] * toInput;
-                    }
-                    FaceBox box = boundingBox(p, w, h);
-                    if (box != null) {
-                        faces.add(new DetectedFace(box, FaceLandmarkNet.fivePoints(p), Math.min(1f, c.score())));
-                    }
-                    break;
-                }
+        for (Confirmed c : confirm(image, groups)) {
+            double[] p = c.points68();
+            for (int i = 0; i < p.length; i++) {
+                p[i] = p[i] * toInput;
+            }
+            FaceBox box = boundingBox(p, w, h);
+            if (box != null) {
+                faces.add(new DetectedFace(box, FaceLandmarkNet.fivePoints(p), Math.min(1f, c.score())));
             }
         }
         faces.sort(Comparator.comparingInt((DetectedFace f) -> f.box().x()).thenComparingInt(f -> f.box().y()));
@@ -202,50 +203,67 @@ public final class NeuralFaceDetector implements FaceDetector {
     private record Placed(double[] points68, boolean upright) {}
 
     /**
-     * Detects on the image turned by {@code degrees} (counter-clockwise on screen) and shrunk by
+     * Detects on the image turned by each of {@code degrees} (counter-clockwise on screen; turns of equal size,
+     * such as +-a, so that their canvases match and go through the network together) and shrunk by
      * {@code scale}, and maps the faces back.
      */
-    private List<Candidate> search(BufferedImage image, double degrees, double scale) {
-        AffineTransform toPass = passTransform(image.getWidth(), image.getHeight(), degrees, scale);
-        BufferedImage pass = degrees == 0 && scale == 1 ? image : warp(image, toPass);
-        AffineTransform back;
-        try {
-            back = toPass.createInverse();
-        } catch (java.awt.geom.NoninvertibleTransformException e) {
-            throw new IllegalStateException(e);
+    private List<Candidate> search(BufferedImage image, double[] degrees, double scale) {
+        List<BufferedImage> passes = new ArrayList<>();
+        List<AffineTransform> backs = new ArrayList<>();
+        for (double turn : degrees) {
+            AffineTransform toPass = passTransform(image.getWidth(), image.getHeight(), turn, scale);
+            passes.add(turn == 0 && scale == 1 ? image : warp(image, toPass));
+            try {
+                backs.add(toPass.createInverse());
+            } catch (java.awt.geom.NoninvertibleTransformException e) {
+                throw new IllegalStateException(e);
+            }
         }
+        BufferedImage first = passes.get(0);
+        boolean oneSize = passes.stream()
+                .allMatch(p -> p.getWidth() == first.getWidth() && p.getHeight() == first.getHeight());
+        List<List<SsdMobileNetV1.Detection>> found = oneSize ? detectAnySize(passes)
+                : passes.stream().map(p -> detectAnySize(List.of(p)).get(0)).toList();
         List<Candidate> out = new ArrayList<>();
-        for (SsdMobileNetV1.Detection d : detectAnySize(pass)) {
-            double[] centre = {(d.x0() + d.x1()) / 2, (d.y0() + d.y1()) / 2};
-            back.transform(centre, 0, centre, 0, 1);
-            double hw = d.width() / scale / 2;
-            double hh = d.height() / scale / 2;
-            out.add(new Candidate(d.score(), centre[0] - hw, centre[1] - hh, centre[0] + hw, centre[1] + hh,
-                    pass, d, back, scale == 1 && degrees == 0));
+        for (int k = 0; k < degrees.length; k++) {
+            AffineTransform back = backs.get(k);
+            for (SsdMobileNetV1.Detection d : found.get(k)) {
+                double[] centre = {(d.x0() + d.x1()) / 2, (d.y0() + d.y1()) / 2};
+                back.transform(centre, 0, centre, 0, 1);
+                double hw = d.width() / scale / 2;
+                double hh = d.height() / scale / 2;
+                out.add(new Candidate(d.score(), centre[0] - hw, centre[1] - hh, centre[0] + hw, centre[1] + hh,
+                        passes.get(k), d, back, scale == 1 && degrees[k] == 0));
+            }
         }
         return out;
     }
 
     /**
-     * The SSD's faces in an image of any size. An image of at most {@link #MAX_PASS_PIXELS} goes through in one
-     * pass. A larger one is searched twice: at full resolution in overlapping strips across its longer side,
-     * which keeps small faces at their size in pixels, and whole, shrunk to at most half its size, for the
-     * faces too large to fit into a strip's overlap (there they are still at least 48 px). A strip's box that
-     * touches a side it shares with a neighbour is cut there and is dropped: that face lies whole in the
-     * neighbour's overlap or is found by the whole pass.
+     * The SSD's faces in images of one size, any size. Images of at most {@link #MAX_PASS_PIXELS} go through in
+     * one pass. Larger ones are searched twice: at full resolution in overlapping strips across the longer side,
+     * which keeps small faces at their size in pixels, and whole, shrunk to at most half their size, for the faces
+     * too large to fit into a strip's overlap (there they are still at least 48 px). A strip's box that touches a
+     * side it shares with a neighbour is cut there and is dropped: that face lies whole in the neighbour's overlap
+     * or is found by the whole pass.
      */
-    private List<SsdMobileNetV1.Detection> detectAnySize(BufferedImage pass) {
-        int w = pass.getWidth();
-        int h = pass.getHeight();
+    private List<List<SsdMobileNetV1.Detection>> detectAnySize(List<BufferedImage> passes) {
+        int w = passes.get(0).getWidth();
+        int h = passes.get(0).getHeight();
         if ((long) w * h <= MAX_PASS_PIXELS) {
-            return ssdPass(pass);
+            return ssdPass(passes);
         }
-        List<SsdMobileNetV1.Detection> all = new ArrayList<>();
+        List<List<SsdMobileNetV1.Detection>> all = new ArrayList<>();
         double shrink = Math.min(WHOLE_PASS_SCALE, Math.sqrt(MAX_PASS_PIXELS / ((double) w * h)));
-        BufferedImage whole = warp(pass, AffineTransform.getScaleInstance(shrink, shrink));
-        for (SsdMobileNetV1.Detection d : ssdPass(whole)) {
-            all.add(new SsdMobileNetV1.Detection(d.score(), d.x0() / shrink, d.y0() / shrink,
-                    d.x1() / shrink, d.y1() / shrink));
+        List<BufferedImage> wholes = passes.stream()
+                .map(p -> warp(p, AffineTransform.getScaleInstance(shrink, shrink))).toList();
+        for (List<SsdMobileNetV1.Detection> inWhole : ssdPass(wholes)) {
+            List<SsdMobileNetV1.Detection> scaled = new ArrayList<>();
+            for (SsdMobileNetV1.Detection d : inWhole) {
+                scaled.add(new SsdMobileNetV1.Detection(d.score(), d.x0() / shrink, d.y0() / shrink,
+                        d.x1() / shrink, d.y1() / shrink));
+            }
+            all.add(scaled);
         }
         boolean alongX = w >= h;
         int length = alongX ? w : h;
@@ -253,27 +271,56 @@ public final class NeuralFaceDetector implements FaceDetector {
         int stripLength = Math.min(length, Math.max(2 * STRIP_OVERLAP, MAX_PASS_PIXELS / across));
         int strips = stripLength >= length ? 1
                 : (int) Math.ceil((length - STRIP_OVERLAP) / (double) (stripLength - STRIP_OVERLAP));
-        for (int i = 0; i < strips; i++) {
-            int start = strips == 1 ? 0 : (int) Math.round(i * (length - stripLength) / (double) (strips - 1));
-            int end = start + stripLength;
-            BufferedImage strip = alongX ? pass.getSubimage(start, 0, stripLength, h)
-                    : pass.getSubimage(0, start, w, stripLength);
-            for (SsdMobileNetV1.Detection d : ssdPass(strip)) {
-                double lo = (alongX ? d.x0() : d.y0()) + start;
-                double hi = (alongX ? d.x1() : d.y1()) + start;
-                if ((start > 0 && lo < start + STRIP_EDGE) || (end < length && hi > end - STRIP_EDGE)) {
-                    continue;
-                }
-                all.add(alongX
-                        ? new SsdMobileNetV1.Detection(d.score(), d.x0() + start, d.y0(), d.x1() + start, d.y1())
-                        : new SsdMobileNetV1.Detection(d.score(), d.x0(), d.y0() + start, d.x1(), d.y1() + start));
+        int[] starts = new int[strips];
+        List<BufferedImage> pieces = new ArrayList<>();
+        for (BufferedImage pass : passes) {
+            for (int i = 0; i < strips; i++) {
+                starts[i] = strips == 1 ? 0 : (int) Math.round(i * (length - stripLength) / (double) (strips - 1));
+                pieces.add(alongX ? pass.getSubimage(starts[i], 0, stripLength, h)
+                        : pass.getSubimage(0, starts[i], w, stripLength));
             }
         }
-        return SsdMobileNetV1.nonMaxSuppression(all, NMS_IOU, MAX_FACES);
+        List<List<SsdMobileNetV1.Detection>> inPieces = ssdPass(pieces);
+        for (int k = 0; k < passes.size(); k++) {
+            List<SsdMobileNetV1.Detection> found = all.get(k);
+            for (int i = 0; i < strips; i++) {
+                int start = starts[i];
+                int end = start + stripLength;
+                for (SsdMobileNetV1.Detection d : inPieces.get(k * strips + i)) {
+                    double lo = (alongX ? d.x0() : d.y0()) + start;
+                    double hi = (alongX ? d.x1() : d.y1()) + start;
+                    if ((start > 0 && lo < start + STRIP_EDGE) || (end < length && hi > end - STRIP_EDGE)) {
+                        continue;
+                    }
+                    found.add(alongX
+                            ? new SsdMobileNetV1.Detection(d.score(), d.x0() + start, d.y0(), d.x1() + start, d.y1())
+                            : new SsdMobileNetV1.Detection(d.score(), d.x0(), d.y0() + start, d.x1(), d.y1() + start));
+                }
+            }
+            all.set(k, SsdMobileNetV1.nonMaxSuppression(found, NMS_IOU, MAX_FACES));
+        }
+        return all;
     }
 
-    private List<SsdMobileNetV1.Detection> ssdPass(BufferedImage image) {
-        return ssd.detect(ImagePlanes.chw(image), image.getHeight(), image.getWidth(), MIN_SCORE, NMS_IOU, MAX_FACES);
+    private List<List<SsdMobileNetV1.Detection>> ssdPass(List<BufferedImage> images) {
+        return ssdPass(images, MIN_SCORE);
+    }
+
+    /**
+     * The SSD's faces in images of one size, in batches of at most {@link #BATCH_PIXELS} (or one image where it
+     * is larger).
+     */
+    private List<List<SsdMobileNetV1.Detection>> ssdPass(List<BufferedImage> images, float minScore) {
+        int h = images.get(0).getHeight();
+        int w = images.get(0).getWidth();
+        int perBatch = (int) Math.max(1, BATCH_PIXELS / ((long) w * h));
+        List<List<SsdMobileNetV1.Detection>> out = new ArrayList<>(images.size());
+        for (int from = 0; from < images.size(); from += perBatch) {
+            List<float[]> pixels = images.subList(from, Math.min(images.size(), from + perBatch)).stream()
+                    .map(ImagePlanes::chw).toList();
+            out.addAll(ssd.detect(pixels, h, w, minScore, NMS_IOU, MAX_FACES));
+        }
+        return out;
     }
 
     /** The 68 landmarks of a detection, in the coordinates of the image it was found in. */
@@ -296,15 +343,67 @@ public final class NeuralFaceDetector implements FaceDetector {
         return p;
     }
 
+    /** A face that passed its second look: its 68 landmarks in the working image and its score. */
+    private record Confirmed(double[] points68, float score) {}
+
     /**
-     * The second look: the face's surroundings turned so the eyes are level, the face filling
-     * {@link #CONFIRM_FACE_SHARE} of a small square, must again contain a face overlapping it. Clothing,
-     * hands and patterns that fooled the first look rarely produce a face with a consistent landmark frame.
-     * Returns the face's landmarks, or null when it is not confirmed. A face found tilted, or in a shrunk
-     * tilted pass, gets its landmarks placed again, upright and at the working image's scale, where the
-     * landmark network (trained on upright faces) places them best.
+     * The second look at each group of candidates (one face found by one or more passes): best score first, and
+     * landmarks are placed only for the candidates looked at; a candidate whose second look fails (a box beside the
+     * face, with landmarks that describe no face) gives way to the group's next. The looks of all groups are
+     * searched together, one batch per round, since a 160 px look costs the detector more in per-pass overhead
+     * than in pixels.
      */
-    private double[] secondLook(BufferedImage image, Candidate c) {
+    private List<Confirmed> confirm(BufferedImage image, List<List<Candidate>> groups) {
+        int[] next = new int[groups.size()];
+        Confirmed[] confirmed = new Confirmed[groups.size()];
+        List<Integer> open = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            open.add(g);
+        }
+        while (!open.isEmpty()) {
+            List<Integer> looked = new ArrayList<>();
+            List<Look> looks = new ArrayList<>();
+            List<Integer> stillOpen = new ArrayList<>();
+            for (int g : open) {
+                Look look = look(image, groups.get(g).get(next[g]));
+                if (look != null) {
+                    looked.add(g);
+                    looks.add(look);
+                } else if (++next[g] < groups.get(g).size()) {
+                    stillOpen.add(g);
+                }
+            }
+            List<List<SsdMobileNetV1.Detection>> again = looks.isEmpty() ? List.of()
+                    : ssdPass(looks.stream().map(Look::view).toList(), CONFIRM_SCORE);
+            for (int i = 0; i < looks.size(); i++) {
+                int g = looked.get(i);
+                double[] p = confirmedLandmarks(image, looks.get(i), again.get(i));
+                if (p != null) {
+                    confirmed[g] = new Confirmed(p, groups.get(g).get(next[g]).score());
+                } else if (++next[g] < groups.get(g).size()) {
+                    stillOpen.add(g);
+                }
+            }
+            stillOpen.sort(null);
+            open = stillOpen;
+        }
+        List<Confirmed> out = new ArrayList<>();
+        for (Confirmed c : confirmed) {
+            if (c != null) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A candidate's second look: its surroundings turned so the eyes are level, the face filling
+     * {@link #CONFIRM_FACE_SHARE} of a small square ({@code view}), with what confirming it needs. Null for a box
+     * too small to place landmarks in.
+     */
+    private record Look(Placed placed, BufferedImage view, double cx, double cy, double angle, double scale) {}
+
+    private Look look(BufferedImage image, Candidate c) {
         Placed placed = c.place(landmarkNet);
         if (placed == null) {
             return null;
@@ -324,10 +423,19 @@ public final class NeuralFaceDetector implements FaceDetector {
         double cx = (ex + mx) / 2;
         double cy = (ey + my) / 2;
         AffineTransform t = upright(CONFIRM_SIDE, scale, angle, cx, cy);
-        BufferedImage look = new BufferedImage(CONFIRM_SIDE, CONFIRM_SIDE, BufferedImage.TYPE_INT_RGB);
-        draw(image, look, t);
-        List<SsdMobileNetV1.Detection> again = ssd.detect(ImagePlanes.chw(look), CONFIRM_SIDE, CONFIRM_SIDE,
-                CONFIRM_SCORE, NMS_IOU, MAX_FACES);
+        BufferedImage view = new BufferedImage(CONFIRM_SIDE, CONFIRM_SIDE, BufferedImage.TYPE_INT_RGB);
+        draw(image, view, t);
+        return new Look(placed, view, cx, cy, angle, scale);
+    }
+
+    /**
+     * The look's verdict: it must again contain a face overlapping the landmarks' frame (clothing, hands and
+     * patterns that fooled the first look rarely produce a face with a consistent landmark frame). Returns the
+     * face's landmarks, or null when it is not confirmed. A face found tilted, or in a shrunk tilted pass, gets its
+     * landmarks placed again, upright and at the working image's scale, where the landmark network (trained on
+     * upright faces) places them best.
+     */
+    private double[] confirmedLandmarks(BufferedImage image, Look look, List<SsdMobileNetV1.Detection> again) {
         double centre = CONFIRM_SIDE / 2.0;
         double expected = CONFIRM_SIDE * CONFIRM_FACE_SHARE;
         for (SsdMobileNetV1.Detection d : again) {
@@ -337,7 +445,8 @@ public final class NeuralFaceDetector implements FaceDetector {
             double dy = (d.y0() + d.y1()) / 2 - centre;
             double side = Math.max(d.width(), d.height());
             if (Math.hypot(dx, dy) < 0.3 * expected && side > 0.6 * expected && side < 1.6 * expected) {
-                return placed.upright() ? placed.points68() : uprightLandmarks(image, d, cx, cy, angle, scale);
+                return look.placed().upright() ? look.placed().points68()
+                        : uprightLandmarks(image, d, look.cx(), look.cy(), look.angle(), look.scale());
             }
         }
         return null;

@@ -10,6 +10,7 @@ import org.segue.engine.generator.Tensor;
 import org.segue.engine.internal.DjlRuntime;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -165,20 +166,42 @@ public final class SsdMobileNetV1 implements AutoCloseable {
      * Boxes are {@code [x0, y0, x1, y1]} in input pixels, in the network's anchor order.
      */
     public Raw forward(float[] chw, int height, int width) {
+        return forward(List.of(chw), height, width).get(0);
+    }
+
+    /**
+     * {@link #forward(float[], int, int)} for several images of one size in one batch: one pass through the
+     * network costs much less than one per image where the images are small (a 160x160 image spends most of
+     * its pass in the per-layer overhead).
+     */
+    public List<Raw> forward(List<float[]> chws, int height, int width) {
+        int n = chws.size();
         int paddedH = roundUp(height, PAD_MULTIPLE);
         int paddedW = roundUp(width, PAD_MULTIPLE);
+        int plane = 3 * height * width;
+        float[] stacked = new float[n * plane];
+        for (int i = 0; i < n; i++) {
+            if (chws.get(i).length != plane) {
+                throw new IllegalArgumentException("image " + i + " is not 3x" + height + "x" + width);
+            }
+            System.arraycopy(chws.get(i), 0, stacked, i * plane, plane);
+        }
         try (NDManager m = weights.newSubManager()) {
-            NDArray x = m.create(chw, new Shape(1, 3, height, width)).div(127.5f).sub(1f);
+            NDArray x = m.create(stacked, new Shape(n, 3, height, width)).div(127.5f).sub(1f);
             if (paddedH != height || paddedW != width) {
                 // face-api pads with black (-1 after scaling), at the bottom and right
                 x = x.pad(new Shape(0, paddedW - width, 0, paddedH - height), -1);
             }
             NDList heads = heads(x);
-            NDArray boxes = heads.get(0);
-            NDArray logits = heads.get(1);
-            float[] enc = boxes.toFloatArray();
-            float[] cls = logits.toFloatArray();
-            return decode(enc, cls, paddedH, paddedW);
+            float[] enc = heads.get(0).toFloatArray();
+            float[] cls = heads.get(1).toFloatArray();
+            int anchors = enc.length / 4 / n;
+            List<Raw> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                out.add(decode(Arrays.copyOfRange(enc, 4 * anchors * i, 4 * anchors * (i + 1)),
+                        Arrays.copyOfRange(cls, 3 * anchors * i, 3 * anchors * (i + 1)), paddedH, paddedW));
+            }
+            return out;
         }
     }
 
@@ -206,12 +229,12 @@ public final class SsdMobileNetV1 implements AutoCloseable {
             boxes.add(flatten(TfLayers.conv(features[p], boxFilter[p], boxBias[p], 1, 1), 4));
             classes.add(flatten(TfLayers.conv(features[p], classFilter[p], classBias[p], 1, 1), 3));
         }
-        return new NDList(NDArrays.concat(boxes, 0), NDArrays.concat(classes, 0));
+        return new NDList(NDArrays.concat(boxes, 1), NDArrays.concat(classes, 1));
     }
 
-    /** {@code [1, anchors*k, h, w]} to rows of k in TensorFlow's (y, x, anchor) order. */
+    /** {@code [n, anchors*k, h, w]} to {@code [n, rows, k]}, rows of k in TensorFlow's (y, x, anchor) order. */
     private static NDArray flatten(NDArray y, int k) {
-        return y.transpose(0, 2, 3, 1).reshape(-1, k);
+        return y.transpose(0, 2, 3, 1).reshape(y.getShape().get(0), -1, k);
     }
 
     private static NDArray relu6(NDArray x) {
@@ -259,7 +282,20 @@ public final class SsdMobileNetV1 implements AutoCloseable {
      * {@code iou} (face-api: 0.5 and 0.5), clipped to the image.
      */
     public List<Detection> detect(float[] chw, int height, int width, float minScore, double iou, int maxResults) {
-        Raw raw = forward(chw, height, width);
+        return detect(List.of(chw), height, width, minScore, iou, maxResults).get(0);
+    }
+
+    /** {@link #detect(float[], int, int, float, double, int)} for several images of one size, in one batch. */
+    public List<List<Detection>> detect(List<float[]> chws, int height, int width, float minScore, double iou,
+                                        int maxResults) {
+        List<List<Detection>> out = new ArrayList<>(chws.size());
+        for (Raw raw : forward(chws, height, width)) {
+            out.add(faces(raw, height, width, minScore, iou, maxResults));
+        }
+        return out;
+    }
+
+    private static List<Detection> faces(Raw raw, int height, int width, float minScore, double iou, int maxResults) {
         List<Detection> candidates = new ArrayList<>();
         float[] b = raw.boxes();
         for (int i = 0; i < raw.scores().length; i++) {

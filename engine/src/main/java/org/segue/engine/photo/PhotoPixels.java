@@ -198,16 +198,21 @@ public final class PhotoPixels {
     }
 
     /**
-     * An 8-bit RGB preview of the stored grid, each pixel the mean of a {@code factor x factor}
-     * block, for face detection on large photos without holding a float copy of every pixel.
+     * An 8-bit RGB preview of the stored grid, each pixel the mean of a {@code factor x factor} block, for face
+     * detection on large photos without holding a float copy of every pixel; packed {@code TYPE_INT_RGB}, the
+     * layout the detector reads directly.
      */
     public BufferedImage preview(int factor) {
         int f = Math.max(1, Math.min(factor, Math.min(width(), height())));
         int pw = width() / f;
         int ph = height() / f;
-        BufferedImage out = new BufferedImage(pw, ph, BufferedImage.TYPE_3BYTE_BGR);
+        BufferedImage out = new BufferedImage(pw, ph, BufferedImage.TYPE_INT_RGB);
         WritableRaster dst = out.getRaster();
         double norm = 255.0 / ((double) f * f * maxValue);
+        if (bytes != null) {
+            bytes.blockMeans(f, colourBands, pw, ph, ((java.awt.image.DataBufferInt) dst.getDataBuffer()).getData());
+            return out;
+        }
         // Detection waits for the preview, and its rows are independent: the cores share them, in a few
         // contiguous runs of rows with one set of buffers each (buffers per row would churn ~100 MB at 24 MP).
         int parts = Math.min(ph, 2 * Runtime.getRuntime().availableProcessors());
@@ -301,6 +306,49 @@ public final class PhotoPixels {
 
         private int index(int x, int y, int band) {
             return offset + (y - translateY) * scanlineStride + (x - translateX) * pixelStride + bandOffsets[band];
+        }
+
+        /**
+         * The preview's pixels (see {@link PhotoPixels#preview}) into a {@code TYPE_INT_RGB} image's ints: one
+         * sweep over the interleaved samples for all bands at once (24 MP is ~0.1 s of band-by-band copies),
+         * in a few contiguous runs of output rows that the cores share.
+         */
+        void blockMeans(int f, int colourBands, int pw, int ph, int[] rgb) {
+            int bands = Math.min(colourBands, 3);
+            int[] offsets = new int[3];
+            for (int c = 0; c < 3; c++) {
+                offsets[c] = bandOffsets[Math.min(c, bands - 1)];
+            }
+            double norm = 1.0 / ((double) f * f);
+            int parts = Math.min(ph, 2 * Runtime.getRuntime().availableProcessors());
+            java.util.stream.IntStream.range(0, parts).parallel().forEach(part -> {
+                long[] sums = new long[3 * pw];
+                for (int py = part * ph / parts; py < (part + 1) * ph / parts; py++) {
+                    java.util.Arrays.fill(sums, 0);
+                    for (int dy = 0; dy < f; dy++) {
+                        int rowStart = index(bounds.x, bounds.y + py * f + dy, 0) - bandOffsets[0]; // the pixel, not a band
+                        for (int px = 0; px < pw; px++) {
+                            long r = 0;
+                            long g = 0;
+                            long b = 0;
+                            int i = rowStart + px * f * pixelStride;
+                            for (int dx = 0; dx < f; dx++, i += pixelStride) {
+                                r += data[i + offsets[0]] & 0xFF;
+                                g += data[i + offsets[1]] & 0xFF;
+                                b += data[i + offsets[2]] & 0xFF;
+                            }
+                            sums[3 * px] += r;
+                            sums[3 * px + 1] += g;
+                            sums[3 * px + 2] += b;
+                        }
+                    }
+                    int o = py * pw;
+                    for (int px = 0; px < pw; px++) {
+                        rgb[o + px] = (int) Math.round(sums[3 * px] * norm) << 16
+                                | (int) Math.round(sums[3 * px + 1] * norm) << 8 | (int) Math.round(sums[3 * px + 2] * norm);
+                    }
+                }
+            });
         }
 
         int[] read(int x, int y, int w, int h, int band, int[] out) {

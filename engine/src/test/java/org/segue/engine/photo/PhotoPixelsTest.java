@@ -80,6 +80,36 @@ class PhotoPixelsTest {
     }
 
     @Test
+    void aGreyPreviewIsEachBlocksMeanInEveryChannel() throws PhotoException {
+        BufferedImage grey = new BufferedImage(23, 17, BufferedImage.TYPE_BYTE_GRAY);
+        Random random = new Random(4);
+        for (int y = 0; y < 17; y++) {
+            for (int x = 0; x < 23; x++) {
+                grey.getRaster().setSample(x, y, 0, random.nextInt(256));
+            }
+        }
+        PhotoPixels pixels = PhotoPixels.of(grey, "grey");
+        assertTrue(pixels.readsBytesDirectly());
+        BufferedImage preview = pixels.preview(4);
+        assertEquals(5, preview.getWidth());
+        assertEquals(4, preview.getHeight());
+        for (int py = 0; py < 4; py++) {
+            for (int px = 0; px < 5; px++) {
+                int sum = 0;
+                for (int dy = 0; dy < 4; dy++) {
+                    for (int dx = 0; dx < 4; dx++) {
+                        sum += grey.getRaster().getSample(4 * px + dx, 4 * py + dy, 0);
+                    }
+                }
+                int mean = Math.round(sum / 16f);
+                for (int c = 0; c < 3; c++) {
+                    assertEquals(mean, preview.getRaster().getSample(px, py, c), "(" + px + "," + py + ") band " + c);
+                }
+            }
+        }
+    }
+
+    @Test
     void aSubImageKeepsItsOwnCoordinates() throws PhotoException {
         BufferedImage whole = picture(BufferedImage.TYPE_3BYTE_BGR, 40, 30, 3);
         BufferedImage part = whole.getSubimage(7, 5, 20, 16); // a child raster sharing the byte array
@@ -92,6 +122,9 @@ class PhotoPixelsTest {
         int[][] b = generic.readSamples(box);
         for (int c = 0; c < 3; c++) {
             assertArrayEquals(b[c], a[c], "band " + c);
+        }
+        for (int factor : new int[] {1, 2, 3, 7}) {
+            assertArrayEquals(rgb(generic.preview(factor)), rgb(fast.preview(factor)), "preview at 1/" + factor);
         }
         float[] d = delta(box.width() * box.height(), 5);
         fast.writePerturbed(box, a, d);
