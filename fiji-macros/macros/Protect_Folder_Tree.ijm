@@ -9,7 +9,9 @@
 //
 // Adapt: set person to the one person in all photos (the strongest protection: one stable code per
 // person), or to its alias as the macro recorder writes it (person=code:3f9a); leave it empty to group
-// look-alike faces automatically. strength is at most 8 (of 255). no-face: what becomes of a photo in
+// look-alike faces automatically. strength: low (the default: not seen, protects against nothing measured),
+// medium, high (seen as a colour cast; holds back a recogniser trained on the photos of the people the model
+// learnt), or a number of levels 1..8 (of 255); docs/model-card.md has each one's figures. no-face: what becomes of a photo in
 // which no face is found (copy: copied unchanged with cleaned metadata, skip: not written, fail: reported
 // as failed); the log and the report list those photos, none of them is called protected.
 //
@@ -22,7 +24,7 @@ args = getArgument();
 input = valueOf(args, "input", "");
 output = valueOf(args, "output", "");
 person = valueOf(args, "person", "");
-strength = valueOf(args, "strength", "8");
+strength = valueOf(args, "strength", "low");
 quality = valueOf(args, "quality", "95");
 noFace = valueOf(args, "no-face", "copy");
 key = valueOf(args, "key", "");

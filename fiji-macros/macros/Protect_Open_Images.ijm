@@ -13,7 +13,9 @@
 // Adapt: person = the name of the one person in all images (a stable code from the name; the name is
 // never written), its alias (person=code:3f9a, as the macro recorder writes it), or empty to give each
 // face its own code. noFace = copy, skip (nothing opens) or fail (the macro stops at the first image
-// without a face). Headless: pass "person=[Name] no-face=skip" as argument.
+// without a face). strength = low (the default: not seen, protects against nothing measured), medium, high
+// (seen; holds back a recogniser trained on the photos) or 1..8 levels. Headless: pass
+// "person=[Name] no-face=skip strength=high" as argument.
 
 args = getArgument();
 person = "";
@@ -25,6 +27,12 @@ if (indexOf(args, "no-face=") >= 0) {
     rest = substring(args, indexOf(args, "no-face=") + 8);
     if (indexOf(rest, " ") >= 0) rest = substring(rest, 0, indexOf(rest, " "));
     noFace = rest;
+}
+strength = "low";
+if (indexOf(args, "strength=") >= 0) {
+    rest = substring(args, indexOf(args, "strength=") + 9);
+    if (indexOf(rest, " ") >= 0) rest = substring(rest, 0, indexOf(rest, " "));
+    strength = rest;
 }
 // skip is done here: with a copy to close, "nothing opened" means the image failed, never "no face"
 asked = noFace;
@@ -47,7 +55,7 @@ for (i = 0; i < ids.length; i++) {
         print("Not protected: " + title + " (32-bit images are not photos)");
         continue;
     }
-    run("Protect Faces", "apply=[Current image] model=default person=[" + person + "] strength=8 no-face=" + asked);
+    run("Protect Faces", "apply=[Current image] model=default person=[" + person + "] strength=" + strength + " no-face=" + asked);
     if (getImageID() == ids[i]) {
         nFailed++;
         print("Not protected: " + title + " (nothing opened: stopped; see the log above)");

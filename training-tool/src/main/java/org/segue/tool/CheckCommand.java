@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Checks whether protection holds on your own faces.",
         description = {"FOLDER holds <person>/<face images> (a few people, ten or more faces each). A share of each "
-                + "person's faces is held out; the rest are protected with the model. Two attackers then try to "
+                + "person's faces is held out; the rest are protected with the model at its full budget (strength "
+                + "high; the default strength, low, protects against nothing measured). Two attackers then try to "
                 + "recognise the held-out faces:",
                 "  a pretrained face recogniser (how face recognition is deployed) enrols the training faces, clean "
                 + "and protected, and identifies each held-out face by its nearest enrolled face;",

@@ -10,6 +10,7 @@ import org.segue.engine.api.ModelSource;
 import org.segue.engine.api.NoFacePolicy;
 import org.segue.engine.api.PhotoResult;
 import org.segue.engine.api.ProtectionOptions;
+import org.segue.engine.api.StrengthPreset;
 import org.segue.engine.api.Protector;
 import org.segue.engine.api.ReadOnlyPolicy;
 import org.segue.engine.api.Segue;
@@ -34,8 +35,9 @@ import java.util.stream.Collectors;
 @Command(name = "protect", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Protects the faces in photos and folders of photos.",
         description = {"Protects the faces in photos (JPEG, PNG, TIFF, BMP) with the Segue generator. Faces are found "
-                + "and perturbed within 8/255; each photo is written to a mirrored output tree with cleaned metadata "
-                + "(GPS, thumbnails and face-region names removed). Originals are never changed unless --in-place.",
+                + "and perturbed within the strength (--strength; at most 8/255); each photo is written to a mirrored "
+                + "output tree with cleaned metadata (GPS, thumbnails and face-region names removed). Originals are "
+                + "never changed unless --in-place.",
                 "",
                 "A photo in which no face is found is never called protected: the summary lists it for a person to "
                 + "look at, and --no-face says what is written for it. A photo given twice is protected once.",
@@ -119,9 +121,16 @@ final class ProtectCommand implements Callable<Integer> {
             + "with Segue.")
     Path model;
 
-    @Option(names = "--epsilon", paramLabel = "LEVELS", defaultValue = "8",
-            description = "Largest change per 8-bit sample, 1..8. Default: ${DEFAULT-VALUE} (the model's 8/255).")
-    int epsilonLevels;
+    @Option(names = "--strength", paramLabel = "PRESET",
+            description = "low, medium, high, or the largest change per 8-bit sample as a number 1..8. low is not "
+                    + "seen, and protects against nothing measured; high (8, the model's budget) holds back a recogniser "
+                    + "trained on the photos of the people the model learnt, and is seen as a colour cast on the face "
+                    + "(docs/model-card.md). Default: " + StrengthPreset.DEFAULT_NAME + ".")
+    String strength;
+
+    /** The older name of {@code --strength}'s number of levels. */
+    @Option(names = "--epsilon", paramLabel = "LEVELS", hidden = true)
+    Integer epsilonLevels;
 
     @Option(names = "--quality", paramLabel = "1..100", defaultValue = "95",
             description = "JPEG output quality. Default: ${DEFAULT-VALUE}.")
@@ -166,7 +175,7 @@ final class ProtectCommand implements Callable<Integer> {
             if (json) {
                 System.out.println(s.toJson());
             } else {
-                printSummary(s, checked.options().noFace(), checked.request().reportFile(), System.out);
+                printSummary(s, checked.options(), checked.request().reportFile(), System.out);
             }
             for (PhotoResult f : s.failed()) {
                 System.err.println("failed: " + f.photo() + ": " + f.reason());
@@ -265,8 +274,12 @@ final class ProtectCommand implements Callable<Integer> {
             noFacePolicy = NoFacePolicy.parse(noFace);
             identities = person != null ? Identities.person(person)
                     : mapping != null ? Identities.mapping(mapping, groups) : Identities.grouped(groups);
+            if (epsilonLevels != null && strength != null) {
+                throw new IllegalArgumentException("give --strength or --epsilon, not both");
+            }
             options = ProtectionOptions.builder()
-                    .strengthLevels(epsilonLevels)
+                    .strengthLevels(epsilonLevels != null ? epsilonLevels
+                            : StrengthPreset.parse(strength != null ? strength : StrengthPreset.DEFAULT_NAME))
                     .jpegQuality(quality)
                     .keepLocation(keepLocation)
                     .faceMargin(margin)
@@ -296,7 +309,8 @@ final class ProtectCommand implements Callable<Integer> {
     }
 
     /** The summary as text: what was protected, and apart from it what was not (no face, failed). */
-    private void printSummary(BatchSummary s, NoFacePolicy policy, Path reportFile, PrintStream text) {
+    private void printSummary(BatchSummary s, ProtectionOptions options, Path reportFile, PrintStream text) {
+        NoFacePolicy policy = options.noFace();
         List<PhotoResult> without = s.withoutFaces();
         if (dryRun) {
             for (PhotoResult r : s.results()) {
@@ -313,6 +327,9 @@ final class ProtectCommand implements Callable<Integer> {
             line.append(s.photos() - without.size() - s.failed().size()).append(" with faces (dry run: no photo written)");
         } else {
             line.append(protectedPhotos).append(" protected");
+            if (protectedPhotos > 0) {
+                line.append(" (strength ").append(StrengthPreset.describe(options.strengthLevels())).append(')');
+            }
         }
         line.append(", ").append(without.size()).append(" without a face");
         if (!dryRun && !without.isEmpty()) {

@@ -120,7 +120,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--budget", paramLabel = "LEVELS", description = "the largest change per 8-bit sample the model "
             + "is trained for; default 8, the paper. protect changes a sample by at most 8 levels whatever the model "
-            + "(its --epsilon), so a model trained for more is clipped there: larger budgets are for measuring trade-offs")
+            + "(its --strength), so a model trained for more is clipped there: larger budgets are for measuring trade-offs")
     Float budgetLevels;
 
     @Option(names = "--perturbation-colour", paramLabel = "grey|colour", description = "grey: one change for R, G and "

@@ -78,6 +78,10 @@ class CommandLineIT {
         // 2: bad usage, checked before anything is written (no output folder, no report)
         usage(run("protect", dir.resolve("missing.jpg").toString(), "--out", out.toString()), "no such file or folder");
         usage(run("protect", in.toString(), "--out", out.toString(), "--epsilon", "9"), "strength");
+        usage(run("protect", in.toString(), "--out", out.toString(), "--strength", "strong"), "low, medium, high or 1..8");
+        usage(run("protect", in.toString(), "--out", out.toString(), "--strength", "9"), "low, medium, high or 1..8");
+        usage(run("protect", in.toString(), "--out", out.toString(), "--strength", "high", "--epsilon", "3"),
+                "not both");
         usage(run("protect", in.toString(), "--out", out.toString(), "--quality", "0"), "quality");
         usage(run("protect", in.toString(), "--out", in.resolve("protected").toString()), "must not lie inside");
         usage(run("protect", in.toString(), "--out", out.toString(), "--person", "A", "--mapping", photo.toString()),
@@ -234,6 +238,29 @@ class CommandLineIT {
         assertTrue(face.get("width").getAsInt() > 50 && face.has("x") && face.has("y") && face.has("height"), face.toString());
         assertEquals("wall.png", tree.getAsJsonArray("withoutFaces").get(0).getAsString());
         assertFalse(Files.exists(dir.resolve("out")));
+    }
+
+    /** Each preset reaches the photo: the report's largest change is the preset's, and the summary names it. */
+    @Test
+    void theStrengthPresetsSetTheLargestChange(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isRegularFile(ASTRONAUT), "needs ../shared: " + ASTRONAUT);
+        Path in = dir.resolve("in");
+        Files.createDirectories(in);
+        Files.copy(ASTRONAUT, in.resolve("astronaut.png"));
+        for (String preset : new String[] {null, "high"}) {
+            Path out = dir.resolve("out-" + preset);
+            ConsoleRun r = preset == null ? run("protect", in.toString(), "--out", out.toString())
+                    : run("protect", in.toString(), "--out", out.toString(), "--strength", preset);
+            assertEquals(0, r.exit(), r.err());
+            int levels = preset == null ? org.segue.engine.api.StrengthPreset.DEFAULT.levels()
+                    : org.segue.engine.api.StrengthPreset.parse(preset);
+            assertTrue(r.out().contains("1 protected (strength "
+                    + org.segue.engine.api.StrengthPreset.describe(levels) + ")"), r.out());
+            JsonObject report = JsonParser.parseString(Files.readString(out.resolve("protection-report.json")))
+                    .getAsJsonObject().getAsJsonArray("reports").get(0).getAsJsonObject();
+            assertEquals("protected", report.get("status").getAsString());
+            assertEquals(levels, report.get("maxChange").getAsInt(), "preset " + preset);
+        }
     }
 
     @Test

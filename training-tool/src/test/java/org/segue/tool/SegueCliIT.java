@@ -162,7 +162,8 @@ class SegueCliIT {
 
         ConsoleRun r = run("protect", dir.resolve("in").toString(), "--out", out.toString(), "--person", "Jane Roe");
         assertEquals(1, r.exit(), r.err());
-        assertTrue(r.out().contains("2 photos, 1 face found: 1 protected, 0 without a face, 1 failed"), r.out());
+        assertTrue(r.out().contains("2 photos, 1 face found: 1 protected (strength low, 1 of 255), 0 without a face, "
+                + "1 failed"), r.out());
         assertTrue(r.err().contains("failed: holiday/broken.jpg: truncated JPEG") || r.err().contains("failed: holiday/broken.jpg: damaged JPEG"), r.err());
         assertTrue(Files.size(out.resolve("holiday/beach.jpg")) > 10000);
         assertTrue(!Files.readString(out.resolve("protection-report.json")).contains("Jane"));

@@ -5,7 +5,8 @@ import org.segue.engine.photo.PhotoCodec;
 /**
  * How photos are protected, built with {@link #builder()}; every field has the product's default.
  *
- * @param strengthLevels largest change per sample in 8-bit levels, 1..8 (8: the budget the models are trained for)
+ * @param strengthLevels largest change per sample in 8-bit levels, 1..8 (8: the budget the models are trained for;
+ *                       default: {@link StrengthPreset#DEFAULT})
  * @param jpegQuality    quality of JPEG output, 1..100
  * @param keepLocation   keep GPS location metadata (removed by default)
  * @param faceMargin     each detected face is widened by this fraction of its size on every side, 0..2
@@ -74,7 +75,7 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
     }
 
     public static final class Builder {
-        private int strengthLevels = MAX_LEVELS;
+        private int strengthLevels = StrengthPreset.DEFAULT.levels();
         private int jpegQuality = 95;
         private boolean keepLocation;
         private double faceMargin = 0.3;
@@ -84,6 +85,10 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
         private ErasureKey erasure;
 
         private Builder() {}
+
+        public Builder strength(StrengthPreset preset) {
+            return strengthLevels(preset.levels());
+        }
 
         public Builder strengthLevels(int levels) {
             this.strengthLevels = levels;

@@ -211,7 +211,12 @@ public final class SegueModel implements AutoCloseable {
      * budget) and added at full resolution. Pixels change by at most eps.
      */
     public List<RgbImage> protectImages(List<RgbImage> images, int[] labels) {
-        List<float[]> deltas = perturbationsAtFullSize(images, labels, info.epsilon());
+        return protectImages(images, labels, info.epsilon());
+    }
+
+    /** {@link #protectImages(List, int[])} with the budget tightened to {@code epsilon} (at most the model's). */
+    public List<RgbImage> protectImages(List<RgbImage> images, int[] labels, float epsilon) {
+        List<float[]> deltas = perturbationsAtFullSize(images, labels, epsilon);
         List<RgbImage> out = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
             out.add(images.get(i).plusClamped(deltas.get(i)));

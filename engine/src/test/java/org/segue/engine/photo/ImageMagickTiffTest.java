@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segue.engine.api.ProtectionOptions;
+import org.segue.engine.api.StrengthPreset;
 import org.segue.engine.metadata.MetadataPolicy;
 import org.segue.engine.metadata.MetadataReport;
 import org.segue.engine.spi.FaceBox;
@@ -87,8 +88,9 @@ class ImageMagickTiffTest {
             tiffs = files.filter(f -> f.getFileName().toString().endsWith(".tif")).sorted().toList();
         }
         assertEquals(9, tiffs.size(), "the fixtures of make-fixtures.sh in " + folder);
+        // the full budget, where the bound is widest
         PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), new FixedBoxDetector(),
-                ProtectionOptions.defaults());
+                ProtectionOptions.builder().strength(StrengthPreset.HIGH).build());
         List<String> checked = new ArrayList<>();
         String convert = imageMagick();
         for (Path tiff : tiffs) {

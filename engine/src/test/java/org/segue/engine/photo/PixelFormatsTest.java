@@ -1,6 +1,7 @@
 package org.segue.engine.photo;
 
 import org.segue.engine.api.ProtectionOptions;
+import org.segue.engine.api.StrengthPreset;
 import org.segue.engine.spi.FaceBox;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -81,7 +82,9 @@ class PixelFormatsTest {
         BufferedImage image = make(layout, 160, 128);
         String format = layout.name().endsWith("TIFF") ? "tiff" : layout.name().endsWith("BMP") ? "bmp" : "png";
         byte[] file = TestPhotos.encode(image, format);
-        PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), new FixedBoxDetector(), ProtectionOptions.defaults());
+        // the full budget, where the bound is widest and every layout must still hold it
+        PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), new FixedBoxDetector(),
+                ProtectionOptions.builder().strength(StrengthPreset.HIGH).build());
         PhotoProtector.Analysed a = protector.analyse(file, "synthetic." + format);
         PhotoProtector.Result result = protector.protect(a, new int[] {3});
         assertEquals(a.decoded().format().imageIoName(), format.equals("tiff") ? "tiff" : format);

@@ -24,6 +24,7 @@ import org.segue.engine.api.NoFacePolicy;
 import org.segue.engine.api.PhotoResult;
 import org.segue.engine.api.ProtectedImage;
 import org.segue.engine.api.ProtectionOptions;
+import org.segue.engine.api.StrengthPreset;
 import org.segue.engine.api.Protector;
 import org.segue.engine.spi.FaceBox;
 
@@ -120,7 +121,7 @@ public class ProtectFacesCommand implements PlugIn {
             strength = MAX_LEVELS;
         }
         if (strength < 1 || r.quality() < 1 || r.quality() > 100) {
-            IJ.error(TITLE, "Strength must be 1..8 levels and JPEG quality 1..100.");
+            IJ.error(TITLE, "Strength must be low, medium, high or 1..8 levels, and JPEG quality 1..100.");
             return;
         }
         boolean failed;
@@ -209,7 +210,9 @@ public class ProtectFacesCommand implements PlugIn {
         fields.group(ModeFields.BOTH);
         Dialogs.addFileField(gd, "Model", SegueSession.lastModel());
         gd.addStringField("Person name", "", 24);
-        gd.addNumericField("Strength", MAX_LEVELS, 0, 3, "levels of 255 (at most 8)");
+        gd.addStringField("Strength", StrengthPreset.DEFAULT.label(), 6);
+        gd.addToSameRow();
+        gd.addMessage("low, medium, high, or 1..8 levels of 255");
         gd.addChoice("No-face photos", NO_FACE_CHOICES, NO_FACE_CHOICES[0]);
         Dialogs.addFileField(gd, "Key file (erasable)", "");
         fields.group(FOLDER);
@@ -264,7 +267,7 @@ public class ProtectFacesCommand implements PlugIn {
         String output = gd.getNextString();
         String model = gd.getNextString();
         String person = gd.getNextString().strip();
-        int strength = (int) gd.getNextNumber();
+        int strength = strengthLevels(gd.getNextString());
         String noFace = gd.getNextChoice();
         String keyFile = gd.getNextString().strip();
         int quality = (int) gd.getNextNumber();
@@ -274,6 +277,24 @@ public class ProtectFacesCommand implements PlugIn {
         boolean show = gd.getNextBoolean();
         return new Request(folder, allSlices, input, output, model, person, strength, quality, keepLocation,
                 NoFacePolicy.parse(noFace), keyFile, show, groupRegistry, registryKey);
+    }
+
+    /**
+     * The Strength field: a preset's name or a number of levels. A number above the model's budget is kept for
+     * the check that clamps it with a note (older macros asked for more than 8); anything else unreadable is 0,
+     * which the run refuses with the reason.
+     */
+    static int strengthLevels(String typed) {
+        String t = typed.strip();
+        try {
+            return StrengthPreset.parse(t);
+        } catch (IllegalArgumentException e) {
+            try {
+                return Math.max(0, Integer.parseInt(t));
+            } catch (NumberFormatException notANumber) {
+                return 0;
+            }
+        }
     }
 
     /**

@@ -386,6 +386,17 @@ class HeadlessCommandsIT {
         assertEquals("1|1|stack-protected|protected|0|0", String.join("|", c), "the current slice only: " + log);
     }
 
+    /** The Strength field takes a preset's name or levels; what it cannot read becomes 0, which the run refuses. */
+    @Test
+    void theStrengthFieldTakesPresetsAndLevels() {
+        assertEquals(org.segue.engine.api.StrengthPreset.HIGH.levels(), ProtectFacesCommand.strengthLevels("high"));
+        assertEquals(org.segue.engine.api.StrengthPreset.LOW.levels(), ProtectFacesCommand.strengthLevels(" LOW "));
+        assertEquals(3, ProtectFacesCommand.strengthLevels("3"));
+        assertEquals(12, ProtectFacesCommand.strengthLevels("12"), "kept for the clamp with its note");
+        assertEquals(0, ProtectFacesCommand.strengthLevels("strong"));
+        assertEquals(0, ProtectFacesCommand.strengthLevels("-2"));
+    }
+
     /**
      * The macro recorder writes a person's alias, never the name, and the alias protects exactly as the name does
      * when the recorded line runs.

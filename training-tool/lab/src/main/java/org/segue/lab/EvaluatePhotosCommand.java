@@ -80,6 +80,10 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
             + "this fraction (0: ArcFace's framing, the one the product's generator works in); default ${DEFAULT-VALUE}")
     double attackerPadding;
 
+    @Option(names = "--strength", paramLabel = "LEVELS", defaultValue = "8",
+            description = "the product's strength: largest change per 8-bit sample, 1..8 (protect --epsilon); default ${DEFAULT-VALUE}")
+    int strength;
+
     @Option(names = "--grey", description = "counter-measure: the attacker turns its training and test faces grey "
             + "(Rec. 601 luma), as image shortcut squeezing does")
     boolean grey;
@@ -132,6 +136,7 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("photos", photos.toString());
         result.put("identities", identities);
+        result.put("strengthLevels", identities.equals("clean") ? null : strength);
         result.put("people", people.size());
         result.put("trainPerPerson", trainPerPerson);
         result.put("testPerPerson", testPerPerson);
@@ -181,9 +186,10 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
                 result.put("meanAccuracy", mean);
                 result.put("chance", 1.0 / people.size());
                 result.put("seconds", (System.nanoTime() - t0) / 1e9);
-                System.out.printf(Locale.ROOT, "%s, %d people, %d/%d photos each, attacker crops %s%s%s: attacker "
+                System.out.printf(Locale.ROOT, "%s%s, %d people, %d/%d photos each, attacker crops %s%s%s: attacker "
                                 + "%.1f%% (seeds %s; chance %.1f%%; %d training and %d test faces found by the attacker)%n",
-                        identities, people.size(), trainPerPerson, testPerPerson, result.get("attackerCrop"),
+                        identities, identities.equals("clean") ? "" : " at strength " + strength, people.size(),
+                        trainPerPerson, testPerPerson, result.get("attackerCrop"),
                         grey ? ", grey" : "", jpegQuality == null ? "" : ", JPEG q" + jpegQuality, 100 * mean,
                         accuracies, 100.0 / people.size(), trainFaces.size(), testFaces.size());
             }
@@ -226,7 +232,8 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
                 }
             }
         }
-        ProtectionOptions.Builder options = ProtectionOptions.builder().whenNoFace(NoFacePolicy.COPY);
+        ProtectionOptions.Builder options = ProtectionOptions.builder().whenNoFace(NoFacePolicy.COPY)
+                .strengthLevels(strength);
         Cancellation cancellation = new Cancellation();
         if (identities.equals("person")) {
             for (String person : people) {

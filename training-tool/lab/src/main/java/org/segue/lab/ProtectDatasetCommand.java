@@ -37,6 +37,10 @@ final class ProtectDatasetCommand implements Callable<Integer> {
                     + "auto: what the model was trained with (default ${DEFAULT-VALUE})")
     String codes;
 
+    @Option(names = "--strength", paramLabel = "LEVELS", description = "largest change per 8-bit sample, 1 up to the "
+            + "model's budget (as 'protect --epsilon'); default: the model's budget")
+    Integer strength;
+
     @Option(names = "--batch-size", defaultValue = "32", description = "faces per generator call (default ${DEFAULT-VALUE})")
     int batchSize;
 
@@ -71,7 +75,15 @@ final class ProtectDatasetCommand implements Callable<Integer> {
                         100 * ClusteringAccuracy.of(pseudo, dataset.labels()));
                 labels = java.util.Arrays.stream(pseudo).map(m::codeForCluster).toArray(); // as the model was trained
             }
-            DatasetProtector.Summary s = DatasetProtector.protect(m, dataset, labels, output, batchSize,
+            float epsilon = m.info().epsilon();
+            if (strength != null) {
+                if (strength < 1 || strength / 255f > epsilon + 1e-6f) {
+                    throw new IllegalArgumentException("--strength must be 1.." + Math.round(epsilon * 255)
+                            + " levels (the model's budget), was " + strength);
+                }
+                epsilon = strength / 255f;
+            }
+            DatasetProtector.Summary s = DatasetProtector.protect(m, dataset, labels, epsilon, output, batchSize,
                     new ConsoleProgress(System.err), new Cancellation());
             System.out.printf("Protected %d images into %s in %.1f s (%.1f images/s)%n", s.written(), output,
                     s.seconds(), s.written() / s.seconds());

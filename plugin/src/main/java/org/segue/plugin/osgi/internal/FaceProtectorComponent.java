@@ -17,6 +17,7 @@ import org.segue.engine.api.ModelSource;
 import org.segue.engine.api.NoFacePolicy;
 import org.segue.engine.api.PhotoResult;
 import org.segue.engine.api.ProtectionOptions;
+import org.segue.engine.api.StrengthPreset;
 import org.segue.engine.api.Protector;
 import org.segue.engine.api.RestoreResult;
 import org.segue.engine.api.Segue;
@@ -77,7 +78,9 @@ public class FaceProtectorComponent implements FaceProtector {
         }
         // the service is not told who is who, and the faces of one photo are different people
         ProtectionOptions options = ProtectionOptions.builder()
-                .strengthLevels(Math.max(1, Math.min(ProtectionOptions.MAX_LEVELS, config.epsilon_levels())))
+                .strengthLevels(config.epsilon_levels() > 0
+                        ? Math.min(ProtectionOptions.MAX_LEVELS, config.epsilon_levels())
+                        : StrengthPreset.parse(config.strength()))
                 .jpegQuality(config.output_quality())
                 .keepLocation(!config.strip_gps())
                 .maxMegapixels(config.max_megapixels())

@@ -8,8 +8,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         description = "How photos are protected: strength, model, detector, metadata, output quality, photos without a face, erasable protection.")
 @interface ProtectorConfig {
 
-    @AttributeDefinition(name = "Strength", description = "Largest change per sample, in levels of 255 (1..8)", min = "1", max = "8")
-    int epsilon_levels() default 8;
+    @AttributeDefinition(name = "Strength", description = "low (not seen, protects against nothing measured), medium, "
+            + "high (the model's budget: holds back a recogniser trained on the photos, and is seen), or the largest "
+            + "change per sample in levels of 255 (1..8)")
+    String strength() default org.segue.engine.api.StrengthPreset.DEFAULT_NAME;
+
+    @AttributeDefinition(name = "Strength in levels", description = "Largest change per sample, in levels of 255 (1..8); "
+            + "0: as Strength says", min = "0", max = "8")
+    int epsilon_levels() default 0;
 
     @AttributeDefinition(name = "Model", description = "'default' (shipped with Segue) or the path of a .segue model file")
     String model_location() default "default";

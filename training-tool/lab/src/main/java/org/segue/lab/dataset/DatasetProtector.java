@@ -26,9 +26,11 @@ public final class DatasetProtector {
 
     /**
      * @param labels side-information label of each sample of {@code dataset}, in its order
+     * @param epsilon  largest change per sample (in [0, 1]; at most the model's budget)
      */
-    public static Summary protect(SegueModel model, ImageFolder dataset, int[] labels, Path outDir, int batchSize,
-                                  ProgressListener progress, Cancellation cancellation) throws IOException {
+    public static Summary protect(SegueModel model, ImageFolder dataset, int[] labels, float epsilon, Path outDir,
+                                  int batchSize, ProgressListener progress, Cancellation cancellation)
+            throws IOException {
         long start = System.nanoTime();
         List<ImageFolder.Sample> samples = dataset.samples();
         List<String> failures = new ArrayList<>();
@@ -51,7 +53,7 @@ public final class DatasetProtector {
             }
             if (!images.isEmpty()) {
                 List<RgbImage> done = model.protectImages(images,
-                        chunkLabels.stream().mapToInt(Integer::intValue).toArray());
+                        chunkLabels.stream().mapToInt(Integer::intValue).toArray(), epsilon);
                 for (int j = 0; j < done.size(); j++) {
                     ImageCodec.writePng(done.get(j), targets.get(j));
                     written++;

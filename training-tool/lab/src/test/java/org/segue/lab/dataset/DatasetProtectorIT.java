@@ -56,7 +56,8 @@ class DatasetProtectorIT {
 
     void protectAndCheck(SegueModel model, Path in, Path out) throws Exception {
         ImageFolder dataset = ImageFolder.scan(in);
-        DatasetProtector.Summary s = DatasetProtector.protect(model, dataset, dataset.labels(), out, 5,
+        DatasetProtector.Summary s = DatasetProtector.protect(model, dataset, dataset.labels(),
+                model.info().epsilon(), out, 5,
                 ProgressListener.NONE, Cancellation.none());
         assertEquals(dataset.samples().size(), s.written());
         assertTrue(s.failures().isEmpty(), s.failures().toString());
@@ -104,7 +105,8 @@ class DatasetProtectorIT {
         ModelInfo info = new ModelInfo(SegueGenerator.ARCHITECTURE, Perturbation.DEFAULT_EPSILON, 32, 32, 16, Map.of());
         try (SegueModel model = SegueModel.create(info, Device.cpu())) {
             ImageFolder dataset = ImageFolder.scan(in);
-            DatasetProtector.Summary s = DatasetProtector.protect(model, dataset, dataset.labels(), dir.resolve("out"),
+            DatasetProtector.Summary s = DatasetProtector.protect(model, dataset, dataset.labels(),
+                    model.info().epsilon(), dir.resolve("out"),
                     8, ProgressListener.NONE, Cancellation.none());
             assertEquals(1, s.written());
             assertEquals(1, s.failures().size());
