@@ -3,6 +3,7 @@ package org.segue.tool;
 import com.google.gson.GsonBuilder;
 import org.segue.engine.api.Cancellation;
 import org.segue.engine.api.CheckRequest;
+import org.segue.engine.api.StrengthPreset;
 import org.segue.engine.api.CheckResult;
 import org.segue.engine.api.ConsoleProgress;
 import org.segue.engine.api.ModelSource;
@@ -22,8 +23,8 @@ import java.util.concurrent.Callable;
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Checks whether protection holds on your own faces.",
         description = {"FOLDER holds <person>/<face images> (a few people, ten or more faces each). A share of each "
-                + "person's faces is held out; the rest are protected with the model at its full budget (strength "
-                + "high; the default strength, low, protects against nothing measured). Two attackers then try to "
+                + "person's faces is held out; the rest are protected with the model at --strength (as protect's; default low, which "
+                + "protects against nothing measured). Two attackers then try to "
                 + "recognise the held-out faces:",
                 "  a pretrained face recogniser (how face recognition is deployed) enrols the training faces, clean "
                 + "and protected, and identifies each held-out face by its nearest enrolled face;",
@@ -51,6 +52,10 @@ final class CheckCommand implements Callable<Integer> {
             description = "Share of each person's faces held out. Default: ${DEFAULT-VALUE}.")
     double testFraction;
 
+    @Option(names = "--strength", paramLabel = "PRESET", description = "The strength the faces are protected at: "
+            + "low, medium, high or 1..8 levels, as protect's. Default: " + StrengthPreset.DEFAULT_NAME + ".")
+    String strength = StrengthPreset.DEFAULT_NAME;
+
     @Option(names = "--seed", defaultValue = "0", description = "The attackers' seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -71,7 +76,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         CheckRequest request;
         try {
-            request = new CheckRequest(folder, epochs, inputSize, testFraction, seed);
+            request = new CheckRequest(folder, epochs, inputSize, testFraction, seed, StrengthPreset.parse(strength));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -88,6 +93,7 @@ final class CheckCommand implements Callable<Integer> {
             if (json) {
                 System.out.println(new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(r));
             } else {
+                System.out.println("Faces protected at strength " + StrengthPreset.describe(request.strengthLevels()));
                 print(r, System.out);
             }
             return r.cancelled() ? SegueCli.CANCELLED : SegueCli.DONE;

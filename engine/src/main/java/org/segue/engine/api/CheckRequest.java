@@ -11,8 +11,10 @@ import java.nio.file.Path;
  * @param inputSize    attacker resolution in pixels, at least 32 (default 64)
  * @param testFraction share of each person's faces held out for testing, in (0,1) (default 0.3)
  * @param seed         the attackers' seed (their weights and batch order)
+ * @param strengthLevels the strength the faces are protected at, 1..8 levels (default: {@link StrengthPreset#DEFAULT},
+ *                     what protection uses when none is asked for): the check answers for the strength one protects with
  */
-public record CheckRequest(Path folder, int epochs, int inputSize, double testFraction, long seed) {
+public record CheckRequest(Path folder, int epochs, int inputSize, double testFraction, long seed, int strengthLevels) {
 
     public CheckRequest {
         if (folder == null) {
@@ -21,6 +23,15 @@ public record CheckRequest(Path folder, int epochs, int inputSize, double testFr
         if (epochs < 1 || inputSize < 32 || !(testFraction > 0 && testFraction < 1)) {
             throw new IllegalArgumentException("check needs epochs >= 1, input size >= 32 and a test fraction in (0,1)");
         }
+        if (strengthLevels < 1 || strengthLevels > ProtectionOptions.MAX_LEVELS) {
+            throw new IllegalArgumentException("check needs a strength of 1.." + ProtectionOptions.MAX_LEVELS
+                    + " levels, was " + strengthLevels);
+        }
+    }
+
+    /** At the default strength. */
+    public CheckRequest(Path folder, int epochs, int inputSize, double testFraction, long seed) {
+        this(folder, epochs, inputSize, testFraction, seed, StrengthPreset.DEFAULT.levels());
     }
 
     public static CheckRequest of(Path folder) {
@@ -28,14 +39,18 @@ public record CheckRequest(Path folder, int epochs, int inputSize, double testFr
     }
 
     public CheckRequest withEpochs(int n) {
-        return new CheckRequest(folder, n, inputSize, testFraction, seed);
+        return new CheckRequest(folder, n, inputSize, testFraction, seed, strengthLevels);
     }
 
     public CheckRequest withInputSize(int size) {
-        return new CheckRequest(folder, epochs, size, testFraction, seed);
+        return new CheckRequest(folder, epochs, size, testFraction, seed, strengthLevels);
     }
 
     public CheckRequest withTestFraction(double fraction) {
-        return new CheckRequest(folder, epochs, inputSize, fraction, seed);
+        return new CheckRequest(folder, epochs, inputSize, fraction, seed, strengthLevels);
+    }
+
+    public CheckRequest withStrengthLevels(int levels) {
+        return new CheckRequest(folder, epochs, inputSize, testFraction, seed, levels);
     }
 }

@@ -55,14 +55,16 @@ public final class ProtectionCheck {
         int[] trainLabels = train.stream().mapToInt(i -> labels[i]).toArray();
         int[] codeOf = model.codesFor(folder.classes()); // the side information the model was trained to take
         int[] trainCodes = java.util.Arrays.stream(trainLabels).map(l -> codeOf[l]).toArray();
-        List<RgbImage> protectedFaces = protect(model, trainFaces, trainCodes);
+        // a model trained for less than the strength asked for is used at its own budget
+        float epsilon = Math.min(model.info().epsilon(), config.strengthLevels() / 255f);
+        List<RgbImage> protectedFaces = protect(model, trainFaces, trainCodes, epsilon);
         List<RgbImage> testAtModelSize = pick(faces, test);
         List<RgbImage> testFaces = resized(testAtModelSize, config.inputSize());
         int[] testLabels = test.stream().mapToInt(i -> labels[i]).toArray();
         // the pretrained recogniser: enrols the training faces and identifies the held-out ones (protected too, for
         // the recogniser that meets protected photos at the door)
         List<RgbImage> protectedTest = protect(model, testAtModelSize,
-                java.util.Arrays.stream(testLabels).map(l -> codeOf[l]).toArray());
+                java.util.Arrays.stream(testLabels).map(l -> codeOf[l]).toArray(), epsilon);
         CheckResult.Recognition recognition;
         try (PretrainedFaceFeatures features = PretrainedFaceFeatures.load(ai.djl.Device.cpu())) {
             progress.onProgress(new ProgressListener.Progress("pretrained recogniser", 0, 1, "embedding faces",
@@ -97,11 +99,12 @@ public final class ProtectionCheck {
     }
 
     /** The faces protected with their codes, in batches of 32 (the generator's memory stays bounded). */
-    private static List<RgbImage> protect(SegueModel model, List<RgbImage> faces, int[] codes) {
+    private static List<RgbImage> protect(SegueModel model, List<RgbImage> faces, int[] codes, float epsilon) {
         List<RgbImage> out = new ArrayList<>(faces.size());
         for (int from = 0; from < faces.size(); from += 32) {
             int to = Math.min(faces.size(), from + 32);
-            out.addAll(model.protectImages(faces.subList(from, to), java.util.Arrays.copyOfRange(codes, from, to)));
+            out.addAll(model.protectImages(faces.subList(from, to), java.util.Arrays.copyOfRange(codes, from, to),
+                    epsilon));
         }
         return out;
     }

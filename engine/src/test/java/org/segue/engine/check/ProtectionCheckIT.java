@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.segue.engine.SharedData;
 import org.segue.engine.api.Cancellation;
 import org.segue.engine.api.CheckRequest;
+import org.segue.engine.api.StrengthPreset;
 import org.segue.engine.api.CheckResult;
 import org.segue.engine.api.ProgressListener;
 import org.segue.engine.photo.TestEngine;
@@ -37,5 +38,12 @@ class ProtectionCheckIT {
         assertTrue(rec.embeddingSimilarity() > 0 && rec.embeddingSimilarity() < 1, "similarity " + rec.embeddingSimilarity());
         assertNotNull(r.cleanAccuracy());
         assertNotNull(r.protectedAccuracy());
+
+        // the check protects at the strength asked for: the full budget moves the embeddings further than the default
+        CheckResult high = ProtectionCheck.run(TestEngine.defaultModel(),
+                new CheckRequest(folder, 1, 32, 0.3, 0).withStrengthLevels(StrengthPreset.HIGH.levels()),
+                ProgressListener.NONE, new Cancellation());
+        assertTrue(high.recognition().embeddingSimilarity() < rec.embeddingSimilarity(), "similarity at high "
+                + high.recognition().embeddingSimilarity() + ", at the default " + rec.embeddingSimilarity());
     }
 }

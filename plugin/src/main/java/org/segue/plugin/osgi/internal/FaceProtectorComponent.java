@@ -171,7 +171,9 @@ public class FaceProtectorComponent implements FaceProtector {
         Setup s = current();
         CheckResult r;
         try {
-            r = s.protector().check(CheckRequest.of(labelledFolder), ProgressListener.NONE, new Cancellation());
+            // at the configured strength: the check answers for the protection this service gives
+            r = s.protector().check(CheckRequest.of(labelledFolder).withStrengthLevels(s.options().strengthLevels()),
+                    ProgressListener.NONE, new Cancellation());
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
