@@ -23,10 +23,7 @@ public record CheckRequest(Path folder, int epochs, int inputSize, double testFr
         if (epochs < 1 || inputSize < 32 || !(testFraction > 0 && testFraction < 1)) {
             throw new IllegalArgumentException("check needs epochs >= 1, input size >= 32 and a test fraction in (0,1)");
         }
-        if (strengthLevels < 1 || strengthLevels > ProtectionOptions.MAX_LEVELS) {
-            throw new IllegalArgumentException("check needs a strength of 1.." + ProtectionOptions.MAX_LEVELS
-                    + " levels, was " + strengthLevels);
-        }
+        ProtectionOptions.requireStrength(strengthLevels);
     }
 
     /** At the default strength. */

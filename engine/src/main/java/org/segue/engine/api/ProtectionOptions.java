@@ -24,10 +24,7 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
     public static final int MAX_LEVELS = 8;
 
     public ProtectionOptions {
-        if (strengthLevels < 1 || strengthLevels > MAX_LEVELS) {
-            throw new IllegalArgumentException("strength (the largest change per 8-bit sample) must be 1.." + MAX_LEVELS
-                    + " levels, was " + strengthLevels);
-        }
+        requireStrength(strengthLevels);
         if (jpegQuality < 1 || jpegQuality > 100) {
             throw new IllegalArgumentException("JPEG quality must be 1..100, was " + jpegQuality);
         }
@@ -42,6 +39,14 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
         }
         if (noFace == null) {
             throw new IllegalArgumentException("a no-face policy is needed (copy, skip or fail)");
+        }
+    }
+
+    /** The one bound on a strength, wherever one is given (here and in {@link CheckRequest}). */
+    static void requireStrength(int levels) {
+        if (levels < 1 || levels > MAX_LEVELS) {
+            throw new IllegalArgumentException("strength (the largest change per 8-bit sample) must be 1.." + MAX_LEVELS
+                    + " levels, was " + levels);
         }
     }
 

@@ -57,12 +57,11 @@ public enum StrengthPreset {
         try {
             levels = Integer.parseInt(t);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("strength must be low, medium, high or 1.." + ProtectionOptions.MAX_LEVELS
-                    + " levels, was '" + t + "'");
+            levels = 0;
         }
         if (levels < 1 || levels > ProtectionOptions.MAX_LEVELS) {
             throw new IllegalArgumentException("strength must be low, medium, high or 1.." + ProtectionOptions.MAX_LEVELS
-                    + " levels, was " + levels);
+                    + " levels, was '" + t + "'");
         }
         return levels;
     }

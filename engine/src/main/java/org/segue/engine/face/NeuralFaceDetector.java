@@ -272,10 +272,12 @@ public final class NeuralFaceDetector implements FaceDetector {
         int strips = stripLength >= length ? 1
                 : (int) Math.ceil((length - STRIP_OVERLAP) / (double) (stripLength - STRIP_OVERLAP));
         int[] starts = new int[strips];
+        for (int i = 0; i < strips; i++) {
+            starts[i] = strips == 1 ? 0 : (int) Math.round(i * (length - stripLength) / (double) (strips - 1));
+        }
         List<BufferedImage> pieces = new ArrayList<>();
         for (BufferedImage pass : passes) {
             for (int i = 0; i < strips; i++) {
-                starts[i] = strips == 1 ? 0 : (int) Math.round(i * (length - stripLength) / (double) (strips - 1));
                 pieces.add(alongX ? pass.getSubimage(starts[i], 0, stripLength, h)
                         : pass.getSubimage(0, starts[i], w, stripLength));
             }

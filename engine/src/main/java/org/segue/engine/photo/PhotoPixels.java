@@ -208,11 +208,11 @@ public final class PhotoPixels {
         int ph = height() / f;
         BufferedImage out = new BufferedImage(pw, ph, BufferedImage.TYPE_INT_RGB);
         WritableRaster dst = out.getRaster();
-        double norm = 255.0 / ((double) f * f * maxValue);
         if (bytes != null) {
             bytes.blockMeans(f, colourBands, pw, ph, ((java.awt.image.DataBufferInt) dst.getDataBuffer()).getData());
             return out;
         }
+        double norm = 255.0 / ((double) f * f * maxValue);
         // Detection waits for the preview, and its rows are independent: the cores share them, in a few
         // contiguous runs of rows with one set of buffers each (buffers per row would churn ~100 MB at 24 MP).
         int parts = Math.min(ph, 2 * Runtime.getRuntime().availableProcessors());
@@ -305,7 +305,12 @@ public final class PhotoPixels {
         }
 
         private int index(int x, int y, int band) {
-            return offset + (y - translateY) * scanlineStride + (x - translateX) * pixelStride + bandOffsets[band];
+            return pixelIndex(x, y) + bandOffsets[band];
+        }
+
+        /** Where the samples of the pixel at ({@code x}, {@code y}) begin; its bands lie at the band offsets. */
+        private int pixelIndex(int x, int y) {
+            return offset + (y - translateY) * scanlineStride + (x - translateX) * pixelStride;
         }
 
         /**
@@ -326,7 +331,7 @@ public final class PhotoPixels {
                 for (int py = part * ph / parts; py < (part + 1) * ph / parts; py++) {
                     java.util.Arrays.fill(sums, 0);
                     for (int dy = 0; dy < f; dy++) {
-                        int rowStart = index(bounds.x, bounds.y + py * f + dy, 0) - bandOffsets[0]; // the pixel, not a band
+                        int rowStart = pixelIndex(bounds.x, bounds.y + py * f + dy);
                         for (int px = 0; px < pw; px++) {
                             long r = 0;
                             long g = 0;
