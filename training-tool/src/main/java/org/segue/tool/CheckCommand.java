@@ -87,7 +87,7 @@ final class CheckCommand implements Callable<Integer> {
             CheckResult r;
             try {
                 r = protector.check(request, new ConsoleProgress(System.err), cancellation);
-            } catch (IllegalArgumentException e) { // the folder's content: too few people or faces
+            } catch (IllegalArgumentException e) { // too few people or faces, or a strength above the model's budget
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             if (json) {

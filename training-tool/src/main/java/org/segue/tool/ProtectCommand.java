@@ -170,6 +170,11 @@ final class ProtectCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try (Protector protector = Segue.open(model == null ? ModelSource.shipped() : ModelSource.file(model), device)) {
+            try {
+                protector.requireStrengthWithinBudget(checked.options().strengthLevels());
+            } catch (IllegalArgumentException e) { // --strength against --model: refused before any photo
+                throw usage(e.getMessage());
+            }
             BatchSummary s = protector.protect(checked.request(), checked.options(), new ConsoleProgress(System.err),
                     cancellation, force ? ReadOnlyPolicy.REPLACE : ReadOnlyPolicy.KEEP);
             if (json) {

@@ -62,6 +62,16 @@ class CommandLineIT {
         }
     }
 
+    /** A model file with untrained weights whose budget is {@code levels}: what a --budget training records. */
+    private static Path modelTrainedFor(int levels, Path file) throws java.io.IOException {
+        try (org.segue.engine.generator.SegueModel m = org.segue.engine.generator.SegueModel.create(
+                new org.segue.engine.generator.ModelInfo(org.segue.engine.generator.SegueGenerator.ARCHITECTURE,
+                        levels / 255f, 32, 32, 16, java.util.Map.of()), ai.djl.Device.cpu())) {
+            m.save(file, java.util.Map.of());
+        }
+        return file;
+    }
+
     private static void usage(ConsoleRun r, String says) {
         assertEquals(2, r.exit(), "bad usage: " + r.err());
         assertTrue(r.err().startsWith("segue: ") && r.err().contains(says), r.err());
@@ -73,6 +83,7 @@ class CommandLineIT {
         Path in = dir.resolve("in");
         Path photo = faceless(in.resolve("a.png"), 1);
         Path out = dir.resolve("out");
+        Path twoLevels = modelTrainedFor(2, dir.resolve("two-levels.segue"));
         List<String> before = tree(dir);
 
         // 2: bad usage, checked before anything is written (no output folder, no report)
@@ -82,6 +93,8 @@ class CommandLineIT {
         usage(run("protect", in.toString(), "--out", out.toString(), "--strength", "9"), "low, medium, high or 1..8");
         usage(run("protect", in.toString(), "--out", out.toString(), "--strength", "high", "--epsilon", "3"),
                 "not both");
+        usage(run("protect", in.toString(), "--out", out.toString(), "--model", twoLevels.toString(), "--strength",
+                "high"), "exceeds the budget");
         usage(run("protect", in.toString(), "--out", out.toString(), "--quality", "0"), "quality");
         usage(run("protect", in.toString(), "--out", in.resolve("protected").toString()), "must not lie inside");
         usage(run("protect", in.toString(), "--out", out.toString(), "--person", "A", "--mapping", photo.toString()),

@@ -48,6 +48,19 @@ public final class Protector implements AutoCloseable {
         return (int) Math.floor(model.info().epsilon() * 255 + 1e-4);
     }
 
+    /**
+     * Refuses a strength above this model's budget, before any photo is touched: a model protects at most at the
+     * strength it was trained for, and a request for more is a mistake to name, not to shrink quietly.
+     *
+     * @throws IllegalArgumentException naming the strength, the model and its budget
+     */
+    public void requireStrengthWithinBudget(int levels) {
+        if (levels > maxStrengthLevels()) {
+            throw new IllegalArgumentException("strength " + StrengthPreset.describe(levels) + " exceeds the budget of "
+                    + source + " (" + maxStrengthLevels() + " levels); ask for at most " + maxStrengthLevels());
+        }
+    }
+
     /** The name of the detector that finds the faces. */
     public String detectorName() {
         return detector.name();
@@ -216,6 +229,7 @@ public final class Protector implements AutoCloseable {
     /** Trains an attacker on clean and one on protected faces of a labelled folder, and tests both on clean faces. */
     public CheckResult check(CheckRequest request, ProgressListener progress, Cancellation cancellation)
             throws IOException {
+        requireStrengthWithinBudget(request.strengthLevels());
         return ProtectionCheck.run(model, request, progress, cancellation);
     }
 
@@ -231,6 +245,7 @@ public final class Protector implements AutoCloseable {
     }
 
     private PhotoProtector protector(ProtectionOptions options) {
+        requireStrengthWithinBudget(options.strengthLevels());
         return new PhotoProtector(model, detector, options, features);
     }
 

@@ -55,8 +55,7 @@ public final class ProtectionCheck {
         int[] trainLabels = train.stream().mapToInt(i -> labels[i]).toArray();
         int[] codeOf = model.codesFor(folder.classes()); // the side information the model was trained to take
         int[] trainCodes = java.util.Arrays.stream(trainLabels).map(l -> codeOf[l]).toArray();
-        // a model trained for less than the strength asked for is used at its own budget
-        float epsilon = Math.min(model.info().epsilon(), config.strengthLevels() / 255f);
+        float epsilon = config.strengthLevels() / 255f; // within the model's budget: Protector.check refuses more
         List<RgbImage> protectedFaces = protect(model, trainFaces, trainCodes, epsilon);
         List<RgbImage> testAtModelSize = pick(faces, test);
         List<RgbImage> testFaces = resized(testAtModelSize, config.inputSize());

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -92,6 +93,39 @@ class ProtectorTest {
         IOException missing = assertThrows(IOException.class,
                 () -> Segue.open(ModelSource.file(dir.resolve("none.segue")), "cpu", new FixedBoxDetector()));
         assertTrue(missing.getMessage().contains("none.segue"), missing.getMessage());
+    }
+
+    @Test
+    void aStrengthAboveTheModelsBudgetIsRefusedBeforeAnyPhoto(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("two-levels.segue");
+        try (org.segue.engine.generator.SegueModel m = org.segue.engine.generator.SegueModel.create(
+                new org.segue.engine.generator.ModelInfo(org.segue.engine.generator.SegueGenerator.ARCHITECTURE,
+                        2 / 255f, 32, 32, 16, Map.of()), ai.djl.Device.cpu())) {
+            m.save(model, Map.of());
+        }
+        Path photo = dir.resolve("p.png");
+        ImageIO.write(noise(64, 64), "png", photo.toFile());
+        Path folder = Files.createDirectories(dir.resolve("people"));
+        try (Protector small = Segue.open(ModelSource.file(model), "cpu", new FixedBoxDetector())) {
+            assertEquals(2, small.maxStrengthLevels());
+            ProtectionOptions high = ProtectionOptions.builder().strength(StrengthPreset.HIGH).person("Ada").build();
+            Path out = dir.resolve("out.png");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> small.protect(photo, out, high));
+            assertTrue(e.getMessage().contains("exceeds the budget") && e.getMessage().contains("2 levels"),
+                    e.getMessage());
+            assertFalse(Files.exists(out), "nothing is written for a refused strength");
+            BatchSummary batch = assertDoesNotThrow(() -> small.protect(BatchRequest.into(dir.resolve("o"), photo),
+                    high.toBuilder().strengthLevels(2).build(), ProgressListener.NONE, new Cancellation()));
+            assertEquals(1, batch.results().size());
+            assertTrue(batch.results().get(0).maxChange() <= 2, "at most the budget");
+            assertThrows(IllegalArgumentException.class, () -> small.protect(BatchRequest.into(dir.resolve("o2"), photo),
+                    high, ProgressListener.NONE, new Cancellation()), "a batch is refused as a whole, not photo by photo");
+            assertFalse(Files.exists(dir.resolve("o2")));
+            assertThrows(IllegalArgumentException.class, () -> small.check(new CheckRequest(folder, 1, 32, 0.2, 0,
+                    StrengthPreset.HIGH.levels()), ProgressListener.NONE, new Cancellation()),
+                    "the check refuses what protect refuses");
+        }
     }
 
     /** Finds no face anywhere: a photo as the detector sees a face it misses. */

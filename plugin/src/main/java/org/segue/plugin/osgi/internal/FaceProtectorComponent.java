@@ -89,10 +89,11 @@ public class FaceProtectorComponent implements FaceProtector {
                 .erasable(erasureKey(config.erasure_key_file()))
                 .build();
         Protector opened = Segue.open(ModelSource.parse(config.model_location()), "auto");
-        if (options.strengthLevels() > opened.maxStrengthLevels()) { // refused now, not on every photo later
+        try { // refused now, not on every photo later
+            opened.requireStrengthWithinBudget(options.strengthLevels());
+        } catch (IllegalArgumentException e) {
             opened.close();
-            throw new IllegalArgumentException("strength " + options.strengthLevels() + " exceeds the budget of "
-                    + opened.model() + " (" + opened.maxStrengthLevels() + " levels)");
+            throw e;
         }
         Setup previous = setup;
         setup = new Setup(opened, options);
