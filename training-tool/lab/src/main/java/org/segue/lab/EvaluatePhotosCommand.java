@@ -13,6 +13,8 @@ import org.segue.engine.api.ProtectionOptions;
 import org.segue.engine.api.Protector;
 import org.segue.engine.api.Segue;
 import org.segue.engine.check.Attacker;
+import org.segue.engine.generator.SegueModel;
+import org.segue.engine.sideinfo.LabelCode;
 import org.segue.engine.internal.AtomicFiles;
 import org.segue.engine.internal.ImageCodec;
 import org.segue.engine.internal.ImageOps;
@@ -52,7 +54,9 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
 
     @Option(names = "--identities", defaultValue = "person",
             description = "how the product is told who is who: person (one batch per person with its name), grouped "
-                    + "(one batch, automatic grouping), clean (no protection: the attacker's ceiling); default ${DEFAULT-VALUE}")
+                    + "(one batch, automatic grouping), clean (no protection: the attacker's ceiling), crops (a diagnostic: "
+                    + "the model protects the attacker's own crops of the clean photos, by name, as protect-dataset "
+                    + "does, so the photo pipeline is left out); default ${DEFAULT-VALUE}")
     String identities;
 
     @Option(names = "--model", defaultValue = "default", description = "model file, or default")
@@ -95,13 +99,18 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
     @Option(names = "--work", required = true, description = "folder for the protected photos (research faces: keep it out of the repository)")
     Path work;
 
+    @Option(names = "--save-crops", paramLabel = "FOLDER", description = "also write the faces the attacker cut "
+            + "(before its counter-measures) as <FOLDER>/train|test/<person>/<photo>.png, a dataset of crops for "
+            + "evaluate and protect-dataset (research faces: keep it out of the repository)")
+    Path saveCrops;
+
     @Option(names = "--json", description = "write the result as JSON to this file")
     Path json;
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of("person", "grouped", "clean").contains(identities)) {
-            throw new IllegalArgumentException("--identities must be person, grouped or clean");
+        if (!List.of("person", "grouped", "clean", "crops").contains(identities)) {
+            throw new IllegalArgumentException("--identities must be person, grouped, clean or crops");
         }
         if (!List.of("box", "aligned").contains(attackerCrop)) {
             throw new IllegalArgumentException("--attacker-crop must be box or aligned");
@@ -137,6 +146,10 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
         result.put("photos", photos.toString());
         result.put("identities", identities);
         result.put("strengthLevels", identities.equals("clean") ? null : strength);
+        if (identities.equals("crops") && jpegQuality != null) {
+            throw new IllegalArgumentException("--identities crops protects the crops the attacker trains on; "
+                    + "it does not combine with --jpeg-quality");
+        }
         result.put("people", people.size());
         result.put("trainPerPerson", trainPerPerson);
         result.put("testPerPerson", testPerPerson);
@@ -145,7 +158,8 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
         result.put("grey", grey);
         result.put("jpegQuality", jpegQuality);
         try (Protector protector = Segue.open(ModelSource.parse(model), "auto")) {
-            List<List<Path>> attackerTrain = identities.equals("clean") ? train : protect(protector, people, train, progress);
+            List<List<Path>> attackerTrain = identities.equals("clean") || identities.equals("crops") ? train
+                    : protect(protector, people, train, progress);
             FaceDetector attackerDetector = attackerDetector();
             try (attackerDetector) {
                 // with re-compression the faces are cut at twice the input size, compressed, then scaled down
@@ -155,10 +169,19 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
                         : new AttackerFaceCrops(attackerDetector, cropSize, attackerMargin);
                 List<RgbImage> trainFaces = new ArrayList<>();
                 List<Integer> trainLabels = new ArrayList<>();
-                int missedTrain = collect(crops, attackerTrain, trainFaces, trainLabels);
+                List<Path> trainSources = new ArrayList<>();
+                int missedTrain = collect(crops, attackerTrain, trainFaces, trainLabels, trainSources);
                 List<RgbImage> testFaces = new ArrayList<>();
                 List<Integer> testLabels = new ArrayList<>();
-                int missedTest = collect(crops, test, testFaces, testLabels);
+                List<Path> testSources = new ArrayList<>();
+                int missedTest = collect(crops, test, testFaces, testLabels, testSources);
+                if (saveCrops != null) {
+                    save(saveCrops.resolve("train"), people, trainFaces, trainLabels, trainSources);
+                    save(saveCrops.resolve("test"), people, testFaces, testLabels, testSources);
+                }
+                if (identities.equals("crops")) {
+                    trainFaces = protectCrops(trainFaces, trainLabels, people);
+                }
                 trainFaces.replaceAll(face -> counterMeasures(face, true));
                 testFaces.replaceAll(face -> counterMeasures(face, false));
                 result.put("model", protector.model().toString());
@@ -213,6 +236,31 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
         return grey ? ImageOps.grey(out) : out;
     }
 
+    /**
+     * The diagnostic {@code crops}: the model protects the attacker's crops themselves (each person's name code, at
+     * the chosen strength), the way {@code protect-dataset} protects a dataset of crops. Against {@code person} it
+     * separates what the photo pipeline (alignment by the product's detector, the paste-back into the photo, JPEG,
+     * the attacker's own re-detection) takes from the protection and what the people themselves do.
+     */
+    private List<RgbImage> protectCrops(List<RgbImage> faces, List<Integer> labels, List<String> people) throws IOException {
+        try (SegueModel m = model.equals("default") ? SegueModel.loadDefault(ai.djl.Device.cpu())
+                : SegueModel.load(Path.of(model), ai.djl.Device.cpu())) {
+            if (strength < 1 || strength / 255f > m.info().epsilon() + 1e-6f) {
+                throw new IllegalArgumentException("--strength must be 1.." + Math.round(m.info().epsilon() * 255)
+                        + " levels (the model's budget), was " + strength);
+            }
+            int[] codes = labels.stream().mapToInt(p -> LabelCode.labelForName(people.get(p), LabelCode.DEFAULT_BITS))
+                    .toArray();
+            List<RgbImage> out = new ArrayList<>(faces.size());
+            for (int from = 0; from < faces.size(); from += 32) {
+                int to = Math.min(faces.size(), from + 32);
+                out.addAll(m.protectImages(faces.subList(from, to), java.util.Arrays.copyOfRange(codes, from, to),
+                        strength / 255f));
+            }
+            return out;
+        }
+    }
+
     /** The attacker's own detector: an instance apart from the product's. */
     private static FaceDetector attackerDetector() throws IOException {
         return new org.segue.engine.face.NeuralFaceDetector();
@@ -262,8 +310,17 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
         return protectedFiles;
     }
 
-    private static int collect(AttackerFaceCrops crops, List<List<Path>> files, List<RgbImage> faces, List<Integer> labels)
-            throws IOException {
+    /** Writes each face as {@code dir/<person>/<photo>.png}, named after the photo it was cut from. */
+    private static void save(Path dir, List<String> people, List<RgbImage> faces, List<Integer> labels,
+                             List<Path> sources) throws IOException {
+        for (int i = 0; i < faces.size(); i++) {
+            ImageCodec.writePng(faces.get(i), dir.resolve(people.get(labels.get(i)))
+                    .resolve(org.segue.lab.dataset.DatasetProtector.pngName(sources.get(i))));
+        }
+    }
+
+    private static int collect(AttackerFaceCrops crops, List<List<Path>> files, List<RgbImage> faces, List<Integer> labels,
+                               List<Path> sources) throws IOException {
         int missed = 0;
         for (int p = 0; p < files.size(); p++) {
             for (Path f : files.get(p)) {
@@ -278,6 +335,7 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
                 } else {
                     faces.add(face);
                     labels.add(p);
+                    sources.add(f);
                 }
             }
         }
