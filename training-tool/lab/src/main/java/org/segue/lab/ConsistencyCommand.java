@@ -32,8 +32,8 @@ final class ConsistencyCommand implements Callable<Integer> {
             + "square first; default ${DEFAULT-VALUE}")
     int size;
 
-    @Override
-    public Integer call() throws Exception {
+    /** Each person's changes (protected minus clean, in levels, CHW at {@code size} px), in the folders' order. */
+    static Map<String, List<float[]>> changesByPerson(Path clean, Path protectedRoot, int size) throws java.io.IOException {
         Map<String, List<float[]>> byPerson = new LinkedHashMap<>();
         for (Path[] pair : ImageQuality.pairFolders(clean, protectedRoot)) {
             float[] a = ImageOps.resize(ImageCodec.read(pair[0]), size, size).chw();
@@ -45,6 +45,28 @@ final class ConsistencyCommand implements Callable<Integer> {
             String person = clean.relativize(pair[0]).getName(0).toString();
             byPerson.computeIfAbsent(person, k -> new ArrayList<>()).add(d);
         }
+        return byPerson;
+    }
+
+    /** The mean of the people's mean changes: the part of a protection that is the same whoever it codes. */
+    static float[] commonChange(Map<String, List<float[]>> byPerson) {
+        float[] common = null;
+        for (List<float[]> deltas : byPerson.values()) {
+            if (common == null) {
+                common = new float[deltas.get(0).length];
+            }
+            for (float[] d : deltas) {
+                for (int i = 0; i < d.length; i++) {
+                    common[i] += d[i] / deltas.size() / byPerson.size();
+                }
+            }
+        }
+        return common;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, List<float[]>> byPerson = changesByPerson(clean, protectedRoot, size);
         List<float[]> means = new ArrayList<>();
         double sharedSum = 0;
         double withinCosSum = 0;
