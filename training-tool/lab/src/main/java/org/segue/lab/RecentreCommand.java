@@ -41,6 +41,10 @@ final class RecentreCommand implements Callable<Integer> {
             + "version of the protection as it is)")
     boolean keepCommon;
 
+    @Option(names = "--gain", defaultValue = "1", description = "multiply the change by this before clipping "
+            + "(above 1: the same pattern nearer the budget everywhere); default ${DEFAULT-VALUE}")
+    float gain;
+
     @Option(names = "--levels", defaultValue = "8", description = "budget the result is clipped to; default ${DEFAULT-VALUE}")
     int levels;
 
@@ -78,7 +82,7 @@ final class RecentreCommand implements Callable<Integer> {
             float[] mean = personMean.get(person);
             for (int i = 0; i < delta.length; i++) {
                 float own = classWise ? mean[i] : 255 * (b.chw()[i] - a.chw()[i]);
-                float levelsChange = Math.max(-levels, Math.min(levels, own - common[i]));
+                float levelsChange = Math.max(-levels, Math.min(levels, gain * (own - common[i])));
                 delta[i] = Math.round(levelsChange) / 255f;
                 rms += (double) levelsChange * levelsChange;
             }
@@ -86,9 +90,9 @@ final class RecentreCommand implements Callable<Integer> {
             ImageCodec.writePng(a.plusClamped(delta), target);
             written++;
         }
-        System.out.printf(Locale.ROOT, "%d crops written to %s (%s, common change %s, clipped to %d levels): change rms "
-                        + "%.2f levels%n", written, output, classWise ? "class-wise" : "each face its own",
-                keepCommon ? "kept" : "taken away", levels, Math.sqrt(rms / written / (3.0 * size * size)));
+        System.out.printf(Locale.ROOT, "%d crops written to %s (%s, common change %s, gain %.1f, clipped to %d levels): "
+                        + "change rms %.2f levels%n", written, output, classWise ? "class-wise" : "each face its own",
+                keepCommon ? "kept" : "taken away", gain, levels, Math.sqrt(rms / written / (3.0 * size * size)));
         return 0;
     }
 }
