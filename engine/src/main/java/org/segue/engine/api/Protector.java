@@ -56,8 +56,9 @@ public final class Protector implements AutoCloseable {
      */
     public void requireStrengthWithinBudget(int levels) {
         if (levels > maxStrengthLevels()) {
-            throw new IllegalArgumentException("strength " + StrengthPreset.describe(levels) + " exceeds the budget of "
-                    + source + " (" + maxStrengthLevels() + " levels); ask for at most " + maxStrengthLevels());
+            throw new IllegalArgumentException("the strength asked for (" + StrengthPreset.describe(levels)
+                    + ") exceeds the budget of " + source + " (" + maxStrengthLevels() + " levels of 255); ask for at most "
+                    + maxStrengthLevels());
         }
     }
 
