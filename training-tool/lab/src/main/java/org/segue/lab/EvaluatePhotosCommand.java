@@ -245,17 +245,14 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
     private List<RgbImage> protectCrops(List<RgbImage> faces, List<Integer> labels, List<String> people) throws IOException {
         try (SegueModel m = model.equals("default") ? SegueModel.loadDefault(ai.djl.Device.cpu())
                 : SegueModel.load(Path.of(model), ai.djl.Device.cpu())) {
-            if (strength < 1 || strength / 255f > m.info().epsilon() + 1e-6f) {
-                throw new IllegalArgumentException("--strength must be 1.." + Math.round(m.info().epsilon() * 255)
-                        + " levels (the model's budget), was " + strength);
-            }
+            float epsilon = ProtectDatasetCommand.epsilonAt(m, strength);
             int[] codes = labels.stream().mapToInt(p -> LabelCode.labelForName(people.get(p), LabelCode.DEFAULT_BITS))
                     .toArray();
             List<RgbImage> out = new ArrayList<>(faces.size());
             for (int from = 0; from < faces.size(); from += 32) {
                 int to = Math.min(faces.size(), from + 32);
                 out.addAll(m.protectImages(faces.subList(from, to), java.util.Arrays.copyOfRange(codes, from, to),
-                        strength / 255f));
+                        epsilon));
             }
             return out;
         }

@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
         description = "Research commands of Segue: evaluate protections, run baselines and benchmarks.",
         subcommands = {EvaluateCommand.class, EvaluatePhotosCommand.class, EvaluateSuiteCommand.class, ProtectDatasetCommand.class,
                 ProtectBaselineCommand.class, ClusterCommand.class, BenchCommand.class, BenchPhotoCommand.class,
-                BenchTrainCommand.class, ImportOfficialCommand.class, VisibilityCommand.class, ConsistencyCommand.class, RecentreCommand.class, SheetsCommand.class, GroupPhotosCommand.class, RecognisersCommand.class, EmbeddingPgdCommand.class, CommandLine.HelpCommand.class})
+                BenchTrainCommand.class, ImportOfficialCommand.class, VisibilityCommand.class, ConsistencyCommand.class,
+                RecentreCommand.class, SheetsCommand.class, GroupPhotosCommand.class, RecognisersCommand.class,
+                EmbeddingPgdCommand.class, CommandLine.HelpCommand.class})
 public final class LabCli {
 
     /** Exit code when a command ran but some inputs failed. */

@@ -75,14 +75,7 @@ final class ProtectDatasetCommand implements Callable<Integer> {
                         100 * ClusteringAccuracy.of(pseudo, dataset.labels()));
                 labels = java.util.Arrays.stream(pseudo).map(m::codeForCluster).toArray(); // as the model was trained
             }
-            float epsilon = m.info().epsilon();
-            if (strength != null) {
-                if (strength < 1 || strength / 255f > epsilon + 1e-6f) {
-                    throw new IllegalArgumentException("--strength must be 1.." + Math.round(epsilon * 255)
-                            + " levels (the model's budget), was " + strength);
-                }
-                epsilon = strength / 255f;
-            }
+            float epsilon = strength == null ? m.info().epsilon() : epsilonAt(m, strength);
             DatasetProtector.Summary s = DatasetProtector.protect(m, dataset, labels, epsilon, output, batchSize,
                     new ConsoleProgress(System.err), new Cancellation());
             System.out.printf("Protected %d images into %s in %.1f s (%.1f images/s)%n", s.written(), output,
@@ -90,5 +83,15 @@ final class ProtectDatasetCommand implements Callable<Integer> {
             s.failures().forEach(f -> System.err.println("failed: " + f));
             return s.failures().isEmpty() ? 0 : LabCli.EXIT_PARTIAL;
         }
+    }
+
+    /** The budget of a lab's {@code --strength}: 1 up to the model's budget, in levels of 255. */
+    static float epsilonAt(SegueModel m, int strength) {
+        float budget = m.info().epsilon();
+        if (strength < 1 || strength / 255f > budget + 1e-6f) {
+            throw new IllegalArgumentException("--strength must be 1.." + Math.round(budget * 255)
+                    + " levels (the model's budget), was " + strength);
+        }
+        return strength / 255f;
     }
 }
