@@ -27,6 +27,9 @@ import java.util.List;
  */
 public final class ProtectionCheck {
 
+    /** Faces per generator call when protecting the folder: the generator's memory stays bounded. */
+    private static final int BATCH = 32;
+
     private ProtectionCheck() {}
 
     public static CheckResult run(SegueModel model, CheckRequest config, ProgressListener progress,
@@ -56,14 +59,14 @@ public final class ProtectionCheck {
         int[] codeOf = model.codesFor(folder.classes()); // the side information the model was trained to take
         int[] trainCodes = java.util.Arrays.stream(trainLabels).map(l -> codeOf[l]).toArray();
         float epsilon = config.strengthLevels() / 255f; // within the model's budget: Protector.check refuses more
-        List<RgbImage> protectedFaces = protect(model, trainFaces, trainCodes, epsilon);
+        List<RgbImage> protectedFaces = model.protectImages(trainFaces, trainCodes, epsilon, BATCH);
         List<RgbImage> testAtModelSize = pick(faces, test);
         List<RgbImage> testFaces = resized(testAtModelSize, config.inputSize());
         int[] testLabels = test.stream().mapToInt(i -> labels[i]).toArray();
         // the pretrained recogniser: enrols the training faces and identifies the held-out ones (protected too, for
         // the recogniser that meets protected photos at the door)
-        List<RgbImage> protectedTest = protect(model, testAtModelSize,
-                java.util.Arrays.stream(testLabels).map(l -> codeOf[l]).toArray(), epsilon);
+        List<RgbImage> protectedTest = model.protectImages(testAtModelSize,
+                java.util.Arrays.stream(testLabels).map(l -> codeOf[l]).toArray(), epsilon, BATCH);
         CheckResult.Recognition recognition;
         try (PretrainedFaceFeatures features = PretrainedFaceFeatures.load(ai.djl.Device.cpu())) {
             progress.onProgress(new ProgressListener.Progress("pretrained recogniser", 0, 1, "embedding faces",
@@ -95,17 +98,6 @@ public final class ProtectionCheck {
         try (Attacker a = Attacker.train(config, train, trainLabels, classes, progress, cancellation)) {
             return a == null ? null : a.score(test, testLabels).accuracy();
         }
-    }
-
-    /** The faces protected with their codes, in batches of 32 (the generator's memory stays bounded). */
-    private static List<RgbImage> protect(SegueModel model, List<RgbImage> faces, int[] codes, float epsilon) {
-        List<RgbImage> out = new ArrayList<>(faces.size());
-        for (int from = 0; from < faces.size(); from += 32) {
-            int to = Math.min(faces.size(), from + 32);
-            out.addAll(model.protectImages(faces.subList(from, to), java.util.Arrays.copyOfRange(codes, from, to),
-                    epsilon));
-        }
-        return out;
     }
 
     private static List<RgbImage> pick(List<RgbImage> all, List<Integer> indices) {

@@ -225,6 +225,22 @@ public final class SegueModel implements AutoCloseable {
     }
 
     /**
+     * {@link #protectImages(List, int[], float)} for any number of images, in generator calls of at most
+     * {@code batch} images each, so that memory stays bounded however many there are.
+     */
+    public List<RgbImage> protectImages(List<RgbImage> images, int[] labels, float epsilon, int batch) {
+        if (images.size() != labels.length) {
+            throw new IllegalArgumentException(images.size() + " images but " + labels.length + " labels");
+        }
+        List<RgbImage> out = new ArrayList<>(images.size());
+        for (int from = 0; from < images.size(); from += batch) {
+            int to = Math.min(images.size(), from + batch);
+            out.addAll(protectImages(images.subList(from, to), java.util.Arrays.copyOfRange(labels, from, to), epsilon));
+        }
+        return out;
+    }
+
+    /**
      * The perturbation of each image at that image's own size (CHW planes, values in [-eps, eps]):
      * generated at the model's input size and resized back bilinearly, which never leaves the
      * budget. {@code epsilon} may tighten the model's budget, never widen it.

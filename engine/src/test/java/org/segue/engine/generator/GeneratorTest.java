@@ -86,6 +86,31 @@ class GeneratorTest {
     }
 
     @Test
+    void protectingInBatchesKeepsEachImageWithItsOwnCode() {
+        Random r = new Random(4);
+        List<RgbImage> images = new java.util.ArrayList<>();
+        for (int k = 0; k < 5; k++) {
+            float[] chw = new float[3 * 32 * 32];
+            for (int i = 0; i < chw.length; i++) {
+                chw[i] = r.nextInt(256) / 255f;
+            }
+            images.add(new RgbImage(chw, 32, 32));
+        }
+        int[] codes = {3, 7, 11, 7, 19};
+        try (SegueModel m = model(32)) {
+            List<RgbImage> batched = m.protectImages(images, codes, 4 / 255f, 2);
+            assertEquals(5, batched.size());
+            for (int k = 0; k < 5; k++) {
+                RgbImage alone = m.protectImages(List.of(images.get(k)), new int[] {codes[k]}, 4 / 255f).get(0);
+                for (int i = 0; i < alone.chw().length; i++) {
+                    assertEquals(alone.chw()[i], batched.get(k).chw()[i], 1e-5f, "image " + k);
+                }
+            }
+            assertThrows(IllegalArgumentException.class, () -> m.protectImages(images, new int[] {1, 2}, 4 / 255f, 2));
+        }
+    }
+
+    @Test
     void dilationInsertsZerosBetweenPixels() {
         try (NDManager nd = DjlRuntime.engine().newBaseManager(Device.cpu())) {
             NDArray x = nd.create(new float[] {1, 2, 3, 4}, new Shape(1, 1, 2, 2));

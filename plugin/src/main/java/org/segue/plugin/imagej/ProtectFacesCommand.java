@@ -116,7 +116,7 @@ public class ProtectFacesCommand implements PlugIn {
         }
         int strength = r.strength();
         if (strength > MAX_LEVELS) {
-            IJ.log(TITLE + ": strength " + strength + " is above the model's budget of " + MAX_LEVELS
+            IJ.log(TITLE + ": strength " + strength + " is above the largest strength, " + MAX_LEVELS
                     + " levels; using " + MAX_LEVELS + ".");
             strength = MAX_LEVELS;
         }
@@ -280,9 +280,9 @@ public class ProtectFacesCommand implements PlugIn {
     }
 
     /**
-     * The Strength field: a preset's name or a number of levels. A number above the model's budget is kept for
-     * the check that clamps it with a note (older macros asked for more than 8); anything else unreadable is 0,
-     * which the run refuses with the reason.
+     * The Strength field: a preset's name or a number of levels. A number above 8 is kept for the run, which caps
+     * it with a note (older macros asked for more than 8); anything else unreadable is 0, which the run refuses
+     * with the reason. A model trained for a smaller budget refuses what exceeds it (Protector).
      */
     static int strengthLevels(String typed) {
         String t = typed.strip();

@@ -48,6 +48,17 @@ final class ConsistencyCommand implements Callable<Integer> {
         return byPerson;
     }
 
+    /** The mean of some changes: a person's mean change, when they are that person's faces'. */
+    static float[] meanChange(List<float[]> deltas) {
+        float[] mean = new float[deltas.get(0).length];
+        for (float[] d : deltas) {
+            for (int i = 0; i < d.length; i++) {
+                mean[i] += d[i] / deltas.size();
+            }
+        }
+        return mean;
+    }
+
     /** The mean of the people's mean changes: the part of a protection that is the same whoever it codes. */
     static float[] commonChange(Map<String, List<float[]>> byPerson) {
         float[] common = null;
@@ -74,13 +85,10 @@ final class ConsistencyCommand implements Callable<Integer> {
         int n = 0;
         for (Map.Entry<String, List<float[]>> e : byPerson.entrySet()) {
             List<float[]> deltas = e.getValue();
-            float[] mean = new float[deltas.get(0).length];
+            float[] mean = meanChange(deltas);
             double energy = 0;
             for (float[] d : deltas) {
-                for (int i = 0; i < d.length; i++) {
-                    mean[i] += d[i] / deltas.size();
-                    energy += (double) d[i] * d[i];
-                }
+                energy += dot(d, d);
             }
             energy /= deltas.size();
             double meanEnergy = dot(mean, mean);

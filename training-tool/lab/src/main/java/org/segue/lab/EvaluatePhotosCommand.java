@@ -248,13 +248,7 @@ final class EvaluatePhotosCommand implements Callable<Integer> {
             float epsilon = ProtectDatasetCommand.epsilonAt(m, strength);
             int[] codes = labels.stream().mapToInt(p -> LabelCode.labelForName(people.get(p), LabelCode.DEFAULT_BITS))
                     .toArray();
-            List<RgbImage> out = new ArrayList<>(faces.size());
-            for (int from = 0; from < faces.size(); from += 32) {
-                int to = Math.min(faces.size(), from + 32);
-                out.addAll(m.protectImages(faces.subList(from, to), java.util.Arrays.copyOfRange(codes, from, to),
-                        epsilon));
-            }
-            return out;
+            return m.protectImages(faces, codes, epsilon, 32);
         }
     }
 

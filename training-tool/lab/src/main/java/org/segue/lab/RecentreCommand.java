@@ -60,15 +60,7 @@ final class RecentreCommand implements Callable<Integer> {
                 : ConsistencyCommand.commonChange(ConsistencyCommand.changesByPerson(commonClean, commonProtected, size));
         Map<String, List<float[]>> byPerson = ConsistencyCommand.changesByPerson(clean, protectedRoot, size);
         Map<String, float[]> personMean = new java.util.HashMap<>();
-        byPerson.forEach((person, deltas) -> {
-            float[] m = new float[common.length];
-            for (float[] d : deltas) {
-                for (int i = 0; i < m.length; i++) {
-                    m[i] += d[i] / deltas.size();
-                }
-            }
-            personMean.put(person, m);
-        });
+        byPerson.forEach((person, deltas) -> personMean.put(person, ConsistencyCommand.meanChange(deltas)));
         int written = 0;
         double rms = 0;
         for (Path[] pair : ImageQuality.pairFolders(clean, protectedRoot)) {
