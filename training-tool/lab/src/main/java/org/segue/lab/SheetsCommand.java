@@ -39,6 +39,11 @@ final class SheetsCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "20", description = "at most this many sheets (default ${DEFAULT-VALUE})")
     int limit;
 
+    @Option(names = "--region", split = ",", paramLabel = "X,Y,W,H",
+            description = "compare and show only this rectangle of every pair (left, top, width, height in pixels), "
+                    + "e.g. a face of a whole photo at 1:1")
+    int[] region;
+
     @Override
     public Integer call() throws Exception {
         SCielab eye = new SCielab(pixelsPerDegree);
@@ -49,8 +54,8 @@ final class SheetsCommand implements Callable<Integer> {
             if (n++ >= limit) {
                 break;
             }
-            RgbImage a = ImageCodec.read(pair[0]);
-            RgbImage b = ImageCodec.read(pair[1]);
+            RgbImage a = cut(ImageCodec.read(pair[0]), region);
+            RgbImage b = cut(ImageCodec.read(pair[1]), region);
             SCielab.Summary s = SCielab.summarise(eye.differenceMap(a, b), SCielab.changedPixels(a, b));
             String stem = clean.relativize(pair[0]).toString().replace('/', '_').replaceAll("\\.[^.]*$", "");
             Path sheet = out.resolve(String.format(Locale.ROOT, "%s_scielab-%.1f-p99-%.1f.png", stem, s.mean(), s.p99()));
@@ -59,6 +64,29 @@ final class SheetsCommand implements Callable<Integer> {
                     clean.relativize(pair[0]), s.pixels(), s.mean(), s.p99(), sheet.getFileName());
         }
         return 0;
+    }
+
+    /** The rectangle {x, y, w, h} of {@code image}, or the image itself for no rectangle. */
+    static RgbImage cut(RgbImage image, int[] region) {
+        if (region == null) {
+            return image;
+        }
+        if (region.length != 4 || region[0] < 0 || region[1] < 0 || region[2] < 1 || region[3] < 1
+                || region[0] + region[2] > image.width() || region[1] + region[3] > image.height()) {
+            throw new IllegalArgumentException("--region must be X,Y,W,H inside the " + image.width() + "x"
+                    + image.height() + " image");
+        }
+        int x0 = region[0];
+        int y0 = region[1];
+        int w = region[2];
+        int h = region[3];
+        float[] chw = new float[3 * h * w];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(image.chw(), (c * image.height() + y0 + y) * image.width() + x0, chw, (c * h + y) * w, w);
+            }
+        }
+        return new RgbImage(chw, h, w);
     }
 
     /** Original | protected | (protected - original) * gain + 0.5, with a 4 px white gap between them. */

@@ -27,4 +27,28 @@ class SheetsCommandTest {
         assertEquals(0.5f, sheet.get(2, 0, 2 * (w + 4) + 1), 1e-6, "no change is grey");
         assertEquals(1f, sheet.get(0, 0, w), 1e-6, "a white gap");
     }
+
+    @Test
+    void aRegionIsCutAlikeFromEveryChannelAndARegionOutsideIsRefused() {
+        int h = 3;
+        int w = 4;
+        float[] chw = new float[3 * h * w];
+        for (int i = 0; i < chw.length; i++) {
+            chw[i] = i;
+        }
+        RgbImage image = new RgbImage(chw, h, w);
+        RgbImage cut = SheetsCommand.cut(image, new int[] {1, 1, 2, 2});
+        assertEquals(2, cut.height());
+        assertEquals(2, cut.width());
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < 2; y++) {
+                for (int x = 0; x < 2; x++) {
+                    assertEquals(image.get(c, 1 + y, 1 + x), cut.get(c, y, x), "channel " + c + " at " + y + "," + x);
+                }
+            }
+        }
+        assertEquals(image, SheetsCommand.cut(image, null));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SheetsCommand.cut(image, new int[] {3, 0, 2, 1}));
+    }
 }
