@@ -69,8 +69,15 @@ public final class ImageOps {
         }
         int h = Math.max(1, (int) Math.round(image.height() * fraction));
         int w = Math.max(1, (int) Math.round(image.width() * fraction));
-        int y0 = (image.height() - h) / 2;
-        int x0 = (image.width() - w) / 2;
+        return crop(image, (image.width() - w) / 2, (image.height() - h) / 2, w, h);
+    }
+
+    /** The {@code w} x {@code h} rectangle of {@code image} whose top-left pixel is {@code (x0, y0)}. */
+    public static RgbImage crop(RgbImage image, int x0, int y0, int w, int h) {
+        if (x0 < 0 || y0 < 0 || w < 1 || h < 1 || x0 + w > image.width() || y0 + h > image.height()) {
+            throw new IllegalArgumentException("a " + w + "x" + h + " crop at (" + x0 + ", " + y0 + ") is not inside the "
+                    + image.width() + "x" + image.height() + " image");
+        }
         float[] out = new float[3 * h * w];
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < h; y++) {

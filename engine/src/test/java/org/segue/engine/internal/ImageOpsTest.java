@@ -60,4 +60,27 @@ class ImageOpsTest {
         b[2] -= 0.299f * 0.1f;
         assertEquals(grey.get(0, 0, 0), ImageOps.grey(new RgbImage(b, 1, 2)).get(0, 0, 0), 1e-6f);
     }
+
+    @Test
+    void aCropIsTheSameRectangleOfEveryPlaneAndTheCentreCropIsOne() {
+        float[] chw = new float[3 * 4 * 6];
+        for (int i = 0; i < chw.length; i++) {
+            chw[i] = i;
+        }
+        RgbImage image = new RgbImage(chw, 4, 6);
+        RgbImage crop = ImageOps.crop(image, 3, 1, 2, 3);
+        assertEquals(3, crop.height());
+        assertEquals(2, crop.width());
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < 3; y++) {
+                for (int x = 0; x < 2; x++) {
+                    assertEquals(image.get(c, 1 + y, 3 + x), crop.get(c, y, x));
+                }
+            }
+        }
+        // half of 4 x 6 is 2 x 3, centred at (1, 1) (x rounds down)
+        assertArrayEquals(ImageOps.crop(image, 1, 1, 3, 2).chw(), ImageOps.centreCrop(image, 0.5).chw());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ImageOps.crop(image, 5, 0, 2, 1));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ImageOps.crop(image, 0, -1, 1, 1));
+    }
 }

@@ -1,6 +1,7 @@
 package org.segue.lab;
 
 import org.segue.engine.internal.ImageCodec;
+import org.segue.engine.internal.ImageOps;
 import org.segue.engine.internal.RgbImage;
 import org.segue.engine.visibility.SCielab;
 import org.segue.lab.eval.ImageQuality;
@@ -66,27 +67,15 @@ final class SheetsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The rectangle {x, y, w, h} of {@code image}, or the image itself for no rectangle. */
+    /** The rectangle {x, y, w, h} of {@code image} (refused unless inside it), or the image itself for no rectangle. */
     static RgbImage cut(RgbImage image, int[] region) {
         if (region == null) {
             return image;
         }
-        if (region.length != 4 || region[0] < 0 || region[1] < 0 || region[2] < 1 || region[3] < 1
-                || region[0] + region[2] > image.width() || region[1] + region[3] > image.height()) {
-            throw new IllegalArgumentException("--region must be X,Y,W,H inside the " + image.width() + "x"
-                    + image.height() + " image");
+        if (region.length != 4) {
+            throw new IllegalArgumentException("--region must be X,Y,W,H, four numbers");
         }
-        int x0 = region[0];
-        int y0 = region[1];
-        int w = region[2];
-        int h = region[3];
-        float[] chw = new float[3 * h * w];
-        for (int c = 0; c < 3; c++) {
-            for (int y = 0; y < h; y++) {
-                System.arraycopy(image.chw(), (c * image.height() + y0 + y) * image.width() + x0, chw, (c * h + y) * w, w);
-            }
-        }
-        return new RgbImage(chw, h, w);
+        return ImageOps.crop(image, region[0], region[1], region[2], region[3]);
     }
 
     /** Original | protected | (protected - original) * gain + 0.5, with a 4 px white gap between them. */
