@@ -4,7 +4,7 @@
 # (the paper's transfer protocol, transfer-trained-codes.sh). prepare-sets.sh calls it with NAME segue for
 # the shipped model; a candidate gets its own NAME.
 # usage (from the repository root): training-tool/lab/plans/candidate-sets.sh MODEL NAME [JAR]
-#   e.g. training-tool/lab/plans/candidate-sets.sh engine/src/main/resources/org/segue/engine/models/default.segue run19
+#   e.g. training-tool/lab/plans/candidate-sets.sh training-tool/lab/results/webface10-runs/run19.segue run19
 set -euo pipefail
 MODEL=$1; NAME=$2; J=${3:-training-tool/lab/target/segue-lab.jar}
 source "$(dirname "$0")/sets-lib.sh"

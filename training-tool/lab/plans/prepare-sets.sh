@@ -3,15 +3,15 @@
 # Nothing from ../shared is copied: the ORL split is a folder of symbolic links.
 # Usage (from the repository root, after `mvn -B -q install -DskipTests`):  training-tool/lab/plans/prepare-sets.sh [MODEL]
 # MODEL: the generator whose segue-* sets to build (default: run 12, the shipped default of sessions 6-14, whose
-# rows the plans' *-segue names and docs/results hold). The run19-* sets are those of the shipped default since
-# session 15 (the same bytes as engine/.../models/default.segue), read by the plans' *-run19 rows.
+# rows the plans' *-segue names and docs/results hold). The run19-* sets are those of run 19, the shipped default before
+# its fine-tune inside the face oval (training-tool/lab/results/webface10-runs/run19.segue), read by the plans' *-run19 rows.
 set -euo pipefail
 JAR=${JAR:-training-tool/lab/target/segue-lab.jar}
 MODEL=${1:-training-tool/lab/results/webface10-runs/run12.segue}
 source "$(dirname "$0")/sets-lib.sh"
 # the ORL split and the models' sets (candidate-sets.sh makes runs/eval and the split first)
 training-tool/lab/plans/candidate-sets.sh "$MODEL" segue "$JAR"
-training-tool/lab/plans/candidate-sets.sh engine/src/main/resources/org/segue/engine/models/default.segue run19 "$JAR"
+training-tool/lab/plans/candidate-sets.sh training-tool/lab/results/webface10-runs/run19.segue run19 "$JAR"
 [ -f runs/official-webface10.segue ] || java -jar $JAR import-official \
     --npz ../shared/fixtures/segue-official/segue-webface10-generator.npz --output runs/official-webface10.segue
 official() { java -jar $JAR protect-dataset --model runs/official-webface10.segue --codes index --input $DATA/webface10/train --output $PARTIAL; }

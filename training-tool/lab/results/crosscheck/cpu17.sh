@@ -7,7 +7,7 @@ set -euo pipefail
 D=/tmp/segue-devdata-cpu
 rm -rf $D; mkdir -p $D
 ln -s "$(cd ../shared/datasets/webface10 && pwd)" $D/webface10
-ln -s "$PWD/engine/src/main/resources/org/segue/engine/models/default.segue" $D/run19.segue
+ln -s "$PWD/training-tool/lab/results/webface10-runs/run19.segue" $D/run19.segue
 SEGUE_DEV=cpu OMP_NUM_THREADS=2 /usr/bin/python3 training-tool/lab/results/crosscheck/torch_suite.py --data $D \
     --jobs training-tool/lab/results/crosscheck/cpu17-jobs.json --out training-tool/lab/results/crosscheck/cpu17-results.jsonl \
     --workers 1 --threads 2 --deadline ${1:-1e9} 2>&1 | grep --line-buffered -v Warning

@@ -15,7 +15,7 @@ rm -rf $D; mkdir -p $D/java $D/ue
 cp -r $SHARED/datasets/webface10 $D/
 if [ $celeb = 1 ]; then cp -r $SHARED/datasets/celeb10 $D/; fi
 if [ $orl = 1 ]; then cp -r $SHARED/datasets/orl $D/; fi
-cp training-tool/lab/results/webface10-runs/run12.segue engine/src/main/resources/org/segue/engine/models/default.segue $D/
+cp training-tool/lab/results/webface10-runs/run12.segue training-tool/lab/results/webface10-runs/run19.segue $D/
 cp $SHARED/fixtures/segue-official/segue-webface10-generator.npz $D/official.npz
 # FROM..TO (1-based, in numeric order) of each identity's Java-written files of SET, into DEST/<identity>/
 files() { # SET FROM TO DEST

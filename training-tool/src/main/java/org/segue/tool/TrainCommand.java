@@ -43,9 +43,9 @@ final class TrainCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--recipe", paramLabel = "NAME", defaultValue = "cpu",
-            description = "shipped (the default model's recipe, two stages: cpu for 30 epochs with a band-limited "
+            description = "shipped (the default model's recipe, three stages: cpu for 30 epochs with a band-limited "
             + "perturbation, re-framing, colour jitter, attacker-size views and name codes, then a 12-epoch fine-tune with "
-            + "rho_d 4/255 on the surrogate's input), cpu (112 px, 20 epochs, PGD-1, + JPEG/resize) "
+            + "rho_d 4/255 on the surrogate's input, then 15 epochs of the first stage's settings), cpu (112 px, 20 epochs, PGD-1, + JPEG/resize) "
             + "or paper (224 px, 30 epochs, PGD-5); default ${DEFAULT-VALUE}. The overrides below apply to every stage, "
             + "--epochs to the first")
     String recipe;

@@ -75,10 +75,11 @@ class SegueCliIT {
         java.util.Map<String, String> recipe = ModelFile.read(model).info().recipe();
         assertEquals("shipped", recipe.get("recipe"));
         assertEquals("2", recipe.get("perturbation.scale"), "the shipped model's band-limited perturbation");
-        assertEquals("shipped.segue.stage1", recipe.get("initial.model"), "the second stage fine-tunes the first's model");
-        assertEquals("12", recipe.get("epochs"), "--epochs sets the first stage's; the fine-tune keeps its 12");
-        assertTrue(recipe.get("distortion").contains("adversarialOnSurrogateInput=true"), recipe.get("distortion"));
-        assertFalse(Files.exists(dir.resolve("shipped.segue.stage1")), "the intermediate model is deleted");
+        assertEquals("shipped.segue.stage2", recipe.get("initial.model"), "the last stage fine-tunes the second's model");
+        assertEquals("15", recipe.get("epochs"), "--epochs sets the first stage's; the fine-tunes keep theirs");
+        assertFalse(recipe.get("distortion").contains("adversarialOnSurrogateInput=true"), recipe.get("distortion"));
+        assertFalse(Files.exists(dir.resolve("shipped.segue.stage1")) || Files.exists(dir.resolve("shipped.segue.stage2")),
+                "the intermediate models are deleted");
         assertTrue(recipe.get("codes").startsWith("folder-name codes"), recipe.get("codes"));
         Path indexed = dir.resolve("indexed.segue");
         assertEquals(0, run("train", "--recipe", "shipped", "--codes", "index", "--data", data.toString(), "--output",

@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class TrainingRequest {
 
-    /** The named recipes: "shipped" (the default model's, two stages), "cpu" (112 px, fits 2 cores), "paper" (224 px). */
+    /** The named recipes: "shipped" (the default model's, three stages), "cpu" (112 px, fits 2 cores), "paper" (224 px). */
     public static final List<String> RECIPES = TrainingConfig.RECIPES;
 
     /** Where the adversarial distortion acts: the generator's input (the authors' code), or the surrogate's. */

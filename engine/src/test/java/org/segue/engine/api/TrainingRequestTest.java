@@ -32,9 +32,10 @@ class TrainingRequestTest {
         TrainingJob.Request a = TrainingRecipes.job(typed);
         TrainingJob.Request b = TrainingRecipes.job(text);
         assertEquals(a.stages(), b.stages());
-        assertEquals(2, a.stages().size(), "the shipped recipe keeps its two stages");
+        assertEquals(3, a.stages().size(), "the shipped recipe keeps its three stages");
         assertEquals(3, a.stages().get(0).epochs(), "epochs set the first stage");
-        assertEquals(TrainingConfig.shippedFineTune().epochs(), a.stages().get(1).epochs(), "the fine-tune keeps its length");
+        assertEquals(TrainingConfig.shippedFineTune().epochs(), a.stages().get(1).epochs(), "the fine-tunes keep their length");
+        assertEquals(TrainingConfig.shippedOvalFineTune().epochs(), a.stages().get(2).epochs());
         for (TrainingConfig stage : a.stages()) {
             assertEquals(48, stage.inputSize());
             assertEquals(6, stage.batchSize());

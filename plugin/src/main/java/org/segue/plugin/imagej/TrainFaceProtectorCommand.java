@@ -36,9 +36,10 @@ public class TrainFaceProtectorCommand implements PlugIn {
         gd.addChoice("Device", new String[] {"auto", "cpu", "gpu"}, "auto");
         gd.addStringField("Overrides", "", 30);
         Dialogs.addFileField(gd, "Output model", SegueSession.modelsFolder().resolve("trained.segue").toString());
-        gd.addMessage("shipped: the default model's recipe, codes from the person folders' names, in two stages: Epochs\n"
+        gd.addMessage("shipped: the default model's recipe, codes from the person folders' names, in three stages: Epochs\n"
                 + "(30) from fresh weights, about 40 s each for 1,300 faces on 2 cores, then a fixed 12-epoch fine-tune\n"
-                + "against adversarially trained attackers, about 150 s each. cpu: 112 px, PGD-1, resize/JPEG distortions.\n"
+                + "against adversarially trained attackers, about 150 s each, and a fixed 15-epoch one inside the face\n"
+                + "oval, about 40 s each. cpu: 112 px, PGD-1, resize/JPEG distortions.\n"
                 + "paper: the authors' 224 px recipe, for GPU hosts (Fiji with the CUDA natives).\n"
                 + "Overrides: more settings as name=value pairs, named as by 'segue train' (e.g. pgd-radius=4 batch-size=8).");
         gd.addHelp("<html><h2>Train Face Protector</h2><p>Trains a model on a folder of <tt>&lt;person&gt;/&lt;face "

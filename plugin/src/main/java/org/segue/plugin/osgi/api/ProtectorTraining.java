@@ -12,8 +12,9 @@ public interface ProtectorTraining {
      * A training job.
      *
      * @param dataset      folder of {@code <person>/<face images>}
-     * @param recipe       "shipped" (the default model's recipe: two stages, the second a fixed 12-epoch fine-tune
-     *                     against adversarially trained attackers), "cpu" or "paper"; another name is refused
+     * @param recipe       "shipped" (the default model's recipe: three stages, the second a fixed 12-epoch
+     *                     fine-tune against adversarially trained attackers, the third a fixed 15-epoch one with the
+     *                     first stage's settings), "cpu" or "paper"; another name is refused
      * @param epochs       training epochs of the recipe's first stage (the training from fresh weights)
      * @param inputSize    training resolution (multiple of 4)
      * @param device       "auto", "cpu" or "gpu"
