@@ -12,6 +12,7 @@ import org.segue.engine.internal.RgbImage;
 import org.segue.engine.api.NoFacePolicy;
 import org.segue.engine.api.PhotoResult;
 import org.segue.engine.api.ProtectionOptions;
+import org.segue.engine.api.StrengthPreset;
 import org.segue.engine.erasure.PhotoRestorer;
 import org.segue.engine.metadata.MetadataPolicy;
 import org.segue.engine.metadata.MetadataReport;
@@ -296,6 +297,9 @@ public final class PhotoProtector {
      * {@link #protectPixels} leaves the analysed photo as it was.
      *
      * @throws IllegalStateException if this analysed photo was protected before
+     * @throws PhotoException        if a face's protection would change none of its samples (a grey image at a low
+     *                               strength keeps only the brightness part of the model's colour change, which can
+     *                               round away); nothing is encoded, so nothing is written for the photo
      */
     public Result protect(Analysed photo, int[] labels) throws IOException {
         if (photo.decoded().format() == null) {
@@ -333,11 +337,22 @@ public final class PhotoProtector {
                 new Timings(photo.decodeSeconds(), photo.detectSeconds(), (t1 - t0) / 1e9, (t2 - t1) / 1e9), sidecar);
     }
 
+    private String unchangedFace(int face, int faces, boolean grey) {
+        return "face " + (face + 1) + " of " + faces + " would not change: its protection at strength "
+                + StrengthPreset.describe(options.strengthLevels()) + " rounds to no change in every sample"
+                + (grey ? " of this grey image, which keeps only the brightness part of the protection" : "")
+                + "; nothing was written. Protect it at a higher strength.";
+    }
+
     /** Protected pixels (stored grid) and the largest sample change, before any encoding. */
     public record ProtectedPixels(PhotoPixels pixels, int maxChange) {}
 
-    /** Protects the faces into a copy of the photo's pixels; the analysed photo itself is not changed. */
-    public ProtectedPixels protectPixels(Analysed photo, int[] labels) {
+    /**
+     * Protects the faces into a copy of the photo's pixels; the analysed photo itself is not changed.
+     *
+     * @throws PhotoException if a face's protection would change none of its samples (see {@link #protect})
+     */
+    public ProtectedPixels protectPixels(Analysed photo, int[] labels) throws PhotoException {
         if (photo.decoded().pixels().isProtectedInPlace()) {
             throw alreadyProtected(photo);
         }
@@ -355,10 +370,6 @@ public final class PhotoProtector {
         return new IllegalStateException(photo.source() + " was already protected; analyse the original again");
     }
 
-    /**
-     * Protects the faces of {@code photo} into {@code out}, which holds the same pixels as the photo
-     * (the photo's own, or a copy of them); the callers have checked one label per face.
-     */
     private static List<FaceBox> storedRegions(Analysed photo) {
         PhotoPixels pixels = photo.decoded().pixels();
         Orientation orientation = photo.decoded().orientation();
@@ -386,7 +397,15 @@ public final class PhotoProtector {
         return out;
     }
 
-    private ProtectedPixels protectInto(Analysed photo, int[] labels, PhotoPixels out) {
+    /**
+     * Protects the faces of {@code photo} into {@code out}, which holds the same pixels as the photo
+     * (the photo's own, or a copy of them); the callers have checked one label per face.
+     *
+     * @throws PhotoException if a face's perturbation rounds to no change in any of its samples: reporting such a
+     *                        face as protected would be false (a grey image at a low strength, where the mean of
+     *                        the model's colour change is under half a sample value everywhere)
+     */
+    private ProtectedPixels protectInto(Analysed photo, int[] labels, PhotoPixels out) throws PhotoException {
         PhotoCodec.Decoded decoded = photo.decoded();
         PhotoPixels pixels = decoded.pixels();
         Orientation orientation = decoded.orientation();
@@ -420,8 +439,12 @@ public final class PhotoProtector {
             for (int i = 0; i < crops.size(); i++) {
                 FaceBox region = storedRegions.get(i);
                 boolean overlapsEarlier = storedRegions.subList(0, i).stream().anyMatch(r -> r.overlapOfSmaller(region) > 0);
-                maxChange = Math.max(maxChange, out.writePerturbed(region, originals.get(i), storedDeltas.get(i),
-                        overlapsEarlier ? out.readSamples(region) : null));
+                int change = out.writePerturbed(region, originals.get(i), storedDeltas.get(i),
+                        overlapsEarlier ? out.readSamples(region) : null);
+                if (change == 0) {
+                    throw new PhotoException(photo.source(), unchangedFace(i, crops.size(), pixels.isGrey()));
+                }
+                maxChange = Math.max(maxChange, change);
             }
         }
         return new ProtectedPixels(out, maxChange);

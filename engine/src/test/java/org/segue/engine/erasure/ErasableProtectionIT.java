@@ -144,7 +144,7 @@ class ErasableProtectionIT {
 
     /**
      * Erasable protection at the full budget: at the default strength (1 level) a grey photo takes the mean of the
-     * model's colour change, which can round to nothing, and a photo with no change has nothing to restore.
+     * model's colour change, which can round to nothing in every sample; such a photo is refused, not protected.
      */
     private static ProtectionOptions erasable(ErasureKey k) {
         return ProtectionOptions.builder().erasable(k).strengthLevels(ProtectionOptions.MAX_LEVELS).build();

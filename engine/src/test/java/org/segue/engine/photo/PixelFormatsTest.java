@@ -20,10 +20,12 @@ import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -125,6 +127,40 @@ class PixelFormatsTest {
         }
         assertTrue(largest > bound / 4, layout + ": the face region was hardly perturbed (" + largest + ")");
         assertEquals(largest, result.maxChange());
+    }
+
+    /**
+     * A grey image keeps only the mean of the model's three colour planes, which at a low strength can round to no
+     * change in any sample. At every strength the grey photo either has changed samples in its face, as its result
+     * says, or is refused with that reason: never reported protected unchanged. At the full budget it is protected.
+     */
+    @Test
+    void aGreyPhotoIsNeverReportedProtectedUnchanged() throws Exception {
+        byte[] file = TestPhotos.encode(make(Layout.GREY8_PNG, 160, 128), "png");
+        Raster before = ImageIO.read(new ByteArrayInputStream(file)).getRaster();
+        List<Integer> refused = new ArrayList<>();
+        for (int levels = 1; levels <= ProtectionOptions.MAX_LEVELS; levels++) {
+            PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), new FixedBoxDetector(),
+                    ProtectionOptions.builder().strengthLevels(levels).build());
+            PhotoProtector.Analysed a = protector.analyse(file, "grey.png");
+            try {
+                PhotoProtector.Result result = protector.protect(a, new int[] {3});
+                Raster after = ImageIO.read(new ByteArrayInputStream(result.output())).getRaster();
+                int largest = 0;
+                for (int y = 0; y < before.getHeight(); y++) {
+                    for (int x = 0; x < before.getWidth(); x++) {
+                        largest = Math.max(largest, Math.abs(before.getSample(x, y, 0) - after.getSample(x, y, 0)));
+                    }
+                }
+                assertTrue(largest > 0, "reported protected at " + levels + " levels with no sample changed");
+                assertEquals(largest, result.maxChange(), "at " + levels + " levels");
+            } catch (PhotoException e) {
+                assertTrue(e.reason().contains("face 1 of 1 would not change") && e.reason().contains("grey image")
+                        && e.reason().contains("nothing was written"), e.reason());
+                refused.add(levels);
+            }
+        }
+        assertFalse(refused.contains(ProtectionOptions.MAX_LEVELS), "refused at every strength " + refused);
     }
 
     private static PhotoException refused(byte[] bytes, long maxPixels) {
