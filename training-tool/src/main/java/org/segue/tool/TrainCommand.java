@@ -128,6 +128,11 @@ final class TrainCommand implements Callable<Integer> {
             + "its own (default, the paper)")
     String perturbationColour;
 
+    @Option(names = "--area", paramLabel = "face|head", description = "where on each face the perturbation may go, in "
+            + "training and wherever the model is used: face (the skin from the brows to the chin; default) or head (the "
+            + "face widened over the hair and ears: more room for the protection, and more of it to see)")
+    String area;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -217,6 +222,13 @@ final class TrainCommand implements Callable<Integer> {
                 .colourJitter(colourJitter).perturbationScale(perturbationScale).surrogateEvery(surrogateEvery)
                 .generatorLr(generatorLr).visibilityWeight(visibilityWeight).embeddingWeight(embeddingWeight).budgetLevels(budgetLevels).seed(seed).pseudoLabels(pseudoLabels).initialModel(initialModel)
                 .checkpoint(checkpoint).device(device);
+        if (area != null) {
+            b.area(switch (area) {
+                case "face" -> TrainingRequest.Area.FACE;
+                case "head" -> TrainingRequest.Area.HEAD;
+                default -> throw new IllegalArgumentException("--area must be face or head, was " + area);
+            });
+        }
         if (perturbationColour != null) {
             b.greyPerturbation(switch (perturbationColour) {
                 case "grey" -> true;

@@ -26,6 +26,12 @@ public final class TrainingRequest {
     /** How identity folders become codes: each folder's number, or the code of its name (as a person's name gives). */
     public enum Codes { INDEX, NAME }
 
+    /**
+     * Where on each face the perturbation may go, in training and wherever the model is used: the skin of the face
+     * (an oval from the brows to the chin, the default) or the head (the oval widened over the hair and ears).
+     */
+    public enum Area { FACE, HEAD }
+
     private final Builder b;
 
     private TrainingRequest(Builder b) {
@@ -64,6 +70,8 @@ public final class TrainingRequest {
     public Float budgetLevels() { return b.budgetLevels; }
     /** Whether the perturbation is grey (brightness only); null: the recipe's (colour). */
     public Boolean greyPerturbation() { return b.greyPerturbation; }
+    /** Where on each face the perturbation may go; null: the recipe's (the face). */
+    public Area area() { return b.area; }
     public long seed() { return b.seed; }
     public Integer pseudoLabels() { return b.pseudoLabels; }
     public Codes codes() { return b.codes; }
@@ -94,6 +102,7 @@ public final class TrainingRequest {
         private Float embeddingWeight;
         private Float budgetLevels;
         private Boolean greyPerturbation;
+        private Area area;
         private long seed;
         private Integer pseudoLabels;
         private Codes codes;
@@ -130,6 +139,7 @@ public final class TrainingRequest {
             c.embeddingWeight = embeddingWeight;
             c.budgetLevels = budgetLevels;
             c.greyPerturbation = greyPerturbation;
+            c.area = area;
             c.seed = seed;
             c.pseudoLabels = pseudoLabels;
             c.codes = codes;
@@ -170,6 +180,7 @@ public final class TrainingRequest {
         /** The budget in 8-bit levels (0 < levels <= 255); a fine-tune's initial model must have the same. */
         public Builder budgetLevels(Float levels) { this.budgetLevels = levels; return this; }
         public Builder greyPerturbation(Boolean grey) { this.greyPerturbation = grey; return this; }
+        public Builder area(Area area) { this.area = area; return this; }
         public Builder seed(long seed) { this.seed = seed; return this; }
         /** Ignore the folder labels: cluster the faces into this many pseudo identities; null uses the folders. */
         public Builder pseudoLabels(Integer identities) { this.pseudoLabels = identities; return this; }
@@ -285,6 +296,7 @@ public final class TrainingRequest {
                     default -> throw new IllegalArgumentException("perturbation-colour takes grey or colour, got '"
                             + value + "'");
                 });
+                case "area" -> area(parseEnum(Area.class, name, value));
                 case "seed" -> seed(Long.parseLong(value));
                 case "pseudo-labels" -> pseudoLabels(Integer.valueOf(value));
                 case "init" -> initialModel(Path.of(value));

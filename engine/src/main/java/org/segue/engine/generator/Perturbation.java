@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The one place where the L-inf budget is enforced: delta = clamp(G(x, code), -eps, eps) * face mask and
+ * The one place where the L-inf budget is enforced: delta = clamp(G(x, code), -eps, eps) * face area and
  * protected = clamp(x + delta, 0, 1). Everything that turns generator output into pixels goes
  * through here, so the bound cannot be forgotten by one caller.
  */
@@ -22,8 +22,8 @@ public final class Perturbation {
     public static final String GREY = "grey";
     public static final String COLOUR = "colour";
 
-    /** The face oval's weights per crop size (height << 32 | width); training asks for the same size every step. */
-    private static final Map<Long, float[]> MASKS = new ConcurrentHashMap<>();
+    /** Each area's weights per crop size (area, height, width); training asks for the same size every step. */
+    private static final Map<String, float[]> MASKS = new ConcurrentHashMap<>();
 
     private Perturbation() {}
 
@@ -37,20 +37,14 @@ public final class Perturbation {
 
     /**
      * The perturbation of raw generator output (N,3,H,W): clamped to [-eps, eps] and confined to the face by
-     * {@link FaceMask} at its own H x W, so nothing outside the face's oval changes, in training as in use.
+     * {@code area}'s weights at its own H x W, so nothing outside the area changes, in training as in use. With
+     * {@code grey}, the three channels' mean goes to all three, so the perturbation changes brightness only: no
+     * colour cast, and turning the image grey keeps all of it.
      */
-    public static NDArray delta(NDArray rawOutput, float eps) {
-        return delta(rawOutput, eps, false);
-    }
-
-    /**
-     * As {@link #delta(NDArray, float)}; with {@code grey}, the three channels' mean goes to all three, so the
-     * perturbation changes brightness only: no colour cast, and turning the image grey keeps all of it.
-     */
-    public static NDArray delta(NDArray rawOutput, float eps, boolean grey) {
+    public static NDArray delta(NDArray rawOutput, float eps, boolean grey, FaceMask area) {
         long h = rawOutput.getShape().get(2);
         long w = rawOutput.getShape().get(3);
-        float[] weights = MASKS.computeIfAbsent(h << 32 | w, k -> FaceMask.weights((int) h, (int) w));
+        float[] weights = MASKS.computeIfAbsent(area + " " + h + "x" + w, k -> area.weights((int) h, (int) w));
         NDArray mask = DjlRuntime.constant(rawOutput.getManager(), weights, new Shape(1, 1, h, w));
         NDArray raw = grey ? rawOutput.mean(new int[] {1}, true).repeat(1, 3) : rawOutput;
         return bounded(raw, eps).mul(mask);

@@ -44,6 +44,7 @@ public final class SegueModel implements AutoCloseable {
         }
         SegueGenerator.checkInputSize(info.inputHeight(), info.inputWidth());
         Perturbation.checkEpsilon(info.epsilon());
+        FaceMask.fromRecipe(info.recipe().get(FaceMask.RECIPE_KEY)); // an area this version knows, or refused here
         this.info = info;
         DjlRuntime.noGradientsOnThisThread();
         this.manager = DjlRuntime.engine().newBaseManager(device);
@@ -150,6 +151,14 @@ public final class SegueModel implements AutoCloseable {
         return Perturbation.GREY.equals(info.recipe().get(Perturbation.COLOUR_KEY));
     }
 
+    /**
+     * The area of the face this model's perturbation is confined to, as it was trained ({@link FaceMask#FACE} for a
+     * model whose file names none).
+     */
+    public FaceMask area() {
+        return FaceMask.fromRecipe(info.recipe().get(FaceMask.RECIPE_KEY));
+    }
+
     /** The recipe's "codes" entry of a model trained on pseudo labels with the codes of automatic grouping. */
     public static final String GROUP_CODES = "group codes (as automatic grouping)";
 
@@ -197,7 +206,7 @@ public final class SegueModel implements AutoCloseable {
     /** The clamped perturbation for a batch of images (N,3,H,W in [0,1]) and their identity labels. */
     public NDArray perturbation(NDArray images, int[] labels) {
         NDArray codes = LabelCode.batch(images.getManager(), labels, info.codeBits());
-        return Perturbation.delta(rawOutput(images, codes, false), info.epsilon(), greyPerturbation());
+        return Perturbation.delta(rawOutput(images, codes, false), info.epsilon(), greyPerturbation(), area());
     }
 
     /** Protected images: clamp(x + clamp(G(x, code), -eps, eps), 0, 1), inference mode. */
@@ -264,7 +273,7 @@ public final class SegueModel implements AutoCloseable {
         try (NDScope scope = new NDScope(); NDManager batch = manager.newSubManager()) {
             NDArray stacked = Batches.stack(batch, small);
             NDArray codes = LabelCode.batch(batch, labels, info.codeBits());
-            deltas = Batches.unstack(Perturbation.delta(rawOutput(stacked, codes, false), epsilon, greyPerturbation()));
+            deltas = Batches.unstack(Perturbation.delta(rawOutput(stacked, codes, false), epsilon, greyPerturbation(), area()));
         }
         return java.util.stream.IntStream.range(0, images.size()).parallel().mapToObj(i -> {
             RgbImage img = images.get(i);

@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.segue.engine.sideinfo.LabelCode;
+import org.segue.engine.generator.FaceMask;
 import org.segue.engine.generator.Perturbation;
 import org.segue.engine.visibility.SCielabLoss;
 import org.segue.engine.generator.SegueModel;
@@ -307,7 +308,7 @@ public final class SegueTrainer {
 
         /** {@code x} protected by G's raw output {@code raw}: bounded to epsilon, brought to the training size, added. */
         NDArray protect(NDArray x, NDArray raw) {
-            return Perturbation.apply(x, atTrainingSize(Perturbation.delta(raw, config.epsilon(), config.greyPerturbation())));
+            return Perturbation.apply(x, atTrainingSize(Perturbation.delta(raw, config.epsilon(), config.greyPerturbation(), config.area())));
         }
 
         /** One surrogate epoch on protected images; returns {mean loss, accuracy} or null if cancelled. */
@@ -562,11 +563,11 @@ public final class SegueTrainer {
         Map<String, String> saved = c.info().recipe();
         Map<String, String> now = config.describe();
         // what a checkpoint written before a setting existed had instead of it
-        Map<String, String> before = Map.of("perturbation.scale", "1", TrainingConfig.MASK_KEY, "none",
+        Map<String, String> before = Map.of("perturbation.scale", "1", FaceMask.RECIPE_KEY, "none",
                 Perturbation.COLOUR_KEY, Perturbation.COLOUR, "visibility.weight", "0.0", "embedding.weight", "0.0");
         for (String key : List.of("input.size", "batch.size", "seed", "distortion", "surrogate.stem",
                 "surrogate.every", "lr.generator", "lr.surrogate", "l2.weight", "perturbation.scale",
-                TrainingConfig.MASK_KEY, Perturbation.COLOUR_KEY, "visibility.weight", "embedding.weight")) {
+                FaceMask.RECIPE_KEY, Perturbation.COLOUR_KEY, "visibility.weight", "embedding.weight")) {
             String was = saved.getOrDefault(key, before.get(key));
             if (!now.get(key).equals(was)) {
                 throw new ModelFormatException(file + " was written by a run with " + key + "=" + was

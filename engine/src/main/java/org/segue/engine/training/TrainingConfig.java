@@ -1,6 +1,7 @@
 package org.segue.engine.training;
 
 import org.segue.engine.distortion.DistortionConfig;
+import org.segue.engine.generator.FaceMask;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +36,22 @@ import java.util.function.UnaryOperator;
  *                         lost when an attacker turns the images grey); false: each channel its own (the paper)
  * @param embeddingWeight  weight in G's loss of how similar a pretrained recogniser finds each protected training face
  *                         to its clean original ({@link EmbeddingObjective}); 0 leaves it out (the paper)
+ * @param area             where on the face crop the perturbation may go, in training as in use
  */
 public record TrainingConfig(int inputSize, int epochs, int batchSize, float generatorLr, float surrogateLr,
         float l2Weight, int surrogateEvery, float earlyStopLoss, boolean smallInputStem, float epsilon,
         DistortionConfig distortion, long seed, int perturbationScale, float visibilityWeight,
-        boolean greyPerturbation, float embeddingWeight) {
+        boolean greyPerturbation, float embeddingWeight, FaceMask area) {
+
+    /** A configuration whose perturbation is confined to the face oval. */
+    public TrainingConfig(int inputSize, int epochs, int batchSize, float generatorLr, float surrogateLr,
+            float l2Weight, int surrogateEvery, float earlyStopLoss, boolean smallInputStem, float epsilon,
+            DistortionConfig distortion, long seed, int perturbationScale, float visibilityWeight,
+            boolean greyPerturbation, float embeddingWeight) {
+        this(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery, earlyStopLoss,
+                smallInputStem, epsilon, distortion, seed, perturbationScale, visibilityWeight, greyPerturbation,
+                embeddingWeight, FaceMask.FACE);
+    }
 
     /** A configuration without the visibility and embedding terms in G's loss (the paper's). */
     public TrainingConfig(int inputSize, int epochs, int batchSize, float generatorLr, float surrogateLr,
@@ -67,6 +79,9 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
         }
         if (generatorLr <= 0 || surrogateLr <= 0) {
             throw new IllegalArgumentException("learning rates must be positive");
+        }
+        if (area == null) {
+            throw new IllegalArgumentException("a training confines its perturbation to an area of the face");
         }
         if (!(visibilityWeight >= 0 && visibilityWeight < 1e6)) {
             throw new IllegalArgumentException("the visibility weight must be 0 or more, was " + visibilityWeight);
@@ -225,6 +240,10 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
         return with(c -> c.embeddingWeight = weight);
     }
 
+    public TrainingConfig withArea(FaceMask area) {
+        return with(c -> c.area = area);
+    }
+
     /** The perturbation budget (L-inf, in [0, 1] units) the generator is trained for and the model file records. */
     public TrainingConfig withEpsilon(float eps) {
         return with(c -> c.epsilon = eps);
@@ -255,6 +274,7 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
         float visibilityWeight;
         boolean greyPerturbation;
         float embeddingWeight;
+        FaceMask area;
 
         Copy(TrainingConfig from) {
             inputSize = from.inputSize;
@@ -273,10 +293,11 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
             visibilityWeight = from.visibilityWeight;
             greyPerturbation = from.greyPerturbation;
             embeddingWeight = from.embeddingWeight;
+            area = from.area;
         }
 
         TrainingConfig build() {
-            return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery, earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale, visibilityWeight, greyPerturbation, embeddingWeight);
+            return new TrainingConfig(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery, earlyStopLoss, smallInputStem, epsilon, distortion, seed, perturbationScale, visibilityWeight, greyPerturbation, embeddingWeight, area);
         }
     }
 
@@ -294,9 +315,6 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
 
     /** The fewest pixels per degree S-CIELAB's filters are defined for. */
     private static final double MIN_VISIBILITY_PPD = 4;
-
-    /** The recipe entry naming the face oval the perturbation was confined to while it was trained. */
-    public static final String MASK_KEY = "perturbation confined to";
 
     /** The generator's (square) working resolution: the model file's input size. */
     public int generatorSize() {
@@ -329,8 +347,8 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
         m.put("seed", Long.toString(seed));
         m.put("perturbation.scale", Integer.toString(perturbationScale));
         // written whatever their value: a fine-tune's recipe is merged over its initial model's, and a stale
-        // "grey" would make a model trained in colour be used in grey
-        m.put(MASK_KEY, org.segue.engine.generator.FaceMask.NAME);
+        // "grey" (or area) would make a model trained in colour be used in grey
+        m.put(FaceMask.RECIPE_KEY, area.recipeName());
         m.put(org.segue.engine.generator.Perturbation.COLOUR_KEY, greyPerturbation
                 ? org.segue.engine.generator.Perturbation.GREY : org.segue.engine.generator.Perturbation.COLOUR);
         m.put("visibility.weight", Float.toString(visibilityWeight));

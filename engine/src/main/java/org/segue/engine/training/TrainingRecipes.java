@@ -107,6 +107,12 @@ public final class TrainingRecipes {
         if (r.greyPerturbation() != null) {
             config = config.withGreyPerturbation(r.greyPerturbation());
         }
+        if (r.area() != null) {
+            config = config.withArea(switch (r.area()) {
+                case FACE -> org.segue.engine.generator.FaceMask.FACE;
+                case HEAD -> org.segue.engine.generator.FaceMask.HEAD;
+            });
+        }
         return config.withSeed(r.seed());
     }
 }

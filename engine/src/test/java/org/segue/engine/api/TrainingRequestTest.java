@@ -75,6 +75,27 @@ class TrainingRequestTest {
     }
 
     @Test
+    void theAreaIsASettingThatEveryStageAndTheModelFileTakeUp() {
+        TrainingRequest typed = TrainingRequest.builder(DATA, OUT).recipe("shipped").area(TrainingRequest.Area.HEAD)
+                .device("cpu").build();
+        TrainingRequest text = TrainingRequest.builder(DATA, OUT).recipe("shipped").device("cpu")
+                .overrides("area=head").build();
+        TrainingJob.Request a = TrainingRecipes.job(typed);
+        assertEquals(a.stages(), TrainingRecipes.job(text).stages());
+        for (TrainingConfig stage : a.stages()) {
+            assertEquals(org.segue.engine.generator.FaceMask.HEAD, stage.area());
+            assertEquals(org.segue.engine.generator.FaceMask.HEAD.recipeName(),
+                    stage.describe().get(org.segue.engine.generator.FaceMask.RECIPE_KEY), "the model file records it");
+        }
+        for (TrainingConfig stage : TrainingRecipes.job(TrainingRequest.builder(DATA, OUT).recipe("shipped")
+                .device("cpu").build()).stages()) {
+            assertEquals(org.segue.engine.generator.FaceMask.FACE, stage.area(), "the recipes confine it to the face");
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainingRequest.builder(DATA, OUT)
+                .overrides("area=shoulders")).getMessage().contains("area"));
+    }
+
+    @Test
     void theBudgetIsASettingInLevelsThatEveryStageAndTheModelFileTakeUp() {
         TrainingRequest typed = TrainingRequest.builder(DATA, OUT).recipe("shipped").budgetLevels(16f).device("cpu").build();
         TrainingRequest text = TrainingRequest.builder(DATA, OUT).recipe("shipped").device("cpu")

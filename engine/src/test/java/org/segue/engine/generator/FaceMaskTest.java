@@ -9,6 +9,7 @@ import org.segue.engine.face.CropFraming;
 import org.segue.engine.internal.DjlRuntime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FaceMaskTest {
@@ -17,23 +18,53 @@ class FaceMaskTest {
     void theWholeFaceBetweenBrowsAndChinIsCoveredAndNothingBeyondIt() {
         double[] points = CropFraming.unitTemplate();
         for (int i = 0; i < points.length; i += 2) {
-            assertEquals(1, FaceMask.weight(points[i], points[i + 1]), "template point " + i / 2);
+            assertEquals(1, FaceMask.FACE.weight(points[i], points[i + 1]), "template point " + i / 2);
         }
-        assertEquals(1, FaceMask.weight(0.5, 0.36), "between the brows");
-        assertEquals(1, FaceMask.weight(0.5, 0.85), "above the chin");
-        assertEquals(0, FaceMask.weight(0.5, 0.15), "the hair above the forehead");
-        assertEquals(0, FaceMask.weight(0.5, 1.0), "below the chin");
-        assertEquals(0, FaceMask.weight(0.05, 0.45), "beside the cheek, level with the eyes");
-        assertEquals(0, FaceMask.weight(0.15, 0.85), "beside the jaw, level with the mouth");
+        assertEquals(1, FaceMask.FACE.weight(0.5, 0.36), "between the brows");
+        assertEquals(1, FaceMask.FACE.weight(0.5, 0.85), "above the chin");
+        assertEquals(0, FaceMask.FACE.weight(0.5, 0.15), "the hair above the forehead");
+        assertEquals(0, FaceMask.FACE.weight(0.5, 1.0), "below the chin");
+        assertEquals(0, FaceMask.FACE.weight(0.05, 0.45), "beside the cheek, level with the eyes");
+        assertEquals(0, FaceMask.FACE.weight(0.15, 0.85), "beside the jaw, level with the mouth");
         for (double[] corner : new double[][] {{0, 0}, {1, 0}, {0, 1}, {1, 1}}) {
-            assertEquals(0, FaceMask.weight(corner[0], corner[1]));
+            assertEquals(0, FaceMask.FACE.weight(corner[0], corner[1]));
         }
+    }
+
+    @Test
+    void theHeadCoversTheFaceHairAndEarsButNotTheCornersOrTheNeck() {
+        for (int i = 0; i <= 50; i++) {
+            for (int j = 0; j <= 50; j++) {
+                double u = j / 50.0;
+                double v = i / 50.0;
+                assertTrue(FaceMask.HEAD.weight(u, v) >= FaceMask.FACE.weight(u, v), "less than the face at " + u + "," + v);
+            }
+        }
+        assertEquals(1, FaceMask.HEAD.weight(0.5, 0.15), "the hair above the forehead");
+        assertTrue(FaceMask.HEAD.weight(0.5, 0.0) > 0.85, "the top of the crop above the middle");
+        assertTrue(FaceMask.HEAD.weight(0.05, 0.45) > 0.9, "beside the cheek, level with the eyes (the ears)");
+        assertEquals(0, FaceMask.HEAD.weight(0.5, 1.0), "below the chin");
+        assertEquals(0, FaceMask.HEAD.weight(0.1, 0.95), "the shoulder beside the jaw");
+        for (double[] corner : new double[][] {{0, 0}, {1, 0}, {0, 1}, {1, 1}}) {
+            assertEquals(0, FaceMask.HEAD.weight(corner[0], corner[1]));
+        }
+    }
+
+    @Test
+    void aModelFileNamesItsAreaAndOneThatNamesNoneGetsTheFace() {
+        for (FaceMask m : FaceMask.values()) {
+            assertEquals(m, FaceMask.fromRecipe(m.recipeName()));
+        }
+        assertEquals(FaceMask.FACE, FaceMask.fromRecipe(null), "trained before areas were recorded");
+        assertEquals(FaceMask.FACE, FaceMask.fromRecipe("none"), "trained before the face oval existed");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FaceMask.fromRecipe("shoulders 2"));
+        assertTrue(e.getMessage().contains("'shoulders 2'") && e.getMessage().contains("does not know"), e.getMessage());
     }
 
     @Test
     void itIsSymmetricAndFeatheredWithoutASharpStep() {
         int size = 112;
-        float[] w = FaceMask.weights(size, size);
+        float[] w = FaceMask.FACE.weights(size, size);
         double largestStep = 0;
         int partial = 0;
         for (int i = 0; i < size; i++) {
@@ -50,7 +81,7 @@ class FaceMaskTest {
                     largestStep = Math.max(largestStep, Math.abs(v - w[(i + 1) * size + j]));
                 }
                 // mirror about the template's vertical axis: column j at u = j / size meets u' = 1 - j / size
-                assertEquals(FaceMask.weight(1 - (double) j / size, (double) i / size), v, 1e-6);
+                assertEquals(FaceMask.FACE.weight(1 - (double) j / size, (double) i / size), v, 1e-6);
             }
         }
         assertTrue(largestStep < 0.25, "largest step between neighbours " + largestStep);
@@ -64,9 +95,9 @@ class FaceMaskTest {
             int w = 32;
             NDArray raw = nd.randomUniform(-0.1f, 0.1f, new Shape(2, 3, h, w));
             float eps = Perturbation.DEFAULT_EPSILON;
-            float[] grey = Perturbation.delta(raw, eps, true).toFloatArray();
+            float[] grey = Perturbation.delta(raw, eps, true, FaceMask.FACE).toFloatArray();
             float[] r = raw.toFloatArray();
-            float[] weights = FaceMask.weights(h, w);
+            float[] weights = FaceMask.FACE.weights(h, w);
             int plane = h * w;
             for (int n = 0; n < 2; n++) {
                 for (int i = 0; i < plane; i++) {
@@ -88,9 +119,9 @@ class FaceMaskTest {
             int w = 32;
             NDArray raw = nd.randomUniform(-1, 1, new Shape(2, 3, h, w));
             float eps = Perturbation.DEFAULT_EPSILON;
-            float[] delta = Perturbation.delta(raw, eps).toFloatArray();
+            float[] delta = Perturbation.delta(raw, eps, false, FaceMask.FACE).toFloatArray();
             float[] bounded = Perturbation.bounded(raw, eps).toFloatArray();
-            float[] weights = FaceMask.weights(h, w);
+            float[] weights = FaceMask.FACE.weights(h, w);
             for (int i = 0; i < delta.length; i++) {
                 float weight = weights[i % (h * w)];
                 assertEquals(bounded[i] * weight, delta[i], 1e-7f);

@@ -89,7 +89,7 @@ class AlignedProtectionTest {
         double most = 0;
         for (double dx = -1; dx <= 1; dx += 0.5) {
             for (double dy = -1; dy <= 1; dy += 0.5) {
-                most = Math.max(most, FaceMask.weight((cx + dx) / size, (cy + dy) / size));
+                most = Math.max(most, FaceMask.FACE.weight((cx + dx) / size, (cy + dy) / size));
             }
         }
         return most;
@@ -124,7 +124,7 @@ class AlignedProtectionTest {
                     assertTrue(maskNear(cx, cy, size) > 0, "pixel (" + x + "," + y + ") outside the face oval changed");
                     changed++;
                 }
-                if (FaceMask.weight(cx / size, cy / size) == 1) {
+                if (FaceMask.FACE.weight(cx / size, cy / size) == 1) {
                     fullyInside++;
                 }
             }

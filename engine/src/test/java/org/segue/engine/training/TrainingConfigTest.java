@@ -56,7 +56,7 @@ class TrainingConfigTest {
         Map<String, String> before = Map.of("perturbation.colour", "colour", "visibility.weight", "0.0",
                 "visibility.ppd", "-", "embedding.weight", "0.0");
         for (Map.Entry<String, String> e : recipe.describe().entrySet()) {
-            if (e.getKey().equals(TrainingConfig.MASK_KEY) && !withOval) {
+            if (e.getKey().equals(org.segue.engine.generator.FaceMask.RECIPE_KEY) && !withOval) {
                 assertEquals(null, recorded.get(e.getKey()), "this stage was trained without the face oval");
             } else if (!withOval && before.containsKey(e.getKey()) && !recorded.containsKey(e.getKey())) {
                 assertEquals(before.get(e.getKey()), e.getValue(), "recipe entry " + e.getKey());

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.nn.Parameter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.segue.engine.generator.FaceMask;
 import org.segue.engine.generator.SegueModel;
 import org.segue.engine.internal.ImageCodec;
 import org.segue.engine.internal.RgbImage;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -118,6 +120,43 @@ class TrainingJobIT {
             TrainingJob.run(new TrainingJob.Request(data, List.of(config), "test", null, fresh, null, Device.cpu(), true),
                     ProgressListener.NONE, Cancellation.none(), line -> { });
             assertTrue(weightDistance(initial, fresh) > 1e-3, "a fresh start does not begin from the initial model");
+        });
+    }
+
+    @Test
+    void aModelTrainedOnTheHeadPerturbsTheHeadAndAFaceFineTuneOfItTheFace(@TempDir Path root) throws Exception {
+        onAFiniteRun(root, (dir, seed) -> {
+            Path data = dataset(dir);
+            Path head = dir.resolve("head.segue");
+            TrainingJob.run(new TrainingJob.Request(data, List.of(SegueTrainerIT.tinyConfig(1, seed)
+                            .withArea(FaceMask.HEAD)), "test", null, head, null, Device.cpu(), true),
+                    ProgressListener.NONE, Cancellation.none(), line -> { });
+            RgbImage face = SegueTrainerIT.sameScene(1).get(0);
+            int h = face.height();
+            int w = face.width();
+            try (SegueModel model = SegueModel.load(head)) {
+                assertEquals(FaceMask.HEAD, model.area(), "the model file says where it was trained to perturb");
+                float[] delta = model.perturbationsAtFullSize(List.of(face), new int[] {1}, model.info().epsilon()).get(0);
+                int hair = 0;
+                for (int i = 0; i < h; i++) {
+                    for (int j = 0; j < w; j++) {
+                        double u = (double) j / w;
+                        double v = (double) i / h;
+                        boolean moved = delta[i * w + j] != 0 || delta[h * w + i * w + j] != 0;
+                        if (FaceMask.HEAD.weight(u, v) == 0) {
+                            assertFalse(moved, "changed outside the head at " + j + "," + i);
+                        }
+                        hair += moved && FaceMask.FACE.weight(u, v) == 0 ? 1 : 0;
+                    }
+                }
+                assertTrue(hair > h * w / 10, hair + " pixels changed outside the face oval");
+            }
+            Path tuned = dir.resolve("face.segue");
+            TrainingJob.run(new TrainingJob.Request(data, List.of(SegueTrainerIT.tinyConfig(1, seed)), "test", null,
+                    tuned, null, Device.cpu(), true, head), ProgressListener.NONE, Cancellation.none(), line -> { });
+            try (SegueModel model = SegueModel.load(tuned)) {
+                assertEquals(FaceMask.FACE, model.area(), "a face fine-tune of a head model is used on the face");
+            }
         });
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import org.segue.engine.face.FaceFeatureNet;
+import org.segue.engine.generator.FaceMask;
 import org.segue.engine.generator.Perturbation;
 import org.segue.engine.internal.Batches;
 import org.segue.engine.internal.DjlRuntime;
@@ -152,7 +153,7 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
                                 leaf.attach(stepScope);
                                 leaf.setRequiresGradient(true);
                                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-                                    NDArray protectedFaces = Perturbation.apply(cleanStep, Perturbation.delta(leaf, eps, grey));
+                                    NDArray protectedFaces = Perturbation.apply(cleanStep, Perturbation.delta(leaf, eps, grey, FaceMask.FACE));
                                     gc.backward(similarity(objective, extra, cleanStep, protectedFaces, labels, rng));
                                 }
                                 NDArray g = leaf.getGradient().duplicate();
@@ -177,7 +178,7 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
                             raw = next;
                         }
                     }
-                    NDArray delta = Perturbation.delta(raw, eps, grey);
+                    NDArray delta = Perturbation.delta(raw, eps, grey, FaceMask.FACE);
                     after += chunk.size() * objective.similarity(clean, Perturbation.apply(clean, delta)).getFloat();
                     deltas = Batches.unstack(delta);
                 }

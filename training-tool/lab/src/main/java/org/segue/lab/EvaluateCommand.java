@@ -52,6 +52,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--grey", description = "turn every training and test image grey first (image shortcut squeezing)")
     boolean grey;
 
+    @Option(names = "--face-only", description = "show the attacker only the face oval the protection may change "
+            + "(mid-grey outside it), in training and test: does it learn the person from outside the oval?")
+    boolean faceOnly;
+
     @Option(names = "--jpeg-quality", description = "re-compress every training file as JPEG at this quality first")
     Integer jpegQuality;
 
@@ -77,14 +81,14 @@ final class EvaluateCommand implements Callable<Integer> {
         Attacker.Config config = new Attacker.Config(epochs, batchSize, 5e-4f, smallStem, seed, AttackerNetworks.network(arch),
                 AttackerAugmentation.parse(augment), radius, steps);
         AttackerRun run = new AttackerRun(train, test, inputSize, ImageOps.Filter.parse(resize), jpegQuality, grey,
-                config);
+                faceOnly, config);
         AttackerRun.Result r = run.run(new ConsoleProgress(System.err), new Cancellation());
         if (r == null) {
             return 130;
         }
         System.out.printf(Locale.ROOT, "attacker %s %d px (%s%s), %d epochs: train accuracy %.1f%%, "
                         + "clean test accuracy %.1f%% (%d images; chance %.1f%%), %.0f s%n",
-                arch, inputSize, resize, grey ? ", grey" : "", epochs, 100 * r.trainAccuracy(), 100 * r.testAccuracy(), r.testCount(),
+                arch, inputSize, resize, (grey ? ", grey" : "") + (faceOnly ? ", face oval only" : ""), epochs, 100 * r.trainAccuracy(), 100 * r.testAccuracy(), r.testCount(),
                 100 * r.chance(), r.seconds());
         if (json != null) {
             AtomicFiles.write(json, (r.toJson() + "\n").getBytes(StandardCharsets.UTF_8));

@@ -52,7 +52,7 @@ public final class ClassTexture {
                 plane[i] = random.nextBoolean() ? eps : -eps;
             }
         }
-        float[] oval = FaceMask.weights(h, w);
+        float[] oval = FaceMask.FACE.weights(h, w);
         float[] out = new float[3 * h * w];
         for (int c = 0; c < 3; c++) {
             float[] plane = signs[grey ? 0 : c];

@@ -1,6 +1,7 @@
 package org.segue.lab.eval;
 
 import org.segue.engine.check.Attacker;
+import org.segue.engine.generator.FaceMask;
 import org.segue.engine.internal.ImageCodec;
 import org.segue.engine.training.ImageFolder;
 import org.segue.engine.internal.ImageOps;
@@ -27,15 +28,24 @@ import java.util.Locale;
  * @param jpegQuality re-compress each training file as JPEG at this quality before resizing; null: no
  * @param grey        turn every training and test image grey first (Rec. 601 luma on all three channels): the
  *                    attacker's one-line counter-measure to protection carried by colour (image shortcut squeezing)
+ * @param faceOnly    show the attacker only the face oval of each training and test image (outside it mid-grey,
+ *                    blended by the oval's feathered weight): a probe of whether an attacker learns a person from
+ *                    what lies outside the part the protection changes (hair, ears, background)
  * @param attacker    architecture, optimiser and counter-measures of the attacker
  */
 public record AttackerRun(Path train, Path test, int inputSize, ImageOps.Filter resize, Integer jpegQuality,
-                          boolean grey, Attacker.Config attacker) {
+                          boolean grey, boolean faceOnly, Attacker.Config attacker) {
 
     /** A run on the images' own colours. */
     public AttackerRun(Path train, Path test, int inputSize, ImageOps.Filter resize, Integer jpegQuality,
                        Attacker.Config attacker) {
-        this(train, test, inputSize, resize, jpegQuality, false, attacker);
+        this(train, test, inputSize, resize, jpegQuality, false, false, attacker);
+    }
+
+    /** A run that sees the whole of each image. */
+    public AttackerRun(Path train, Path test, int inputSize, ImageOps.Filter resize, Integer jpegQuality,
+                       boolean grey, Attacker.Config attacker) {
+        this(train, test, inputSize, resize, jpegQuality, grey, false, attacker);
     }
 
     public AttackerRun {
@@ -59,13 +69,13 @@ public record AttackerRun(Path train, Path test, int inputSize, ImageOps.Filter 
         public String toJson() {
             Attacker.Config a = run.attacker();
             return String.format(Locale.ROOT, "{\"train\":%s,\"test\":%s,\"inputSize\":%d,\"resize\":\"%s\","
-                            + "\"jpegQuality\":%s,\"grey\":%b,\"architecture\":\"%s\",\"classifierDropout\":%s,\"augmentation\":\"%s\","
+                            + "\"jpegQuality\":%s,\"grey\":%b,\"faceOnly\":%b,\"architecture\":\"%s\",\"classifierDropout\":%s,\"augmentation\":\"%s\","
                             + "\"adversarialRadius\":%.6f,"
                             + "\"adversarialSteps\":%d,\"epochs\":%d,\"batchSize\":%d,\"learningRate\":%s,\"smallStem\":%b,"
                             + "\"seed\":%d,\"streamSeed\":%d,\"classes\":%d,\"trainAccuracy\":%.4f,\"testAccuracy\":%.4f,\"testLoss\":%.4f,"
                             + "\"testCount\":%d,\"seconds\":%.1f,\"machine\":\"%s\"}",
                     quote(run.train().toString()), quote(run.test().toString()), run.inputSize(),
-                    run.resize().name().toLowerCase(Locale.ROOT), run.jpegQuality() == null ? "null" : run.jpegQuality(), run.grey(),
+                    run.resize().name().toLowerCase(Locale.ROOT), run.jpegQuality() == null ? "null" : run.jpegQuality(), run.grey(), run.faceOnly(),
                     a.architecture(), Float.toString(AttackerNetworks.classifierDropout(a.architecture())),
                     a.augmentation().name().toLowerCase(Locale.ROOT), a.adversarialRadius(),
                     a.adversarialSteps(), a.epochs(), a.batchSize(), Float.toString(a.learningRate()), a.smallInputStem(),
@@ -82,9 +92,10 @@ public record AttackerRun(Path train, Path test, int inputSize, ImageOps.Filter 
                     + trainSet.classes().size() + " vs " + testSet.classes().size() + ")");
         }
         java.util.function.UnaryOperator<RgbImage> squeeze = grey ? ImageOps::grey : img -> img;
+        java.util.function.UnaryOperator<RgbImage> view = faceOnly ? img -> faceOnly(squeeze.apply(img)) : squeeze;
         List<RgbImage> trainImages = trainSet.load(inputSize, inputSize, resize,
-                jpegQuality == null ? squeeze : img -> squeeze.apply(ImageCodec.jpegRoundTrip(img, jpegQuality)));
-        List<RgbImage> testImages = testSet.load(inputSize, inputSize, resize, grey ? squeeze : null);
+                jpegQuality == null ? view : img -> view.apply(ImageCodec.jpegRoundTrip(img, jpegQuality)));
+        List<RgbImage> testImages = testSet.load(inputSize, inputSize, resize, grey || faceOnly ? view : null);
         long t0 = System.nanoTime();
         try (Attacker trained = Attacker.train(attacker, trainImages, trainSet.labels(), trainSet.classes().size(),
                 progress, cancellation)) {
@@ -97,6 +108,23 @@ public record AttackerRun(Path train, Path test, int inputSize, ImageOps.Filter 
             return new Result(this, trainSet.classes().size(), onTrain.accuracy(), onTest.accuracy(), onTest.loss(),
                     onTest.count(), seconds);
         }
+    }
+
+    /**
+     * The image inside the face oval the protection is confined to ({@link FaceMask}, on the template the dataset's
+     * crops share), mid-grey outside it.
+     */
+    static RgbImage faceOnly(RgbImage img) {
+        float[] weights = FaceMask.FACE.weights(img.height(), img.width());
+        float[] in = img.chw();
+        float[] out = new float[in.length];
+        int plane = weights.length;
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < plane; i++) {
+                out[c * plane + i] = 0.5f + weights[i] * (in[c * plane + i] - 0.5f);
+            }
+        }
+        return new RgbImage(out, img.height(), img.width());
     }
 
     static String machine() {

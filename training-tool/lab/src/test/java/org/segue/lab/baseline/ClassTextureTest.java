@@ -21,7 +21,7 @@ class ClassTextureTest {
         float[] a = texture.pattern(0, H, W);
         assertArrayEquals(a, new ClassTexture(2, eps, true, 7).pattern(0, H, W), "a person's pattern is fixed");
         assertFalse(java.util.Arrays.equals(a, texture.pattern(1, H, W)), "another person's differs");
-        float[] oval = FaceMask.weights(H, W);
+        float[] oval = FaceMask.FACE.weights(H, W);
         int plus = 0;
         int minus = 0;
         for (int y = 0; y < H; y++) {
