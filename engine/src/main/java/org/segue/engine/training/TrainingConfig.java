@@ -347,7 +347,7 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
         m.put("seed", Long.toString(seed));
         m.put("perturbation.scale", Integer.toString(perturbationScale));
         // written whatever their value: a fine-tune's recipe is merged over its initial model's, and a stale
-        // "grey" (or area) would make a model trained in colour be used in grey
+        // "grey" or area would make a model be used otherwise than it was trained
         m.put(FaceMask.RECIPE_KEY, area.recipeName());
         m.put(org.segue.engine.generator.Perturbation.COLOUR_KEY, greyPerturbation
                 ? org.segue.engine.generator.Perturbation.GREY : org.segue.engine.generator.Perturbation.COLOUR);
