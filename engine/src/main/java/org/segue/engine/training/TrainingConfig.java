@@ -43,22 +43,15 @@ public record TrainingConfig(int inputSize, int epochs, int batchSize, float gen
         DistortionConfig distortion, long seed, int perturbationScale, float visibilityWeight,
         boolean greyPerturbation, float embeddingWeight, FaceMask area) {
 
-    /** A configuration whose perturbation is confined to the face oval. */
-    public TrainingConfig(int inputSize, int epochs, int batchSize, float generatorLr, float surrogateLr,
-            float l2Weight, int surrogateEvery, float earlyStopLoss, boolean smallInputStem, float epsilon,
-            DistortionConfig distortion, long seed, int perturbationScale, float visibilityWeight,
-            boolean greyPerturbation, float embeddingWeight) {
-        this(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery, earlyStopLoss,
-                smallInputStem, epsilon, distortion, seed, perturbationScale, visibilityWeight, greyPerturbation,
-                embeddingWeight, FaceMask.FACE);
-    }
-
-    /** A configuration without the visibility and embedding terms in G's loss (the paper's). */
+    /**
+     * A configuration without the visibility and embedding terms in G's loss (the paper's), its perturbation in
+     * colour and confined to the face oval.
+     */
     public TrainingConfig(int inputSize, int epochs, int batchSize, float generatorLr, float surrogateLr,
             float l2Weight, int surrogateEvery, float earlyStopLoss, boolean smallInputStem, float epsilon,
             DistortionConfig distortion, long seed, int perturbationScale) {
         this(inputSize, epochs, batchSize, generatorLr, surrogateLr, l2Weight, surrogateEvery, earlyStopLoss,
-                smallInputStem, epsilon, distortion, seed, perturbationScale, 0f, false, 0f);
+                smallInputStem, epsilon, distortion, seed, perturbationScale, 0f, false, 0f, FaceMask.FACE);
     }
 
     /** A configuration whose generator works at the training resolution (the paper's). */
