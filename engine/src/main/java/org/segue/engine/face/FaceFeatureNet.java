@@ -102,13 +102,30 @@ public final class FaceFeatureNet implements AutoCloseable {
         return pooled(faces.sub(mean));
     }
 
+    /**
+     * The feature map after the first {@code blocks} dense blocks (1 to 4: 32, 64, 128 and 256 channels at a half,
+     * quarter, eighth and sixteenth of the input's side) of faces given as for {@link #features}; differentiable in
+     * the faces. Earlier maps hold the low-level face features a perturbation aimed at one network shares with others.
+     */
+    public NDArray featureMap(NDArray faces, int blocks) {
+        if (blocks < 1 || blocks > 4) {
+            throw new IllegalArgumentException("the backbone has 4 dense blocks; asked for " + blocks);
+        }
+        return blocks(faces.sub(mean), blocks);
+    }
+
     /** The pooled features of faces already normalised as face-api feeds them. */
     NDArray pooled(NDArray normalised) {
+        NDArray x = blocks(normalised, 4);
+        return x.reshape(x.getShape().get(0), x.getShape().get(1), -1).mean(new int[] {2});
+    }
+
+    private NDArray blocks(NDArray normalised, int count) {
         NDArray x = normalised;
-        for (int b = 0; b < 4; b++) {
+        for (int b = 0; b < count; b++) {
             x = denseBlock(x, b);
         }
-        return x.reshape(x.getShape().get(0), x.getShape().get(1), -1).mean(new int[] {2});
+        return x;
     }
 
     private NDArray denseBlock(NDArray x, int b) {

@@ -17,6 +17,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FaceFeatureNetTest {
@@ -53,6 +54,32 @@ class FaceFeatureNetTest {
             }
             NDArray g = faces.getGradient();
             assertTrue(g.abs().sum().getFloat() > 0 && !g.isNaN().any().getBoolean(), "a finite, non-zero gradient");
+        }
+    }
+
+    @Test
+    void theBlocksFeatureMapsHalveTheSideAndTheLastPoolsToTheFeatures() {
+        DjlRuntime.noGradientsOnThisThread();
+        int side = FaceFeatureNet.INPUT_SIZE;
+        float[] pixels = new float[3 * side * side];
+        Random rng = new Random(3);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = rng.nextFloat();
+        }
+        try (FaceFeatureNet net = FaceFeatureNet.loadResource("face_landmark_68_model", Device.cpu());
+             NDManager m = DjlRuntime.engine().newBaseManager(Device.cpu())) {
+            NDArray face = m.create(pixels, new Shape(1, 3, side, side));
+            int[] channels = {32, 64, 128, 256};
+            for (int blocks = 1; blocks <= 4; blocks++) {
+                long s = side >> blocks;
+                assertEquals(new Shape(1, channels[blocks - 1], s, s), net.featureMap(face, blocks).getShape(),
+                        "block " + blocks);
+            }
+            NDArray last = net.featureMap(face, 4);
+            assertArrayEquals(net.features(face).toFloatArray(), last.reshape(1, 256, -1).mean(new int[] {2}).toFloatArray(),
+                    1e-5f, "the pooled features are the last map's mean");
+            assertThrows(IllegalArgumentException.class, () -> net.featureMap(face, 0));
+            assertThrows(IllegalArgumentException.class, () -> net.featureMap(face, 5));
         }
     }
 }

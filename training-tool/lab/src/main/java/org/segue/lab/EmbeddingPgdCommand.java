@@ -71,6 +71,11 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
             + "(face_expression_model from --face-api-models)")
     List<String> featureNets = List.of();
 
+    @Option(names = "--feature-depth", defaultValue = "0", description = "with --feature-nets: compare each network's "
+            + "feature map after this many of its 4 blocks (1-4, flattened) instead of its pooled features (0); "
+            + "default ${DEFAULT-VALUE}")
+    int featureDepth;
+
     @Option(names = "--face-api-models", description = "folder with face-api's model files (npm @vladmandic/face-api, MIT)")
     Path faceApiModels;
 
@@ -106,6 +111,9 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
         double after = 0;
         int done = 0;
         DjlRuntime.noGradientsOnThisThread();
+        if (featureDepth < 0 || featureDepth > 4 || (featureDepth > 0 && (featureNets.isEmpty() || decoy))) {
+            throw new IllegalArgumentException("--feature-depth is 0 (pooled) or 1-4 with --feature-nets, without --decoy");
+        }
         if (!featureNets.isEmpty() && size != FaceFeatureNet.INPUT_SIZE) {
             throw new IllegalArgumentException("--feature-nets needs --size " + FaceFeatureNet.INPUT_SIZE);
         }
@@ -214,8 +222,8 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
             total = total.sub(objective.similarityTo(decoyRows(decoys[0], labels, clean.getManager()), protectedFaces, rng));
         }
         for (int n = 0; n < extra.size(); n++) {
-            NDArray features = unit(extra.get(n).features(protectedFaces));
-            total = total.add(features.mul(unit(extra.get(n).features(clean)).stopGradient()).sum(new int[] {1}).mean());
+            NDArray features = unit(view(extra.get(n), protectedFaces));
+            total = total.add(features.mul(unit(view(extra.get(n), clean)).stopGradient()).sum(new int[] {1}).mean());
             if (decoys != null) {
                 total = total.sub(features.mul(decoyRows(decoys[n + 1], labels, clean.getManager())).sum(new int[] {1}).mean());
             }
@@ -270,6 +278,15 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
             }
         }
         return centroids;
+    }
+
+    /** What the objective compares of a feature network: pooled features, or a flattened block's feature map. */
+    private NDArray view(FaceFeatureNet net, NDArray faces) {
+        if (featureDepth == 0) {
+            return net.features(faces);
+        }
+        NDArray map = net.featureMap(faces, featureDepth);
+        return map.reshape(map.getShape().get(0), -1);
     }
 
     private static NDArray unit(NDArray v) {

@@ -37,6 +37,10 @@ final class GroupPhotosCommand implements Callable<Integer> {
     @Option(names = "--threshold", split = ",", description = "cosine distances (default: the product's)")
     double[] thresholds;
 
+    @Option(names = "--dump", description = "also write each face's person (-1: a bystander) and plain embedding, one "
+            + "face a line, to this file for offline study: biometric data, keep it out of the repository")
+    Path dump;
+
     @Override
     public Integer call() throws Exception {
         List<String> people = new ArrayList<>();
@@ -85,6 +89,18 @@ final class GroupPhotosCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%d photos of %d people, %d faces (%d bystanders), %d photos without a face; "
                     + "detection and alignment %.0f s%n", files.size(), people.size(), labels.length,
                     bystander - people.size(), withoutFace, analyseSeconds);
+            if (dump != null) {
+                float[][] plain = features.embedAligned(crops);
+                StringBuilder text = new StringBuilder();
+                for (int i = 0; i < plain.length; i++) {
+                    text.append(labels[i] < people.size() ? labels[i] : -1);
+                    for (float v : plain[i]) {
+                        text.append(' ').append(v);
+                    }
+                    text.append('\n');
+                }
+                org.segue.engine.internal.AtomicFiles.write(dump, text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
             for (boolean mirrored : new boolean[] {false, true}) {
                 float[][] embeddings = mirrored ? mirrorAveraged(features, crops) : features.embedAligned(crops);
                 for (double distance : thresholds == null ? new double[] {Grouping.DEFAULT_MAX_DISTANCE} : thresholds) {

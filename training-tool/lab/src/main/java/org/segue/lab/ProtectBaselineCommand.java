@@ -1,6 +1,7 @@
 package org.segue.lab;
 
 import org.segue.engine.api.ConsoleProgress;
+import org.segue.lab.baseline.ArTexture;
 import org.segue.lab.baseline.ClassTexture;
 import org.segue.lab.baseline.LspNoise;
 import org.segue.lab.baseline.UnlearnableExamples;
@@ -23,12 +24,14 @@ import java.util.concurrent.Callable;
                 "lsp (linearly separable patch noise from per-identity clusters, training-free, as its authors build it),",
                 "ue-class and ue-sample",
                 "(unlearnable examples: error-minimising noise by min-min optimisation), class-texture (a fixed random",
-                "+-budget texture per person in cells of --cell pixels, --grey or colour, inside the face oval: a probe).",
+                "+-budget texture per person in cells of --cell pixels, --grey or colour, inside the face oval: a probe),",
+                "ar (a causal 3x3 autoregressive process per person, a fresh sample per face, RMS half of --budget,",
+                "clipped to it, --grey or colour, inside the face oval).",
                 "Writes lossless PNGs",
                 "in the same layout as protect-dataset and reports the generation time."})
 final class ProtectBaselineCommand implements Callable<Integer> {
 
-    @Option(names = "--method", required = true, description = "lsp | ue-class | ue-sample | class-texture")
+    @Option(names = "--method", required = true, description = "lsp | ue-class | ue-sample | class-texture | ar")
     String method;
 
     @Option(names = "--input", required = true, description = "dataset folder: <identity>/<images>")
@@ -45,13 +48,13 @@ final class ProtectBaselineCommand implements Callable<Integer> {
             description = "LSP: side of one uniform noise cell in pixels; default a quarter of the image side (4x4 cells)")
     Integer patchSize;
 
-    @Option(names = "--cell", defaultValue = "2", description = "class-texture: cell side in pixels of each file; default ${DEFAULT-VALUE}")
+    @Option(names = "--cell", defaultValue = "2", description = "class-texture, ar: cell side in pixels of each file; default ${DEFAULT-VALUE}")
     int cell;
 
-    @Option(names = "--budget", defaultValue = "8", description = "class-texture: the change per cell in 8-bit levels; default ${DEFAULT-VALUE}")
+    @Option(names = "--budget", defaultValue = "8", description = "class-texture, ar: the largest change in 8-bit levels; default ${DEFAULT-VALUE}")
     float budget;
 
-    @Option(names = "--grey", description = "class-texture: the same change for R, G and B")
+    @Option(names = "--grey", description = "class-texture, ar: the same change for R, G and B")
     boolean grey;
 
     @Option(names = "--max-rounds", description = "UE: override the number of min-min rounds")
@@ -83,6 +86,10 @@ final class ProtectBaselineCommand implements Callable<Integer> {
                 seconds = new ClassTexture(cell, budget / 255f, grey, seed).protectFolder(input, output);
                 details = String.format(Locale.ROOT, "\"cell\":%d,\"budgetLevels\":%.1f,\"grey\":%b", cell, budget, grey);
             }
+            case "ar" -> {
+                seconds = new ArTexture(cell, budget / 255f, grey, seed).protectFolder(input, output);
+                details = String.format(Locale.ROOT, "\"cell\":%d,\"budgetLevels\":%.1f,\"grey\":%b", cell, budget, grey);
+            }
             case "ue-class", "ue-sample" -> {
                 UnlearnableExamples.Config config = UnlearnableExamples.Config.defaults(method.equals("ue-class"))
                         .withInputSize(inputSize);
@@ -100,7 +107,7 @@ final class ProtectBaselineCommand implements Callable<Integer> {
                                 .map(r -> String.format(Locale.ROOT, "%.4f", r.accuracy()))
                                 .collect(java.util.stream.Collectors.joining(",", "[", "]")));
             }
-            default -> throw new IllegalArgumentException("unknown method '" + method + "': use lsp, ue-class, ue-sample or class-texture");
+            default -> throw new IllegalArgumentException("unknown method '" + method + "': use lsp, ue-class, ue-sample, class-texture or ar");
         }
         System.out.printf(Locale.ROOT, "%s: %s protected into %s in %.1f s%n", method, input, output, seconds);
         if (json != null) {
