@@ -65,6 +65,42 @@ public final class EnrolmentAttack {
                 shift / cg.length);
     }
 
+    /**
+     * Clean probes identified against a gallery in which only their own person's faces are protected and everyone
+     * else's are clean: one person protecting their photos among people who do not (the setting of Fawkes and
+     * Ulixes), each person in turn, over all probes. An objective that moves every protected face the same way
+     * leaves the all-protected gallery's ranking as it was, yet here moves the person away from their own probes.
+     *
+     * @return the share of probes whose most similar gallery face (cosine) belongs to their person
+     */
+    public static double protectedAloneRank1(float[][] cleanGallery, float[][] protectedGallery, int[] galleryLabels,
+                                             float[][] cleanProbes, int[] probeLabels) {
+        if (cleanGallery.length != protectedGallery.length || cleanGallery.length != galleryLabels.length
+                || cleanGallery.length == 0 || cleanProbes.length != probeLabels.length || cleanProbes.length == 0) {
+            throw new IllegalArgumentException("needs one clean and one protected embedding per labelled gallery face "
+                    + "and a label per probe");
+        }
+        float[][] cg = unit(cleanGallery);
+        float[][] pg = unit(protectedGallery);
+        float[][] cp = unit(cleanProbes);
+        int right = 0;
+        for (int p = 0; p < cp.length; p++) {
+            int best = -1;
+            double bestSimilarity = Double.NEGATIVE_INFINITY;
+            for (int g = 0; g < cg.length; g++) {
+                double s = dot(galleryLabels[g] == probeLabels[p] ? pg[g] : cg[g], cp[p]);
+                if (s > bestSimilarity) {
+                    bestSimilarity = s;
+                    best = g;
+                }
+            }
+            if (galleryLabels[best] == probeLabels[p]) {
+                right++;
+            }
+        }
+        return (double) right / cp.length;
+    }
+
     /** Share of probes whose most similar gallery face (cosine) belongs to their person. */
     static double rank1(float[][] gallery, int[] galleryLabels, float[][] probes, int[] probeLabels) {
         int right = 0;

@@ -64,6 +64,33 @@ class EnrolmentAttackTest {
         assertTrue(strong.meanShift() < 0.5, "shift " + strong.meanShift());
     }
 
+    /**
+     * A protection that moves every protected embedding the same way: against a gallery protected throughout the
+     * ranking stays (each probe's similarities all shift alike); a person protected alone among clean people is
+     * no longer found, their protected faces now resembling each other more than their own probes.
+     */
+    @Test
+    void aCommonShiftFailsOnlyWhereThePersonIsProtectedAlone() {
+        Random random = new Random(4);
+        float[][] centres = centres(10, 32, random);
+        int[] gl = labels(10, 8);
+        int[] pl = labels(10, 3);
+        float[][] gallery = faces(centres, gl, 0.1, random);
+        float[][] probes = faces(centres, pl, 0.1, random);
+        float[] common = centres(1, 32, random)[0];
+        float[][] moved = new float[gallery.length][32];
+        for (int i = 0; i < gallery.length; i++) {
+            for (int d = 0; d < 32; d++) {
+                moved[i][d] = gallery[i][d] + 4 * common[d];
+            }
+        }
+        double together = EnrolmentAttack.measure(gallery, moved, gl, probes, probes, pl, 0).protectedGalleryRank1();
+        double alone = EnrolmentAttack.protectedAloneRank1(gallery, moved, gl, probes, pl);
+        assertTrue(together > 0.9, "the whole gallery moved alike keeps its ranking: " + together);
+        assertTrue(alone < 0.5, "one person moved among unmoved people is lost: " + alone);
+        assertEquals(1.0, EnrolmentAttack.protectedAloneRank1(gallery, gallery, gl, probes, pl), "no protection");
+    }
+
     @Test
     void rank1CountsTheNearestGalleryFaceByCosine() {
         float[][] gallery = {{1, 0}, {0, 1}};

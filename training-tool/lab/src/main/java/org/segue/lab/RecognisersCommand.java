@@ -25,7 +25,9 @@ import java.util.concurrent.Callable;
 @Command(name = "recognisers", mixinStandardHelpOptions = true,
         description = {"Pretrained face recognition against protected faces, black-box: each recogniser enrols a",
                 "gallery (a dataset's training faces, clean and protected) and identifies probes (its test faces, clean",
-                "and, where given, protected) by the nearest gallery face; k-means (k = people) clusters the gallery;",
+                "and, where given, protected) by the nearest gallery face; 'alone' identifies the clean probes against",
+                "a gallery where only their own person's faces are protected (one person protecting their photos among",
+                "people who do not), each person in turn; k-means (k = people) clusters the gallery;",
                 "the embedding shift is the mean cosine similarity of each protected face to its original. Faces are",
                 "aligned from the landmarks of the product's landmark network, found on each image as the attacker has",
                 "it. The held-out recognisers are TensorFlow.js graph models the product never trains against."})
@@ -90,8 +92,8 @@ final class RecognisersCommand implements Callable<Integer> {
             List<FaceLandmarks> cpl = landmarks(features, cp);
             List<FaceLandmarks> ppl = protectedProbeSet == null ? cpl : landmarks(features, pp);
             List<String> chosen = recognisers != null ? recognisers : HeldOutRecognisers.available(models);
-            System.out.printf(Locale.ROOT, "%-14s %8s %10s %10s %9s %9s %6s%n", "recogniser", "rank-1", "prot.gall",
-                    "prot.probe", "k-means", "prot.km", "shift");
+            System.out.printf(Locale.ROOT, "%-14s %8s %10s %10s %9s %9s %9s %6s%n", "recogniser", "rank-1", "prot.gall",
+                    "prot.probe", "alone", "k-means", "prot.km", "shift");
             for (String name : chosen) {
                 boolean own = name.equals("dlib");
                 FaceEmbedder embedder = own ? features.embedder() : HeldOutRecognisers.open(name, models, range(name));
@@ -100,22 +102,27 @@ final class RecognisersCommand implements Callable<Integer> {
                     // without protected probes the clean ones stand in (that column is not reported): embedded once
                     float[][] protectedProbeEmbeddings = protectedProbeSet == null ? cleanProbeEmbeddings
                             : embed(embedder, pp, ppl);
-                    EnrolmentAttack.Result r = EnrolmentAttack.measure(embed(embedder, cg, cgl), embed(embedder, pg, pgl),
+                    float[][] cleanGalleryEmbeddings = embed(embedder, cg, cgl);
+                    float[][] protectedGalleryEmbeddings = embed(embedder, pg, pgl);
+                    EnrolmentAttack.Result r = EnrolmentAttack.measure(cleanGalleryEmbeddings, protectedGalleryEmbeddings,
                             cleanGallery.labels(), cleanProbeEmbeddings, protectedProbeEmbeddings,
                             cleanProbes.labels(), seed);
+                    double alone = EnrolmentAttack.protectedAloneRank1(cleanGalleryEmbeddings, protectedGalleryEmbeddings,
+                            cleanGallery.labels(), cleanProbeEmbeddings, cleanProbes.labels());
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("heldOut", !own);
                     row.put("cleanGalleryRank1", r.cleanGalleryRank1());
                     row.put("protectedGalleryRank1", r.protectedGalleryRank1());
                     row.put("protectedProbesRank1", protectedProbeSet == null ? null : r.protectedProbesRank1());
+                    row.put("protectedAloneRank1", alone);
                     row.put("cleanClustering", r.cleanClusteringAccuracy());
                     row.put("protectedClustering", r.protectedClusteringAccuracy());
                     row.put("embeddingShift", r.meanShift());
                     results.put(name, row);
-                    System.out.printf(Locale.ROOT, "%-14s %7.1f%% %9.1f%% %10s %8.1f%% %8.1f%% %6.3f%n",
+                    System.out.printf(Locale.ROOT, "%-14s %7.1f%% %9.1f%% %10s %8.1f%% %8.1f%% %8.1f%% %6.3f%n",
                             own ? "dlib (own)" : name, 100 * r.cleanGalleryRank1(), 100 * r.protectedGalleryRank1(),
                             protectedProbeSet == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * r.protectedProbesRank1()),
-                            100 * r.cleanClusteringAccuracy(), 100 * r.protectedClusteringAccuracy(), r.meanShift());
+                            100 * alone, 100 * r.cleanClusteringAccuracy(), 100 * r.protectedClusteringAccuracy(), r.meanShift());
                 } finally {
                     if (!own) {
                         embedder.close();
