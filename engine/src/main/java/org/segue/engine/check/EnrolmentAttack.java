@@ -83,20 +83,17 @@ public final class EnrolmentAttack {
         float[][] cg = unit(cleanGallery);
         float[][] pg = unit(protectedGallery);
         float[][] cp = unit(cleanProbes);
-        int right = 0;
-        for (int p = 0; p < cp.length; p++) {
-            int best = -1;
-            double bestSimilarity = Double.NEGATIVE_INFINITY;
+        long right = 0;
+        for (int person : java.util.Arrays.stream(probeLabels).distinct().toArray()) {
+            float[][] mixed = new float[cg.length][];
             for (int g = 0; g < cg.length; g++) {
-                double s = dot(galleryLabels[g] == probeLabels[p] ? pg[g] : cg[g], cp[p]);
-                if (s > bestSimilarity) {
-                    bestSimilarity = s;
-                    best = g;
-                }
+                mixed[g] = galleryLabels[g] == person ? pg[g] : cg[g];
             }
-            if (galleryLabels[best] == probeLabels[p]) {
-                right++;
-            }
+            int[] mine = java.util.stream.IntStream.range(0, cp.length).filter(p -> probeLabels[p] == person).toArray();
+            float[][] probes = java.util.Arrays.stream(mine).mapToObj(p -> cp[p]).toArray(float[][]::new);
+            int[] labels = new int[mine.length];
+            java.util.Arrays.fill(labels, person);
+            right += Math.round(rank1(mixed, galleryLabels, probes, labels) * mine.length);
         }
         return (double) right / cp.length;
     }

@@ -40,12 +40,7 @@ public final class ArTexture {
      * @param eps  the largest change of a sample, in (0, 1]
      */
     public ArTexture(int cell, float eps, boolean grey, long seed) {
-        if (cell < 1) {
-            throw new IllegalArgumentException("cell must be at least 1 pixel, was " + cell);
-        }
-        if (!(eps > 0 && eps <= 1)) {
-            throw new IllegalArgumentException("eps must be in (0, 1], was " + eps);
-        }
+        ClassTexture.requireCellAndBudget(cell, eps);
         this.cell = cell;
         this.eps = eps;
         this.grey = grey;

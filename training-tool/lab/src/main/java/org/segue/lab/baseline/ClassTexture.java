@@ -29,16 +29,21 @@ public final class ClassTexture {
      * @param eps  the change of every cell, in (0, 1]
      */
     public ClassTexture(int cell, float eps, boolean grey, long seed) {
+        requireCellAndBudget(cell, eps);
+        this.cell = cell;
+        this.eps = eps;
+        this.grey = grey;
+        this.seed = seed;
+    }
+
+    /** The checks both texture probes make of their cell side and budget. */
+    static void requireCellAndBudget(int cell, float eps) {
         if (cell < 1) {
             throw new IllegalArgumentException("cell must be at least 1 pixel, was " + cell);
         }
         if (!(eps > 0 && eps <= 1)) {
             throw new IllegalArgumentException("eps must be in (0, 1], was " + eps);
         }
-        this.cell = cell;
-        this.eps = eps;
-        this.grey = grey;
-        this.seed = seed;
     }
 
     /** The perturbation of identity {@code label} at h x w (CHW planes), oval-weighted. */
