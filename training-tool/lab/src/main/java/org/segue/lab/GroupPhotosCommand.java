@@ -28,7 +28,7 @@ import java.util.stream.Stream;
                 "product's detector, embeds it with the pretrained embedder (plain, and averaged with its mirror image),",
                 "groups with the number of people unknown at each threshold. The largest face of a photo in <person>/ is",
                 "that person; every other face is a bystander of its own. Reports purity over all faces and each person's",
-                "share of their faces in their largest group. Nothing is written."})
+                "share of their faces in their largest group. Nothing is written unless --dump asks."})
 final class GroupPhotosCommand implements Callable<Integer> {
 
     @Option(names = "--photos", required = true, description = "folder: <person>/<photos>")
