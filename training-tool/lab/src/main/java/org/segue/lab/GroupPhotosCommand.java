@@ -89,8 +89,8 @@ final class GroupPhotosCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%d photos of %d people, %d faces (%d bystanders), %d photos without a face; "
                     + "detection and alignment %.0f s%n", files.size(), people.size(), labels.length,
                     bystander - people.size(), withoutFace, analyseSeconds);
+            float[][] plain = features.embedAligned(crops);
             if (dump != null) {
-                float[][] plain = features.embedAligned(crops);
                 StringBuilder text = new StringBuilder();
                 for (int i = 0; i < plain.length; i++) {
                     text.append(labels[i] < people.size() ? labels[i] : -1);
@@ -102,7 +102,7 @@ final class GroupPhotosCommand implements Callable<Integer> {
                 org.segue.engine.internal.AtomicFiles.write(dump, text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             for (boolean mirrored : new boolean[] {false, true}) {
-                float[][] embeddings = mirrored ? mirrorAveraged(features, crops) : features.embedAligned(crops);
+                float[][] embeddings = mirrored ? mirrorAveraged(features, crops, plain) : plain;
                 for (double distance : thresholds == null ? new double[] {Grouping.DEFAULT_MAX_DISTANCE} : thresholds) {
                     report(mirrored ? "mirror-averaged" : "plain", distance, Grouping.byThreshold(embeddings, distance),
                             labels, people);
@@ -115,9 +115,9 @@ final class GroupPhotosCommand implements Callable<Integer> {
     /**
      * Each face's embedding averaged with its mirror image's and made unit length again (the template is left-right
      * symmetric, so the mirror is the same face aligned the same way): tried against a head turned to one side.
+     * {@code plain} holds the crops' own embeddings, already made.
      */
-    static float[][] mirrorAveraged(PretrainedFaceFeatures features, List<RgbImage> crops) {
-        float[][] plain = features.embedAligned(crops);
+    static float[][] mirrorAveraged(PretrainedFaceFeatures features, List<RgbImage> crops, float[][] plain) {
         float[][] mirror = features.embedAligned(crops.stream().map(GroupPhotosCommand::mirrored).toList());
         float[][] out = new float[plain.length][];
         for (int i = 0; i < out.length; i++) {

@@ -82,12 +82,9 @@ final class ProtectBaselineCommand implements Callable<Integer> {
                 seconds = lsp.protectFolder(input, output);
                 details = String.format(Locale.ROOT, "\"patchSize\":%d,\"rmsEps\":%.6f", lsp.patchSize(), lsp.eps());
             }
-            case "class-texture" -> {
-                seconds = new ClassTexture(cell, budget / 255f, grey, seed).protectFolder(input, output);
-                details = String.format(Locale.ROOT, "\"cell\":%d,\"budgetLevels\":%.1f,\"grey\":%b", cell, budget, grey);
-            }
-            case "ar" -> {
-                seconds = new ArTexture(cell, budget / 255f, grey, seed).protectFolder(input, output);
+            case "class-texture", "ar" -> {
+                seconds = method.equals("ar") ? new ArTexture(cell, budget / 255f, grey, seed).protectFolder(input, output)
+                        : new ClassTexture(cell, budget / 255f, grey, seed).protectFolder(input, output);
                 details = String.format(Locale.ROOT, "\"cell\":%d,\"budgetLevels\":%.1f,\"grey\":%b", cell, budget, grey);
             }
             case "ue-class", "ue-sample" -> {

@@ -1,9 +1,6 @@
 package org.segue.lab.baseline;
 
 import org.segue.engine.generator.FaceMask;
-import org.segue.engine.internal.ImageCodec;
-import org.segue.engine.internal.RgbImage;
-import org.segue.engine.training.ImageFolder;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,7 +37,7 @@ public final class ArTexture {
      * @param eps  the largest change of a sample, in (0, 1]
      */
     public ArTexture(int cell, float eps, boolean grey, long seed) {
-        ClassTexture.requireCellAndBudget(cell, eps);
+        TextureProbes.requireCellAndBudget(cell, eps);
         this.cell = cell;
         this.eps = eps;
         this.grey = grey;
@@ -110,15 +107,7 @@ public final class ArTexture {
 
     /** Protects a dataset in ImageFolder layout into {@code out/<identity>/<name>.png}; returns seconds. */
     public double protectFolder(Path in, Path out) throws IOException {
-        long start = System.nanoTime();
-        ImageFolder dataset = ImageFolder.scan(in);
-        long index = 0;
-        for (ImageFolder.Sample s : dataset.samples()) {
-            RgbImage image = ImageCodec.read(s.file());
-            float[] delta = pattern(s.label(), seed * 1_000_003L + index++, image.height(), image.width());
-            ImageCodec.writePng(image.plusClamped(delta), out.resolve(dataset.classes().get(s.label()))
-                    .resolve(org.segue.lab.dataset.DatasetProtector.pngName(s.file())));
-        }
-        return (System.nanoTime() - start) / 1e9;
+        return TextureProbes.protectFolder(in, out,
+                (s, index, image) -> pattern(s.label(), seed * 1_000_003L + index, image.height(), image.width()));
     }
 }

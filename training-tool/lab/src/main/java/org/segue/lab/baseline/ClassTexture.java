@@ -1,9 +1,6 @@
 package org.segue.lab.baseline;
 
 import org.segue.engine.generator.FaceMask;
-import org.segue.engine.internal.ImageCodec;
-import org.segue.engine.internal.RgbImage;
-import org.segue.engine.training.ImageFolder;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,21 +26,11 @@ public final class ClassTexture {
      * @param eps  the change of every cell, in (0, 1]
      */
     public ClassTexture(int cell, float eps, boolean grey, long seed) {
-        requireCellAndBudget(cell, eps);
+        TextureProbes.requireCellAndBudget(cell, eps);
         this.cell = cell;
         this.eps = eps;
         this.grey = grey;
         this.seed = seed;
-    }
-
-    /** The checks both texture probes make of their cell side and budget. */
-    static void requireCellAndBudget(int cell, float eps) {
-        if (cell < 1) {
-            throw new IllegalArgumentException("cell must be at least 1 pixel, was " + cell);
-        }
-        if (!(eps > 0 && eps <= 1)) {
-            throw new IllegalArgumentException("eps must be in (0, 1], was " + eps);
-        }
     }
 
     /** The perturbation of identity {@code label} at h x w (CHW planes), oval-weighted. */
@@ -70,20 +57,8 @@ public final class ClassTexture {
         return out;
     }
 
-    /** clamp(x + pattern(label), 0, 1). */
-    public RgbImage apply(RgbImage x, int label) {
-        return x.plusClamped(pattern(label, x.height(), x.width()));
-    }
-
     /** Protects a dataset in ImageFolder layout into {@code out/<identity>/<name>.png}; returns seconds. */
     public double protectFolder(Path in, Path out) throws IOException {
-        long start = System.nanoTime();
-        ImageFolder dataset = ImageFolder.scan(in);
-        for (ImageFolder.Sample s : dataset.samples()) {
-            RgbImage image = ImageCodec.read(s.file());
-            ImageCodec.writePng(apply(image, s.label()),
-                    out.resolve(dataset.classes().get(s.label())).resolve(org.segue.lab.dataset.DatasetProtector.pngName(s.file())));
-        }
-        return (System.nanoTime() - start) / 1e9;
+        return TextureProbes.protectFolder(in, out, (s, index, image) -> pattern(s.label(), image.height(), image.width()));
     }
 }
