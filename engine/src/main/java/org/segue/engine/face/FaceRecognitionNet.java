@@ -34,7 +34,7 @@ import java.util.List;
  * {@code face-api-LICENSE.txt} beside the model. Thread-safe: the weights are read-only tensors and every
  * call works in its own sub-manager.
  */
-public final class FaceRecognitionNet implements FaceEmbedder {
+public final class FaceRecognitionNet implements DifferentiableEmbedder {
 
     /** Width and height of the network's input. */
     public static final int INPUT_SIZE = 150;
@@ -163,6 +163,7 @@ public final class FaceRecognitionNet implements FaceEmbedder {
      * them (not normalised; dlib's descriptors have a length near 1 but not exactly 1). Differentiable with
      * respect to {@code images}; the result lives on the images' manager and device.
      */
+    @Override
     public NDArray forward(NDArray images) {
         Shape s = images.getShape();
         if (s.dimension() != 4 || s.get(1) != 3 || s.get(2) != INPUT_SIZE || s.get(3) != INPUT_SIZE) {

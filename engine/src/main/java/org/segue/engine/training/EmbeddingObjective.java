@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.segue.engine.distortion.DifferentiableJpeg;
 import org.segue.engine.face.CropFraming;
+import org.segue.engine.face.DifferentiableEmbedder;
 import org.segue.engine.face.FaceRecognitionNet;
 import org.segue.engine.face.Similarity;
 import org.segue.engine.internal.DjlRuntime;
@@ -13,8 +14,8 @@ import java.util.Random;
 
 /**
  * Protection against pretrained recognition, as a loss for the generator: the mean cosine similarity between the
- * embedding a pretrained recogniser (the shipped dlib ResNet) gives each protected training face and the one it
- * gives the clean face. Minimising it moves every protected face away from where its person's clean photos lie,
+ * embedding a pretrained recogniser (the shipped dlib ResNet by default; any {@link DifferentiableEmbedder}) gives
+ * each protected training face and the one it gives the clean face. Minimising it moves every protected face away from where its person's clean photos lie,
  * so a gallery enrolled from protected photos does not match the person's new photos (untargeted; no decoy).
  *
  * <p>The training faces are aligned crops on the canonical template ({@link CropFraming#trainingCrops}); the
@@ -32,7 +33,7 @@ public final class EmbeddingObjective implements AutoCloseable {
     static final int JPEG_MIN_QUALITY = 50;
     static final int JPEG_MAX_QUALITY = 90;
 
-    private final FaceRecognitionNet recogniser;
+    private final DifferentiableEmbedder recogniser;
     private final int inputSize;
     private final Similarity cropToInput;
 
@@ -41,7 +42,11 @@ public final class EmbeddingObjective implements AutoCloseable {
         this(FaceRecognitionNet.load(device), inputSize);
     }
 
-    EmbeddingObjective(FaceRecognitionNet recogniser, int inputSize) {
+    /**
+     * The objective for training faces of {@code inputSize} pixels against {@code recogniser}, whose crop must
+     * be a framing of the training crops' template (zoom and offset only); closing the objective closes it.
+     */
+    public EmbeddingObjective(DifferentiableEmbedder recogniser, int inputSize) {
         this.recogniser = recogniser;
         this.inputSize = inputSize;
         this.cropToInput = Similarity.fit(recogniser.framing().templatePoints(),
@@ -95,7 +100,7 @@ public final class EmbeddingObjective implements AutoCloseable {
      */
     NDArray cut(NDArray images, double zoom, double dx, double dy) {
         NDManager nd = images.getManager();
-        int size = FaceRecognitionNet.INPUT_SIZE;
+        int size = recogniser.framing().size();
         double centre = (size - 1) / 2.0;
         double[] x = new double[size];
         double[] y = new double[size];

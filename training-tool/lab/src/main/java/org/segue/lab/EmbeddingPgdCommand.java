@@ -15,6 +15,7 @@ import org.segue.engine.sideinfo.Embeddings;
 import org.segue.engine.training.EmbeddingObjective;
 import org.segue.engine.training.ImageFolder;
 import org.segue.lab.dataset.DatasetProtector;
+import org.segue.lab.recognisers.HeldOutRecognisers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -79,6 +80,14 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
     @Option(names = "--face-api-models", description = "folder with face-api's model files (npm @vladmandic/face-api, MIT)")
     Path faceApiModels;
 
+    @Option(names = "--surrogate-recognisers", split = ",", description = "held-out recognisers used as surrogates "
+            + "instead, beside dlib (" + HeldOutRecognisers.NAMES + ", from --models): to learn whether recognisers "
+            + "trained for identity transfer to the ones left out; their weights never ship")
+    List<String> surrogateRecognisers = List.of();
+
+    @Option(names = "--models", description = "the models folder of " + HeldOutRecognisers.PACKAGE)
+    Path models;
+
     @Option(names = "--decoy", description = "also pull each face towards a decoy: the mean clean embedding (and "
             + "features) of the next person of the input folder, so that a person's faces move together to another's")
     boolean decoy;
@@ -88,6 +97,9 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "0", description = "input diversity's seed; default ${DEFAULT-VALUE}")
     long seed;
+
+    /** The objectives of --surrogate-recognisers, each counted like dlib's. */
+    private final List<EmbeddingObjective> recognisers = new ArrayList<>();
 
     /** [network][person] unit mean of the clean faces' embeddings (dlib first, then each feature net). */
     private float[][][] decoys; // null without --decoy
@@ -128,6 +140,18 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
                     extra.add(FaceFeatureNet.load(faceApiModels, "face_expression_model", DjlRuntime.defaultDevice()));
                 }
                 default -> throw new IllegalArgumentException("unknown feature net " + net + ": landmark or expression");
+            }
+        }
+        if (!surrogateRecognisers.isEmpty() && decoy) {
+            throw new IllegalArgumentException("--surrogate-recognisers goes without --decoy");
+        }
+        for (String name : surrogateRecognisers) {
+            try {
+                recognisers.add(new EmbeddingObjective(HeldOutRecognisers.open(name, models), size));
+            } catch (RuntimeException | java.io.IOException e) {
+                recognisers.forEach(EmbeddingObjective::close);
+                extra.forEach(FaceFeatureNet::close);
+                throw e;
             }
         }
         try (EmbeddingObjective objective = new EmbeddingObjective(size, DjlRuntime.defaultDevice());
@@ -203,6 +227,7 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
             }
         } finally {
             extra.forEach(FaceFeatureNet::close);
+            recognisers.forEach(EmbeddingObjective::close);
         }
         System.out.printf(Locale.ROOT, "%d faces, %d steps at %d px (%d draws, momentum %.1f, gradient blur %.1f px), "
                 + "budget %.1f levels%s: the recogniser's similarity to the clean face %.3f -> %.3f; %.1f s per face%n",
@@ -213,7 +238,8 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
 
     /**
      * The objective: dlib's similarity with its input diversity, averaged with each extra network's cosine similarity
-     * between the protected and the clean faces' pooled features (the faces as they are: both work at 112 px).
+     * between the protected and the clean faces' pooled features (the faces as they are: both work at 112 px) and
+     * with each surrogate recogniser's similarity (input diversity as dlib's).
      */
     private NDArray similarity(EmbeddingObjective objective, List<FaceFeatureNet> extra, NDArray clean,
                                NDArray protectedFaces, int[] labels, Random rng) {
@@ -228,7 +254,10 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
                 total = total.sub(features.mul(decoyRows(decoys[n + 1], labels, clean.getManager())).sum(new int[] {1}).mean());
             }
         }
-        return total.div(1 + extra.size());
+        for (EmbeddingObjective recogniser : recognisers) {
+            total = total.add(recogniser.similarity(clean, protectedFaces, rng));
+        }
+        return total.div(1 + extra.size() + recognisers.size());
     }
 
     /** Each person's decoy: the next person's centroid, one row per face. */

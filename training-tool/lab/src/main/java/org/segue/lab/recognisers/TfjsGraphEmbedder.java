@@ -11,7 +11,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.segue.engine.face.CropFraming;
-import org.segue.engine.face.FaceEmbedder;
+import org.segue.engine.face.DifferentiableEmbedder;
 import org.segue.engine.face.TfjsWeights;
 import org.segue.engine.generator.Tensor;
 import org.segue.engine.internal.Batches;
@@ -45,7 +45,7 @@ import java.util.Set;
  * says; convolutions transpose to DJL's NCHW and back. The models' weights are not the project's: they stay
  * outside the repository and are passed by path (their licences are for the user to check).
  */
-public final class TfjsGraphEmbedder implements FaceEmbedder {
+public final class TfjsGraphEmbedder implements DifferentiableEmbedder {
 
     /** Crops per forward pass. */
     private static final int BATCH = 32;
@@ -161,13 +161,7 @@ public final class TfjsGraphEmbedder implements FaceEmbedder {
         for (int start = 0; start < crops.size(); start += BATCH) {
             List<RgbImage> batch = crops.subList(start, Math.min(crops.size(), start + BATCH));
             try (NDManager step = manager.newSubManager()) {
-                NDArray nchw = Batches.stack(step, batch);
-                NDArray nhwc = nchw.transpose(0, 2, 3, 1).mul(inputScale).add(inputOffset);
-                Map<String, NDArray> values = new HashMap<>();
-                values.put(input, nhwc);
-                NDArray result = value(output, values, step);
-                NDArray flat = result.reshape(batch.size(), -1);
-                float[] all = flat.toFloatArray();
+                float[] all = run(Batches.stack(step, batch), step).toFloatArray();
                 int d = all.length / batch.size();
                 for (int i = 0; i < batch.size(); i++) {
                     out[start + i] = java.util.Arrays.copyOfRange(all, i * d, (i + 1) * d);
@@ -175,6 +169,28 @@ public final class TfjsGraphEmbedder implements FaceEmbedder {
             }
         }
         return out;
+    }
+
+    /**
+     * The raw embeddings of aligned crops (N, 3, S, S) in [0, 1]; differentiable with respect to {@code crops}, so
+     * that the lab can optimise against this network (a surrogate whose weights never ship).
+     */
+    @Override
+    public NDArray forward(NDArray crops) {
+        long[] s = crops.getShape().getShape();
+        if (s.length != 4 || s[1] != 3 || s[2] != framing.size() || s[3] != framing.size()) {
+            throw new IllegalArgumentException(name + " takes (N, 3, " + framing.size() + ", " + framing.size()
+                    + ") crops, got " + crops.getShape());
+        }
+        return run(crops, crops.getManager());
+    }
+
+    /** The graph's output for a batch, flattened to one row per crop; intermediate values belong to {@code step}. */
+    private NDArray run(NDArray nchw, NDManager step) {
+        NDArray nhwc = nchw.transpose(0, 2, 3, 1).mul(inputScale).add(inputOffset);
+        Map<String, NDArray> values = new HashMap<>();
+        values.put(input, nhwc);
+        return value(output, values, step).reshape(nchw.getShape().get(0), -1);
     }
 
     /**

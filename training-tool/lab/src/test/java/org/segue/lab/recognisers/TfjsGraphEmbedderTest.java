@@ -1,5 +1,9 @@
 package org.segue.lab.recognisers;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segue.engine.face.CropFraming;
@@ -51,6 +55,43 @@ class TfjsGraphEmbedderTest {
             assertArrayEquals(unit(expected[0]), features.embed(List.of(face))[0], 1e-5f, "NHWC order, asymmetric SAME");
             assertEquals(2, pooled.dimension());
             assertArrayEquals(unit(expected[1]), pooled.embed(List.of(face, face))[1], 1e-5f, "the mean over H and W");
+        }
+    }
+
+    /**
+     * As a surrogate: forward gives the raw pooled values of a batch, and its gradient with respect to the pixels
+     * matches a central finite difference of the hand-computed reference.
+     */
+    @Test
+    void itsGradientReachesThePixels(@TempDir Path dir) throws IOException {
+        Path model = writeModel(dir, "Mean");
+        float[] pixels = new float[3 * SIZE * SIZE];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = rng.nextFloat();
+        }
+        RgbImage face = new RgbImage(pixels, SIZE, SIZE);
+        int probe = SIZE * SIZE + 3 * SIZE + 4; // green, row 3, column 4
+        float h = 1e-2f;
+        float[] up = pixels.clone();
+        float[] down = pixels.clone();
+        up[probe] += h;
+        down[probe] -= h;
+        float numeric = (reference(new RgbImage(up, SIZE, SIZE))[1][0]
+                - reference(new RgbImage(down, SIZE, SIZE))[1][0]) / (2 * h);
+        try (TfjsGraphEmbedder pooled = new TfjsGraphEmbedder(model, "pooled", CropFraming.of(SIZE, 0), SCALE, OFFSET);
+             NDManager manager = NDManager.newBaseManager()) {
+            NDArray crops = manager.create(face.chw(), new Shape(1, 3, SIZE, SIZE));
+            crops.setRequiresGradient(true);
+            try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+                NDArray out = pooled.forward(crops);
+                assertArrayEquals(reference(face)[1], out.toFloatArray(), 1e-5f, "raw, not normalised");
+                gc.backward(out.get(":, 0").sum());
+            }
+            float analytic = crops.getGradient().toFloatArray()[probe];
+            assertTrue(Math.abs(numeric) > 1e-3, "the probed pixel matters: " + numeric);
+            assertEquals(numeric, analytic, 2e-3f + 0.02f * Math.abs(numeric));
+            assertThrows(IllegalArgumentException.class,
+                    () -> pooled.forward(manager.zeros(new Shape(1, 3, SIZE + 1, SIZE + 1))));
         }
     }
 
