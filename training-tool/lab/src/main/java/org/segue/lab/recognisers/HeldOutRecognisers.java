@@ -37,13 +37,10 @@ public final class HeldOutRecognisers {
         SPECS.put("mobileface", new Spec("batchnorm0/add_1", CropFraming.of(112, 0), 255f, 0f, true));
         // HSE FaceRec's MobileNet (VGGFace2): the 1024-d global pooling, at 224 px, fed 0..255 by the package
         SPECS.put("faceres", new Spec("global_pooling/Mean", CropFraming.of(224, 0.1), 255f, 0f, true));
-        // the same graph with other weights (the package's larger FaceRes): asked for by name, as it adds no
-        // architecture the others lack
-        SPECS.put("faceres-deep", new Spec("global_pooling/Mean", CropFraming.of(224, 0.1), 255f, 0f, false));
     }
 
     /** The names this lab knows. */
-    public static final String NAMES = "mobilefacenet, mobileface, faceres, faceres-deep";
+    public static final String NAMES = "mobilefacenet, mobileface, faceres";
 
     private HeldOutRecognisers() {}
 
