@@ -115,6 +115,7 @@ final class CheckCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  held-out faces identified from clean training faces:     %5.1f%%%n", 100 * rec.cleanGalleryRank1());
             out.printf(Locale.ROOT, "  held-out faces identified from protected training faces: %5.1f%%%n", 100 * rec.protectedGalleryRank1());
             out.printf(Locale.ROOT, "  protected held-out faces identified from clean ones:     %5.1f%%%n", 100 * rec.protectedProbesRank1());
+            out.printf(Locale.ROOT, "  held-out faces identified, only their person protected:  %5.1f%%%n", 100 * rec.protectedAloneRank1());
             out.printf(Locale.ROOT, "  protected training faces grouped by person:              %5.1f%% (clean: %.1f%%)%n",
                     100 * rec.protectedClustering(), 100 * rec.cleanClustering());
             out.printf(Locale.ROOT, "  similarity of a protected face to its original:          %5.3f%n", rec.embeddingSimilarity());

@@ -31,7 +31,8 @@ class CheckCommandIT {
         JsonObject rec = r.getAsJsonObject("recognition");
         double clean = rec.get("cleanGalleryRank1").getAsDouble();
         assertTrue(clean >= 0.8, "the recogniser knows unprotected faces: " + clean);
-        assertTrue(rec.has("protectedGalleryRank1") && rec.has("protectedClustering") && rec.has("embeddingSimilarity"));
+        assertTrue(rec.has("protectedGalleryRank1") && rec.has("protectedAloneRank1") && rec.has("protectedClustering")
+                && rec.has("embeddingSimilarity"));
         assertTrue(r.has("protectedAccuracy"), json.out());
         String names = String.join("|", List.of(folder.toFile().list()));
         for (String person : names.split("\\|")) {

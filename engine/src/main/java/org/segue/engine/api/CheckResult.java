@@ -24,12 +24,16 @@ public record CheckResult(int identities, int trainFaces, int testFaces, double 
      * @param protectedGalleryRank1 held-out clean faces identified against the protected training faces
      *                              (protection holds when this is near chance)
      * @param protectedProbesRank1  protected held-out faces identified against the clean training faces
+     * @param protectedAloneRank1   held-out clean faces identified against training faces of which only their own
+     *                              person's are protected, everyone else's clean (one person protecting among
+     *                              people who do not), each person in turn
      * @param cleanClustering       k-means on the clean training faces (k = people): share grouped with their person
      * @param protectedClustering   the same on the protected training faces
      * @param embeddingSimilarity   mean cosine similarity of a protected face's embedding to its original's
      */
     public record Recognition(String recogniser, double cleanGalleryRank1, double protectedGalleryRank1,
-                              double protectedProbesRank1, double cleanClustering, double protectedClustering,
+                              double protectedProbesRank1, double protectedAloneRank1, double cleanClustering,
+                              double protectedClustering,
                               double embeddingSimilarity) {}
 
     /** A result without the pretrained recogniser's figures. */

@@ -18,8 +18,8 @@ import java.util.List;
 /**
  * A quick answer to "does protection hold on my faces?": a labelled folder of face crops is split
  * per identity into training and test faces. Two attackers: a pretrained face recogniser (dlib's ResNet
- * embedder) enrols the training faces, clean and protected, and identifies the test faces by their nearest
- * enrolled face; and one network (ResNet18 from scratch) learns the clean training faces, another the same
+ * embedder) enrols the training faces, clean, protected, or protected for one person at a time among everyone
+ * else's clean ones, and identifies the test faces by their nearest enrolled face; and one network (ResNet18 from scratch) learns the clean training faces, another the same
  * faces protected by the model, both tested on the clean test faces. Protection holds when the attackers
  * that saw protected faces are much closer to chance than those that saw clean ones. The from-scratch part
  * is the evaluation harness in a small configuration (few epochs, small input), so its figures are
@@ -71,11 +71,16 @@ public final class ProtectionCheck {
         try (PretrainedFaceFeatures features = PretrainedFaceFeatures.load(ai.djl.Device.cpu())) {
             progress.onProgress(new ProgressListener.Progress("pretrained recogniser", 0, 1, "embedding faces",
                     (System.nanoTime() - start) / 1e9));
-            EnrolmentAttack.Result r = EnrolmentAttack.measure(features.embedAll(trainFaces),
-                    features.embedAll(protectedFaces), trainLabels, features.embedAll(testAtModelSize),
+            float[][] cleanGallery = features.embedAll(trainFaces);
+            float[][] protectedGallery = features.embedAll(protectedFaces);
+            float[][] cleanProbes = features.embedAll(testAtModelSize);
+            EnrolmentAttack.Result r = EnrolmentAttack.measure(cleanGallery, protectedGallery, trainLabels, cleanProbes,
                     features.embedAll(protectedTest), testLabels, config.seed());
+            double alone = EnrolmentAttack.protectedAloneRank1(cleanGallery, protectedGallery, trainLabels, cleanProbes,
+                    testLabels);
             recognition = new CheckResult.Recognition(features.name(), r.cleanGalleryRank1(), r.protectedGalleryRank1(),
-                    r.protectedProbesRank1(), r.cleanClusteringAccuracy(), r.protectedClusteringAccuracy(), r.meanShift());
+                    r.protectedProbesRank1(), alone, r.cleanClusteringAccuracy(), r.protectedClusteringAccuracy(),
+                    r.meanShift());
             progress.onProgress(new ProgressListener.Progress("pretrained recogniser", 1, 1, "done",
                     (System.nanoTime() - start) / 1e9));
         }

@@ -75,6 +75,7 @@ public class CheckProtectionCommand implements PlugIn {
                 table.addValue("recogniser, clean gallery rank-1 %", 100 * rec.cleanGalleryRank1());
                 table.addValue("recogniser, protected gallery rank-1 %", 100 * rec.protectedGalleryRank1());
                 table.addValue("recogniser, protected probes rank-1 %", 100 * rec.protectedProbesRank1());
+                table.addValue("recogniser, one person protected rank-1 %", 100 * rec.protectedAloneRank1());
                 table.addValue("recogniser, protected clustering %", 100 * rec.protectedClustering());
                 table.addValue("recogniser, embedding similarity", rec.embeddingSimilarity());
             }

@@ -38,7 +38,7 @@ public final class FelixRuntime implements AutoCloseable {
     static final long STOP_WAIT_MILLIS = 180_000;
 
     /** Packages the host shares with the bundles. */
-    static final String SHARED_PACKAGES = "org.segue.plugin.osgi.api;version=2.1.0,org.osgi.service.cm;version=1.6.1";
+    static final String SHARED_PACKAGES = "org.segue.plugin.osgi.api;version=2.2.0,org.osgi.service.cm;version=1.6.1";
 
     private final Framework framework;
     private final Path storage;

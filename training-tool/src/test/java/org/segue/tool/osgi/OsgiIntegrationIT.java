@@ -338,6 +338,8 @@ class OsgiIntegrationIT {
         assertEquals(3, r.people());
         assertTrue(r.cleanGalleryRank1() >= 0.8, "the recogniser knows unprotected faces: " + r.cleanGalleryRank1());
         assertTrue(r.protectedTrainedAccuracy() >= 0 && r.protectedTrainedAccuracy() <= 1);
+        assertTrue(r.protectedAloneRank1() >= 0 && r.protectedAloneRank1() <= 1, "the one-person figure crosses the "
+                + "service: " + r.protectedAloneRank1());
         java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
                 () -> protector().check(work.resolve("no-such-folder")));
         assertNotNull(e.getMessage());
