@@ -33,8 +33,7 @@ public record CheckResult(int identities, int trainFaces, int testFaces, double 
      */
     public record Recognition(String recogniser, double cleanGalleryRank1, double protectedGalleryRank1,
                               double protectedProbesRank1, double protectedAloneRank1, double cleanClustering,
-                              double protectedClustering,
-                              double embeddingSimilarity) {}
+                              double protectedClustering, double embeddingSimilarity) {}
 
     /** A result without the pretrained recogniser's figures. */
     public CheckResult(int identities, int trainFaces, int testFaces, double chance, Double cleanAccuracy,

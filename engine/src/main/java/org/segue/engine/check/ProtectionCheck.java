@@ -19,11 +19,11 @@ import java.util.List;
  * A quick answer to "does protection hold on my faces?": a labelled folder of face crops is split
  * per identity into training and test faces. Two attackers: a pretrained face recogniser (dlib's ResNet
  * embedder) enrols the training faces, clean, protected, or protected for one person at a time among everyone
- * else's clean ones, and identifies the test faces by their nearest enrolled face; and one network (ResNet18 from scratch) learns the clean training faces, another the same
- * faces protected by the model, both tested on the clean test faces. Protection holds when the attackers
- * that saw protected faces are much closer to chance than those that saw clean ones. The from-scratch part
- * is the evaluation harness in a small configuration (few epochs, small input), so its figures are
- * indicative, not the published ones.
+ * else's clean ones, and identifies the test faces by their nearest enrolled face; and one network (ResNet18
+ * from scratch) learns the clean training faces, another the same faces protected by the model, both tested
+ * on the clean test faces. Protection holds when the attackers that saw protected faces are much closer to
+ * chance than those that saw clean ones. The from-scratch part is the evaluation harness in a small
+ * configuration (few epochs, small input), so its figures are indicative, not the published ones.
  */
 public final class ProtectionCheck {
 
