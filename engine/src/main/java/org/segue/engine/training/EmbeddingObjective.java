@@ -16,7 +16,8 @@ import java.util.Random;
  * Protection against pretrained recognition, as a loss for the generator: the mean cosine similarity between the
  * embedding a pretrained recogniser (the shipped dlib ResNet by default; any {@link DifferentiableEmbedder}) gives
  * each protected training face and the one it gives the clean face. Minimising it moves every protected face away
- * from where its person's clean photos lie, so a gallery enrolled from protected photos does not match the person's new photos (untargeted; no decoy).
+ * from where its person's clean photos lie, so a gallery enrolled from protected photos does not match the
+ * person's new photos (untargeted; no decoy).
  *
  * <p>The training faces are aligned crops on the canonical template ({@link CropFraming#trainingCrops}); the
  * recogniser's crop is another framing of the same template, so one resampling (separable: the two framings differ
