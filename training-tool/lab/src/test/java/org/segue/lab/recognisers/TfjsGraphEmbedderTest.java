@@ -43,11 +43,7 @@ class TfjsGraphEmbedderTest {
     @Test
     void itComputesWhatTensorFlowWould(@TempDir Path dir) throws IOException {
         Path model = writeModel(dir, "Mean");
-        float[] pixels = new float[3 * SIZE * SIZE];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = rng.nextFloat();
-        }
-        RgbImage face = new RgbImage(pixels, SIZE, SIZE);
+        RgbImage face = randomFace();
         float[][] expected = reference(face);
         try (TfjsGraphEmbedder features = new TfjsGraphEmbedder(model, "depthwise", CropFraming.of(SIZE, 0), SCALE, OFFSET);
              TfjsGraphEmbedder pooled = new TfjsGraphEmbedder(model, "pooled", CropFraming.of(SIZE, 0), SCALE, OFFSET)) {
@@ -65,11 +61,8 @@ class TfjsGraphEmbedderTest {
     @Test
     void itsGradientReachesThePixels(@TempDir Path dir) throws IOException {
         Path model = writeModel(dir, "Mean");
-        float[] pixels = new float[3 * SIZE * SIZE];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = rng.nextFloat();
-        }
-        RgbImage face = new RgbImage(pixels, SIZE, SIZE);
+        RgbImage face = randomFace();
+        float[] pixels = face.chw();
         int probe = SIZE * SIZE + 3 * SIZE + 4; // green, row 3, column 4
         float h = 1e-2f;
         float[] up = pixels.clone();
@@ -195,6 +188,14 @@ class TfjsGraphEmbedderTest {
 
     private static String b64(String s) {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private RgbImage randomFace() {
+        float[] pixels = new float[3 * SIZE * SIZE];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = rng.nextFloat();
+        }
+        return new RgbImage(pixels, SIZE, SIZE);
     }
 
     private float[] random(int n) {
