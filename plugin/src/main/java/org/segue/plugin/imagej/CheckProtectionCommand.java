@@ -85,8 +85,9 @@ public class CheckProtectionCommand implements PlugIn {
                     100 * r.cleanAccuracy(), 100 * r.protectedAccuracy(), 100 * r.chance(), r.identities(), r.seconds()));
             if (rec != null) {
                 IJ.log(String.format("%s: a pretrained face recogniser identifies %.1f%% of the held-out faces from the "
-                        + "clean training faces, %.1f%% from the protected ones", TITLE, 100 * rec.cleanGalleryRank1(),
-                        100 * rec.protectedGalleryRank1()));
+                        + "clean training faces, %.1f%% from the protected ones, %.1f%% when only their own person's "
+                        + "are protected", TITLE, 100 * rec.cleanGalleryRank1(), 100 * rec.protectedGalleryRank1(),
+                        100 * rec.protectedAloneRank1()));
             }
         } catch (Exception e) {
             IJ.error(TITLE, e.getMessage() != null ? e.getMessage() : e.toString());

@@ -181,7 +181,8 @@ public class FaceProtectorComponent implements FaceProtector {
         CheckResult.Recognition rec = r.recognition();
         return new CheckOutcome(r.identities(), r.trainFaces(), r.testFaces(), r.chance(), rec.recogniser(),
                 rec.cleanGalleryRank1(), rec.protectedGalleryRank1(), rec.protectedProbesRank1(),
-                rec.protectedAloneRank1(), rec.protectedClustering(), rec.embeddingSimilarity(), r.cleanAccuracy(), r.protectedAccuracy());
+                rec.protectedAloneRank1(), rec.protectedClustering(), rec.embeddingSimilarity(), r.cleanAccuracy(),
+                r.protectedAccuracy());
     }
 
     private static ErasureKey key(Setup s) throws IOException {
