@@ -32,6 +32,10 @@ final class ProtectDatasetCommand implements Callable<Integer> {
     @Option(names = "--pseudo-labels", description = "use this many clusters of the pretrained face embeddings as labels (as train --pseudo-labels with seed 0)")
     Integer pseudoLabels;
 
+    @Option(names = "--pseudo-majority", description = "with --pseudo-labels, a diagnostic: each face gets the code of "
+            + "its folder's most frequent cluster, so that no face carries another person's code (reads the folders)")
+    boolean pseudoMajority;
+
     @Option(names = "--codes", defaultValue = "auto",
             description = "index: identity folder number 0..N-1; name: the stable code of the folder name, as 'protect --person' gives; "
                     + "auto: what the model was trained with (default ${DEFAULT-VALUE})")
@@ -63,7 +67,10 @@ final class ProtectDatasetCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--codes must be auto, index or name, was " + codes);
             };
             int[] labels = dataset.samples().stream().mapToInt(sample -> codeOf[sample.label()]).toArray();
-            if (pseudoLabels != null) {
+            if (pseudoMajority && pseudoLabels == null) {
+            throw new IllegalArgumentException("--pseudo-majority goes with --pseudo-labels");
+        }
+        if (pseudoLabels != null) {
                 // the trainer clustered the faces at its training size: the same size gives the same clusters
                 int size = m.trainingInputSize();
                 int[] pseudo;
@@ -73,6 +80,9 @@ final class ProtectDatasetCommand implements Callable<Integer> {
                 }
                 System.err.printf("Pseudo labels: clustering accuracy %.1f%% against folder labels%n",
                         100 * ClusteringAccuracy.of(pseudo, dataset.labels()));
+                if (pseudoMajority) {
+                    pseudo = majorityPerFolder(pseudo, dataset.labels(), pseudoLabels);
+                }
                 labels = java.util.Arrays.stream(pseudo).map(m::codeForCluster).toArray(); // as the model was trained
             }
             float epsilon = strength == null ? m.info().epsilon() : epsilonAt(m, strength);
@@ -83,6 +93,25 @@ final class ProtectDatasetCommand implements Callable<Integer> {
             s.failures().forEach(f -> System.err.println("failed: " + f));
             return s.failures().isEmpty() ? 0 : LabCli.EXIT_PARTIAL;
         }
+    }
+
+    /** Each face's cluster replaced by the most frequent cluster among its folder's faces. */
+    static int[] majorityPerFolder(int[] clusters, int[] folders, int k) {
+        int people = java.util.Arrays.stream(folders).max().orElse(-1) + 1;
+        int[][] counts = new int[people][k];
+        for (int i = 0; i < clusters.length; i++) {
+            counts[folders[i]][clusters[i]]++;
+        }
+        int[] out = new int[clusters.length];
+        for (int i = 0; i < clusters.length; i++) {
+            int[] c = counts[folders[i]];
+            int best = 0;
+            for (int j = 1; j < k; j++) {
+                best = c[j] > c[best] ? j : best;
+            }
+            out[i] = best;
+        }
+        return out;
     }
 
     /** The budget of a lab's {@code --strength}: 1 up to the model's budget, in levels of 255. */
