@@ -19,13 +19,16 @@ public final class EnrolmentAttack {
      * @param protectedGalleryRank1       clean probes identified against the protected gallery (protection
      *                                    holds when this is near chance)
      * @param protectedProbesRank1        protected probes identified against the clean gallery
+     * @param protectedAloneRank1         clean probes identified against a gallery in which only their own person's
+     *                                    faces are protected and everyone else's are clean (see {@link #aloneRank1})
      * @param cleanClusteringAccuracy     k-means on the clean gallery (k = people), Hungarian-matched accuracy
      * @param protectedClusteringAccuracy the same on the protected gallery
      * @param meanShift                   mean cosine similarity of each protected face's embedding to its
      *                                    original's (1: protection did not move it)
      */
     public record Result(double cleanGalleryRank1, double protectedGalleryRank1, double protectedProbesRank1,
-                         double cleanClusteringAccuracy, double protectedClusteringAccuracy, double meanShift) {}
+                         double protectedAloneRank1, double cleanClusteringAccuracy, double protectedClusteringAccuracy,
+                         double meanShift) {}
 
     private EnrolmentAttack() {}
 
@@ -60,7 +63,7 @@ public final class EnrolmentAttack {
             shift += dot(cg[i], pg[i]);
         }
         return new Result(rank1(cg, galleryLabels, cp, probeLabels), rank1(pg, galleryLabels, cp, probeLabels),
-                rank1(cg, galleryLabels, pp, probeLabels),
+                rank1(cg, galleryLabels, pp, probeLabels), aloneRank1(cg, pg, galleryLabels, cp, probeLabels),
                 clustering(cg, galleryLabels, people, seed), clustering(pg, galleryLabels, people, seed),
                 shift / cg.length);
     }
@@ -71,18 +74,11 @@ public final class EnrolmentAttack {
      * Ulixes), each person in turn, over all probes. An objective that moves every protected face the same way
      * leaves the all-protected gallery's ranking as it was, yet here moves the person away from their own probes.
      *
+     * <p>The embeddings are unit length here.
+     *
      * @return the share of probes whose most similar gallery face (cosine) belongs to their person
      */
-    public static double protectedAloneRank1(float[][] cleanGallery, float[][] protectedGallery, int[] galleryLabels,
-                                             float[][] cleanProbes, int[] probeLabels) {
-        if (cleanGallery.length != protectedGallery.length || cleanGallery.length != galleryLabels.length
-                || cleanGallery.length == 0 || cleanProbes.length != probeLabels.length || cleanProbes.length == 0) {
-            throw new IllegalArgumentException("needs one clean and one protected embedding per labelled gallery face "
-                    + "and a label per probe");
-        }
-        float[][] cg = unit(cleanGallery);
-        float[][] pg = unit(protectedGallery);
-        float[][] cp = unit(cleanProbes);
+    private static double aloneRank1(float[][] cg, float[][] pg, int[] galleryLabels, float[][] cp, int[] probeLabels) {
         long right = 0;
         for (int person : java.util.Arrays.stream(probeLabels).distinct().toArray()) {
             float[][] mixed = new float[cg.length][];

@@ -84,11 +84,13 @@ class EnrolmentAttackTest {
                 moved[i][d] = gallery[i][d] + 4 * common[d];
             }
         }
-        double together = EnrolmentAttack.measure(gallery, moved, gl, probes, probes, pl, 0).protectedGalleryRank1();
-        double alone = EnrolmentAttack.protectedAloneRank1(gallery, moved, gl, probes, pl);
+        EnrolmentAttack.Result shifted = EnrolmentAttack.measure(gallery, moved, gl, probes, probes, pl, 0);
+        double together = shifted.protectedGalleryRank1();
+        double alone = shifted.protectedAloneRank1();
         assertTrue(together > 0.9, "the whole gallery moved alike keeps its ranking: " + together);
         assertTrue(alone < 0.5, "one person moved among unmoved people is lost: " + alone);
-        assertEquals(1.0, EnrolmentAttack.protectedAloneRank1(gallery, gallery, gl, probes, pl), "no protection");
+        assertEquals(1.0, EnrolmentAttack.measure(gallery, gallery, gl, probes, probes, pl, 0).protectedAloneRank1(),
+                "no protection");
     }
 
     @Test

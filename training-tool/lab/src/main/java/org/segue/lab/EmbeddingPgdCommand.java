@@ -126,6 +126,9 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
         if (featureDepth < 0 || featureDepth > 4 || (featureDepth > 0 && (featureNets.isEmpty() || decoy))) {
             throw new IllegalArgumentException("--feature-depth is 0 (pooled) or 1-4 with --feature-nets, without --decoy");
         }
+        if (!surrogateRecognisers.isEmpty() && decoy) {
+            throw new IllegalArgumentException("--surrogate-recognisers goes without --decoy");
+        }
         if (!featureNets.isEmpty() && size != FaceFeatureNet.INPUT_SIZE) {
             throw new IllegalArgumentException("--feature-nets needs --size " + FaceFeatureNet.INPUT_SIZE);
         }
@@ -141,9 +144,6 @@ final class EmbeddingPgdCommand implements Callable<Integer> {
                 }
                 default -> throw new IllegalArgumentException("unknown feature net " + net + ": landmark or expression");
             }
-        }
-        if (!surrogateRecognisers.isEmpty() && decoy) {
-            throw new IllegalArgumentException("--surrogate-recognisers goes without --decoy");
         }
         for (String name : surrogateRecognisers) {
             try {

@@ -56,6 +56,9 @@ final class ProtectDatasetCommand implements Callable<Integer> {
         if (output.toAbsolutePath().normalize().startsWith(input.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("the output folder must not lie inside the input folder");
         }
+        if (pseudoMajority && pseudoLabels == null) {
+            throw new IllegalArgumentException("--pseudo-majority goes with --pseudo-labels");
+        }
         ImageFolder dataset = ImageFolder.scan(input);
         try (SegueModel m = model == null ? SegueModel.loadDefault(DjlRuntime.resolveDevice(device))
                 : SegueModel.load(model, DjlRuntime.resolveDevice(device))) {
@@ -67,10 +70,7 @@ final class ProtectDatasetCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--codes must be auto, index or name, was " + codes);
             };
             int[] labels = dataset.samples().stream().mapToInt(sample -> codeOf[sample.label()]).toArray();
-            if (pseudoMajority && pseudoLabels == null) {
-            throw new IllegalArgumentException("--pseudo-majority goes with --pseudo-labels");
-        }
-        if (pseudoLabels != null) {
+            if (pseudoLabels != null) {
                 // the trainer clustered the faces at its training size: the same size gives the same clusters
                 int size = m.trainingInputSize();
                 int[] pseudo;

@@ -102,19 +102,15 @@ final class RecognisersCommand implements Callable<Integer> {
                     // without protected probes the clean ones stand in (that column is not reported): embedded once
                     float[][] protectedProbeEmbeddings = protectedProbeSet == null ? cleanProbeEmbeddings
                             : embed(embedder, pp, ppl);
-                    float[][] cleanGalleryEmbeddings = embed(embedder, cg, cgl);
-                    float[][] protectedGalleryEmbeddings = embed(embedder, pg, pgl);
-                    EnrolmentAttack.Result r = EnrolmentAttack.measure(cleanGalleryEmbeddings, protectedGalleryEmbeddings,
+                    EnrolmentAttack.Result r = EnrolmentAttack.measure(embed(embedder, cg, cgl), embed(embedder, pg, pgl),
                             cleanGallery.labels(), cleanProbeEmbeddings, protectedProbeEmbeddings,
                             cleanProbes.labels(), seed);
-                    double alone = EnrolmentAttack.protectedAloneRank1(cleanGalleryEmbeddings, protectedGalleryEmbeddings,
-                            cleanGallery.labels(), cleanProbeEmbeddings, cleanProbes.labels());
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("heldOut", !own);
                     row.put("cleanGalleryRank1", r.cleanGalleryRank1());
                     row.put("protectedGalleryRank1", r.protectedGalleryRank1());
                     row.put("protectedProbesRank1", protectedProbeSet == null ? null : r.protectedProbesRank1());
-                    row.put("protectedAloneRank1", alone);
+                    row.put("protectedAloneRank1", r.protectedAloneRank1());
                     row.put("cleanClustering", r.cleanClusteringAccuracy());
                     row.put("protectedClustering", r.protectedClusteringAccuracy());
                     row.put("embeddingShift", r.meanShift());
@@ -122,7 +118,7 @@ final class RecognisersCommand implements Callable<Integer> {
                     System.out.printf(Locale.ROOT, "%-14s %7.1f%% %9.1f%% %10s %8.1f%% %8.1f%% %8.1f%% %6.3f%n",
                             own ? "dlib (own)" : name, 100 * r.cleanGalleryRank1(), 100 * r.protectedGalleryRank1(),
                             protectedProbeSet == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * r.protectedProbesRank1()),
-                            100 * alone, 100 * r.cleanClusteringAccuracy(), 100 * r.protectedClusteringAccuracy(), r.meanShift());
+                            100 * r.protectedAloneRank1(), 100 * r.cleanClusteringAccuracy(), 100 * r.protectedClusteringAccuracy(), r.meanShift());
                 } finally {
                     if (!own) {
                         embedder.close();
