@@ -127,4 +127,25 @@ class PseudoLabelerTest {
     void theFallbackIsLbp() {
         assertTrue(PseudoLabeler.fallbackExtractor() instanceof LbpFeatureExtractor);
     }
+
+    @Test
+    void runnerUpsAreTheFacesNearestAnotherGroup() {
+        // two people at right angles in the plane, each with faces spread towards the other by a known angle
+        double[] degrees = {0, 5, 10, 40, 30, 90, 85, 80, 50, 60};
+        int[] group = {0, 0, 0, 0, 0, 1, 1, 1, 1, 1};
+        float[][] embeddings = new float[degrees.length][];
+        for (int i = 0; i < degrees.length; i++) {
+            double a = Math.toRadians(degrees[i]);
+            embeddings[i] = new float[] {(float) Math.cos(a), (float) Math.sin(a), 0};
+        }
+        PseudoLabeler.Labelling labelling = new PseudoLabeler.Labelling(group, embeddings, Double.NaN);
+
+        // the faces at 40 and 50 degrees lie nearest the middle, then those at 30 and 60
+        assertArrayEquals(new int[] {-1, -1, -1, 1, -1, -1, -1, -1, 0, -1}, labelling.runnerUps(0.2));
+        assertArrayEquals(new int[] {-1, -1, -1, 1, 1, -1, -1, -1, 0, 0}, labelling.runnerUps(0.4));
+        assertArrayEquals(new int[] {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1}, labelling.runnerUps(0.05)); // under one face
+        assertEquals(-1, new PseudoLabeler.Labelling(new int[] {0, 0}, new float[][] {{1, 0}, {0, 1}}, 0).runnerUps(1)[0]);
+        assertThrows(IllegalArgumentException.class, () -> labelling.runnerUps(1.5));
+        assertThrows(IllegalArgumentException.class, () -> labelling.runnerUps(Double.NaN));
+    }
 }

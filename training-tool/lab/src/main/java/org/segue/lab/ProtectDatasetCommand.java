@@ -36,6 +36,15 @@ final class ProtectDatasetCommand implements Callable<Integer> {
             + "its folder's most frequent cluster, so that no face carries another person's code (reads the folders)")
     boolean pseudoMajority;
 
+    @Option(names = "--uncertain-share", defaultValue = "0", description = "with --pseudo-labels: this share of the faces, "
+            + "those nearest to a second cluster, are uncertain; each gets the mean of the two clusters' protections "
+            + "(default ${DEFAULT-VALUE}: none)")
+    double uncertainShare;
+
+    @Option(names = "--uncertain", defaultValue = "blend", description = "what an uncertain face gets: blend (the mean "
+            + "of its two nearest clusters' protections) or spare (the code of a cluster that does not exist) (default ${DEFAULT-VALUE})")
+    String uncertain;
+
     @Option(names = "--codes", defaultValue = "auto",
             description = "index: identity folder number 0..N-1; name: the stable code of the folder name, as 'protect --person' gives; "
                     + "auto: what the model was trained with (default ${DEFAULT-VALUE})")
@@ -56,8 +65,11 @@ final class ProtectDatasetCommand implements Callable<Integer> {
         if (output.toAbsolutePath().normalize().startsWith(input.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("the output folder must not lie inside the input folder");
         }
-        if (pseudoMajority && pseudoLabels == null) {
-            throw new IllegalArgumentException("--pseudo-majority goes with --pseudo-labels");
+        if ((pseudoMajority || uncertainShare != 0) && pseudoLabels == null) {
+            throw new IllegalArgumentException("--pseudo-majority and --uncertain-share go with --pseudo-labels");
+        }
+        if (!(uncertainShare >= 0 && uncertainShare <= 1) || !(uncertain.equals("blend") || uncertain.equals("spare"))) {
+            throw new IllegalArgumentException("--uncertain-share must be 0..1 and --uncertain blend or spare");
         }
         ImageFolder dataset = ImageFolder.scan(input);
         try (SegueModel m = model == null ? SegueModel.loadDefault(DjlRuntime.resolveDevice(device))
@@ -70,29 +82,61 @@ final class ProtectDatasetCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--codes must be auto, index or name, was " + codes);
             };
             int[] labels = dataset.samples().stream().mapToInt(sample -> codeOf[sample.label()]).toArray();
+            int[] alternative = null;
             if (pseudoLabels != null) {
                 // the trainer clustered the faces at its training size: the same size gives the same clusters
                 int size = m.trainingInputSize();
-                int[] pseudo;
+                PseudoLabeler.Labelling labelling;
                 try (PretrainedFaceFeatures features = PretrainedFaceFeatures.load(ai.djl.Device.cpu())) {
-                    pseudo = PseudoLabeler.label(dataset.load(size, size), pseudoLabels, features,
+                    labelling = PseudoLabeler.labelWithEmbeddings(dataset.load(size, size), pseudoLabels, features,
                             org.segue.engine.sideinfo.Grouping.DEFAULT_RESTARTS, 0);
                 }
+                int[] pseudo = labelling.labels();
+                int[] runnerUps = labelling.runnerUps(uncertainShare);
+                reportUncertain(pseudo, runnerUps, majorityPerFolder(pseudo, dataset.labels(), pseudoLabels));
                 System.err.printf("Pseudo labels: clustering accuracy %.1f%% against folder labels%n",
                         100 * ClusteringAccuracy.of(pseudo, dataset.labels()));
                 if (pseudoMajority) {
                     pseudo = majorityPerFolder(pseudo, dataset.labels(), pseudoLabels);
                 }
                 labels = java.util.Arrays.stream(pseudo).map(m::codeForCluster).toArray(); // as the model was trained
+                if (uncertainShare > 0) {
+                    alternative = labels.clone();
+                    for (int i = 0; i < runnerUps.length; i++) {
+                        if (runnerUps[i] >= 0) {
+                            alternative[i] = m.codeForCluster(runnerUps[i]);
+                        }
+                    }
+                    if (uncertain.equals("spare")) { // a code no cluster has, in place of the face's own
+                        for (int i = 0; i < runnerUps.length; i++) {
+                            labels[i] = runnerUps[i] >= 0 ? m.codeForCluster(pseudoLabels) : labels[i];
+                        }
+                        alternative = null;
+                    }
+                }
             }
             float epsilon = strength == null ? m.info().epsilon() : epsilonAt(m, strength);
-            DatasetProtector.Summary s = DatasetProtector.protect(m, dataset, labels, epsilon, output, batchSize,
+            DatasetProtector.Summary s = DatasetProtector.protect(m, dataset, labels, alternative, epsilon, output, batchSize,
                     new ConsoleProgress(System.err), new Cancellation());
             System.out.printf("Protected %d images into %s in %.1f s (%.1f images/s)%n", s.written(), output,
                     s.seconds(), s.written() / s.seconds());
             s.failures().forEach(f -> System.err.println("failed: " + f));
             return s.failures().isEmpty() ? 0 : LabCli.EXIT_PARTIAL;
         }
+    }
+
+    /** How many faces are uncertain, and how many of the faces off their folder's majority cluster are among them. */
+    private static void reportUncertain(int[] clusters, int[] runnerUps, int[] majority) {
+        int uncertainFaces = 0;
+        int offMajority = 0;
+        int offAndUncertain = 0;
+        for (int i = 0; i < clusters.length; i++) {
+            uncertainFaces += runnerUps[i] >= 0 ? 1 : 0;
+            offMajority += clusters[i] != majority[i] ? 1 : 0;
+            offAndUncertain += clusters[i] != majority[i] && runnerUps[i] >= 0 ? 1 : 0;
+        }
+        System.err.printf("Uncertain faces: %d; of the %d faces off their folder's majority cluster, %d among them%n",
+                uncertainFaces, offMajority, offAndUncertain);
     }
 
     /** Each face's cluster replaced by the most frequent cluster among its folder's faces. */

@@ -31,6 +31,16 @@ public final class DatasetProtector {
     public static Summary protect(SegueModel model, ImageFolder dataset, int[] labels, float epsilon, Path outDir,
                                   int batchSize, ProgressListener progress, Cancellation cancellation)
             throws IOException {
+        return protect(model, dataset, labels, null, epsilon, outDir, batchSize, progress, cancellation);
+    }
+
+    /**
+     * As above; where {@code alternatives} (may be null) gives a face another label than {@code labels}, the face
+     * gets the mean of the two labels' protections.
+     */
+    public static Summary protect(SegueModel model, ImageFolder dataset, int[] labels, int[] alternatives, float epsilon,
+                                  Path outDir, int batchSize, ProgressListener progress, Cancellation cancellation)
+            throws IOException {
         long start = System.nanoTime();
         List<ImageFolder.Sample> samples = dataset.samples();
         List<String> failures = new ArrayList<>();
@@ -41,19 +51,32 @@ public final class DatasetProtector {
             List<RgbImage> images = new ArrayList<>();
             List<Path> targets = new ArrayList<>();
             List<Integer> chunkLabels = new ArrayList<>();
+            List<Integer> chunkAlternatives = new ArrayList<>();
             for (int j = 0; j < chunk.size(); j++) {
                 ImageFolder.Sample s = chunk.get(j);
                 try {
                     images.add(ImageCodec.read(s.file()));
                     targets.add(outDir.resolve(dataset.classes().get(s.label())).resolve(pngName(s.file())));
                     chunkLabels.add(labels[i + j]);
+                    chunkAlternatives.add(alternatives == null ? labels[i + j] : alternatives[i + j]);
                 } catch (IOException | RuntimeException e) {
                     failures.add(s.file() + ": " + e.getMessage());
                 }
             }
             if (!images.isEmpty()) {
-                List<RgbImage> done = model.protectImages(images,
-                        chunkLabels.stream().mapToInt(Integer::intValue).toArray(), epsilon);
+                int[] first = chunkLabels.stream().mapToInt(Integer::intValue).toArray();
+                int[] second = chunkAlternatives.stream().mapToInt(Integer::intValue).toArray();
+                List<RgbImage> done = model.protectImages(images, first, epsilon);
+                if (!java.util.Arrays.equals(first, second)) {
+                    List<RgbImage> other = model.protectImages(images, second, epsilon);
+                    for (int j = 0; j < done.size(); j++) {
+                        if (first[j] != second[j]) {
+                            float[] a = done.get(j).chw(), b = other.get(j).chw(), mean = new float[a.length];
+                            for (int p = 0; p < a.length; p++) mean[p] = (a[p] + b[p]) / 2;
+                            done.set(j, new RgbImage(mean, done.get(j).height(), done.get(j).width()));
+                        }
+                    }
+                }
                 for (int j = 0; j < done.size(); j++) {
                     ImageCodec.writePng(done.get(j), targets.get(j));
                     written++;
