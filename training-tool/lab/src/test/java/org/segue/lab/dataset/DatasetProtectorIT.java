@@ -115,4 +115,41 @@ class DatasetProtectorIT {
             assertTrue(Files.notExists(dir.resolve("out").resolve("a").resolve("bad.png")));
         }
     }
+
+    /** A face with a second label gets the mean of its two protections; a face without one, its own protection. */
+    @Test
+    void anUncertainFaceGetsTheMeanOfBothLabelsProtections(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("in");
+        Files.createDirectories(in.resolve("a"));
+        java.util.Random random = new java.util.Random(5);
+        List<RgbImage> faces = new java.util.ArrayList<>();
+        for (String name : List.of("sure.png", "unsure.png")) {
+            float[] chw = new float[3 * 32 * 32];
+            for (int p = 0; p < chw.length; p++) {
+                chw[p] = 0.2f + 0.6f * random.nextFloat();
+            }
+            ImageCodec.writePng(new RgbImage(chw, 32, 32), in.resolve("a").resolve(name));
+            faces.add(ImageCodec.read(in.resolve("a").resolve(name)));
+        }
+        ModelInfo info = new ModelInfo(SegueGenerator.ARCHITECTURE, Perturbation.DEFAULT_EPSILON, 32, 32, 16, Map.of());
+        try (SegueModel model = SegueModel.create(info, Device.cpu())) {
+            ImageFolder dataset = ImageFolder.scan(in); // files in name order: sure, unsure
+            float eps = model.info().epsilon();
+            DatasetProtector.Summary s = DatasetProtector.protect(model, dataset, new int[] {3, 3}, new int[] {3, 40000},
+                    eps, dir.resolve("out"), 8, ProgressListener.NONE, Cancellation.none());
+            assertEquals(2, s.written());
+            List<RgbImage> own = model.protectImages(faces, new int[] {3, 3}, eps);
+            List<RgbImage> other = model.protectImages(faces, new int[] {3, 40000}, eps);
+            RgbImage sure = ImageCodec.read(dir.resolve("out").resolve("a").resolve("sure.png"));
+            RgbImage unsure = ImageCodec.read(dir.resolve("out").resolve("a").resolve("unsure.png"));
+            int apart = 0;
+            for (int p = 0; p < sure.chw().length; p++) {
+                assertEquals(ImageCodec.to8(own.get(0).chw()[p]), ImageCodec.to8(sure.chw()[p]), 1);
+                float mean = (own.get(1).chw()[p] + other.get(1).chw()[p]) / 2;
+                assertEquals(ImageCodec.to8(mean), ImageCodec.to8(unsure.chw()[p]), 1);
+                apart = Math.max(apart, Math.abs(ImageCodec.to8(own.get(1).chw()[p]) - ImageCodec.to8(unsure.chw()[p])));
+            }
+            assertTrue(apart >= 2, "the two labels' protections should differ, the mean lay " + apart + " levels from one");
+        }
+    }
 }
