@@ -39,7 +39,7 @@ public final class PseudoLabeler {
          * A share rather than a margin, because how tightly an embedder packs a person differs between datasets:
          * dlib's ResNet leaves about 0.04 between a face's own group and the next on WebFace10, 0.06 on celeb10.
          * On both, the faces k-means gives another person's group are almost all among the tenth with the smallest
-         * margins (37 of 43 and 35 of 41).
+         * margins (39 of 43 and 35 of 41 of the training faces).
          *
          * @param share 0..1
          * @return per face, in input order, the next nearest group or -1; all -1 where there is one group

@@ -36,10 +36,9 @@ final class ProtectDatasetCommand implements Callable<Integer> {
             + "its folder's most frequent cluster, so that no face carries another person's code (reads the folders)")
     boolean pseudoMajority;
 
-    @Option(names = "--uncertain-share", defaultValue = "0", description = "with --pseudo-labels: this share of the faces, "
-            + "those nearest to a second cluster, are uncertain; each gets the mean of the two clusters' protections "
-            + "(default ${DEFAULT-VALUE}: none)")
-    double uncertainShare;
+    @Option(names = "--uncertain-share", description = "with --pseudo-labels: this share of the faces, those nearest to "
+            + "a second cluster, are uncertain and protected as --uncertain says (default: none)")
+    Double uncertainShare;
 
     @Option(names = "--uncertain", defaultValue = "blend", description = "what an uncertain face gets: blend (the mean "
             + "of its two nearest clusters' protections) or spare (the code of a cluster that does not exist) (default ${DEFAULT-VALUE})")
@@ -65,10 +64,12 @@ final class ProtectDatasetCommand implements Callable<Integer> {
         if (output.toAbsolutePath().normalize().startsWith(input.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("the output folder must not lie inside the input folder");
         }
-        if ((pseudoMajority || uncertainShare != 0) && pseudoLabels == null) {
+        if ((pseudoMajority || uncertainShare != null) && pseudoLabels == null) {
             throw new IllegalArgumentException("--pseudo-majority and --uncertain-share go with --pseudo-labels");
         }
-        if (!(uncertainShare >= 0 && uncertainShare <= 1) || !(uncertain.equals("blend") || uncertain.equals("spare"))) {
+        // the majority diagnostic gives no face another person's group, so none is uncertain
+        double share = pseudoMajority || uncertainShare == null ? 0 : uncertainShare;
+        if (!(share >= 0 && share <= 1) || !(uncertain.equals("blend") || uncertain.equals("spare"))) {
             throw new IllegalArgumentException("--uncertain-share must be 0..1 and --uncertain blend or spare");
         }
         ImageFolder dataset = ImageFolder.scan(input);
@@ -92,7 +93,7 @@ final class ProtectDatasetCommand implements Callable<Integer> {
                             org.segue.engine.sideinfo.Grouping.DEFAULT_RESTARTS, 0);
                 }
                 int[] pseudo = labelling.labels();
-                int[] runnerUps = labelling.runnerUps(uncertainShare);
+                int[] runnerUps = labelling.runnerUps(share);
                 reportUncertain(pseudo, runnerUps, majorityPerFolder(pseudo, dataset.labels(), pseudoLabels));
                 System.err.printf("Pseudo labels: clustering accuracy %.1f%% against folder labels%n",
                         100 * ClusteringAccuracy.of(pseudo, dataset.labels()));
@@ -100,7 +101,7 @@ final class ProtectDatasetCommand implements Callable<Integer> {
                     pseudo = majorityPerFolder(pseudo, dataset.labels(), pseudoLabels);
                 }
                 labels = java.util.Arrays.stream(pseudo).map(m::codeForCluster).toArray(); // as the model was trained
-                if (uncertainShare > 0) {
+                if (share > 0) {
                     alternative = labels.clone();
                     for (int i = 0; i < runnerUps.length; i++) {
                         if (runnerUps[i] >= 0) {

@@ -71,8 +71,12 @@ public final class DatasetProtector {
                     List<RgbImage> other = model.protectImages(images, second, epsilon);
                     for (int j = 0; j < done.size(); j++) {
                         if (first[j] != second[j]) {
-                            float[] a = done.get(j).chw(), b = other.get(j).chw(), mean = new float[a.length];
-                            for (int p = 0; p < a.length; p++) mean[p] = (a[p] + b[p]) / 2;
+                            float[] a = done.get(j).chw();
+                            float[] b = other.get(j).chw();
+                            float[] mean = new float[a.length];
+                            for (int p = 0; p < a.length; p++) {
+                                mean[p] = (a[p] + b[p]) / 2;
+                            }
                             done.set(j, new RgbImage(mean, done.get(j).height(), done.get(j).width()));
                         }
                     }
