@@ -55,18 +55,13 @@ public final class PseudoLabeler {
             if (groups < 2 || uncertain == 0) {
                 return out;
             }
-            float[][] centres = new float[groups][];
-            for (int g = 0; g < groups; g++) {
-                int group = g;
-                int[] members = java.util.stream.IntStream.range(0, labels.length).filter(i -> labels[i] == group).toArray();
-                centres[g] = members.length == 0 ? null : Embeddings.meanDirection(embeddings, members);
-            }
+            float[][] centres = Grouping.centroids(embeddings, labels);
             double[] margin = new double[labels.length];
             int[] next = new int[labels.length];
             for (int i = 0; i < labels.length; i++) {
                 double best = Double.NEGATIVE_INFINITY;
                 for (int g = 0; g < groups; g++) {
-                    if (g == labels[i] || centres[g] == null) {
+                    if (g == labels[i]) {
                         continue;
                     }
                     double similarity = Embeddings.dot(embeddings[i], centres[g]);

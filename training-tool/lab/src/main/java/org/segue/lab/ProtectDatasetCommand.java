@@ -94,25 +94,24 @@ final class ProtectDatasetCommand implements Callable<Integer> {
                 }
                 int[] pseudo = labelling.labels();
                 int[] runnerUps = labelling.runnerUps(share);
-                reportUncertain(pseudo, runnerUps, majorityPerFolder(pseudo, dataset.labels(), pseudoLabels));
+                int[] majority = majorityPerFolder(pseudo, dataset.labels(), pseudoLabels);
+                reportUncertain(pseudo, runnerUps, majority);
                 System.err.printf("Pseudo labels: clustering accuracy %.1f%% against folder labels%n",
                         100 * ClusteringAccuracy.of(pseudo, dataset.labels()));
-                if (pseudoMajority) {
-                    pseudo = majorityPerFolder(pseudo, dataset.labels(), pseudoLabels);
-                }
-                labels = java.util.Arrays.stream(pseudo).map(m::codeForCluster).toArray(); // as the model was trained
+                labels = java.util.Arrays.stream(pseudoMajority ? majority : pseudo).map(m::codeForCluster).toArray(); // as the model was trained
                 if (share > 0) {
-                    alternative = labels.clone();
+                    // blend: each uncertain face's next cluster, whose protection is averaged with its own;
+                    // spare: a code no cluster has (cluster k of 0..k-1), in place of the face's own
+                    int[] second = labels.clone();
                     for (int i = 0; i < runnerUps.length; i++) {
                         if (runnerUps[i] >= 0) {
-                            alternative[i] = m.codeForCluster(runnerUps[i]);
+                            second[i] = m.codeForCluster(uncertain.equals("spare") ? pseudoLabels : runnerUps[i]);
                         }
                     }
-                    if (uncertain.equals("spare")) { // a code no cluster has, in place of the face's own
-                        for (int i = 0; i < runnerUps.length; i++) {
-                            labels[i] = runnerUps[i] >= 0 ? m.codeForCluster(pseudoLabels) : labels[i];
-                        }
-                        alternative = null;
+                    if (uncertain.equals("spare")) {
+                        labels = second;
+                    } else {
+                        alternative = second;
                     }
                 }
             }

@@ -67,18 +67,20 @@ public final class DatasetProtector {
                 int[] first = chunkLabels.stream().mapToInt(Integer::intValue).toArray();
                 int[] second = chunkAlternatives.stream().mapToInt(Integer::intValue).toArray();
                 List<RgbImage> done = model.protectImages(images, first, epsilon);
-                if (!java.util.Arrays.equals(first, second)) {
-                    List<RgbImage> other = model.protectImages(images, second, epsilon);
-                    for (int j = 0; j < done.size(); j++) {
-                        if (first[j] != second[j]) {
-                            float[] a = done.get(j).chw();
-                            float[] b = other.get(j).chw();
-                            float[] mean = new float[a.length];
-                            for (int p = 0; p < a.length; p++) {
-                                mean[p] = (a[p] + b[p]) / 2;
-                            }
-                            done.set(j, new RgbImage(mean, done.get(j).height(), done.get(j).width()));
+                // a second generator pass for the faces with another label only
+                int[] twice = java.util.stream.IntStream.range(0, first.length).filter(j -> first[j] != second[j]).toArray();
+                if (twice.length > 0) {
+                    List<RgbImage> other = model.protectImages(java.util.Arrays.stream(twice).mapToObj(images::get).toList(),
+                            java.util.Arrays.stream(twice).map(j -> second[j]).toArray(), epsilon);
+                    for (int t = 0; t < twice.length; t++) {
+                        RgbImage own = done.get(twice[t]);
+                        float[] a = own.chw();
+                        float[] b = other.get(t).chw();
+                        float[] mean = new float[a.length];
+                        for (int p = 0; p < a.length; p++) {
+                            mean[p] = (a[p] + b[p]) / 2;
                         }
+                        done.set(twice[t], new RgbImage(mean, own.height(), own.width()));
                     }
                 }
                 for (int j = 0; j < done.size(); j++) {
