@@ -1,6 +1,7 @@
 #!/bin/bash
 # The before / after sheets in README.md: the public-domain astronaut photo (NASA, via scikit-image's data)
-# protected by the shipped model at the strengths low (the default) and high; each sheet shows the face at 1:1:
+# protected by the shipped model at the strengths low (the default) and high, and at high with the head concealed
+# (--conceal-heads); each sheet shows the face at 1:1:
 # the original, the protected photo, and the change amplified ten times around grey, with its S-CIELAB
 # difference (40 px per degree, over the changed pixels) printed.
 # Run from the repository root after `mvn -B -q install -DskipTests`.
@@ -11,10 +12,14 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/clean/astronaut"
 cp "$PHOTO" "$WORK/clean/astronaut/astronaut.png"
-for strength in low high; do
-  java -jar training-tool/target/segue.jar protect "$WORK/clean/astronaut" --out "$WORK/$strength/astronaut" \
-    --person "Eileen Collins" --strength "$strength"
-  java -jar training-tool/lab/target/segue-lab.jar sheets --clean "$WORK/clean" --protected "$WORK/$strength" \
-    --out "$WORK/sheets-$strength" --region "$REGION"
-  cp "$WORK/sheets-$strength"/astronaut_astronaut_*.png "docs/images/astronaut-$strength.png"
+for sheet in low high conceal; do
+  case "$sheet" in
+    conceal) options=(--strength high --conceal-heads) ;;
+    *) options=(--strength "$sheet") ;;
+  esac
+  java -jar training-tool/target/segue.jar protect "$WORK/clean/astronaut" --out "$WORK/$sheet/astronaut" \
+    --person "Eileen Collins" "${options[@]}"
+  java -jar training-tool/lab/target/segue-lab.jar sheets --clean "$WORK/clean" --protected "$WORK/$sheet" \
+    --out "$WORK/sheets-$sheet" --region "$REGION"
+  cp "$WORK/sheets-$sheet"/astronaut_astronaut_*.png "docs/images/astronaut-$sheet.png"
 done

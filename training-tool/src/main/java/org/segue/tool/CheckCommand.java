@@ -56,6 +56,10 @@ final class CheckCommand implements Callable<Integer> {
             + "low, medium, high or 1..8 levels, as protect's. Default: " + StrengthPreset.DEFAULT_NAME + ".")
     String strength = StrengthPreset.DEFAULT_NAME;
 
+    @Option(names = "--conceal-heads", description = "Check the faces with their heads also concealed, as protect's "
+            + "--conceal-heads does.")
+    boolean concealHeads;
+
     @Option(names = "--seed", defaultValue = "0", description = "The attackers' seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -76,7 +80,8 @@ final class CheckCommand implements Callable<Integer> {
         }
         CheckRequest request;
         try {
-            request = new CheckRequest(folder, epochs, inputSize, testFraction, seed, StrengthPreset.parse(strength));
+            request = new CheckRequest(folder, epochs, inputSize, testFraction, seed, StrengthPreset.parse(strength))
+                    .withConcealedHeads(concealHeads);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -93,7 +98,8 @@ final class CheckCommand implements Callable<Integer> {
             if (json) {
                 System.out.println(new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(r));
             } else {
-                System.out.println("Faces protected at strength " + StrengthPreset.describe(request.strengthLevels()));
+                System.out.println("Faces protected at strength " + StrengthPreset.describe(request.strengthLevels())
+                        + (request.concealHeads() ? ", heads concealed" : ""));
                 print(r, System.out);
             }
             return r.cancelled() ? SegueCli.CANCELLED : SegueCli.DONE;

@@ -128,6 +128,12 @@ final class ProtectCommand implements Callable<Integer> {
                     + "(docs/model-card.md). Default: " + StrengthPreset.DEFAULT_NAME + ".")
     String strength;
 
+    @Option(names = "--conceal-heads",
+            description = "Also blur each head (face, hair, ears) so that face recognition with pretrained models "
+                    + "cannot match it: no strength does that (docs/evaluation.md). Plainly seen; the strength's "
+                    + "protection is added on top.")
+    boolean concealHeads;
+
     /** The older name of {@code --strength}'s number of levels. */
     @Option(names = "--epsilon", paramLabel = "LEVELS", hidden = true)
     Integer epsilonLevels;
@@ -292,6 +298,7 @@ final class ProtectCommand implements Callable<Integer> {
                     .identities(identities)
                     .whenNoFace(noFacePolicy)
                     .erasable(erasureKey)
+                    .concealHeads(concealHeads)
                     .build();
         } catch (IllegalArgumentException | java.io.IOException e) { // a value out of range, a mapping file wrong
             throw usage(e.getMessage());
@@ -333,7 +340,8 @@ final class ProtectCommand implements Callable<Integer> {
         } else {
             line.append(protectedPhotos).append(" protected");
             if (protectedPhotos > 0) {
-                line.append(" (strength ").append(StrengthPreset.describe(options.strengthLevels())).append(')');
+                line.append(" (strength ").append(StrengthPreset.describe(options.strengthLevels()))
+                        .append(options.concealHeads() ? ", heads concealed" : "").append(')');
             }
         }
         line.append(", ").append(without.size()).append(" without a face");

@@ -13,8 +13,11 @@ import java.nio.file.Path;
  * @param seed         the attackers' seed (their weights and batch order)
  * @param strengthLevels the strength the faces are protected at, 1..8 levels (default: {@link StrengthPreset#DEFAULT},
  *                     what protection uses when none is asked for): the check answers for the strength one protects with
+ * @param concealHeads whether the faces' heads are also concealed ({@link ProtectionOptions#concealHeads()}), as they
+ *                     are where one protects that way
  */
-public record CheckRequest(Path folder, int epochs, int inputSize, double testFraction, long seed, int strengthLevels) {
+public record CheckRequest(Path folder, int epochs, int inputSize, double testFraction, long seed, int strengthLevels,
+                           boolean concealHeads) {
 
     public CheckRequest {
         if (folder == null) {
@@ -24,6 +27,11 @@ public record CheckRequest(Path folder, int epochs, int inputSize, double testFr
             throw new IllegalArgumentException("check needs epochs >= 1, input size >= 32 and a test fraction in (0,1)");
         }
         ProtectionOptions.requireStrength(strengthLevels);
+    }
+
+    /** Heads left unconcealed. */
+    public CheckRequest(Path folder, int epochs, int inputSize, double testFraction, long seed, int strengthLevels) {
+        this(folder, epochs, inputSize, testFraction, seed, strengthLevels, false);
     }
 
     /** At the default strength. */
@@ -36,18 +44,22 @@ public record CheckRequest(Path folder, int epochs, int inputSize, double testFr
     }
 
     public CheckRequest withEpochs(int n) {
-        return new CheckRequest(folder, n, inputSize, testFraction, seed, strengthLevels);
+        return new CheckRequest(folder, n, inputSize, testFraction, seed, strengthLevels, concealHeads);
     }
 
     public CheckRequest withInputSize(int size) {
-        return new CheckRequest(folder, epochs, size, testFraction, seed, strengthLevels);
+        return new CheckRequest(folder, epochs, size, testFraction, seed, strengthLevels, concealHeads);
     }
 
     public CheckRequest withTestFraction(double fraction) {
-        return new CheckRequest(folder, epochs, inputSize, fraction, seed, strengthLevels);
+        return new CheckRequest(folder, epochs, inputSize, fraction, seed, strengthLevels, concealHeads);
     }
 
     public CheckRequest withStrengthLevels(int levels) {
-        return new CheckRequest(folder, epochs, inputSize, testFraction, seed, levels);
+        return new CheckRequest(folder, epochs, inputSize, testFraction, seed, levels, concealHeads);
+    }
+
+    public CheckRequest withConcealedHeads(boolean conceal) {
+        return new CheckRequest(folder, epochs, inputSize, testFraction, seed, strengthLevels, conceal);
     }
 }

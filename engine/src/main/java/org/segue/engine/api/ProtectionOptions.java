@@ -16,9 +16,12 @@ import org.segue.engine.photo.PhotoCodec;
  * @param erasure        the key of erasable protection: the original samples of the protected regions travel
  *                       with the photo, encrypted under it, so its holder can {@link Restorer restore} them; null
  *                       (the default): not erasable, and any restoration payload a photo carries is removed
+ * @param concealHeads   also blur each face's head (face, hair, ears) so that pretrained face recognition cannot match
+ *                       it; plainly seen, and not bounded by the strength (off by default; what it holds against: docs/evaluation.md)
  */
 public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean keepLocation, double faceMargin,
-                                double maxMegapixels, Identities identities, NoFacePolicy noFace, ErasureKey erasure) {
+                                double maxMegapixels, Identities identities, NoFacePolicy noFace, ErasureKey erasure,
+                                boolean concealHeads) {
 
     /** The largest strength: the budget of 8/255 the models are trained for. */
     public static final int MAX_LEVELS = 8;
@@ -56,6 +59,12 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
         this(strengthLevels, jpegQuality, keepLocation, faceMargin, maxMegapixels, identities, noFace, null);
     }
 
+    /** Options that leave heads unconcealed (the form before {@link #concealHeads()} existed). */
+    public ProtectionOptions(int strengthLevels, int jpegQuality, boolean keepLocation, double faceMargin,
+                             double maxMegapixels, Identities identities, NoFacePolicy noFace, ErasureKey erasure) {
+        this(strengthLevels, jpegQuality, keepLocation, faceMargin, maxMegapixels, identities, noFace, erasure, false);
+    }
+
     /** Whether protected photos carry what restores their original samples (see {@link #erasure()}). */
     public boolean isErasable() {
         return erasure != null;
@@ -71,7 +80,8 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
 
     public Builder toBuilder() {
         return new Builder().strengthLevels(strengthLevels).jpegQuality(jpegQuality).keepLocation(keepLocation)
-                .faceMargin(faceMargin).maxMegapixels(maxMegapixels).identities(identities).whenNoFace(noFace).erasable(erasure);
+                .faceMargin(faceMargin).maxMegapixels(maxMegapixels).identities(identities).whenNoFace(noFace).erasable(erasure)
+                .concealHeads(concealHeads);
     }
 
     /** The budget in [0,1] units. */
@@ -88,6 +98,7 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
         private Identities identities = new Identities.Grouped(0);
         private NoFacePolicy noFace = NoFacePolicy.COPY;
         private ErasureKey erasure;
+        private boolean concealHeads;
 
         private Builder() {}
 
@@ -139,6 +150,15 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
             return this;
         }
 
+        /**
+         * Also blur each face's head so that pretrained face recognition cannot match it (seen by design; the
+         * strength's perturbation is added on top as usual).
+         */
+        public Builder concealHeads(boolean conceal) {
+            this.concealHeads = conceal;
+            return this;
+        }
+
         /** Every face is this person; a blank name leaves the identities as they were. */
         public Builder person(String name) {
             if (name != null && !name.isBlank()) {
@@ -150,7 +170,7 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
         /** @throws IllegalArgumentException naming the first setting out of range */
         public ProtectionOptions build() {
             return new ProtectionOptions(strengthLevels, jpegQuality, keepLocation, faceMargin, maxMegapixels, identities,
-                    noFace, erasure);
+                    noFace, erasure, concealHeads);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.segue.engine.check;
 
 import org.segue.engine.face.PretrainedFaceFeatures;
 import org.segue.engine.generator.SegueModel;
+import org.segue.engine.photo.HeadConcealment;
 import org.segue.engine.training.ImageFolder;
 import org.segue.engine.internal.ImageOps;
 import org.segue.engine.internal.RgbImage;
@@ -59,14 +60,15 @@ public final class ProtectionCheck {
         int[] codeOf = model.codesFor(folder.classes()); // the side information the model was trained to take
         int[] trainCodes = java.util.Arrays.stream(trainLabels).map(l -> codeOf[l]).toArray();
         float epsilon = config.strengthLevels() / 255f; // within the model's budget: Protector.check refuses more
-        List<RgbImage> protectedFaces = model.protectImages(trainFaces, trainCodes, epsilon, BATCH);
+        List<RgbImage> protectedFaces = concealed(config, trainFaces,
+                model.protectImages(trainFaces, trainCodes, epsilon, BATCH));
         List<RgbImage> testAtModelSize = pick(faces, test);
         List<RgbImage> testFaces = resized(testAtModelSize, config.inputSize());
         int[] testLabels = test.stream().mapToInt(i -> labels[i]).toArray();
         // the pretrained recogniser: enrols the training faces and identifies the held-out ones (protected too, for
         // the recogniser that meets protected photos at the door)
-        List<RgbImage> protectedTest = model.protectImages(testAtModelSize,
-                java.util.Arrays.stream(testLabels).map(l -> codeOf[l]).toArray(), epsilon, BATCH);
+        List<RgbImage> protectedTest = concealed(config, testAtModelSize, model.protectImages(testAtModelSize,
+                java.util.Arrays.stream(testLabels).map(l -> codeOf[l]).toArray(), epsilon, BATCH));
         CheckResult.Recognition recognition;
         try (PretrainedFaceFeatures features = PretrainedFaceFeatures.load(ai.djl.Device.cpu())) {
             progress.onProgress(new ProgressListener.Progress("pretrained recogniser", 0, 1, "embedding faces",
@@ -99,6 +101,15 @@ public final class ProtectionCheck {
         try (Attacker a = Attacker.train(config, train, trainLabels, classes, progress, cancellation)) {
             return a == null ? null : a.score(test, testLabels).accuracy();
         }
+    }
+
+    /** The protected faces with their heads concealed beneath the protection, where the request asks for it. */
+    private static List<RgbImage> concealed(CheckRequest config, List<RgbImage> originals, List<RgbImage> protectedFaces) {
+        if (!config.concealHeads()) {
+            return protectedFaces;
+        }
+        return java.util.stream.IntStream.range(0, originals.size())
+                .mapToObj(i -> HeadConcealment.underProtection(originals.get(i), protectedFaces.get(i))).toList();
     }
 
     private static List<RgbImage> pick(List<RgbImage> all, List<Integer> indices) {

@@ -28,7 +28,8 @@ import java.util.List;
  * without landmarks: its detection widened by a margin to a square), generate its perturbation with the
  * Segue generator at the model's input size, map the perturbation back onto the photo's grid, add it to
  * the stored pixels, and encode the same format with cleaned metadata. Pixels outside face regions are
- * never written; inside, no sample moves by more than eps (8/255 by default).
+ * never written; inside, no sample moves by more than eps (8/255 at most), unless the options conceal heads: then
+ * each head is also blurred ({@link HeadConcealment}), a change without bound.
  * Thread-safe when the model and detector are (the default detector is).
  */
 public final class PhotoProtector {
@@ -211,7 +212,10 @@ public final class PhotoProtector {
             FaceBox region = null;
             if (landmarks != null) {
                 try {
-                    region = generatorAlignment(landmarks).footprint(uw, uh);
+                    FaceAlignment aligned = generatorAlignment(landmarks);
+                    // a concealed head reaches beyond the generator's crop: the region holds all of it
+                    region = (options.concealHeads() ? aligned.reframed(HeadConcealment.framing()) : aligned)
+                            .footprint(uw, uh);
                 } catch (IllegalArgumentException e) { // landmarks too close together to align on: protect the box
                     landmarks = null;
                 }
@@ -432,6 +436,14 @@ public final class PhotoProtector {
                         float[] upright = alignments.get(i) == null ? deltas.get(i)
                                 : regionDelta(alignments.get(i).toPhoto(deltas.get(i), region.width(), region.height()),
                                         region.width(), region.height());
+                        if (options.concealHeads()) {
+                            float[] conceal = alignments.get(i) == null
+                                    ? HeadConcealment.unalignedRegionChange(regionImages.get(i))
+                                    : HeadConcealment.regionChange(alignments.get(i), regionImages.get(i));
+                            for (int k = 0; k < upright.length; k++) {
+                                upright[k] += conceal[k];
+                            }
+                        }
                         return orientation.planesToStored(upright, 3, region.height(), region.width());
                     }).toList();
             // writes stay in face order: where two faces' perturbations overlap, the later face's wins; where the

@@ -49,5 +49,14 @@ class ProtectionCheckIT {
                 ProgressListener.NONE, new Cancellation());
         assertTrue(high.recognition().embeddingSimilarity() < rec.embeddingSimilarity(), "similarity at high "
                 + high.recognition().embeddingSimilarity() + ", at the default " + rec.embeddingSimilarity());
+
+        // with heads concealed the check answers for that: one person's concealed faces among clean people are no
+        // longer found as they were (the strength alone leaves them found, above)
+        CheckResult concealed = ProtectionCheck.run(TestEngine.defaultModel(),
+                new CheckRequest(folder, 1, 32, 0.3, 0).withConcealedHeads(true), ProgressListener.NONE, new Cancellation());
+        assertTrue(concealed.recognition().protectedAloneRank1() < rec.cleanGalleryRank1() - 0.4, "alone, concealed "
+                + concealed.recognition().protectedAloneRank1() + " against clean " + rec.cleanGalleryRank1());
+        assertTrue(concealed.recognition().embeddingSimilarity() < high.recognition().embeddingSimilarity(),
+                "similarity concealed " + concealed.recognition().embeddingSimilarity());
     }
 }

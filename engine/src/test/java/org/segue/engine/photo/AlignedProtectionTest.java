@@ -133,6 +133,71 @@ class AlignedProtectionTest {
                 + " in the oval's fully weighted part");
     }
 
+    /** Mean absolute difference of horizontally neighbouring pixels' red samples, over the pixels {@code where} holds. */
+    private static double detail(BufferedImage img, java.util.function.BiPredicate<Integer, Integer> where) {
+        double sum = 0;
+        int n = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x + 1 < img.getWidth(); x++) {
+                if (where.test(x, y)) {
+                    sum += Math.abs(((img.getRGB(x, y) >> 16) & 255) - ((img.getRGB(x + 1, y) >> 16) & 255));
+                    n++;
+                }
+            }
+        }
+        return sum / n;
+    }
+
+    @Test
+    void aConcealedHeadIsBlurredWithinItsAreaAndNothingBeyond() throws Exception {
+        FaceLandmarks landmarks = tilted(30);
+        BufferedImage photo = texture(720, 540);
+        PhotoProtector protector = new PhotoProtector(TestEngine.defaultModel(), new LandmarkDetector(landmarks),
+                ProtectionOptions.builder().concealHeads(true).build());
+        PhotoProtector.Analysed analysed = protector.analyse(TestPhotos.encode(photo, "png"), "tilted.png");
+        FaceAlignment head = FaceAlignment.of(landmarks,
+                CropFraming.trainingCrops(TestEngine.defaultModel().info().inputHeight())).reframed(HeadConcealment.framing());
+        assertEquals(head.footprint(720, 540), analysed.faces().get(0).region(), "the region holds the whole head area");
+        BufferedImage out = protector.protectPixels(analysed, new int[] {7}).pixels().image();
+        double zoom = head.cropSize() / (1 + 2 * HeadConcealment.PADDING);
+        // a photo pixel's head weight, the largest within a pixel of it (the mapping back interpolates that far)
+        java.util.function.BiFunction<Integer, Integer, Double> weight = (x, y) -> {
+            double most = 0;
+            for (double dx = -1; dx <= 1; dx += 1) {
+                for (double dy = -1; dy <= 1; dy += 1) {
+                    double u = head.photoToCrop().mapX(x + dx, y + dy) / zoom - HeadConcealment.PADDING;
+                    double v = head.photoToCrop().mapY(x + dx, y + dy) / zoom - HeadConcealment.PADDING;
+                    most = Math.max(most, FaceMask.HEAD.weight(u, v));
+                }
+            }
+            return most;
+        };
+        int changedOutside = 0;
+        for (int y = 0; y < 540; y++) {
+            for (int x = 0; x < 720; x++) {
+                if (out.getRGB(x, y) != photo.getRGB(x, y) && weight.apply(x, y) == 0) {
+                    changedOutside++;
+                }
+            }
+        }
+        assertEquals(0, changedOutside, "pixels beyond the head area changed");
+        java.util.function.BiPredicate<Integer, Integer> inside = (x, y) -> {
+            double u = head.photoToCrop().mapX(x, y) / zoom - HeadConcealment.PADDING;
+            double v = head.photoToCrop().mapY(x, y) / zoom - HeadConcealment.PADDING;
+            return FaceMask.HEAD.weight(u, v) == 1;
+        };
+        double before = detail(photo, inside);
+        double after = detail(out, inside);
+        assertTrue(after < 0.3 * before, "detail inside the head " + after + " against " + before + " before");
+        // and no seam where the head area ends: the change fades, so neighbours differ no more than the texture does
+        java.util.function.BiPredicate<Integer, Integer> edge = (x, y) -> {
+            double w = weight.apply(x, y);
+            return w > 0 && w < 1;
+        };
+        assertTrue(detail(out, edge) <= detail(photo, edge) + 1, "a seam at the head area's edge: "
+                + detail(out, edge) + " against " + detail(photo, edge));
+    }
+
     @Test
     void aFaceBesideAnotherKeepsTheFirstFacesProtectionInItsCorners() throws Exception {
         FaceLandmarks first = tilted(0);

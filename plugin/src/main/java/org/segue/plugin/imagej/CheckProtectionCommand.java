@@ -30,13 +30,15 @@ public class CheckProtectionCommand implements PlugIn {
         gd.addNumericField("Input size", 64, 0, 4, "pixels");
         gd.addNumericField("Test fraction", 0.3, 2);
         gd.addStringField("Strength", StrengthPreset.DEFAULT.label(), 6);
+        gd.addCheckbox("Conceal heads", false);
         gd.addMessage("The folder holds <person>/<face images>. A pretrained face recogniser enrols the training\n"
                 + "faces (clean, then protected) and identifies the held-out faces; two ResNet18 attackers are\n"
                 + "trained from scratch (on clean and on protected faces) and tested on the held-out clean faces.");
         gd.addHelp("<html><h2>Check Protection</h2><p>Does protection work on <i>your</i> faces? On a small folder of "
                 + "<tt>&lt;person&gt;/&lt;face images&gt;</tt> (<tt>labelled</tt>) it holds out a <tt>test</tt> fraction "
                 + "of each person's faces. A pretrained face recogniser enrols the rest, clean and protected (at <tt>strength</tt>: "
-                + "low, medium, high or 1..8 levels, as in Protect Faces), and identifies the "
+                + "low, medium, high or 1..8 levels, as in Protect Faces; heads concealed too where <tt>conceal</tt> is ticked), "
+                + "and identifies the "
                 + "held-out faces; one attacker is trained on the clean rest and one on the protected rest. Every "
                 + "accuracy on the held-out faces, with chance, goes to the Results table. Protection holds when the "
                 + "protected-trained attacker is near chance. More: <tt>docs/fiji.md</tt> in Segue's sources.</p></html>");
@@ -50,12 +52,14 @@ public class CheckProtectionCommand implements PlugIn {
         int size = (int) gd.getNextNumber();
         double testFraction = gd.getNextNumber();
         int strength = ProtectFacesCommand.strengthLevels(gd.getNextString());
+        boolean concealHeads = gd.getNextBoolean();
         Prefs.set("segue.check", folder.toString());
         try {
             Cancellation cancellation = new Cancellation();
             ImageJProgress progress = new ImageJProgress(TITLE, cancellation);
             CheckResult r = SegueSession.protector(model).check(
-                    new CheckRequest(folder, epochs, size, testFraction, 0, strength), progress, cancellation);
+                    new CheckRequest(folder, epochs, size, testFraction, 0, strength).withConcealedHeads(concealHeads),
+                    progress, cancellation);
             progress.done();
             if (r.cancelled()) {
                 IJ.showStatus(TITLE + ": cancelled");

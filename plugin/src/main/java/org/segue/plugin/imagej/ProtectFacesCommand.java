@@ -86,7 +86,7 @@ public class ProtectFacesCommand implements PlugIn {
 
     /** What the dialog asked for. */
     record Request(boolean folder, boolean allSlices, String input, String output, String model, String person,
-                   int strength, int quality, boolean keepLocation, NoFacePolicy noFace, String keyFile, boolean show,
+                   int strength, boolean concealHeads, int quality, boolean keepLocation, NoFacePolicy noFace, String keyFile, boolean show,
                    String groupRegistry, String registryKey) {
 
         boolean erasable() {
@@ -153,7 +153,7 @@ public class ProtectFacesCommand implements PlugIn {
                 }
                 ProtectionOptions options = ProtectionOptions.builder().strengthLevels(strength).jpegQuality(r.quality())
                         .keepLocation(r.keepLocation()).whenNoFace(r.noFace()).erasable(key)
-                        .identities(Identities.eachFaceApart()).person(r.person()).build();
+                        .concealHeads(r.concealHeads()).identities(Identities.eachFaceApart()).person(r.person()).build();
                 failed = !protectFileErasably(SegueSession.protector(r.model()), file, options);
                 if (failed && IJ.isMacro()) {
                     throw new RuntimeException(Macro.MACRO_CANCELED);
@@ -162,7 +162,8 @@ public class ProtectFacesCommand implements PlugIn {
             }
             Protector protector = SegueSession.protector(r.model());
             ProtectionOptions.Builder options = ProtectionOptions.builder().strengthLevels(strength)
-                    .jpegQuality(r.quality()).keepLocation(r.keepLocation()).whenNoFace(r.noFace()).erasable(key);
+                    .jpegQuality(r.quality()).keepLocation(r.keepLocation()).whenNoFace(r.noFace()).erasable(key)
+                    .concealHeads(r.concealHeads());
             if (r.folder()) {
                 Prefs.set("segue.input", r.input());
                 Prefs.set("segue.output", r.output());
@@ -213,6 +214,7 @@ public class ProtectFacesCommand implements PlugIn {
         gd.addStringField("Strength", StrengthPreset.DEFAULT.label(), 6);
         gd.addToSameRow();
         gd.addMessage("low, medium, high, or 1..8 levels of 255");
+        gd.addCheckbox("Conceal heads (blur: against pretrained recognisers)", false);
         gd.addChoice("No-face photos", NO_FACE_CHOICES, NO_FACE_CHOICES[0]);
         Dialogs.addFileField(gd, "Key file (erasable)", "");
         fields.group(FOLDER);
@@ -226,6 +228,8 @@ public class ProtectFacesCommand implements PlugIn {
         gd.addMessage("Person name: every face is this person (a stable code from the name; the name is never\n"
                 + "written: a recorded macro holds the code, e.g. person=code:3f9a). Empty: a code per face\n"
                 + "(image) or look-alike groups (folder). No-face photos: copy unchanged / skip / fail.\n"
+                + "Conceal heads: also blur each face, its hair and ears, so that face recognition with pretrained\n"
+                + "models cannot match it (no strength does that); plainly seen.\n"
                 + "A selection limits protection to the faces inside it. Key file (made by 'segue keygen'):\n"
                 + "erasable protection, undone by Restore Faces with the same key; for the current image it\n"
                 + "protects the file the image was opened from into a new file beside it. Empty: not erasable.\n"
@@ -268,6 +272,7 @@ public class ProtectFacesCommand implements PlugIn {
         String model = gd.getNextString();
         String person = gd.getNextString().strip();
         int strength = strengthLevels(gd.getNextString());
+        boolean concealHeads = gd.getNextBoolean();
         String noFace = gd.getNextChoice();
         String keyFile = gd.getNextString().strip();
         int quality = (int) gd.getNextNumber();
@@ -275,7 +280,7 @@ public class ProtectFacesCommand implements PlugIn {
         String groupRegistry = gd.getNextString().strip();
         String registryKey = gd.getNextString().strip();
         boolean show = gd.getNextBoolean();
-        return new Request(folder, allSlices, input, output, model, person, strength, quality, keepLocation,
+        return new Request(folder, allSlices, input, output, model, person, strength, concealHeads, quality, keepLocation,
                 NoFacePolicy.parse(noFace), keyFile, show, groupRegistry, registryKey);
     }
 
@@ -324,6 +329,9 @@ public class ProtectFacesCommand implements PlugIn {
         option(o, "model", r.model());
         option(o, "person", recordedPerson(r.person()));
         option(o, "strength", String.valueOf(r.strength()));
+        if (r.concealHeads()) {
+            o.append(" conceal");
+        }
         option(o, "no-face", r.noFace().name().toLowerCase(java.util.Locale.ROOT));
         if (r.erasable()) {
             option(o, "key", r.keyFile()); // the key file's path: the key itself stays in the file

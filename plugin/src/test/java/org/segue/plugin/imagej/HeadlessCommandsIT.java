@@ -419,21 +419,21 @@ class HeadlessCommandsIT {
         assertEquals("apply=Folder jpeg=95", ProtectFacesCommand.withPersonAlias("apply=Folder jpeg=95"));
         // the line the recorder gets from the dialog: the alias; folders only in folder mode
         ProtectFacesCommand.Request image = new ProtectFacesCommand.Request(false, false, "/photos/Ada Lovelace", "/o",
-                "default", "Ada Lovelace", 8, 95, false, org.segue.engine.api.NoFacePolicy.SKIP, "", true, "/r.bin", "/k");
+                "default", "Ada Lovelace", 8, false, 95, false, org.segue.engine.api.NoFacePolicy.SKIP, "", true, "/r.bin", "/k");
         assertEquals("apply=[Current image] slices=[Current slice] model=default person=" + recorded
                 + " strength=8 no-face=skip show", ProtectFacesCommand.recordedOptions(image, true));
         ProtectFacesCommand.Request folder = new ProtectFacesCommand.Request(true, true, "/in put", "/out", "/m/x.segue",
-                "", 6, 90, true, org.segue.engine.api.NoFacePolicy.COPY, "", false, "", "");
+                "", 6, false, 90, true, org.segue.engine.api.NoFacePolicy.COPY, "", false, "", "");
         assertEquals("apply=Folder input=[/in put] output=/out model=/m/x.segue person=[] strength=6 no-face=copy jpeg=90 keep",
                 ProtectFacesCommand.recordedOptions(folder, false));
         ProtectFacesCommand.Request grouped = new ProtectFacesCommand.Request(true, true, "/in", "/out", "default",
-                "", 8, 95, false, org.segue.engine.api.NoFacePolicy.COPY, "", false, "/reg/groups.bin", "/keys/reg.key");
+                "", 8, false, 95, false, org.segue.engine.api.NoFacePolicy.COPY, "", false, "/reg/groups.bin", "/keys/reg.key");
         assertEquals("apply=Folder input=/in output=/out model=default person=[] strength=8 no-face=copy jpeg=95 "
                         + "group=/reg/groups.bin registry=/keys/reg.key",
                 ProtectFacesCommand.recordedOptions(grouped, false), "the registry's and its key's paths, never the key");
-        ProtectFacesCommand.Request erasable = new ProtectFacesCommand.Request(false, true, "", "", "default", "", 8, 95,
-                false, org.segue.engine.api.NoFacePolicy.COPY, "/keys/my archive.key", false, "", "");
-        assertEquals("apply=[Current image] model=default person=[] strength=8 no-face=copy key=[/keys/my archive.key]",
+        ProtectFacesCommand.Request erasable = new ProtectFacesCommand.Request(false, true, "", "", "default", "", 8, true,
+                95, false, org.segue.engine.api.NoFacePolicy.COPY, "/keys/my archive.key", false, "", "");
+        assertEquals("apply=[Current image] model=default person=[] strength=8 conceal no-face=copy key=[/keys/my archive.key]",
                 ProtectFacesCommand.recordedOptions(erasable, false), "the key file's path, never the key");
         Path photo = astronaut();
         macro("open(getArgument());\n" + PROTECT + "person=[Ada Lovelace]\");\n"

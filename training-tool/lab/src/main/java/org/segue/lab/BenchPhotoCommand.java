@@ -66,6 +66,9 @@ final class BenchPhotoCommand implements Callable<Integer> {
             description = "faces pasted, comma-separated for a grid; default ${DEFAULT-VALUE}")
     int[] faces;
 
+    @Option(names = "--conceal-heads", description = "protect as protect --conceal-heads does (heads blurred too)")
+    boolean concealHeads;
+
     @Option(names = "--repeats", defaultValue = "5", description = "timed runs after one warm-up, default ${DEFAULT-VALUE}")
     int repeats;
 
@@ -175,7 +178,8 @@ final class BenchPhotoCommand implements Callable<Integer> {
                 List<String> args = BenchOutputOptions.childArguments(List.of("bench-photo", "--megapixels",
                         BenchSupport.plain(c.megapixels()), "--faces", Integer.toString(c.faces()),
                         "--repeats", Integer.toString(repeats), "--work", work.toString(),
-                        "--faces-from", facesFrom.toString(), "--composed", input.toString()));
+                        "--faces-from", facesFrom.toString(), "--composed", input.toString(),
+                        "--conceal-heads=" + concealHeads));
                 Measurement m = Measurement.fromJson(BenchSupport.runChild(args));
                 progress(m);
                 results.add(m);
@@ -183,7 +187,7 @@ final class BenchPhotoCommand implements Callable<Integer> {
         } else {
             try (SegueModel model = SegueModel.loadDefault(DjlRuntime.defaultDevice());
                  NeuralFaceDetector detector = new NeuralFaceDetector()) {
-                PhotoProtector protector = new PhotoProtector(model, detector, ProtectionOptions.defaults());
+                PhotoProtector protector = new PhotoProtector(model, detector, options());
                 for (Combination c : grid) {
                     Path input = work.resolve(c.fileName());
                     byte[] jpeg = compose(c);
@@ -202,11 +206,17 @@ final class BenchPhotoCommand implements Callable<Integer> {
         settings.addProperty("repeats", repeats);
         settings.addProperty("warmUpRuns", 1);
         settings.addProperty("forked", forked);
+        settings.addProperty("concealHeads", concealHeads);
         settings.addProperty("facesFrom", facesFrom.toString());
         settings.addProperty("stages", String.join("; ", STAGES));
         output.write("bench-photo", spec.commandLine().getParseResult().originalArgs(), table(results, forked), settings,
                 results.stream().map(Measurement::toJson).toList());
         return 0;
+    }
+
+    /** The product's default protection, with heads concealed where asked. */
+    private ProtectionOptions options() {
+        return ProtectionOptions.builder().concealHeads(concealHeads).build();
     }
 
     private static void progress(Measurement m) {
@@ -236,7 +246,7 @@ final class BenchPhotoCommand implements Callable<Integer> {
         Measurement m;
         try (SegueModel model = SegueModel.loadDefault(DjlRuntime.defaultDevice());
              NeuralFaceDetector detector = new NeuralFaceDetector()) {
-            PhotoProtector protector = new PhotoProtector(model, detector, ProtectionOptions.defaults());
+            PhotoProtector protector = new PhotoProtector(model, detector, options());
             m = measure(protector, c, input, length, composed != null ? "child JVM of this combination"
                     : "whole process, including composing the photo");
         }

@@ -53,6 +53,10 @@ final class ProtectDatasetCommand implements Callable<Integer> {
             + "model's budget (as 'protect --epsilon'); default: the model's budget")
     Integer strength;
 
+    @Option(names = "--conceal-heads", description = "also conceal each face's head beneath its protection, as "
+            + "protect --conceal-heads does in photos")
+    boolean concealHeads;
+
     @Option(names = "--batch-size", defaultValue = "32", description = "faces per generator call (default ${DEFAULT-VALUE})")
     int batchSize;
 
@@ -116,7 +120,7 @@ final class ProtectDatasetCommand implements Callable<Integer> {
                 }
             }
             float epsilon = strength == null ? m.info().epsilon() : epsilonAt(m, strength);
-            DatasetProtector.Summary s = DatasetProtector.protect(m, dataset, labels, alternative, epsilon, output, batchSize,
+            DatasetProtector.Summary s = DatasetProtector.protect(m, dataset, labels, alternative, concealHeads, epsilon, output, batchSize,
                     new ConsoleProgress(System.err), new Cancellation());
             System.out.printf("Protected %d images into %s in %.1f s (%.1f images/s)%n", s.written(), output,
                     s.seconds(), s.written() / s.seconds());

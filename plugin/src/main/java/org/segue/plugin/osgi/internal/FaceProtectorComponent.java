@@ -87,6 +87,7 @@ public class FaceProtectorComponent implements FaceProtector {
                 .identities(Identities.eachFaceApart())
                 .whenNoFace(NoFacePolicy.parse(config.no_face()))
                 .erasable(erasureKey(config.erasure_key_file()))
+                .concealHeads(config.conceal_heads())
                 .build();
         Protector opened = Segue.open(ModelSource.parse(config.model_location()), "auto");
         try { // refused now, not on every photo later
@@ -172,9 +173,9 @@ public class FaceProtectorComponent implements FaceProtector {
         Setup s = current();
         CheckResult r;
         try {
-            // at the configured strength: the check answers for the protection this service gives
-            r = s.protector().check(CheckRequest.of(labelledFolder).withStrengthLevels(s.options().strengthLevels()),
-                    ProgressListener.NONE, new Cancellation());
+            // at the configured strength (and concealment): the check answers for the protection this service gives
+            r = s.protector().check(CheckRequest.of(labelledFolder).withStrengthLevels(s.options().strengthLevels())
+                            .withConcealedHeads(s.options().concealHeads()), ProgressListener.NONE, new Cancellation());
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }

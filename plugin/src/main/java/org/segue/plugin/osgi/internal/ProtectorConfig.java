@@ -5,7 +5,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** FaceProtector's configuration (PID org.segue.protector), described for Configuration Admin UIs. */
 @ObjectClassDefinition(id = "org.segue.protector", name = "Segue face protector",
-        description = "How photos are protected: strength, model, detector, metadata, output quality, photos without a face, erasable protection.")
+        description = "How photos are protected: strength, concealed heads, model, detector, metadata, output quality, photos without a face, erasable protection.")
 @interface ProtectorConfig {
 
     @AttributeDefinition(name = "Strength", description = "low (not seen, protects against nothing measured), medium, "
@@ -16,6 +16,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Strength in levels", description = "Largest change per sample, in levels of 255 (1..8); "
             + "0: as Strength says", min = "0", max = "8")
     int epsilon_levels() default 0;
+
+    @AttributeDefinition(name = "Conceal heads", description = "Also blur each head (face, hair, ears) so that face "
+            + "recognition with pretrained models cannot match it, which no strength does; plainly seen")
+    boolean conceal_heads() default false;
 
     @AttributeDefinition(name = "Model", description = "'default' (shipped with Segue) or the path of a .segue model file")
     String model_location() default "default";

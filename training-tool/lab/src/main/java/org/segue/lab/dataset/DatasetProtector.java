@@ -1,6 +1,7 @@
 package org.segue.lab.dataset;
 
 import org.segue.engine.generator.SegueModel;
+import org.segue.engine.photo.HeadConcealment;
 import org.segue.engine.internal.ImageCodec;
 import org.segue.engine.training.ImageFolder;
 import org.segue.engine.internal.RgbImage;
@@ -31,14 +32,16 @@ public final class DatasetProtector {
     public static Summary protect(SegueModel model, ImageFolder dataset, int[] labels, float epsilon, Path outDir,
                                   int batchSize, ProgressListener progress, Cancellation cancellation)
             throws IOException {
-        return protect(model, dataset, labels, null, epsilon, outDir, batchSize, progress, cancellation);
+        return protect(model, dataset, labels, null, false, epsilon, outDir, batchSize, progress, cancellation);
     }
 
     /**
      * As above; where {@code alternatives} (may be null) gives a face another label than {@code labels}, the face
-     * gets the mean of the two labels' protections.
+     * gets the mean of the two labels' protections; with {@code concealHeads} each face's head is also concealed
+     * beneath its protection, as the product's photos are where heads are concealed.
      */
-    public static Summary protect(SegueModel model, ImageFolder dataset, int[] labels, int[] alternatives, float epsilon,
+    public static Summary protect(SegueModel model, ImageFolder dataset, int[] labels, int[] alternatives,
+                                  boolean concealHeads, float epsilon,
                                   Path outDir, int batchSize, ProgressListener progress, Cancellation cancellation)
             throws IOException {
         long start = System.nanoTime();
@@ -84,6 +87,9 @@ public final class DatasetProtector {
                     }
                 }
                 for (int j = 0; j < done.size(); j++) {
+                    if (concealHeads) {
+                        done.set(j, HeadConcealment.underProtection(images.get(j), done.get(j)));
+                    }
                     ImageCodec.writePng(done.get(j), targets.get(j));
                     written++;
                 }

@@ -8,6 +8,7 @@ import org.segue.engine.generator.Perturbation;
 import org.segue.engine.generator.SegueModel;
 import org.segue.engine.SharedData;
 import org.segue.engine.internal.ImageCodec;
+import org.segue.engine.photo.HeadConcealment;
 import org.segue.engine.training.ImageFolder;
 import org.segue.engine.internal.RgbImage;
 import org.segue.engine.generator.ModelInfo;
@@ -136,7 +137,7 @@ class DatasetProtectorIT {
             ImageFolder dataset = ImageFolder.scan(in); // files in name order: sure, unsure
             float eps = model.info().epsilon();
             DatasetProtector.Summary s = DatasetProtector.protect(model, dataset, new int[] {3, 3}, new int[] {3, 40000},
-                    eps, dir.resolve("out"), 8, ProgressListener.NONE, Cancellation.none());
+                    false, eps, dir.resolve("out"), 8, ProgressListener.NONE, Cancellation.none());
             assertEquals(2, s.written());
             List<RgbImage> own = model.protectImages(faces, new int[] {3, 3}, eps);
             List<RgbImage> other = model.protectImages(faces, new int[] {3, 40000}, eps);
@@ -150,6 +151,36 @@ class DatasetProtectorIT {
                 apart = Math.max(apart, Math.abs(ImageCodec.to8(own.get(1).chw()[p]) - ImageCodec.to8(unsure.chw()[p])));
             }
             assertTrue(apart >= 2, "the two labels' protections should differ, the mean lay " + apart + " levels from one");
+        }
+    }
+
+    /** With heads concealed a face is its concealed self plus the protection it gets otherwise. */
+    @Test
+    void aConcealedFaceIsBlurredBeneathItsProtection(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("in");
+        Files.createDirectories(in.resolve("a"));
+        java.util.Random random = new java.util.Random(7);
+        float[] chw = new float[3 * 32 * 32];
+        for (int p = 0; p < chw.length; p++) {
+            chw[p] = 0.2f + 0.6f * random.nextFloat();
+        }
+        ImageCodec.writePng(new RgbImage(chw, 32, 32), in.resolve("a").resolve("face.png"));
+        RgbImage face = ImageCodec.read(in.resolve("a").resolve("face.png"));
+        ModelInfo info = new ModelInfo(SegueGenerator.ARCHITECTURE, Perturbation.DEFAULT_EPSILON, 32, 32, 16, Map.of());
+        try (SegueModel model = SegueModel.create(info, Device.cpu())) {
+            ImageFolder dataset = ImageFolder.scan(in);
+            float eps = model.info().epsilon();
+            DatasetProtector.protect(model, dataset, new int[] {3}, null, true, eps, dir.resolve("out"), 8,
+                    ProgressListener.NONE, Cancellation.none());
+            RgbImage expected = HeadConcealment.underProtection(face,
+                    model.protectImages(List.of(face), new int[] {3}, eps).get(0));
+            RgbImage got = ImageCodec.read(dir.resolve("out").resolve("a").resolve("face.png"));
+            int blurred = 0;
+            for (int p = 0; p < got.chw().length; p++) {
+                assertEquals(ImageCodec.to8(expected.chw()[p]), ImageCodec.to8(got.chw()[p]), 1);
+                blurred += Math.abs(ImageCodec.to8(got.chw()[p]) - ImageCodec.to8(face.chw()[p])) > 16 ? 1 : 0;
+            }
+            assertTrue(blurred > got.chw().length / 4, blurred + " samples moved by more than 16 levels: not concealed");
         }
     }
 }
