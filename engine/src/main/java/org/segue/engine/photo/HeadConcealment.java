@@ -5,30 +5,35 @@ import org.segue.engine.face.FaceAlignment;
 import org.segue.engine.generator.FaceMask;
 import org.segue.engine.internal.ImageOps;
 import org.segue.engine.internal.RgbImage;
+import org.segue.engine.spi.FaceBox;
 
 /**
- * Conceals a head from pretrained face recognition: the face, hair and ears ({@link FaceMask#HEAD}) are blurred,
- * fading into the untouched photo at the area's feathered edge. This is the protection for people whose photos are
- * enrolled by a pretrained embedder rather than learnt from: no perturbation within the product's budget, and no
- * change confined to the face oval, keeps such recognisers from matching a face here (docs/evaluation.md), while
- * this blur does. It is plainly seen, by design; the perturbation that defends against training on the photos is
- * added on top of it as usual.
+ * Conceals a head from pretrained face recognition: the face, hair and ears ({@link FaceMask#HEAD}) are replaced by a
+ * coarse, smoothed version of themselves, fading into the untouched photo at the area's feathered edge. This is the
+ * protection for people whose photos are enrolled by a pretrained embedder rather than learnt from: no perturbation
+ * within the product's budget, and no change confined to the face oval, keeps such recognisers from matching a face
+ * (docs/evaluation.md), while this does. It is plainly seen, by design; the perturbation that defends against
+ * training on the photos is added on top of it as usual.
  *
- * <p>The blur is defined on the canonical face template, so it removes the same detail from every face whatever its
- * size in the photo: its spread is {@link #SPREAD} of the template's width (the ArcFace crop's). In a photo it is
- * computed on an aligned crop of the head at {@link #WORKING_SIZE} pixels and mapped back onto the photo's grid,
- * blurred pixels and weights alike, so its cost does not grow with the face.
+ * <p>The head is first reduced to the means of square cells of {@link #CELL} of the template's width, then smoothed
+ * (a Gaussian of half a cell) so that it reads as a blur rather than blocks. The smoothing can be undone by an
+ * attacker who knows it; the cell means cannot be, so what any deblurring recovers is at most those cells, and the
+ * cell size is chosen so that even the bare cells keep the recognisers from matching (a plain Gaussian blur of the
+ * same look does not: deconvolved, its faces are matched again). Cells and smoothing are defined on the canonical
+ * face template, so every face loses the same detail whatever its size in the photo. In a photo the work is done on
+ * an aligned crop of the head at {@link #WORKING_SIZE} pixels and mapped back onto the photo's grid, concealed
+ * pixels and weights alike, so its cost does not grow with the face.
  */
 public final class HeadConcealment {
 
     /**
-     * The blur's standard deviation as a fraction of the template's width (a 224-pixel crop's 10 pixels): the
-     * smallest of the spreads measured that keeps two held-out recognisers from identifying clean photos against a
-     * concealed gallery (docs/evaluation.md).
+     * The side of a cell as a fraction of the template's width (a 224-pixel crop's 24 pixels): the smallest of the
+     * sizes measured at which the held-out recognisers miss the concealed faces, and also miss the bare cells a
+     * deblurring attacker could recover at best (docs/evaluation.md).
      */
-    public static final double SPREAD = 10.0 / 224;
+    public static final double CELL = 24.0 / 224;
 
-    /** The template's width, in pixels of the crop the blur is computed on in a photo. */
+    /** The template's width, in pixels of the crop a photo's head is concealed on. */
     static final int WORKING_SIZE = 112;
 
     /**
@@ -54,14 +59,14 @@ public final class HeadConcealment {
         int h = crop.height();
         int w = crop.width();
         float[] weights = AREA.weights(h, w);
-        float[] blurred = gaussianBlur(crop.chw(), h, w, SPREAD * w);
+        float[] obscured = obscure(crop.chw(), h, w, w, 0);
         float[] src = crop.chw();
         float[] out = new float[src.length];
         int plane = h * w;
         for (int c = 0; c < 3; c++) {
             for (int i = 0; i < plane; i++) {
                 int k = c * plane + i;
-                out[k] = src[k] + weights[i] * (blurred[k] - src[k]);
+                out[k] = src[k] + weights[i] * (obscured[k] - src[k]);
             }
         }
         return new RgbImage(out, h, w);
@@ -85,7 +90,7 @@ public final class HeadConcealment {
     /**
      * The change that conceals a face's head in a photo region (three planes of the region's size, to add to its
      * pixels): the region aligned into the concealment crop by the face's landmarks (given in the region's
-     * coordinates), blurred and weighted there, and mapped back. Pixels the head area does not reach get zero.
+     * coordinates), concealed and weighted there, and mapped back. Pixels the head area does not reach get zero.
      *
      * @param alignment the face's alignment in any framing (it is reframed to {@link #framing()})
      */
@@ -100,20 +105,10 @@ public final class HeadConcealment {
                 weights[i * s + j] = (float) AREA.weight(j / zoom - PADDING, i / zoom - PADDING);
             }
         }
-        float[] blurred = gaussianBlur(crop.chw(), s, s, SPREAD * zoom);
-        // weighted (premultiplied) blur and weights travel back separately: where the area fades out, the photo
-        // gets the weight's share of blur and keeps the rest of its own pixel
-        float[] weightedBlur = new float[3 * s * s];
-        float[] weight3 = new float[3 * s * s];
-        for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < s * s; i++) {
-                weightedBlur[c * s * s + i] = weights[i] * blurred[c * s * s + i];
-                weight3[c * s * s + i] = weights[i];
-            }
-        }
-        FaceAlignment.PhotoDelta blurBack = head.toPhoto(weightedBlur, region.width(), region.height());
-        FaceAlignment.PhotoDelta weightBack = head.toPhoto(weight3, region.width(), region.height());
-        return change(region, blurBack.box(), blurBack.chw(), weightBack.chw());
+        Layers layers = Layers.of(weights, obscure(crop.chw(), s, s, zoom, PADDING));
+        FaceAlignment.PhotoDelta fillBack = head.toPhoto(layers.weightedFill(), region.width(), region.height());
+        FaceAlignment.PhotoDelta weightBack = head.toPhoto(layers.weights(), region.width(), region.height());
+        return change(region, fillBack.box(), fillBack.chw(), weightBack.chw());
     }
 
     /**
@@ -125,24 +120,35 @@ public final class HeadConcealment {
         int w = region.width();
         int s = WORKING_SIZE;
         RgbImage small = ImageOps.resize(region, s, s);
-        float[] weights = AREA.weights(s, s);
-        float[] blurred = gaussianBlur(small.chw(), s, s, SPREAD * s);
-        float[] weightedBlur = new float[3 * s * s];
-        float[] weight3 = new float[3 * s * s];
-        for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < s * s; i++) {
-                weightedBlur[c * s * s + i] = weights[i] * blurred[c * s * s + i];
-                weight3[c * s * s + i] = weights[i];
-            }
-        }
-        return change(region, new org.segue.engine.spi.FaceBox(0, 0, w, h),
-                ImageOps.resizePlanes(weightedBlur, 3, s, s, h, w, ImageOps.Filter.BILINEAR),
-                ImageOps.resizePlanes(weight3, 3, s, s, h, w, ImageOps.Filter.BILINEAR));
+        Layers layers = Layers.of(AREA.weights(s, s), obscure(small.chw(), s, s, s, 0));
+        return change(region, new FaceBox(0, 0, w, h),
+                ImageOps.resizePlanes(layers.weightedFill(), 3, s, s, h, w, ImageOps.Filter.BILINEAR),
+                ImageOps.resizePlanes(layers.weights(), 3, s, s, h, w, ImageOps.Filter.BILINEAR));
     }
 
-    /** Over the region: weight x blur - weight x pixel inside {@code box} (region coordinates), zero elsewhere. */
-    private static float[] change(RgbImage region, org.segue.engine.spi.FaceBox box, float[] weightedBlur,
-                                  float[] weights) {
+    /**
+     * A concealment crop's concealed pixels times their weights (premultiplied) and the weights, three planes each.
+     * They travel back to the photo separately, so that where the area fades out a pixel gets the weight's share of
+     * the concealed value and keeps the rest of its own.
+     */
+    private record Layers(float[] weightedFill, float[] weights) {
+
+        static Layers of(float[] weights, float[] concealed) {
+            int plane = weights.length;
+            float[] weightedFill = new float[3 * plane];
+            float[] weight3 = new float[3 * plane];
+            for (int c = 0; c < 3; c++) {
+                for (int i = 0; i < plane; i++) {
+                    weightedFill[c * plane + i] = weights[i] * concealed[c * plane + i];
+                    weight3[c * plane + i] = weights[i];
+                }
+            }
+            return new Layers(weightedFill, weight3);
+        }
+    }
+
+    /** Over the region: weight x concealed - weight x pixel inside {@code box} (region coordinates), zero elsewhere. */
+    private static float[] change(RgbImage region, FaceBox box, float[] weightedFill, float[] weights) {
         int h = region.height();
         int w = region.width();
         float[] src = region.chw();
@@ -154,11 +160,49 @@ public final class HeadConcealment {
                 for (int x = 0; x < bw; x++) {
                     int b = (c * bh + y) * bw + x;
                     int r = (c * h + box.y() + y) * w + box.x() + x;
-                    out[r] = weightedBlur[b] - weights[b] * src[r];
+                    out[r] = weightedFill[b] - weights[b] * src[r];
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * Three planes reduced to the means of template-aligned cells of {@link #CELL}, then smoothed by a Gaussian of half
+     * a cell. Pixel {@code (i, j)} lies at template point {@code ((j + 0.5) / zoom - padding, (i + 0.5) / zoom -
+     * padding)}, so the cells fall on the same parts of every face in every crop of it.
+     */
+    static float[] obscure(float[] chw, int h, int w, double zoom, double padding) {
+        int first = (int) Math.floor(-padding / CELL); // the cell index of the crop's first pixel
+        int[] col = new int[w];
+        int[] row = new int[h];
+        for (int j = 0; j < w; j++) {
+            col[j] = (int) Math.floor(((j + 0.5) / zoom - padding) / CELL) - first;
+        }
+        for (int i = 0; i < h; i++) {
+            row[i] = (int) Math.floor(((i + 0.5) / zoom - padding) / CELL) - first;
+        }
+        int cols = col[w - 1] + 1;
+        int rows = row[h - 1] + 1;
+        float[] out = new float[chw.length];
+        for (int c = 0; c < 3; c++) {
+            double[] sum = new double[rows * cols];
+            int[] count = new int[rows * cols];
+            int base = c * h * w;
+            for (int i = 0; i < h; i++) {
+                for (int j = 0; j < w; j++) {
+                    sum[row[i] * cols + col[j]] += chw[base + i * w + j];
+                    count[row[i] * cols + col[j]]++;
+                }
+            }
+            for (int i = 0; i < h; i++) {
+                for (int j = 0; j < w; j++) {
+                    int k = row[i] * cols + col[j];
+                    out[base + i * w + j] = (float) (sum[k] / count[k]);
+                }
+            }
+        }
+        return gaussianBlur(out, h, w, CELL * zoom / 2);
     }
 
     /** A separable Gaussian blur of three planes, the edge pixels repeated outwards. */
