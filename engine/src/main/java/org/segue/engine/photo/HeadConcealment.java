@@ -17,19 +17,19 @@ import org.segue.engine.spi.FaceBox;
  *
  * <p>The head is first reduced to the means of square cells of {@link #CELL} of the template's width, then smoothed
  * (a Gaussian of half a cell) so that it reads as a blur rather than blocks. The smoothing can be undone by an
- * attacker who knows it; the cell means cannot be, so what any deblurring recovers is at most those cells, and the
- * cell size is chosen so that even the bare cells keep the recognisers from matching (a plain Gaussian blur of the
- * same look does not: deconvolved, its faces are matched again). Cells and smoothing are defined on the canonical
- * face template, so every face loses the same detail whatever its size in the photo. In a photo the work is done on
- * an aligned crop of the head at {@link #WORKING_SIZE} pixels and mapped back onto the photo's grid, concealed
- * pixels and weights alike, so its cost does not grow with the face.
+ * attacker who knows it; the cell means cannot be, so no deblurring gets more out of a head than those cells, and
+ * the cell size is the smallest measured at which even the bare cells are no longer matched as smaller ones are
+ * (a plain Gaussian blur of the same look is matched again once deconvolved). Cells and smoothing are defined on the
+ * canonical face template, so every face loses the same detail whatever its size in the photo. In a photo the work
+ * is done on an aligned crop of the head at {@link #WORKING_SIZE} pixels and mapped back onto the photo's grid,
+ * concealed pixels and weights alike, so its cost does not grow with the face.
  */
 public final class HeadConcealment {
 
     /**
      * The side of a cell as a fraction of the template's width (a 224-pixel crop's 24 pixels): the smallest of the
-     * sizes measured at which the held-out recognisers miss the concealed faces, and also miss the bare cells a
-     * deblurring attacker could recover at best (docs/evaluation.md).
+     * sizes measured at which held-out recognisers miss the concealed faces and the bare cells, the most a deblurring
+     * attacker could recover, are no longer matched as those of smaller cells are (docs/evaluation.md).
      */
     public static final double CELL = 24.0 / 224;
 
