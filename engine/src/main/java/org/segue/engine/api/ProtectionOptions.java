@@ -16,8 +16,9 @@ import org.segue.engine.photo.PhotoCodec;
  * @param erasure        the key of erasable protection: the original samples of the protected regions travel
  *                       with the photo, encrypted under it, so its holder can {@link Restorer restore} them; null
  *                       (the default): not erasable, and any restoration payload a photo carries is removed
- * @param concealHeads   also blur each face's head (face, hair, ears) so that pretrained face recognition cannot match
- *                       it; plainly seen, and not bounded by the strength (off by default; what it holds against: docs/evaluation.md)
+ * @param concealHeads   also conceal each face's head (face, hair, ears: a coarse blur) so that pretrained face
+ *                       recognition cannot match it; plainly seen, and not bounded by the strength (off by default;
+ *                       what it holds against: docs/evaluation.md)
  */
 public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean keepLocation, double faceMargin,
                                 double maxMegapixels, Identities identities, NoFacePolicy noFace, ErasureKey erasure,
@@ -151,8 +152,8 @@ public record ProtectionOptions(int strengthLevels, int jpegQuality, boolean kee
         }
 
         /**
-         * Also blur each face's head so that pretrained face recognition cannot match it (seen by design; the
-         * strength's perturbation is added on top as usual).
+         * Also conceal each face's head (a coarse blur) so that pretrained face recognition cannot match it (seen by
+         * design; the strength's perturbation is added on top as usual).
          */
         public Builder concealHeads(boolean conceal) {
             this.concealHeads = conceal;
