@@ -168,10 +168,10 @@ public final class PhotoCodec {
     }
 
     private static byte[] writeJpeg(PhotoPixels pixels, int quality) throws IOException {
-        return encodeWith(eightBitRgb(pixels), "jpeg", param -> {
+        return BandedJpeg.encode(eightBitRgb(pixels), image -> encodeWith(image, "jpeg", param -> {
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
             param.setCompressionQuality(quality / 100f);
-        });
+        }), Runtime.getRuntime().availableProcessors());
     }
 
     private static byte[] write(BufferedImage image, String format, String compression) throws IOException {
