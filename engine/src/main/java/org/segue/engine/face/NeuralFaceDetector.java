@@ -36,12 +36,12 @@ import java.util.List;
  *       that the detector scores at least {@link #CONFIRM_SCORE}.
  * </ul>
  *
- * <p>Cost, in units of one 512x512 SSD pass: the upright pass about 2.3 on a 1024x683 working image (two
- * strips and the whole image at half size, see {@link #MAX_PASS_PIXELS}), the two tilted passes about 1.1
- * each (the turned 384 px copy fills a 543x543 canvas), and per face found one 160x160 second look (0.4 alone,
- * about 0.1 in a batch with the other faces' looks) and one or two landmark passes on 112x112. Small passes of
- * one size (the two tilted turns, the looks) go through the network together, up to {@link #BATCH_PIXELS},
- * which saves the per-pass overhead of its 60-odd layers. A larger {@link #TILTED_SIZE} finds smaller tilted
+ * <p>Cost, in pixels through the network (about 0.3 us each on two cores) for a 1000x666 working image: the
+ * upright search 0.85 MP (two strips of 576x666 and the whole image at a third of its size, see
+ * {@link #MAX_PASS_PIXELS}), the two tilted passes 0.43 MP (the turned 384 px copy fills a 459x443 canvas), and per
+ * face found one 160x160 second look (about 10 ms in a batch with the other faces' looks) and one or two landmark
+ * passes on 112x112. Small passes of one size (the two tilted turns, the looks) go through the network together,
+ * up to {@link #BATCH_PIXELS}, which saves the per-pass overhead of its 60-odd layers. A larger {@link #TILTED_SIZE} finds smaller tilted
  * faces at a higher cost.
  *
  * <p>Thread-safe and without locks: the networks' weights are read-only and every call works on its own
@@ -65,10 +65,16 @@ public final class NeuralFaceDetector implements FaceDetector {
      * for a 576x683 strip), most likely as the activations of the first layers outgrow the processor's cache.
      */
     static final int MAX_PASS_PIXELS = 400_000;
-    /** Strips overlap by this much, so a face up to this size lies whole in one of them. */
+    /** Strips overlap by at least this much, so a face up to this size lies whole in one of them. */
     static final int STRIP_OVERLAP = 96;
-    /** Scale, at most, of the whole-image pass that goes with the strips. */
+    /**
+     * Side in pixels that a face too large for the strips' overlap keeps, at least, in the whole-image pass that
+     * goes with them: that pass is shrunk as far as this allows, and at least by {@link #WHOLE_PASS_SCALE}.
+     */
+    private static final int WHOLE_PASS_FACE = 48;
     private static final double WHOLE_PASS_SCALE = 0.5;
+    /** The network's input is padded to a multiple of this (see {@link SsdMobileNetV1}); strips fill it exactly. */
+    private static final int PASS_MULTIPLE = 32;
     /** A strip's box this close to a side it shares with a neighbour is taken as cut there. */
     private static final int STRIP_EDGE = 2;
 
@@ -171,6 +177,7 @@ public final class NeuralFaceDetector implements FaceDetector {
                 faces.add(new DetectedFace(box, FaceLandmarkNet.fivePoints(p), Math.min(1f, c.score())));
             }
         }
+        faces = withoutDuplicates(faces);
         faces.sort(Comparator.comparingInt((DetectedFace f) -> f.box().x()).thenComparingInt(f -> f.box().y()));
         return faces;
     }
@@ -242,10 +249,10 @@ public final class NeuralFaceDetector implements FaceDetector {
     /**
      * The SSD's faces in images of one size, any size. Images of at most {@link #MAX_PASS_PIXELS} go through in
      * one pass. Larger ones are searched twice: at full resolution in overlapping strips across the longer side,
-     * which keeps small faces at their size in pixels, and whole, shrunk to at most half their size, for the faces
-     * too large to fit into a strip's overlap (there they are still at least 48 px). A strip's box that touches a
-     * side it shares with a neighbour is cut there and is dropped: that face lies whole in the neighbour's overlap
-     * or is found by the whole pass.
+     * which keeps small faces at their size in pixels, and whole, shrunk to half their size or less, for the
+     * faces too large to fit into a strip's overlap (shrunk so far that they are still {@link #WHOLE_PASS_FACE} px).
+     * A strip's box that touches a side it shares with a neighbour is cut there and is dropped: that face lies whole
+     * in the neighbour's overlap or is found by the whole pass.
      */
     private List<List<SsdMobileNetV1.Detection>> detectAnySize(List<BufferedImage> passes) {
         int w = passes.get(0).getWidth();
@@ -253,8 +260,21 @@ public final class NeuralFaceDetector implements FaceDetector {
         if ((long) w * h <= MAX_PASS_PIXELS) {
             return ssdPass(passes);
         }
+        boolean alongX = w >= h;
+        int length = alongX ? w : h;
+        int across = alongX ? h : w;
+        int longestStrip = Math.max(2 * STRIP_OVERLAP, MAX_PASS_PIXELS / across);
+        int strips = longestStrip >= length ? 1
+                : (int) Math.ceil((length - STRIP_OVERLAP) / (double) (longestStrip - STRIP_OVERLAP));
+        // the shortest strips that still overlap enough, rounded up to what the network pads them to anyway:
+        // the pixels beyond that would be searched twice for nothing
+        int stripLength = (int) Math.ceil((length + (strips - 1) * (double) STRIP_OVERLAP) / strips);
+        stripLength = Math.min(length, (stripLength + PASS_MULTIPLE - 1) / PASS_MULTIPLE * PASS_MULTIPLE);
+        int overlap = strips == 1 ? length : (strips * stripLength - length) / (strips - 1);
+        // faces wider than the overlap may be cut in every strip: the whole pass must find them
+        double shrink = Math.min(Math.min(WHOLE_PASS_SCALE, WHOLE_PASS_FACE / (double) overlap),
+                Math.sqrt(MAX_PASS_PIXELS / ((double) w * h)));
         List<List<SsdMobileNetV1.Detection>> all = new ArrayList<>();
-        double shrink = Math.min(WHOLE_PASS_SCALE, Math.sqrt(MAX_PASS_PIXELS / ((double) w * h)));
         List<BufferedImage> wholes = passes.stream()
                 .map(p -> warp(p, AffineTransform.getScaleInstance(shrink, shrink))).toList();
         for (List<SsdMobileNetV1.Detection> inWhole : ssdPass(wholes)) {
@@ -265,12 +285,6 @@ public final class NeuralFaceDetector implements FaceDetector {
             }
             all.add(scaled);
         }
-        boolean alongX = w >= h;
-        int length = alongX ? w : h;
-        int across = alongX ? h : w;
-        int stripLength = Math.min(length, Math.max(2 * STRIP_OVERLAP, MAX_PASS_PIXELS / across));
-        int strips = stripLength >= length ? 1
-                : (int) Math.ceil((length - STRIP_OVERLAP) / (double) (stripLength - STRIP_OVERLAP));
         int[] starts = new int[strips];
         for (int i = 0; i < strips; i++) {
             starts[i] = strips == 1 ? 0 : (int) Math.round(i * (length - stripLength) / (double) (strips - 1));
@@ -540,12 +554,39 @@ public final class NeuralFaceDetector implements FaceDetector {
         }
     }
 
+    /**
+     * The faces less those whose landmark box overlaps a higher-scoring face's as much as one face's candidates do
+     * ({@link #sameFace(Candidate, Candidate)}): two candidates too far apart to be merged can still have had their
+     * landmarks placed on one face (a box off to one side of a face, whose second look found that face).
+     */
+    static List<DetectedFace> withoutDuplicates(List<DetectedFace> faces) {
+        List<DetectedFace> byScore = new ArrayList<>(faces);
+        byScore.sort(Comparator.comparingDouble(DetectedFace::confidence).reversed());
+        List<DetectedFace> kept = new ArrayList<>();
+        for (DetectedFace f : byScore) {
+            if (kept.stream().noneMatch(k -> sameFace(k.box(), f.box()))) {
+                kept.add(f);
+            }
+        }
+        return kept;
+    }
+
+    private static boolean sameFace(FaceBox a, FaceBox b) {
+        return sameFace(a.x(), a.y(), a.x() + a.width(), a.y() + a.height(),
+                b.x(), b.y(), b.x() + b.width(), b.y() + b.height());
+    }
+
     /** Boxes overlapping by {@link #MERGE_IOU}, or by 40% of the smaller one, are one face. */
     private static boolean sameFace(Candidate a, Candidate b) {
-        double areaA = (a.x1() - a.x0()) * (a.y1() - a.y0());
-        double areaB = (b.x1() - b.x0()) * (b.y1() - b.y0());
-        double iw = Math.max(0, Math.min(a.x1(), b.x1()) - Math.max(a.x0(), b.x0()));
-        double ih = Math.max(0, Math.min(a.y1(), b.y1()) - Math.max(a.y0(), b.y0()));
+        return sameFace(a.x0(), a.y0(), a.x1(), a.y1(), b.x0(), b.y0(), b.x1(), b.y1());
+    }
+
+    private static boolean sameFace(double ax0, double ay0, double ax1, double ay1,
+                                    double bx0, double by0, double bx1, double by1) {
+        double areaA = (ax1 - ax0) * (ay1 - ay0);
+        double areaB = (bx1 - bx0) * (by1 - by0);
+        double iw = Math.max(0, Math.min(ax1, bx1) - Math.max(ax0, bx0));
+        double ih = Math.max(0, Math.min(ay1, by1) - Math.max(ay0, by0));
         double inter = iw * ih;
         return inter > 0 && (inter / (areaA + areaB - inter) > MERGE_IOU || inter / Math.min(areaA, areaB) > 0.4);
     }
