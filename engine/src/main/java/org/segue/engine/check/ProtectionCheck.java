@@ -105,11 +105,7 @@ public final class ProtectionCheck {
 
     /** The protected faces with their heads concealed beneath the protection, where the request asks for it. */
     private static List<RgbImage> concealed(CheckRequest config, List<RgbImage> originals, List<RgbImage> protectedFaces) {
-        if (!config.concealHeads()) {
-            return protectedFaces;
-        }
-        return java.util.stream.IntStream.range(0, originals.size())
-                .mapToObj(i -> HeadConcealment.underProtection(originals.get(i), protectedFaces.get(i))).toList();
+        return config.concealHeads() ? HeadConcealment.underProtection(originals, protectedFaces) : protectedFaces;
     }
 
     private static List<RgbImage> pick(List<RgbImage> all, List<Integer> indices) {

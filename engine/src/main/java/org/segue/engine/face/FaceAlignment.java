@@ -179,34 +179,46 @@ public final class FaceAlignment {
      *     crop lies wholly outside the photo
      */
     public PhotoDelta toPhoto(float[] delta, int width, int height) {
+        return new PhotoDelta(footprint(width, height), toPhoto(delta, 3, width, height));
+    }
+
+    /**
+     * {@link #toPhoto(float[], int, int)} for {@code planes} planes of the crop of any meaning (weights, a mask),
+     * mapped alike onto the photo's grid over {@link #footprint}, plane after plane.
+     *
+     * @throws IllegalArgumentException when {@code values} has the wrong length or a non-finite value, or the
+     *     crop lies wholly outside the photo
+     */
+    public float[] toPhoto(float[] values, int planes, int width, int height) {
         int s = framing.size();
-        if (delta == null || delta.length != 3 * s * s) {
-            throw new IllegalArgumentException("a perturbation of a " + s + "x" + s + " crop needs " + 3 * s * s
-                    + " values, got " + (delta == null ? "none" : delta.length));
+        if (planes < 1 || values == null || values.length != planes * s * s) {
+            throw new IllegalArgumentException(planes + " planes of a " + s + "x" + s + " crop need " + planes * s * s
+                    + " values, got " + (values == null ? "none" : values.length));
         }
         float bound = 0;
-        for (float d : delta) {
+        for (float d : values) {
             if (!Float.isFinite(d)) {
-                throw new IllegalArgumentException("the face perturbation holds a non-finite value");
+                throw new IllegalArgumentException("the face crop's values hold a non-finite value");
             }
             bound = Math.max(bound, Math.abs(d));
         }
         FaceBox box = footprint(width, height);
         int bw = box.width();
         int bh = box.height();
-        float[] out = new float[3 * bw * bh];
+        float[] out = new float[planes * bw * bh];
         float limit = bound;
         IntStream rows = IntStream.range(0, bh);
         // a large face's footprint has millions of pixels: its rows are independent
-        (bw * (long) bh > PARALLEL_PIXELS ? rows.parallel() : rows).forEach(r -> mapRow(delta, box, r, limit, out));
-        return new PhotoDelta(box, out);
+        (bw * (long) bh > PARALLEL_PIXELS ? rows.parallel() : rows)
+                .forEach(r -> mapRow(values, planes, box, r, limit, out));
+        return out;
     }
 
     /**
      * One row of {@link #toPhoto}. Along a row the crop position moves by a constant step, so the pixels
      * inside the crop square form one run, found by solving the square's four edges for the column.
      */
-    private void mapRow(float[] delta, FaceBox box, int r, float limit, float[] out) {
+    private void mapRow(float[] delta, int planes, FaceBox box, int r, float limit, float[] out) {
         int s = framing.size();
         int plane = s * s;
         int bw = box.width();
@@ -240,7 +252,7 @@ public final class FaceAlignment {
             float fy = (float) (y - y0);
             int i00 = y0 * s + x0;
             int o = r * bw + q;
-            for (int c = 0; c < 3; c++) {
+            for (int c = 0; c < planes; c++) {
                 int base = c * plane + i00;
                 float top = delta[base] + fx * (delta[base + 1] - delta[base]);
                 float bottom = delta[base + s] + fx * (delta[base + s + 1] - delta[base + s]);

@@ -113,4 +113,23 @@ public enum FaceMask {
         }
         return out;
     }
+
+    /**
+     * The weights of a square crop of {@code size} pixels that holds the template with {@code padding} template
+     * widths around it, row by row: pixel {@code (i, j)} is the template point {@code (j / zoom - padding,
+     * i / zoom - padding)}, {@code zoom = size / (1 + 2 padding)}.
+     */
+    public float[] paddedWeights(int size, double padding) {
+        if (size <= 0 || !(padding >= 0)) {
+            throw new IllegalArgumentException("a padded crop has a size and a padding, got " + size + ", " + padding);
+        }
+        double zoom = size / (1 + 2 * padding);
+        float[] out = new float[size * size];
+        for (int i = 0; i < size; i++) {
+            for (int j = 0; j < size; j++) {
+                out[i * size + j] = (float) weight(j / zoom - padding, i / zoom - padding);
+            }
+        }
+        return out;
+    }
 }

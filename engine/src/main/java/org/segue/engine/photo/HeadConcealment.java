@@ -7,6 +7,9 @@ import org.segue.engine.internal.ImageOps;
 import org.segue.engine.internal.RgbImage;
 import org.segue.engine.spi.FaceBox;
 
+import java.util.List;
+import java.util.stream.IntStream;
+
 /**
  * Conceals a head from pretrained face recognition: the face, hair and ears ({@link FaceMask#HEAD}) are replaced by a
  * coarse, smoothed version of themselves, fading into the untouched photo at the area's feathered edge. This is the
@@ -87,6 +90,16 @@ public final class HeadConcealment {
         return original.plusClamped(change);
     }
 
+    /** {@link #underProtection(RgbImage, RgbImage)} for each original and its protected crop. */
+    public static List<RgbImage> underProtection(List<RgbImage> originals, List<RgbImage> protectedCrops) {
+        if (originals.size() != protectedCrops.size()) {
+            throw new IllegalArgumentException(originals.size() + " originals for " + protectedCrops.size()
+                    + " protected crops");
+        }
+        return IntStream.range(0, originals.size())
+                .mapToObj(i -> underProtection(originals.get(i), protectedCrops.get(i))).toList();
+    }
+
     /**
      * The change that conceals a face's head in a photo region (three planes of the region's size, to add to its
      * pixels): the region aligned into the concealment crop by the face's landmarks (given in the region's
@@ -98,17 +111,12 @@ public final class HeadConcealment {
         FaceAlignment head = alignment.reframed(framing());
         int s = head.cropSize();
         RgbImage crop = head.warp(region);
-        float[] weights = new float[s * s];
         double zoom = s / (1 + 2 * PADDING);
-        for (int i = 0; i < s; i++) {
-            for (int j = 0; j < s; j++) {
-                weights[i * s + j] = (float) AREA.weight(j / zoom - PADDING, i / zoom - PADDING);
-            }
-        }
-        Layers layers = Layers.of(weights, obscure(crop.chw(), s, s, zoom, PADDING));
-        FaceAlignment.PhotoDelta fillBack = head.toPhoto(layers.weightedFill(), region.width(), region.height());
-        FaceAlignment.PhotoDelta weightBack = head.toPhoto(layers.weights(), region.width(), region.height());
-        return change(region, fillBack.box(), fillBack.chw(), weightBack.chw());
+        Layers layers = Layers.of(AREA.paddedWeights(s, PADDING), obscure(crop.chw(), s, s, zoom, PADDING));
+        int w = region.width();
+        int h = region.height();
+        return change(region, head.footprint(w, h), head.toPhoto(layers.weightedFill(), 3, w, h),
+                head.toPhoto(layers.weights(), 1, w, h));
     }
 
     /**
@@ -123,31 +131,32 @@ public final class HeadConcealment {
         Layers layers = Layers.of(AREA.weights(s, s), obscure(small.chw(), s, s, s, 0));
         return change(region, new FaceBox(0, 0, w, h),
                 ImageOps.resizePlanes(layers.weightedFill(), 3, s, s, h, w, ImageOps.Filter.BILINEAR),
-                ImageOps.resizePlanes(layers.weights(), 3, s, s, h, w, ImageOps.Filter.BILINEAR));
+                ImageOps.resizePlanes(layers.weights(), 1, s, s, h, w, ImageOps.Filter.BILINEAR));
     }
 
     /**
-     * A concealment crop's concealed pixels times their weights (premultiplied) and the weights, three planes each.
-     * They travel back to the photo separately, so that where the area fades out a pixel gets the weight's share of
-     * the concealed value and keeps the rest of its own.
+     * A concealment crop's concealed pixels times their weights (premultiplied, three planes) and the weights (one
+     * plane). They travel back to the photo separately, so that where the area fades out a pixel gets the weight's
+     * share of the concealed value and keeps the rest of its own.
      */
     private record Layers(float[] weightedFill, float[] weights) {
 
         static Layers of(float[] weights, float[] concealed) {
             int plane = weights.length;
             float[] weightedFill = new float[3 * plane];
-            float[] weight3 = new float[3 * plane];
             for (int c = 0; c < 3; c++) {
                 for (int i = 0; i < plane; i++) {
                     weightedFill[c * plane + i] = weights[i] * concealed[c * plane + i];
-                    weight3[c * plane + i] = weights[i];
                 }
             }
-            return new Layers(weightedFill, weight3);
+            return new Layers(weightedFill, weights);
         }
     }
 
-    /** Over the region: weight x concealed - weight x pixel inside {@code box} (region coordinates), zero elsewhere. */
+    /**
+     * Over the region: weight x concealed - weight x pixel inside {@code box} (region coordinates; three planes of
+     * weighted fill, one of weights, the box's size), zero elsewhere.
+     */
     private static float[] change(RgbImage region, FaceBox box, float[] weightedFill, float[] weights) {
         int h = region.height();
         int w = region.width();
@@ -158,9 +167,9 @@ public final class HeadConcealment {
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < bh; y++) {
                 for (int x = 0; x < bw; x++) {
-                    int b = (c * bh + y) * bw + x;
+                    int b = y * bw + x;
                     int r = (c * h + box.y() + y) * w + box.x() + x;
-                    out[r] = weightedFill[b] - weights[b] * src[r];
+                    out[r] = weightedFill[c * bh * bw + b] - weights[b] * src[r];
                 }
             }
         }

@@ -7,6 +7,7 @@ import org.segue.engine.spi.FaceLandmarks;
 
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -211,6 +212,25 @@ class FaceAlignmentTest {
             }
             assertTrue(moved);
         }
+    }
+
+    @Test
+    void onePlaneIsMappedAsEachPlaneOfAPerturbationIs() {
+        FaceAlignment al = FaceAlignment.of(landmarksFor(faceAt(300, 200, 90, 25, F224), F224), F224);
+        SplittableRandom rng = new SplittableRandom(5);
+        int plane = 224 * 224;
+        float[] three = new float[3 * plane];
+        for (int i = 0; i < three.length; i++) {
+            three[i] = (float) rng.nextDouble();
+        }
+        FaceAlignment.PhotoDelta back = al.toPhoto(three, 600, 400);
+        int out = back.box().width() * back.box().height();
+        for (int c = 0; c < 3; c++) {
+            float[] one = al.toPhoto(java.util.Arrays.copyOfRange(three, c * plane, (c + 1) * plane), 1, 600, 400);
+            assertArrayEquals(java.util.Arrays.copyOfRange(back.chw(), c * out, (c + 1) * out), one);
+        }
+        assertThrows(IllegalArgumentException.class, () -> al.toPhoto(three, 2, 600, 400));
+        assertThrows(IllegalArgumentException.class, () -> al.toPhoto(new float[0], 0, 600, 400));
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.segue.engine.face.CropFraming;
 import org.segue.engine.internal.DjlRuntime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,6 +60,27 @@ class FaceMaskTest {
         assertEquals(FaceMask.FACE, FaceMask.fromRecipe("none"), "trained before the face oval existed");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FaceMask.fromRecipe("shoulders 2"));
         assertTrue(e.getMessage().contains("'shoulders 2'") && e.getMessage().contains("does not know"), e.getMessage());
+    }
+
+    @Test
+    void aPaddedCropHoldsTheWholeHeadAreaWithinItsBorder() {
+        int size = 130;
+        assertArrayEquals(FaceMask.HEAD.weights(size, size), FaceMask.HEAD.paddedWeights(size, 0));
+        float[] bare = FaceMask.HEAD.weights(size, size);
+        float[] padded = FaceMask.HEAD.paddedWeights(size, 0.15);
+        double bareBorder = 0;
+        double paddedBorder = 0;
+        for (int k = 0; k < size; k++) {
+            int[] border = {k, (size - 1) * size + k, k * size, k * size + size - 1};
+            for (int i : border) {
+                bareBorder += bare[i];
+                paddedBorder += padded[i];
+            }
+        }
+        assertTrue(bareBorder > 10, "the head area reaches beyond the template's crop: " + bareBorder);
+        assertEquals(0, paddedBorder, "the padded crop's border lies outside the head area");
+        // the template's centre sits at the padded crop's centre, fully inside the area
+        assertEquals(1f, padded[(size / 2) * size + size / 2]);
     }
 
     @Test

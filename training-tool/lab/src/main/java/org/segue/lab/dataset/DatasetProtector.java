@@ -86,11 +86,9 @@ public final class DatasetProtector {
                         done.set(twice[t], new RgbImage(mean, own.height(), own.width()));
                     }
                 }
-                for (int j = 0; j < done.size(); j++) {
-                    if (concealHeads) {
-                        done.set(j, HeadConcealment.underProtection(images.get(j), done.get(j)));
-                    }
-                    ImageCodec.writePng(done.get(j), targets.get(j));
+                List<RgbImage> out = concealHeads ? HeadConcealment.underProtection(images, done) : done;
+                for (int j = 0; j < out.size(); j++) {
+                    ImageCodec.writePng(out.get(j), targets.get(j));
                     written++;
                 }
             }
