@@ -29,8 +29,8 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--features", defaultValue = "pretrained", description = "pretrained or lbp (default ${DEFAULT-VALUE})")
     String features;
 
-    @Option(names = "--k", description = "clusters (default: number of identity folders)")
-    Integer k;
+    @Option(names = "--k", split = ",", description = "clusters, one k-means for each (default: number of identity folders)")
+    List<Integer> k;
 
     @Option(names = "--threshold", arity = "0..1", fallbackValue = "-1", split = ",",
             description = "group with the number of people unknown, at these cosine distances (no value: the product's default)")
@@ -67,11 +67,13 @@ final class ClusterCommand implements Callable<Integer> {
         double embedSeconds = (System.nanoTime() - t0) / 1e9;
         int[] truth = dataset.labels();
         if (threshold == null) {
-            int clusters = k != null ? k : dataset.classes().size();
-            int[] labels = PseudoLabeler.labelEmbeddings(embeddings, clusters, restarts, seed).labels();
-            System.out.printf(Locale.ROOT, "%s + cosine k-means (k=%d, %d restarts, seed %d) on %d faces: clustering accuracy %.1f%% "
-                            + "(embedding %.1f s)%n", extractorName, clusters, restarts, seed, faces.size(),
-                    100 * ClusteringAccuracy.of(labels, truth), embedSeconds);
+            for (int clusters : k != null ? k : List.of(dataset.classes().size())) {
+                int[] labels = PseudoLabeler.labelEmbeddings(embeddings, clusters, restarts, seed).labels();
+                System.out.printf(Locale.ROOT, "%s + cosine k-means (k=%d, %d restarts, seed %d) on %d faces: "
+                                + "clustering accuracy %.1f%%, purity %.1f%% (embedding %.1f s)%n", extractorName,
+                        clusters, restarts, seed, faces.size(), 100 * ClusteringAccuracy.of(labels, truth),
+                        100 * ClusteringAccuracy.purity(labels, truth), embedSeconds);
+            }
         }
         for (double asked : threshold == null ? new double[0] : threshold) {
             double distance = asked < 0 ? Grouping.DEFAULT_MAX_DISTANCE : asked;
