@@ -555,40 +555,45 @@ public final class NeuralFaceDetector implements FaceDetector {
     }
 
     /**
-     * The faces less those whose landmark box overlaps a higher-scoring face's as much as one face's candidates do
-     * ({@link #sameFace(Candidate, Candidate)}): two candidates too far apart to be merged can still have had their
-     * landmarks placed on one face (a box off to one side of a face, whose second look found that face).
+     * The faces less those whose landmark box overlaps a higher-scoring face's by more than {@link #MERGE_IOU}
+     * (intersection over union): two candidates too far apart to be merged can still have had their landmarks placed
+     * on one face (a box off to one side of a face, whose second look found that face). Only the union counts here,
+     * not the share of the smaller box as in merging candidates: a face half hidden behind another lies mostly inside
+     * the other's landmark box, and dropping a real face would leave it unprotected.
      */
     static List<DetectedFace> withoutDuplicates(List<DetectedFace> faces) {
         List<DetectedFace> byScore = new ArrayList<>(faces);
         byScore.sort(Comparator.comparingDouble(DetectedFace::confidence).reversed());
         List<DetectedFace> kept = new ArrayList<>();
         for (DetectedFace f : byScore) {
-            if (kept.stream().noneMatch(k -> sameFace(k.box(), f.box()))) {
+            if (kept.stream().noneMatch(k -> iou(k.box(), f.box()) > MERGE_IOU)) {
                 kept.add(f);
             }
         }
         return kept;
     }
 
-    private static boolean sameFace(FaceBox a, FaceBox b) {
-        return sameFace(a.x(), a.y(), a.x() + a.width(), a.y() + a.height(),
+    private static double iou(FaceBox a, FaceBox b) {
+        double[] overlap = overlap(a.x(), a.y(), a.x() + a.width(), a.y() + a.height(),
                 b.x(), b.y(), b.x() + b.width(), b.y() + b.height());
+        return overlap[0] / overlap[1];
     }
 
     /** Boxes overlapping by {@link #MERGE_IOU}, or by 40% of the smaller one, are one face. */
     private static boolean sameFace(Candidate a, Candidate b) {
-        return sameFace(a.x0(), a.y0(), a.x1(), a.y1(), b.x0(), b.y0(), b.x1(), b.y1());
+        double[] overlap = overlap(a.x0(), a.y0(), a.x1(), a.y1(), b.x0(), b.y0(), b.x1(), b.y1());
+        return overlap[0] > 0 && (overlap[0] / overlap[1] > MERGE_IOU || overlap[0] / overlap[2] > 0.4);
     }
 
-    private static boolean sameFace(double ax0, double ay0, double ax1, double ay1,
+    /** Two boxes' intersection, union and the smaller one's area. */
+    private static double[] overlap(double ax0, double ay0, double ax1, double ay1,
                                     double bx0, double by0, double bx1, double by1) {
         double areaA = (ax1 - ax0) * (ay1 - ay0);
         double areaB = (bx1 - bx0) * (by1 - by0);
         double iw = Math.max(0, Math.min(ax1, bx1) - Math.max(ax0, bx0));
         double ih = Math.max(0, Math.min(ay1, by1) - Math.max(ay0, by0));
         double inter = iw * ih;
-        return inter > 0 && (inter / (areaA + areaB - inter) > MERGE_IOU || inter / Math.min(areaA, areaB) > 0.4);
+        return new double[] {inter, areaA + areaB - inter, Math.min(areaA, areaB)};
     }
 
     private static double[] bounds(double[] p) {

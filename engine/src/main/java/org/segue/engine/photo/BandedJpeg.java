@@ -33,6 +33,8 @@ final class BandedJpeg {
     /** Band heights are multiples of this: the tallest MCU (4:2:0 chroma). */
     private static final int MCU_ROWS = 16;
     private static final int MAX_RESTART_INTERVAL = 0xFFFF;
+    /** The tallest image libjpeg-based decoders open (JPEG_MAX_DIMENSION); one encoding refuses taller ones. */
+    private static final int MAX_DIMENSION = 65500;
 
     private static final int SOF0 = 0xC0;
     private static final int SOF1 = 0xC1;
@@ -127,7 +129,8 @@ final class BandedJpeg {
         }
         int hMax = 1;
         int vMax = 1;
-        for (int c = 0; c < components; c++) {
+        // a scan of one component is not interleaved: its MCU is one 8 x 8 block whatever its sampling
+        for (int c = 0; components > 1 && c < components; c++) {
             int sampling = frame.payload()[6 + 3 * c + 1] & 0xFF;
             hMax = Math.max(hMax, sampling >> 4);
             vMax = Math.max(vMax, sampling & 0x0F);
@@ -136,7 +139,7 @@ final class BandedJpeg {
         int mcuHeight = 8 * vMax;
         int mcuWidth = 8 * hMax;
         long interval = (long) ((width + mcuWidth - 1) / mcuWidth) * (bandHeight / mcuHeight);
-        if (bandHeight % mcuHeight != 0 || interval > MAX_RESTART_INTERVAL || height > 0xFFFF) {
+        if (bandHeight % mcuHeight != 0 || interval > MAX_RESTART_INTERVAL || height > MAX_DIMENSION) {
             return null;
         }
         for (Band b : bands.subList(1, bands.size())) {

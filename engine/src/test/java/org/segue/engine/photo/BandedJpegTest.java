@@ -16,6 +16,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BandedJpegTest {
@@ -102,6 +103,14 @@ class BandedJpegTest {
     @Test
     void greyBandsDecodeToTheSamplesOfOneEncoding() throws IOException {
         decodesAsTheWhole(photoLike(1800, 1250, BufferedImage.TYPE_BYTE_GRAY, 3), 3);
+    }
+
+    @Test
+    void anImageTooTallForJpegIsRefusedAsByOneEncoding() {
+        // bands of half its height each encode fine, but no libjpeg-based decoder opens a file taller than 65500 rows
+        BufferedImage tall = new BufferedImage(40, 65520, BufferedImage.TYPE_3BYTE_BGR);
+        assertThrows(IOException.class, () -> jpeg(tall));
+        assertThrows(IOException.class, () -> BandedJpeg.encode(tall, BandedJpegTest::jpeg, 2));
     }
 
     @Test
