@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
  * photo takes it about 0.2 s.
  *
  * <p>Where the bands do not come out as expected (other tables, another frame type, a restart interval beyond
- * what the marker can hold) the image is encoded whole instead.
+ * what the marker can hold, a height beyond what decoders open) the image is encoded whole instead.
  */
 final class BandedJpeg {
 
