@@ -93,8 +93,8 @@ final class BandedJpeg {
         return Math.min(rows, mostRows);
     }
 
-    /** One marker segment: its marker, where it starts in the file, and its payload. */
-    private record Segment(int marker, int start, byte[] payload) {}
+    /** One marker segment: its marker and its payload. */
+    private record Segment(int marker, byte[] payload) {}
 
     /** A band's header segments (after SOI, before SOS), its SOS segment, and its entropy-coded data. */
     private record Band(List<Segment> header, Segment sos, byte[] file, int dataStart, int dataEnd) {}
@@ -217,7 +217,7 @@ final class BandedJpeg {
             if (length < 2 || p + 2 + length > f.length) {
                 return null;
             }
-            Segment s = new Segment(marker, p, Arrays.copyOfRange(f, p + 4, p + 2 + length));
+            Segment s = new Segment(marker, Arrays.copyOfRange(f, p + 4, p + 2 + length));
             p += 2 + length;
             if (marker == SOS) {
                 int end = f.length - 2;
