@@ -41,12 +41,18 @@ public final class JpegMetadata {
 
     /** The header segments of a JPEG, from after SOI up to (not including) the first SOS. */
     public static List<Segment> headerSegments(byte[] jpeg) {
-        return parse(jpeg).segments;
+        return header(jpeg).segments();
     }
 
-    private record Parsed(List<Segment> segments, int scanStart) {}
+    /** A JPEG's header segments and the offset of its first SOS marker. */
+    public record Header(List<Segment> segments, int scanStart) {}
 
-    private static Parsed parse(byte[] jpeg) {
+    /**
+     * Walks a JPEG's header segments (fill bytes skipped) up to the first SOS marker.
+     *
+     * @throws IllegalArgumentException when the stream is not a JPEG or its header runs past its end
+     */
+    public static Header header(byte[] jpeg) {
         if (jpeg.length < 4 || (jpeg[0] & 0xFF) != 0xFF || (jpeg[1] & 0xFF) != SOI) {
             throw new IllegalArgumentException("not a JPEG stream");
         }
@@ -65,7 +71,7 @@ public final class JpegMetadata {
                 continue;
             }
             if (marker == SOS) {
-                return new Parsed(segments, p);
+                return new Header(segments, p);
             }
             int length = ((jpeg[p + 2] & 0xFF) << 8) | (jpeg[p + 3] & 0xFF);
             if (length < 2 || p + 2 + length > jpeg.length) {
@@ -132,15 +138,15 @@ public final class JpegMetadata {
      * the encoder's), the cleaned segments, then the encoder's own tables and scan.
      */
     public static byte[] splice(byte[] encoded, List<Segment> cleaned) {
-        Parsed enc = parse(encoded);
+        Header enc = header(encoded);
         List<Segment> ordered = new ArrayList<>();
         Segment jfif = cleaned.stream().filter(JpegMetadata::isJfif).findFirst()
-                .orElse(enc.segments.stream().filter(JpegMetadata::isJfif).findFirst().orElse(null));
+                .orElse(enc.segments().stream().filter(JpegMetadata::isJfif).findFirst().orElse(null));
         if (jfif != null) {
             ordered.add(jfif); // JFIF must come first
         }
         cleaned.stream().filter(s -> !isJfif(s)).forEach(ordered::add);
-        for (Segment s : enc.segments) {
+        for (Segment s : enc.segments()) {
             boolean metadata = (s.marker() >= APP0 && s.marker() <= 0xEF) || s.marker() == COM;
             // the encoder's APP14 says how this encoding stores colour, so it stays with it;
             // its tables and frame header (DQT, SOF, DHT, DRI) follow the metadata
@@ -152,15 +158,20 @@ public final class JpegMetadata {
         out.write(0xFF);
         out.write(SOI);
         for (Segment s : ordered) {
-            int length = s.payload().length + 2;
-            out.write(0xFF);
-            out.write(s.marker());
-            out.write(length >> 8);
-            out.write(length & 0xFF);
-            out.writeBytes(s.payload());
+            write(out, s);
         }
-        out.write(encoded, enc.scanStart, encoded.length - enc.scanStart);
+        out.write(encoded, enc.scanStart(), encoded.length - enc.scanStart());
         return out.toByteArray();
+    }
+
+    /** Writes one marker segment: the marker, its length field, its payload. */
+    public static void write(ByteArrayOutputStream out, Segment s) {
+        int length = s.payload().length + 2;
+        out.write(0xFF);
+        out.write(s.marker());
+        out.write(length >> 8);
+        out.write(length & 0xFF);
+        out.writeBytes(s.payload());
     }
 
     private static boolean isJfif(Segment s) {

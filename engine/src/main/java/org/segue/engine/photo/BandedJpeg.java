@@ -1,5 +1,8 @@
 package org.segue.engine.photo;
 
+import org.segue.engine.metadata.JpegMetadata;
+import org.segue.engine.metadata.JpegMetadata.Segment;
+
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -93,9 +96,6 @@ final class BandedJpeg {
         return Math.min(rows, mostRows);
     }
 
-    /** One marker segment: its marker and its payload. */
-    private record Segment(int marker, byte[] payload) {}
-
     /** A band's header segments (after SOI, before SOS), its SOS segment, and its entropy-coded data. */
     private record Band(List<Segment> header, Segment sos, byte[] file, int dataStart, int dataEnd) {}
 
@@ -158,10 +158,10 @@ final class BandedJpeg {
                 payload[1] = (byte) (height >> 8);
                 payload[2] = (byte) height;
             }
-            writeSegment(out, s.marker(), payload);
+            JpegMetadata.write(out, new Segment(s.marker(), payload));
         }
-        writeSegment(out, DRI, new byte[] {(byte) (interval >> 8), (byte) interval});
-        writeSegment(out, SOS, first.sos().payload());
+        JpegMetadata.write(out, new Segment(DRI, new byte[] {(byte) (interval >> 8), (byte) interval}));
+        JpegMetadata.write(out, first.sos());
         for (int i = 0; i < bands.size(); i++) {
             Band b = bands.get(i);
             if (i > 0) {
@@ -202,44 +202,28 @@ final class BandedJpeg {
 
     /** A band's segments and data; null for anything but SOI, header segments, one scan, EOI at the very end. */
     private static Band parse(byte[] f) {
-        if (f.length < 6 || (f[0] & 0xFF) != 0xFF || (f[1] & 0xFF) != SOI
-                || (f[f.length - 2] & 0xFF) != 0xFF || (f[f.length - 1] & 0xFF) != EOI) {
+        if (f.length < 6 || (f[f.length - 2] & 0xFF) != 0xFF || (f[f.length - 1] & 0xFF) != EOI) {
             return null;
         }
-        List<Segment> header = new ArrayList<>();
-        int p = 2;
-        while (p + 4 <= f.length) {
-            if ((f[p] & 0xFF) != 0xFF) {
-                return null;
-            }
-            int marker = f[p + 1] & 0xFF;
-            int length = ((f[p + 2] & 0xFF) << 8) | (f[p + 3] & 0xFF);
-            if (length < 2 || p + 2 + length > f.length) {
-                return null;
-            }
-            Segment s = new Segment(marker, Arrays.copyOfRange(f, p + 4, p + 2 + length));
-            p += 2 + length;
-            if (marker == SOS) {
-                int end = f.length - 2;
-                // one scan only: inside entropy-coded data 0xFF is followed by 0x00 (stuffing), never a marker
-                for (int i = p; i < end - 1; i++) {
-                    if ((f[i] & 0xFF) == 0xFF && (f[i + 1] & 0xFF) != 0x00) {
-                        return null;
-                    }
-                }
-                return new Band(header, s, f, p, end);
-            }
-            header.add(s);
+        JpegMetadata.Header header;
+        try {
+            header = JpegMetadata.header(f);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
-        return null;
-    }
-
-    private static void writeSegment(ByteArrayOutputStream out, int marker, byte[] payload) {
-        int length = payload.length + 2;
-        out.write(0xFF);
-        out.write(marker);
-        out.write(length >> 8);
-        out.write(length & 0xFF);
-        out.writeBytes(payload);
+        int p = header.scanStart();
+        int length = ((f[p + 2] & 0xFF) << 8) | (f[p + 3] & 0xFF);
+        int start = p + 2 + length;
+        int end = f.length - 2;
+        if (length < 2 || start > end) {
+            return null;
+        }
+        // one scan only: inside entropy-coded data 0xFF is followed by 0x00 (stuffing), never a marker
+        for (int i = start; i < end - 1; i++) {
+            if ((f[i] & 0xFF) == 0xFF && (f[i + 1] & 0xFF) != 0x00) {
+                return null;
+            }
+        }
+        return new Band(header.segments(), new Segment(SOS, Arrays.copyOfRange(f, p + 4, start)), f, start, end);
     }
 }
