@@ -566,34 +566,21 @@ public final class NeuralFaceDetector implements FaceDetector {
         byScore.sort(Comparator.comparingDouble(DetectedFace::confidence).reversed());
         List<DetectedFace> kept = new ArrayList<>();
         for (DetectedFace f : byScore) {
-            if (kept.stream().noneMatch(k -> iou(k.box(), f.box()) > MERGE_IOU)) {
+            if (kept.stream().noneMatch(k -> k.box().iou(f.box()) > MERGE_IOU)) {
                 kept.add(f);
             }
         }
         return kept;
     }
 
-    private static double iou(FaceBox a, FaceBox b) {
-        double[] overlap = overlap(a.x(), a.y(), a.x() + a.width(), a.y() + a.height(),
-                b.x(), b.y(), b.x() + b.width(), b.y() + b.height());
-        return overlap[0] / overlap[1];
-    }
-
     /** Boxes overlapping by {@link #MERGE_IOU}, or by 40% of the smaller one, are one face. */
     private static boolean sameFace(Candidate a, Candidate b) {
-        double[] overlap = overlap(a.x0(), a.y0(), a.x1(), a.y1(), b.x0(), b.y0(), b.x1(), b.y1());
-        return overlap[0] > 0 && (overlap[0] / overlap[1] > MERGE_IOU || overlap[0] / overlap[2] > 0.4);
-    }
-
-    /** Two boxes' intersection, union and the smaller one's area. */
-    private static double[] overlap(double ax0, double ay0, double ax1, double ay1,
-                                    double bx0, double by0, double bx1, double by1) {
-        double areaA = (ax1 - ax0) * (ay1 - ay0);
-        double areaB = (bx1 - bx0) * (by1 - by0);
-        double iw = Math.max(0, Math.min(ax1, bx1) - Math.max(ax0, bx0));
-        double ih = Math.max(0, Math.min(ay1, by1) - Math.max(ay0, by0));
+        double areaA = (a.x1() - a.x0()) * (a.y1() - a.y0());
+        double areaB = (b.x1() - b.x0()) * (b.y1() - b.y0());
+        double iw = Math.max(0, Math.min(a.x1(), b.x1()) - Math.max(a.x0(), b.x0()));
+        double ih = Math.max(0, Math.min(a.y1(), b.y1()) - Math.max(a.y0(), b.y0()));
         double inter = iw * ih;
-        return new double[] {inter, areaA + areaB - inter, Math.min(areaA, areaB)};
+        return inter > 0 && (inter / (areaA + areaB - inter) > MERGE_IOU || inter / Math.min(areaA, areaB) > 0.4);
     }
 
     private static double[] bounds(double[] p) {

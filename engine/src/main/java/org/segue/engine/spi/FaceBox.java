@@ -32,6 +32,13 @@ public record FaceBox(int x, int y, int width, int height) {
         return ix * (double) iy / smaller;
     }
 
+    /** Intersection over union of the two boxes (0 when they do not overlap, 1 when they are the same). */
+    public double iou(FaceBox other) {
+        double inter = Math.max(0, Math.min(right(), other.right()) - Math.max(x, other.x))
+                * (double) Math.max(0, Math.min(bottom(), other.bottom()) - Math.max(y, other.y));
+        return inter / ((double) width * height + (double) other.width * other.height - inter);
+    }
+
     /**
      * The square around this box's centre whose side is the box's larger side times
      * {@code 1 + 2 * margin}, clipped to an image of the given size. Detectors return tight boxes
