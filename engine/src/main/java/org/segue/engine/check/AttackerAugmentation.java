@@ -1,5 +1,6 @@
 package org.segue.engine.check;
 
+import org.segue.engine.internal.Blur;
 import org.segue.engine.internal.RgbImage;
 
 import java.util.ArrayList;
@@ -146,51 +147,8 @@ public enum AttackerAugmentation {
 
     /** Separable Gaussian blur, 5 taps, reflecting at the border (as torchvision's GaussianBlur). */
     static RgbImage gaussianBlur5(RgbImage img, double sigma) {
-        double[] k = new double[5];
-        double sum = 0;
-        for (int i = 0; i < 5; i++) {
-            k[i] = Math.exp(-((i - 2) * (i - 2)) / (2 * sigma * sigma));
-            sum += k[i];
-        }
-        for (int i = 0; i < 5; i++) {
-            k[i] /= sum;
-        }
-        int h = img.height();
-        int w = img.width();
-        float[] src = img.chw();
-        float[] rows = new float[src.length];
-        float[] out = new float[src.length];
-        for (int c = 0; c < 3; c++) {
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    double v = 0;
-                    for (int t = -2; t <= 2; t++) {
-                        v += k[t + 2] * src[(c * h + y) * w + reflect(x + t, w)];
-                    }
-                    rows[(c * h + y) * w + x] = (float) v;
-                }
-            }
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    double v = 0;
-                    for (int t = -2; t <= 2; t++) {
-                        v += k[t + 2] * rows[(c * h + reflect(y + t, h)) * w + x];
-                    }
-                    out[(c * h + y) * w + x] = (float) v;
-                }
-            }
-        }
-        return new RgbImage(out, h, w);
-    }
-
-    private static int reflect(int i, int n) {
-        if (n == 1) {
-            return 0;
-        }
-        while (i < 0 || i >= n) {
-            i = i < 0 ? -i : 2 * (n - 1) - i;
-        }
-        return i;
+        return new RgbImage(Blur.planes(img.chw(), 3, img.height(), img.width(), Blur.gaussian(sigma, 2),
+                Blur.Border.REFLECT), img.height(), img.width());
     }
 
     /**

@@ -4,6 +4,7 @@ import org.segue.engine.face.CropFraming;
 import org.segue.engine.face.FaceAlignment;
 import org.segue.engine.generator.FaceMask;
 import org.segue.engine.internal.ImageOps;
+import org.segue.engine.internal.Blur;
 import org.segue.engine.internal.RgbImage;
 import org.segue.engine.spi.FaceBox;
 
@@ -61,18 +62,8 @@ public final class HeadConcealment {
     public static RgbImage concealCrop(RgbImage crop) {
         int h = crop.height();
         int w = crop.width();
-        float[] weights = AREA.weights(h, w);
-        float[] obscured = obscure(crop.chw(), h, w, w, 0);
-        float[] src = crop.chw();
-        float[] out = new float[src.length];
-        int plane = h * w;
-        for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < plane; i++) {
-                int k = c * plane + i;
-                out[k] = src[k] + weights[i] * (obscured[k] - src[k]);
-            }
-        }
-        return new RgbImage(out, h, w);
+        Layers layers = Layers.of(AREA.weights(h, w), obscure(crop.chw(), h, w, w, 0));
+        return crop.plusClamped(change(crop, new FaceBox(0, 0, w, h), layers.weightedFill(), layers.weights()));
     }
 
     /**
@@ -211,43 +202,8 @@ public final class HeadConcealment {
                 }
             }
         }
-        return gaussianBlur(out, h, w, CELL * zoom / 2);
-    }
-
-    /** A separable Gaussian blur of three planes, the edge pixels repeated outwards. */
-    static float[] gaussianBlur(float[] chw, int h, int w, double sigma) {
-        int radius = Math.max(1, (int) Math.ceil(3 * sigma));
-        float[] kernel = new float[2 * radius + 1];
-        double sum = 0;
-        for (int i = -radius; i <= radius; i++) {
-            sum += kernel[i + radius] = (float) Math.exp(-i * i / (2 * sigma * sigma));
-        }
-        for (int i = 0; i < kernel.length; i++) {
-            kernel[i] /= (float) sum;
-        }
-        float[] rows = new float[chw.length];
-        float[] out = new float[chw.length];
-        for (int c = 0; c < 3; c++) {
-            int base = c * h * w;
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    float a = 0;
-                    for (int i = -radius; i <= radius; i++) {
-                        a += kernel[i + radius] * chw[base + y * w + Math.min(w - 1, Math.max(0, x + i))];
-                    }
-                    rows[base + y * w + x] = a;
-                }
-            }
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    float a = 0;
-                    for (int i = -radius; i <= radius; i++) {
-                        a += kernel[i + radius] * rows[base + Math.min(h - 1, Math.max(0, y + i)) * w + x];
-                    }
-                    out[base + y * w + x] = a;
-                }
-            }
-        }
-        return out;
+        double sigma = CELL * zoom / 2;
+        return Blur.planes(out, 3, h, w, Blur.gaussian(sigma, Math.max(1, (int) Math.ceil(3 * sigma))),
+                Blur.Border.REPEAT);
     }
 }

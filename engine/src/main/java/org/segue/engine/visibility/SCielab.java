@@ -1,5 +1,7 @@
 package org.segue.engine.visibility;
 
+import org.segue.engine.internal.Blur;
+
 import org.segue.engine.internal.RgbImage;
 
 import java.util.Arrays;
@@ -106,7 +108,7 @@ public final class SCielab {
         for (int c = 0; c < 3; c++) {
             filtered[c] = new double[n];
             for (int g = 0; g < kernels[c].length; g++) {
-                double[] part = blur(opponent[c], h, w, kernels[c][g]);
+                double[] part = Blur.plane(opponent[c], h, w, kernels[c][g], Blur.Border.SYMMETRIC);
                 double weight = WEIGHTS[c][g];
                 for (int i = 0; i < n; i++) {
                     filtered[c][i] += weight * part[i];
@@ -162,43 +164,6 @@ public final class SCielab {
             g[i] /= sum;
         }
         return g;
-    }
-
-    /** Separable convolution with the same kernel along rows and columns, borders mirrored. */
-    private static double[] blur(double[] plane, int h, int w, double[] kernel) {
-        int r = kernel.length / 2;
-        double[] rows = new double[plane.length];
-        for (int y = 0; y < h; y++) {
-            int row = y * w;
-            for (int x = 0; x < w; x++) {
-                double s = 0;
-                for (int k = -r; k <= r; k++) {
-                    s += kernel[k + r] * plane[row + mirror(x + k, w)];
-                }
-                rows[row + x] = s;
-            }
-        }
-        double[] out = new double[plane.length];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                double s = 0;
-                for (int k = -r; k <= r; k++) {
-                    s += kernel[k + r] * rows[mirror(y + k, h) * w + x];
-                }
-                out[y * w + x] = s;
-            }
-        }
-        return out;
-    }
-
-    /** Index {@code i} reflected into 0..n-1 (edge samples repeated: ... 1 0 | 0 1 ... n-1 | n-1 n-2 ...). */
-    static int mirror(int i, int n) {
-        if (n == 1) {
-            return 0;
-        }
-        int period = 2 * n;
-        int m = Math.floorMod(i, period);
-        return m < n ? m : period - 1 - m;
     }
 
     private static double[][] invert(double[][] m) {

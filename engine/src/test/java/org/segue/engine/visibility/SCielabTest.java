@@ -175,15 +175,6 @@ class SCielabTest {
     }
 
     @Test
-    void bordersAreMirrored() {
-        int[] expected = {1, 0, 0, 1, 2, 3, 3, 2, 1, 0, 0};
-        for (int i = -2; i <= 8; i++) {
-            assertEquals(expected[i + 2], SCielab.mirror(i, 4), "index " + i);
-        }
-        assertEquals(0, SCielab.mirror(-5, 1));
-    }
-
-    @Test
     void refusesImagesOfDifferentSizesAndImpossibleViewing() {
         assertThrows(IllegalArgumentException.class,
                 () -> new SCielab(40).differenceMap(uniform(4, 4, 0, 0, 0), uniform(4, 5, 0, 0, 0)));
