@@ -18,8 +18,11 @@ public final class Blur {
         /** Mirrored about the edge sample (torchvision's 'reflect'): ... 2 1 | 0 1 2 ... */
         REFLECT;
 
-        /** Index {@code i} brought into 0..n-1. */
+        /** Index {@code i} brought into 0..n-1 (n >= 1). */
         public int index(int i, int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("a border of an empty row or column, n = " + n);
+            }
             if (i >= 0 && i < n) {
                 return i;
             }

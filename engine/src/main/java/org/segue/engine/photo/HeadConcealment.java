@@ -3,8 +3,8 @@ package org.segue.engine.photo;
 import org.segue.engine.face.CropFraming;
 import org.segue.engine.face.FaceAlignment;
 import org.segue.engine.generator.FaceMask;
-import org.segue.engine.internal.ImageOps;
 import org.segue.engine.internal.Blur;
+import org.segue.engine.internal.ImageOps;
 import org.segue.engine.internal.RgbImage;
 import org.segue.engine.spi.FaceBox;
 

@@ -1,7 +1,6 @@
 package org.segue.engine.visibility;
 
 import org.segue.engine.internal.Blur;
-
 import org.segue.engine.internal.RgbImage;
 
 import java.util.Arrays;

@@ -22,6 +22,15 @@ class BlurTest {
             }
             assertEquals(0, border.index(-5, 1), border + " of a single sample");
             assertEquals(0, border.index(7, 1), border + " of a single sample");
+            assertThrows(IllegalArgumentException.class, () -> border.index(0, 0));
+        }
+        // two samples, where reflecting about the edge and mirroring with repetition part most
+        int[] two = {-3, -2, -1, 2, 3, 4};
+        int[][] expectedTwo = {{0, 0, 0, 1, 1, 1}, {1, 1, 0, 1, 0, 0}, {1, 0, 1, 0, 1, 0}};
+        for (Blur.Border border : Blur.Border.values()) {
+            for (int i = 0; i < two.length; i++) {
+                assertEquals(expectedTwo[border.ordinal()][i], border.index(two[i], 2), border + " at " + two[i]);
+            }
         }
     }
 
