@@ -234,6 +234,28 @@ public final class Attacker implements AutoCloseable {
         return new Score(lossSum / images.size(), (double) correct / images.size(), images.size());
     }
 
+    /** The network's logits for each image (inference mode), in input order. */
+    public float[][] logits(List<RgbImage> images) {
+        DjlRuntime.noGradientsOnThisThread();
+        float[][] out = new float[images.size()][];
+        int batchSize = 64;
+        for (int i = 0; i < images.size(); i += batchSize) {
+            int[] batch = new int[Math.min(batchSize, images.size() - i)];
+            for (int j = 0; j < batch.length; j++) {
+                batch[j] = i + j;
+            }
+            try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
+                float[] flat = network.forward(store, new NDList(Batches.stack(step, images, batch)), false)
+                        .singletonOrThrow().toFloatArray();
+                int classes = flat.length / batch.length;
+                for (int j = 0; j < batch.length; j++) {
+                    out[i + j] = java.util.Arrays.copyOfRange(flat, j * classes, (j + 1) * classes);
+                }
+            }
+        }
+        return out;
+    }
+
     /** The network's parameters, first layer first (for tests). */
     ParameterList parameters() {
         return network.getParameters();
