@@ -48,7 +48,8 @@ final class ProtectDatasetCommand implements Callable<Integer> {
 
     @Option(names = "--codes", defaultValue = "auto",
             description = "index: identity folder number 0..N-1; name: the stable code of the folder name, as 'protect --person' gives; "
-                    + "auto: what the model was trained with (default ${DEFAULT-VALUE})")
+                    + "auto: what the model was trained with; group (with --pseudo-labels): the code automatic grouping "
+                    + "gives each cluster, as protect without --person does, whatever the model (default ${DEFAULT-VALUE})")
     String codes;
 
     @Option(names = "--strength", paramLabel = "LEVELS", description = "largest change per 8-bit sample, 1 up to the "
@@ -81,12 +82,17 @@ final class ProtectDatasetCommand implements Callable<Integer> {
         ImageFolder dataset = ImageFolder.scan(input);
         try (SegueModel m = model == null ? SegueModel.loadDefault(DjlRuntime.resolveDevice(device))
                 : SegueModel.load(model, DjlRuntime.resolveDevice(device))) {
+            if (codes.equals("group") && pseudoLabels == null) {
+                throw new IllegalArgumentException("--codes group goes with --pseudo-labels");
+            }
+            java.util.function.IntUnaryOperator clusterCode = codes.equals("group")
+                    ? org.segue.engine.sideinfo.LabelCode::labelForGroup : m::codeForCluster;
             int[] codeOf = switch (codes) {
-                case "auto" -> m.codesFor(dataset.classes());
+                case "auto", "group" -> m.codesFor(dataset.classes());
                 case "index" -> java.util.stream.IntStream.range(0, dataset.classes().size()).toArray();
                 case "name" -> dataset.classes().stream().mapToInt(n -> org.segue.engine.sideinfo.LabelCode.labelForName(n,
                         org.segue.engine.sideinfo.LabelCode.DEFAULT_BITS)).toArray();
-                default -> throw new IllegalArgumentException("--codes must be auto, index or name, was " + codes);
+                default -> throw new IllegalArgumentException("--codes must be auto, index, name or group, was " + codes);
             };
             int[] labels = dataset.samples().stream().mapToInt(sample -> codeOf[sample.label()]).toArray();
             int[] alternative = null;
@@ -109,14 +115,14 @@ final class ProtectDatasetCommand implements Callable<Integer> {
                     System.err.printf("Pseudo labels after arbitration: clustering accuracy %.1f%% against folder labels%n",
                             100 * ClusteringAccuracy.of(pseudo, dataset.labels()));
                 }
-                labels = java.util.Arrays.stream(pseudoMajority ? majority : pseudo).map(m::codeForCluster).toArray(); // as the model was trained
+                labels = java.util.Arrays.stream(pseudoMajority ? majority : pseudo).map(clusterCode).toArray(); // as the model was trained, or as grouping gives
                 if (share > 0 && !uncertain.equals("arbitrate")) {
                     // blend: each uncertain face's next cluster, whose protection is averaged with its own;
                     // spare: a code no cluster has (cluster k of 0..k-1), in place of the face's own
                     int[] second = labels.clone();
                     for (int i = 0; i < runnerUps.length; i++) {
                         if (runnerUps[i] >= 0) {
-                            second[i] = m.codeForCluster(uncertain.equals("spare") ? pseudoLabels : runnerUps[i]);
+                            second[i] = clusterCode.applyAsInt(uncertain.equals("spare") ? pseudoLabels : runnerUps[i]);
                         }
                     }
                     if (uncertain.equals("spare")) {
