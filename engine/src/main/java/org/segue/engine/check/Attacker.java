@@ -214,30 +214,32 @@ public final class Attacker implements AutoCloseable {
 
     /** Mean loss and accuracy on a labelled set (inference mode: BatchNorm running statistics). */
     public Score score(List<RgbImage> images, int[] labels) {
-        DjlRuntime.noGradientsOnThisThread();
-        double lossSum = 0;
-        int correct = 0;
-        int batchSize = 64;
-        for (int i = 0; i < images.size(); i += batchSize) {
-            int[] batch = new int[Math.min(batchSize, images.size() - i)];
-            for (int j = 0; j < batch.length; j++) {
-                batch[j] = i + j;
-            }
+        double[] lossSum = {0};
+        int[] correct = {0};
+        inBatches(images, (batch, logits) -> {
             int[] y = Batches.select(labels, batch);
-            try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
-                NDArray logits = network.forward(store, new NDList(Batches.stack(step, images, batch)), false)
-                        .singletonOrThrow();
-                lossSum += Losses.crossEntropy(logits, y).getFloat() * batch.length;
-                correct += Losses.correct(logits, y);
-            }
-        }
-        return new Score(lossSum / images.size(), (double) correct / images.size(), images.size());
+            lossSum[0] += Losses.crossEntropy(logits, y).getFloat() * batch.length;
+            correct[0] += Losses.correct(logits, y);
+        });
+        return new Score(lossSum[0] / images.size(), (double) correct[0] / images.size(), images.size());
     }
 
     /** The network's logits for each image (inference mode), in input order. */
     public float[][] logits(List<RgbImage> images) {
-        DjlRuntime.noGradientsOnThisThread();
         float[][] out = new float[images.size()][];
+        inBatches(images, (batch, logits) -> {
+            float[] flat = logits.toFloatArray();
+            int classes = flat.length / batch.length;
+            for (int j = 0; j < batch.length; j++) {
+                out[batch[j]] = java.util.Arrays.copyOfRange(flat, j * classes, (j + 1) * classes);
+            }
+        });
+        return out;
+    }
+
+    /** The network's logits for {@code images} in batches of 64 (inference mode), each batch's given with its indices. */
+    private void inBatches(List<RgbImage> images, java.util.function.BiConsumer<int[], NDArray> onLogits) {
+        DjlRuntime.noGradientsOnThisThread();
         int batchSize = 64;
         for (int i = 0; i < images.size(); i += batchSize) {
             int[] batch = new int[Math.min(batchSize, images.size() - i)];
@@ -245,15 +247,10 @@ public final class Attacker implements AutoCloseable {
                 batch[j] = i + j;
             }
             try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
-                float[] flat = network.forward(store, new NDList(Batches.stack(step, images, batch)), false)
-                        .singletonOrThrow().toFloatArray();
-                int classes = flat.length / batch.length;
-                for (int j = 0; j < batch.length; j++) {
-                    out[i + j] = java.util.Arrays.copyOfRange(flat, j * classes, (j + 1) * classes);
-                }
+                onLogits.accept(batch, network.forward(store, new NDList(Batches.stack(step, images, batch)), false)
+                        .singletonOrThrow());
             }
         }
-        return out;
     }
 
     /** The network's parameters, first layer first (for tests). */

@@ -10,6 +10,7 @@ import org.segue.engine.internal.DjlRuntime;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -35,6 +36,38 @@ class AttackerTest {
         }
         assertNotEquals(new Attacker.Config(1, 16, 5e-4f, false, 0).streamSeed(),
                 new Attacker.Config(1, 16, 5e-4f, false, 1).streamSeed(), "seeds 0 and 1 share their streams");
+    }
+
+    @Test
+    void logitsAreGivenPerImageInInputOrderAndAgreeWithTheScore() {
+        java.util.Random rng = new java.util.Random(5);
+        java.util.List<org.segue.engine.internal.RgbImage> images = new java.util.ArrayList<>();
+        int[] labels = new int[70]; // more than one batch of 64
+        for (int i = 0; i < labels.length; i++) {
+            float[] chw = new float[3 * SIZE * SIZE];
+            for (int k = 0; k < chw.length; k++) {
+                chw[k] = rng.nextFloat();
+            }
+            images.add(new org.segue.engine.internal.RgbImage(chw, SIZE, SIZE));
+            labels[i] = i % CLASSES;
+        }
+        try (Attacker attacker = new Attacker(new Attacker.Config(1, 16, 5e-4f, false, 0), CLASSES, SIZE, SIZE,
+                DjlRuntime.defaultDevice())) {
+            float[][] logits = attacker.logits(images);
+            assertEquals(images.size(), logits.length);
+            int correct = 0;
+            for (int i = 0; i < logits.length; i++) {
+                assertEquals(CLASSES, logits[i].length);
+                int best = 0;
+                for (int c = 1; c < CLASSES; c++) {
+                    best = logits[i][c] > logits[i][best] ? c : best;
+                }
+                correct += best == labels[i] ? 1 : 0;
+            }
+            assertEquals(correct / (double) images.size(), attacker.score(images, labels).accuracy(), 1e-12);
+            float[][] last = attacker.logits(images.subList(69, 70));
+            assertArrayEquals(logits[69], last[0], 1e-4f, "the last image's logits do not depend on its batch");
+        }
     }
 
     private static float[] firstWeights(Attacker.Config config) {
