@@ -79,12 +79,12 @@ final class ProtectDatasetCommand implements Callable<Integer> {
         if (!(share >= 0 && share <= 1) || !java.util.List.of("blend", "spare", "arbitrate").contains(uncertain)) {
             throw new IllegalArgumentException("--uncertain-share must be 0..1 and --uncertain blend, spare or arbitrate");
         }
+        if (codes.equals("group") && pseudoLabels == null) {
+            throw new IllegalArgumentException("--codes group goes with --pseudo-labels");
+        }
         ImageFolder dataset = ImageFolder.scan(input);
         try (SegueModel m = model == null ? SegueModel.loadDefault(DjlRuntime.resolveDevice(device))
                 : SegueModel.load(model, DjlRuntime.resolveDevice(device))) {
-            if (codes.equals("group") && pseudoLabels == null) {
-                throw new IllegalArgumentException("--codes group goes with --pseudo-labels");
-            }
             java.util.function.IntUnaryOperator clusterCode = codes.equals("group")
                     ? org.segue.engine.sideinfo.LabelCode::labelForGroup : m::codeForCluster;
             int[] codeOf = switch (codes) {
