@@ -105,13 +105,7 @@ public enum FaceMask {
         if (height <= 0 || width <= 0) {
             throw new IllegalArgumentException("a face crop has a size, got " + width + "x" + height);
         }
-        float[] out = new float[height * width];
-        for (int i = 0; i < height; i++) {
-            for (int j = 0; j < width; j++) {
-                out[i * width + j] = (float) weight((double) j / width, (double) i / height);
-            }
-        }
-        return out;
+        return grid(height, width, 0);
     }
 
     /**
@@ -123,11 +117,21 @@ public enum FaceMask {
         if (size <= 0 || !(padding >= 0)) {
             throw new IllegalArgumentException("a padded crop has a size and a padding, got " + size + ", " + padding);
         }
-        double zoom = size / (1 + 2 * padding);
-        float[] out = new float[size * size];
-        for (int i = 0; i < size; i++) {
-            for (int j = 0; j < size; j++) {
-                out[i * size + j] = (float) weight(j / zoom - padding, i / zoom - padding);
+        return grid(size, size, padding);
+    }
+
+    /**
+     * The weights of a {@code height x width} crop holding the template with {@code padding} template widths around
+     * it: pixel {@code (i, j)} is the template point {@code (j / zoomX - padding, i / zoomY - padding)}, each zoom the
+     * crop's side over {@code 1 + 2 padding}.
+     */
+    private float[] grid(int height, int width, double padding) {
+        double zoomX = width / (1 + 2 * padding);
+        double zoomY = height / (1 + 2 * padding);
+        float[] out = new float[height * width];
+        for (int i = 0; i < height; i++) {
+            for (int j = 0; j < width; j++) {
+                out[i * width + j] = (float) weight(j / zoomX - padding, i / zoomY - padding);
             }
         }
         return out;
